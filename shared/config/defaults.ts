@@ -1,0 +1,21 @@
+// Every default a user can override in shipwatch.yml, in one place; the
+// README's configuration reference quotes these values.
+export const DEFAULTS = {
+  configFile: 'shipwatch.yml',
+  scan: {
+    /** Block on CRITICAL only: most base images carry some HIGH findings at any time. */
+    blockAt: 'CRITICAL' as const,
+    timeoutMinutes: 30,
+  },
+  health: {
+    bakeMinutes: 10,
+    pollSeconds: 30 as const,
+    rolloutTimeoutMinutes: 30,
+    /** One bad period is noise; two is a trend. */
+    failureLimit: 1,
+    /** Periods with no datapoint tolerated before the verdict is inconclusive (which fails). */
+    inconclusiveLimit: 2,
+    /** CloudWatch needs about a minute to ingest a datapoint; periods younger than this are not judged yet. */
+    ingestionGraceSeconds: 60,
+  },
+} as const;

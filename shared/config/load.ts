@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { DEFAULTS } from './defaults.js';
+import { configSchema, type Config } from './schema.js';
+
+/** `services[2].health.bakeMinutes`: the path as a user would write it. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  return issue.message;
+}
+
+/** Validates an already-parsed document; every problem is listed, each with its path. */
+export function parseConfig(document: unknown, file: string): Config {
+  const parsed = configSchema.safeParse(document);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const where = formatPath(issue.path);
+    return `  ${where || '(top level)'}: ${describeIssue(issue)}`;
+  });
+  throw new ConfigError(`${file} is not a valid Shipwatch config:\n${lines.join('\n')}`);
+}
+
+export function parseConfigText(text: string, file: string): Config {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(`${file} is not valid YAML:\n${doc.errors.map((e) => `  ${e.message}`).join('\n')}`);
+  }
+  return parseConfig(doc.toJS(), file);
+}
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SHIPWATCH_CONFIG ?? DEFAULTS.configFile;
+}
+
+export function loadConfig(file: string = configPath()): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read the Shipwatch config ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  return parseConfigText(text, file);
+}

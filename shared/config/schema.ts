@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { POLL_SECONDS } from '../errors.js';
+import { DEFAULTS } from './defaults.js';
+
+// Every object is strict: a typo in shipwatch.yml is an error, never a
+// silently ignored key (the middy model for options).
+
+export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'] as const;
+export const severitySchema = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof severitySchema>;
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'letters, digits, - and _ only, at most 40 characters');
+
+const isoDate = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'));
+
+const ignoreEntry = z.strictObject({
+  id: z.string().min(1),
+  until: isoDate,
+  reason: z.string().min(1),
+});
+
+const scanPolicy = z
+  .strictObject({
+    blockAt: z.union([severitySchema, z.literal('none')]).default(DEFAULTS.scan.blockAt),
+    maxCounts: z.partialRecord(severitySchema, z.number().int().min(0)).optional(),
+    ignore: z.array(ignoreEntry).default([]),
+    timeoutMinutes: z.number().int().min(1).max(240).default(DEFAULTS.scan.timeoutMinutes),
+    onUnsupported: z.enum(['block', 'allow']).default('block'),
+    onFailed: z.enum(['block', 'allow']).default('block'),
+  })
+  .default({
+    blockAt: DEFAULTS.scan.blockAt,
+    ignore: [],
+    timeoutMinutes: DEFAULTS.scan.timeoutMinutes,
+    onUnsupported: 'block',
+    onFailed: 'block',
+  });
+
+const dimensions = z.record(z.string(), z.string());
+
+const metricStat = z.strictObject({
+  namespace: z.string().min(1),
+  metricName: z.string().min(1),
+  dimensions: dimensions.default({}),
+  stat: z.string().min(1).default('Average'),
+});
+
+const COMPARISONS = {
+  GreaterThanThreshold: '>',
+  GreaterThanOrEqualToThreshold: '>=',
+  LessThanThreshold: '<',
+  LessThanOrEqualToThreshold: '<=',
+  '>': '>',
+  '>=': '>=',
+  '<': '<',
+  '<=': '<=',
+} as const;
+
+const metricCheck = z
+  .strictObject({
+    name: z.string().min(1),
+    metric: metricStat.optional(),
+    expression: z.string().min(1).optional(),
+    metrics: z.record(z.string().regex(/^[a-z][A-Za-z0-9_]*$/, 'a metric id: lower-case letter first'), metricStat).optional(),
+    period: z.number().int().min(10).max(3600).default(60),
+    comparison: z.enum(Object.keys(COMPARISONS) as [keyof typeof COMPARISONS]).transform((c) => COMPARISONS[c]),
+    threshold: z.number(),
+    unit: z.string().default(''),
+    failureLimit: z.number().int().min(0).default(DEFAULTS.health.failureLimit),
+    inconclusiveLimit: z.number().int().min(0).default(DEFAULTS.health.inconclusiveLimit),
+  })
+  .superRefine((m, ctx) => {
+    if (!m.metric === !m.expression) {
+      ctx.addIssue({ code: 'custom', message: 'give either `metric` or `expression` (with `metrics`), not both or neither' });
+    }
+    if (m.expression && (!m.metrics || Object.keys(m.metrics).length === 0)) {
+      ctx.addIssue({ code: 'custom', path: ['metrics'], message: '`expression` needs `metrics`: the ids it refers to' });
+    }
+    if (m.metric && m.metrics) {
+      ctx.addIssue({ code: 'custom', path: ['metrics'], message: '`metrics` only goes with `expression`' });
+    }
+    if (m.period % 60 !== 0 && ![10, 30].includes(m.period)) {
+      ctx.addIssue({ code: 'custom', path: ['period'], message: 'CloudWatch periods are 10, 30 or a multiple of 60 seconds' });
+    }
+  });
+
+const health = z
+  .strictObject({
+    alarms: z.array(z.string().min(1)).max(100).default([]),
+    metrics: z.array(metricCheck).default([]),
+    bakeMinutes: z.number().min(0).max(240).default(DEFAULTS.health.bakeMinutes),
+    // Fixed choices: each is one retrier in the state machine (see shared/errors.ts).
+    pollSeconds: z.literal(POLL_SECONDS, { error: `expected one of ${POLL_SECONDS.join(', ')}` }).default(DEFAULTS.health.pollSeconds),
+    rolloutTimeoutMinutes: z.number().min(1).max(240).default(DEFAULTS.health.rolloutTimeoutMinutes),
+  })
+  .default({
+    alarms: [],
+    metrics: [],
+    bakeMinutes: DEFAULTS.health.bakeMinutes,
+    pollSeconds: DEFAULTS.health.pollSeconds,
+    rolloutTimeoutMinutes: DEFAULTS.health.rolloutTimeoutMinutes,
+  });
+
+const ecsTarget = z.strictObject({
+  cluster: z.string().min(1),
+  service: z.string().min(1),
+  container: z.string().min(1),
+});
+
+const target = z.strictObject({ ecs: ecsTarget });
+
+const service = z
+  .strictObject({
+    name,
+    image: z.strictObject({
+      repository: z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, 'an ECR repository name'),
+      tags: z.array(z.string().min(1)).min(1).default(['*']),
+    }),
+    target,
+    scan: scanPolicy,
+    health,
+  })
+  .superRefine((s, ctx) => {
+    const bakeSeconds = s.health.bakeMinutes * 60;
+    s.health.metrics.forEach((m, i) => {
+      // The bake starts between period boundaries, so one period may be lost to alignment.
+      const needed = 2 * m.period + DEFAULTS.health.ingestionGraceSeconds;
+      if (bakeSeconds < needed) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['health', 'metrics', i, 'period'],
+          message: `a ${s.health.bakeMinutes}-minute bake cannot judge ${m.period} s periods: it needs at least ${needed / 60} minutes (two periods plus ${DEFAULTS.health.ingestionGraceSeconds} s for CloudWatch to ingest); lengthen health.bakeMinutes or shorten the period`,
+        });
+      }
+    });
+  });
+
+export const configSchema = z
+  .strictObject({
+    services: z.array(service).min(1),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Map<string, number>();
+    c.services.forEach((s, i) => {
+      const first = seen.get(s.name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['services', i, 'name'], message: `duplicate service name "${s.name}" (also services[${first}])` });
+      }
+      seen.set(s.name, i);
+    });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type ServiceConfig = Config['services'][number];
+export type MetricCheck = ServiceConfig['health']['metrics'][number];
+export type MetricStat = z.infer<typeof metricStat>;
+export type ScanPolicy = ServiceConfig['scan'];
+export type HealthPolicy = ServiceConfig['health'];
+
+/** The service config as it travels in the execution input: already validated, so parsed leniently. */
+export const serviceConfigSchema = service;

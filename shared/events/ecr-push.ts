@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { InvalidInput } from '../errors.js';
+import { formatPath } from '../config/load.js';
+
+// The EventBridge rule already filters on these values; checking them again
+// here means a mis-wired rule (or a hand-crafted test event) is refused with a
+// reason instead of deploying something nobody pushed.
+export const ecrPushEventSchema = z.object({
+  id: z.string().min(1),
+  source: z.literal('aws.ecr'),
+  'detail-type': z.literal('ECR Image Action'),
+  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region'),
+  time: z.iso.datetime({ offset: true }),
+  detail: z.object({
+    'action-type': z.literal('PUSH'),
+    result: z.literal('SUCCESS'),
+    'repository-name': z.string().min(1),
+    // The published sample's digest is shorter than 64 hex digits, so only the form is checked.
+    'image-digest': z.string().regex(/^[a-z0-9]+:[a-f0-9]{32,128}$/, 'an image digest such as sha256:<hex>'),
+    // Absent when an image is pushed by digest only.
+    'image-tag': z.string().min(1).optional(),
+  }),
+});
+
+export type EcrPushEvent = z.infer<typeof ecrPushEventSchema>;
+
+/** Largest event EventBridge delivers; anything bigger did not come from it. */
+const MAX_EVENT_BYTES = 256 * 1024;
+
+export function parseEcrPushEvent(event: unknown): EcrPushEvent {
+  const size = Buffer.byteLength(JSON.stringify(event ?? null));
+  if (size > MAX_EVENT_BYTES) {
+    throw new InvalidInput(`not an ECR push event: ${size} bytes is larger than any EventBridge event (256 KiB)`);
+  }
+  const parsed = ecrPushEventSchema.safeParse(event);
+  if (parsed.success) return parsed.data;
+  const reasons = parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`);
+  throw new InvalidInput(`not an ECR push event (ECR Image Action, PUSH, SUCCESS): ${reasons.join('; ')}`);
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import type { EcrPushEvent } from '../events/ecr-push.js';
+
+/** One pushed image as the workflow carries it: everything needed to deploy it by digest. */
+export const releaseSchema = z.object({
+  repository: z.string(),
+  registry: z.string(),
+  digest: z.string(),
+  tag: z.string().optional(),
+  /** `<registry>/<repository>@<digest>`: never a mutable tag. */
+  imageUri: z.string(),
+  pushedAt: z.string(),
+  eventId: z.string(),
+  region: z.string(),
+});
+export type Release = z.infer<typeof releaseSchema>;
+
+export function registryHost(account: string, region: string): string {
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `${account}.dkr.ecr.${region}.${suffix}`;
+}
+
+export function releaseFromPush(event: EcrPushEvent): Release {
+  const registry = registryHost(event.account, event.region);
+  const repository = event.detail['repository-name'];
+  const digest = event.detail['image-digest'];
+  const tag = event.detail['image-tag'];
+  return {
+    repository,
+    registry,
+    digest,
+    ...(tag ? { tag } : {}),
+    imageUri: `${registry}/${repository}@${digest}`,
+    pushedAt: event.time,
+    eventId: event.id,
+    region: event.region,
+  };
+}

@@ -1,0 +1,94 @@
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type ECSClient,
+  type Service,
+} from '@aws-sdk/client-ecs';
+import type { ServiceConfig } from '../../config/schema.js';
+import { TargetMisconfigured } from '../../errors.js';
+import type { Release } from '../../release/release.js';
+import type { Deployment, RollbackStart, RolloutStatus } from '../rollout.js';
+import type { DeployTarget } from '../target.js';
+import { ecsRolloutStatus } from './rollout-status.js';
+import { containerImage, nextRevision } from './task-definition.js';
+
+type EcsConfig = ServiceConfig['target']['ecs'];
+
+/** ECS on Fargate or EC2: the same API, the same code. */
+export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
+  const label = `ECS service ${config.cluster}/${config.service}`;
+
+  async function describeService(): Promise<Service> {
+    const out = await ecs.send(new DescribeServicesCommand({ cluster: config.cluster, services: [config.service] }));
+    const service = out.services?.[0];
+    if (!service) {
+      const why = out.failures?.[0]?.reason ?? 'not returned';
+      throw new TargetMisconfigured(`${label}: ${why}; check target.ecs.cluster and target.ecs.service`);
+    }
+    if (service.status !== 'ACTIVE') throw new TargetMisconfigured(`${label} is ${service.status}, not ACTIVE`);
+    const controller = service.deploymentController?.type ?? 'ECS';
+    if (controller !== 'ECS') {
+      throw new TargetMisconfigured(`${label} uses the ${controller} deployment controller; Shipwatch deploys services with the ECS (rolling update) controller`);
+    }
+    return service;
+  }
+
+  const primaryOf = (service: Service) => service.deployments?.find((d) => d.status === 'PRIMARY');
+
+  return {
+    label,
+
+    async deploy(release: Release, now: Date): Promise<Deployment> {
+      const service = await describeService();
+      const currentArn = service.taskDefinition;
+      if (!currentArn) throw new TargetMisconfigured(`${label} has no task definition`);
+      const current = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: currentArn, include: ['TAGS'] }));
+      const startedAt = now.toISOString();
+
+      if (containerImage(current, config.container) === release.imageUri) {
+        // Either a retry of this very step after UpdateService went through
+        // (our deployment is PRIMARY and the one it replaces is still ACTIVE),
+        // or the service already runs this digest. Never update twice.
+        const primary = primaryOf(service);
+        const replaced = service.deployments?.find((d) => d.status === 'ACTIVE' && d.taskDefinition !== currentArn);
+        return {
+          platform: 'ecs',
+          previousRevision: replaced?.taskDefinition ?? currentArn,
+          revision: currentArn,
+          deploymentId: primary?.id ?? '',
+          startedAt,
+          alreadyRunning: !replaced,
+        };
+      }
+
+      const input = nextRevision(current, config.container, release.imageUri);
+      const registered = await ecs.send(new RegisterTaskDefinitionCommand(input));
+      const revision = registered.taskDefinition?.taskDefinitionArn;
+      if (!revision) throw new TargetMisconfigured('RegisterTaskDefinition returned no task-definition ARN');
+
+      const updated = await ecs.send(new UpdateServiceCommand({ cluster: config.cluster, service: config.service, taskDefinition: revision }));
+      const deploymentId = updated.service ? primaryOf(updated.service)?.id : undefined;
+      if (!deploymentId) throw new TargetMisconfigured(`UpdateService on ${label} returned no PRIMARY deployment`);
+      return { platform: 'ecs', previousRevision: currentArn, revision, deploymentId, startedAt, alreadyRunning: false };
+    },
+
+    async status(deploymentId: string, revertRevision: string): Promise<RolloutStatus> {
+      return ecsRolloutStatus(await describeService(), deploymentId, revertRevision);
+    },
+
+    async rollback(revision: string, now: Date): Promise<RollbackStart> {
+      const service = await describeService();
+      const primary = primaryOf(service);
+      const startedAt = now.toISOString();
+      if (primary?.id && primary.taskDefinition === revision) {
+        return { revision, deploymentId: primary.id, startedAt, adopted: true };
+      }
+      const updated = await ecs.send(new UpdateServiceCommand({ cluster: config.cluster, service: config.service, taskDefinition: revision }));
+      const deploymentId = updated.service ? primaryOf(updated.service)?.id : undefined;
+      if (!deploymentId) throw new TargetMisconfigured(`UpdateService (rollback) on ${label} returned no PRIMARY deployment`);
+      return { revision, deploymentId, startedAt, adopted: false };
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { Release } from '../release/release.js';
+import type { Deployment, RollbackStart, RolloutStatus } from './rollout.js';
+
+/**
+ * The one place the platform differs. Everything else (scan, approval, bake,
+ * records) is the same for every target; a new platform is one more
+ * implementation of this interface.
+ */
+export interface DeployTarget {
+  /** For messages: "ECS service prod/web". */
+  readonly label: string;
+  deploy(release: Release, now: Date): Promise<Deployment>;
+  /** One look at a deployment (ours, or our rollback). */
+  status(deploymentId: string, revertRevision: string): Promise<RolloutStatus>;
+  /** Return to `revision`, or adopt a rollback to it that is already under way. Safe to call twice. */
+  rollback(revision: string, now: Date): Promise<RollbackStart>;
+}
