@@ -1,0 +1,97 @@
+// Serverless variable source for serverless.yml: `${file(./infra/iam.cjs):roles}`.
+//
+// 1. Validates shipwatch.yml with the same schema the functions use, so
+//    `serverless package` fails on a bad config, naming the file and the path.
+// 2. Builds one IAM role per function naming only the actions that function
+//    calls and, where AWS supports resource-level permissions, the resources
+//    the config names (repositories, ECS services, alarms).
+// ARNs are built with Fn::Join because `${AWS::…}` would collide with the
+// Framework's own variable syntax.
+const { tsImport } = require('tsx/esm/api');
+
+const arn = (...parts) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':', ...parts]] });
+const inAccount = (service, resource) => arn(service, ':', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', resource);
+const allow = (Action, Resource, Condition) => ({ Effect: 'Allow', Action, Resource, ...(Condition ? { Condition } : {}) });
+const unique = (xs) => [...new Set(xs)];
+
+async function loadValidated() {
+  const file = process.env.SHIPWATCH_CONFIG || 'shipwatch.yml';
+  const { loadConfig } = await tsImport('../shared/config/load.ts', __filename);
+  return { file, config: loadConfig(file) };
+}
+
+/** Per function: the statements it needs beyond writing its own logs. */
+function statementsFor(config) {
+  const repos = unique(config.services.map((s) => s.image.repository)).map((r) => inAccount('ecr', `repository/${r}`));
+  const services = unique(config.services.map((s) => `${s.target.ecs.cluster}/${s.target.ecs.service}`)).map((cs) => inAccount('ecs', `service/${cs}`));
+  const alarmNames = unique(config.services.flatMap((s) => s.health.alarms));
+  const alarms = alarmNames.length > 0 ? alarmNames.map((a) => inAccount('cloudwatch', `alarm:${a}`)) : [inAccount('cloudwatch', 'alarm:shipwatch-none')];
+  const describeServices = allow(['ecs:DescribeServices'], services);
+  return {
+    startDeployments: [
+      allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]),
+      allow(['sqs:SendMessage'], [{ 'Fn::GetAtt': ['FailedPushesQueue', 'Arn'] }]),
+    ],
+    scanImage: [allow(['ecr:DescribeImageScanFindings', 'ecr:DescribeRepositories', 'ecr:StartImageScan'], repos)],
+    deployRelease: [
+      allow(['cloudwatch:DescribeAlarms'], alarms),
+      allow(['ecs:DescribeServices', 'ecs:UpdateService'], services),
+      // Neither supports resource-level permissions.
+      allow(['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], ['*']),
+      // Tags are copied to the new revision; ECS checks TagResource on create.
+      allow(['ecs:TagResource'], [inAccount('ecs', 'task-definition/*')], { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } }),
+      // The new revision keeps its task and execution roles, which ECS makes us pass.
+      allow(['iam:PassRole'], [arn('iam::', { Ref: 'AWS::AccountId' }, ':role/*')], { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }),
+    ],
+    watchRollout: [describeServices],
+    checkHealth: [
+      describeServices,
+      allow(['cloudwatch:DescribeAlarms'], alarms),
+      // GetMetricData has no resource-level permissions.
+      allow(['cloudwatch:GetMetricData'], ['*']),
+    ],
+    rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services)],
+    finishDeployment: [],
+  };
+}
+
+const roleName = (fn) => `${fn[0].toUpperCase()}${fn.slice(1)}Role`;
+
+function roleFor(fn, statements, prefix) {
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [
+        {
+          PolicyName: fn,
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [inAccount('logs', `log-group:/aws/lambda/${prefix}-${fn}:*`)]),
+              ...statements,
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+module.exports.configFile = async () => (await loadValidated()).file;
+
+module.exports.roles = async ({ resolveVariable }) => {
+  const service = await resolveVariable('self:service');
+  const stage = await resolveVariable('sls:stage');
+  const { config } = await loadValidated();
+  const Resources = {};
+  for (const [fn, statements] of Object.entries(statementsFor(config))) {
+    Resources[roleName(fn)] = roleFor(fn, statements, `${service}-${stage}`);
+  }
+  return { Resources };
+};
+
+module.exports.statementsFor = statementsFor;
