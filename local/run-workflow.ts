@@ -93,7 +93,7 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
 
   let run: Omit<WorkflowRun, 'path' | 'transitions' | 'invocations'>;
   try {
-    const output = (await execution.result) as DeploymentResult;
+    const output = (await execution.result) as unknown as DeploymentResult;
     run = { status: 'SUCCEEDED', result: output };
   } catch (error) {
     if (!(error instanceof ExecutionError)) throw error;

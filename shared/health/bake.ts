@@ -39,7 +39,7 @@ export async function bakeCheck(
   now: Date,
 ): Promise<BakeResult> {
   const status = await deps.target.status(deployment.deploymentId, deployment.previousRevision);
-  if (status.state === 'superseded') throw new Superseded(`${deps.target.label} now runs ${status.by}, not this release`);
+  if (status.state === 'superseded') throw new Superseded(`${deps.target.label} now runs ${status.by}: someone else's deployment replaced this release during the bake`);
   if (status.state === 'failed') throw new RolloutFailed(status.reason);
 
   const from = new Date(bakeStartedAt);

@@ -1,0 +1,258 @@
+import type {
+  Deployment,
+  DescribeServicesCommandInput,
+  DescribeServicesCommandOutput,
+  DescribeTaskDefinitionCommandInput,
+  DescribeTaskDefinitionCommandOutput,
+  RegisterTaskDefinitionCommandInput,
+  RegisterTaskDefinitionCommandOutput,
+  Service,
+  Tag,
+  TaskDefinition,
+  UpdateServiceCommandInput,
+  UpdateServiceCommandOutput,
+} from '@aws-sdk/client-ecs';
+import { CloudError } from './errors.js';
+import type { ImageProfile } from './profiles.js';
+
+type Out<T> = Omit<T, '$metadata'>;
+
+/** How long a healthy deployment takes to start its tasks and pass load-balancer health checks. */
+export const ROLLOUT_SECONDS = 120;
+/** How often a failing task is replaced (and counted) by ECS. */
+export const TASK_FAILURE_SECONDS = 40;
+
+interface SimDeployment {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE';
+  taskDefinition: string;
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  rolloutStateReason: string;
+  createdAt: number;
+  updatedAt: number;
+  failedTasks: number;
+  runningCount: number;
+}
+
+interface SimService {
+  cluster: string;
+  name: string;
+  desiredCount: number;
+  taskDefinition: string;
+  circuitBreaker: { enable: boolean; rollback: boolean };
+  deployments: SimDeployment[];
+  /** Which image served traffic from when: what metrics are generated from. */
+  serving: { from: number; image: string }[];
+  /** Where ECS's circuit breaker rolls back to. */
+  lastCompleted: string;
+  events: { id: string; createdAt: number; message: string }[];
+}
+
+/**
+ * ECS: services whose deployments start tasks, pass or fail health checks and
+ * reach COMPLETED or FAILED over simulated time, with the deployment circuit
+ * breaker (and its rollback) as ECS documents it. Fargate and EC2 alike.
+ */
+export class EcsModel {
+  readonly services = new Map<string, SimService>();
+  readonly taskDefinitions = new Map<string, TaskDefinition & { tags?: Tag[] }>();
+  private readonly revisions = new Map<string, number>();
+  private deploymentCount = 0;
+
+  constructor(
+    readonly account: string,
+    readonly region: string,
+    private readonly now: () => number,
+    private readonly profileOf: (image: string) => ImageProfile | undefined,
+  ) {}
+
+  /** A running service, as a platform team would have it before installing Shipwatch. */
+  createService(cluster: string, name: string, definition: RegisterTaskDefinitionCommandInput, options: { desiredCount?: number; rollbackOnFailure?: boolean; circuitBreaker?: boolean } = {}): void {
+    const arn = this.RegisterTaskDefinition(definition).taskDefinition!.taskDefinitionArn!;
+    const id = this.nextDeploymentId();
+    const t = this.now();
+    const image = this.taskDefinitions.get(arn)!.containerDefinitions![0]!.image!;
+    this.services.set(`${cluster}/${name}`, {
+      cluster,
+      name,
+      desiredCount: options.desiredCount ?? 4,
+      taskDefinition: arn,
+      circuitBreaker: { enable: options.circuitBreaker ?? true, rollback: options.rollbackOnFailure ?? true },
+      deployments: [{ id, status: 'PRIMARY', taskDefinition: arn, rolloutState: 'COMPLETED', rolloutStateReason: `ECS deployment ${id} completed.`, createdAt: t, updatedAt: t, failedTasks: 0, runningCount: options.desiredCount ?? 4 }],
+      serving: [{ from: t - 24 * 3600 * 1000, image }],
+      lastCompleted: arn,
+      events: [],
+    });
+  }
+
+  /** The image a service's traffic reaches at time t (for metrics). */
+  servingImage(cluster: string, name: string, t: number): { image: string; since: number } | undefined {
+    const service = this.services.get(`${cluster}/${name}`);
+    if (!service) return undefined;
+    this.settle(service);
+    const entry = [...service.serving].reverse().find((s) => s.from <= t);
+    return entry ? { image: entry.image, since: entry.from } : undefined;
+  }
+
+  imageOf(taskDefinitionArn: string, container?: string): string | undefined {
+    const def = this.taskDefinitions.get(taskDefinitionArn);
+    const c = container ? def?.containerDefinitions?.find((x) => x.name === container) : def?.containerDefinitions?.[0];
+    return c?.image;
+  }
+
+  private nextDeploymentId(): string {
+    this.deploymentCount += 1;
+    return `ecs-svc/${String(1000000000000000000 + this.deploymentCount * 7919)}`;
+  }
+
+  private service(cluster: string | undefined, name: string | undefined): SimService {
+    const service = this.services.get(`${cluster ?? 'default'}/${name}`);
+    if (!service) throw new CloudError('ServiceNotFoundException', 'Service not found.');
+    return service;
+  }
+
+  /** All images of a task definition behave well unless one of them is known to fail. */
+  private behaviour(taskDefinition: string): ImageProfile | undefined {
+    const images = this.taskDefinitions.get(taskDefinition)?.containerDefinitions?.map((c) => c.image ?? '') ?? [];
+    return images.map((i) => this.profileOf(i)).find((p) => p && !p.healthy) ?? images.map((i) => this.profileOf(i)).find(Boolean);
+  }
+
+  /** Moves every deployment of a service forward to now, event by event, in time order. */
+  private settle(service: SimService): void {
+    const now = this.now();
+    for (;;) {
+      const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+      if (!primary || primary.rolloutState !== 'IN_PROGRESS') return;
+      const healthy = this.behaviour(primary.taskDefinition)?.healthy ?? true;
+      const threshold = Math.min(Math.max(Math.ceil(service.desiredCount / 2), 3), 200);
+      const doneAt = healthy ? primary.createdAt + ROLLOUT_SECONDS * 1000 : primary.createdAt + threshold * TASK_FAILURE_SECONDS * 1000;
+      const elapsed = Math.min(now, doneAt) - primary.createdAt;
+      if (healthy) primary.runningCount = Math.min(service.desiredCount, Math.floor((elapsed / (ROLLOUT_SECONDS * 1000)) * service.desiredCount));
+      else primary.failedTasks = service.circuitBreaker.enable ? Math.min(threshold, Math.floor(elapsed / (TASK_FAILURE_SECONDS * 1000))) : Math.floor(elapsed / (TASK_FAILURE_SECONDS * 1000));
+      if (now < doneAt) return;
+      if (healthy) {
+        primary.rolloutState = 'COMPLETED';
+        primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
+        primary.runningCount = service.desiredCount;
+        primary.updatedAt = doneAt;
+        service.deployments = [primary];
+        service.serving.push({ from: doneAt, image: this.imageOf(primary.taskDefinition) ?? '' });
+        service.lastCompleted = primary.taskDefinition;
+        service.events.unshift({ id: `ev-${doneAt}`, createdAt: doneAt, message: `(service ${service.name}) has reached a steady state.` });
+        continue;
+      }
+      if (!service.circuitBreaker.enable) return;
+      primary.rolloutState = 'FAILED';
+      primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+      primary.updatedAt = doneAt;
+      if (!service.circuitBreaker.rollback) return;
+      // ECS rolls back to the last deployment that completed.
+      const target = service.lastCompleted;
+      primary.status = 'ACTIVE';
+      const id = this.nextDeploymentId();
+      service.deployments = [
+        { id, status: 'PRIMARY', taskDefinition: target, rolloutState: 'IN_PROGRESS', rolloutStateReason: `ECS deployment ${id} in progress.`, createdAt: doneAt, updatedAt: doneAt, failedTasks: 0, runningCount: 0 },
+        ...service.deployments.filter((d) => d !== primary && d.taskDefinition !== target),
+        primary,
+      ];
+      service.taskDefinition = target;
+    }
+  }
+
+  private shape(service: SimService): Service {
+    this.settle(service);
+    const toDeployment = (d: SimDeployment): Deployment => ({
+      id: d.id,
+      status: d.status,
+      taskDefinition: d.taskDefinition,
+      desiredCount: d.status === 'PRIMARY' ? service.desiredCount : 0,
+      pendingCount: d.rolloutState === 'IN_PROGRESS' ? service.desiredCount - d.runningCount : 0,
+      runningCount: d.runningCount,
+      failedTasks: d.failedTasks,
+      createdAt: new Date(d.createdAt),
+      updatedAt: new Date(d.updatedAt),
+      launchType: 'FARGATE',
+      rolloutState: d.rolloutState,
+      rolloutStateReason: d.rolloutStateReason,
+    });
+    return {
+      serviceArn: `arn:aws:ecs:${this.region}:${this.account}:service/${service.cluster}/${service.name}`,
+      serviceName: service.name,
+      clusterArn: `arn:aws:ecs:${this.region}:${this.account}:cluster/${service.cluster}`,
+      status: 'ACTIVE',
+      desiredCount: service.desiredCount,
+      runningCount: service.deployments.reduce((n, d) => n + d.runningCount, 0),
+      pendingCount: 0,
+      launchType: 'FARGATE',
+      taskDefinition: service.taskDefinition,
+      deploymentConfiguration: { deploymentCircuitBreaker: service.circuitBreaker, maximumPercent: 200, minimumHealthyPercent: 100 },
+      deployments: service.deployments.map(toDeployment),
+      deploymentController: { type: 'ECS' },
+      events: service.events.slice(0, 10).map((e) => ({ id: e.id, createdAt: new Date(e.createdAt), message: e.message })),
+    };
+  }
+
+  DescribeServices(input: DescribeServicesCommandInput): Out<DescribeServicesCommandOutput> {
+    const cluster = input.cluster ?? 'default';
+    const found: Service[] = [];
+    const failures: { arn: string; reason: string }[] = [];
+    for (const name of input.services ?? []) {
+      const service = this.services.get(`${cluster}/${name}`);
+      if (service) found.push(this.shape(service));
+      else failures.push({ arn: `arn:aws:ecs:${this.region}:${this.account}:service/${cluster}/${name}`, reason: 'MISSING' });
+    }
+    return { services: found, failures };
+  }
+
+  DescribeTaskDefinition(input: DescribeTaskDefinitionCommandInput): Out<DescribeTaskDefinitionCommandOutput> {
+    const def = this.taskDefinitions.get(input.taskDefinition ?? '');
+    if (!def) throw new CloudError('ClientException', 'Unable to describe task definition.');
+    const { tags, ...taskDefinition } = def;
+    return { taskDefinition: structuredClone(taskDefinition), ...(input.include?.includes('TAGS') ? { tags: structuredClone(tags ?? []) } : {}) };
+  }
+
+  RegisterTaskDefinition(input: RegisterTaskDefinitionCommandInput): Out<RegisterTaskDefinitionCommandOutput> {
+    const readOnly = ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt'];
+    const offending = readOnly.filter((k) => k in (input as unknown as Record<string, unknown>));
+    if (offending.length > 0) {
+      // What the real API says to an unknown member.
+      throw new CloudError('ValidationException', `Unexpected key '${offending[0]}' found in params`);
+    }
+    if (!input.family || !input.containerDefinitions?.length) throw new CloudError('ClientException', 'Family and container definitions are required.');
+    const revision = (this.revisions.get(input.family) ?? 0) + 1;
+    this.revisions.set(input.family, revision);
+    const arn = `arn:aws:ecs:${this.region}:${this.account}:task-definition/${input.family}:${revision}`;
+    const { tags, ...rest } = structuredClone(input);
+    const def: TaskDefinition & { tags?: Tag[] } = {
+      ...rest,
+      taskDefinitionArn: arn,
+      revision,
+      status: 'ACTIVE',
+      compatibilities: ['EC2', 'FARGATE'],
+      registeredAt: new Date(this.now()),
+      registeredBy: `arn:aws:sts::${this.account}:assumed-role/shipwatch/deploy`,
+      ...(tags ? { tags } : {}),
+    };
+    this.taskDefinitions.set(arn, def);
+    const { tags: _t, ...taskDefinition } = def;
+    return { taskDefinition: structuredClone(taskDefinition), ...(tags ? { tags } : {}) };
+  }
+
+  UpdateService(input: UpdateServiceCommandInput): Out<UpdateServiceCommandOutput> {
+    const service = this.service(input.cluster, input.service);
+    this.settle(service);
+    if (input.taskDefinition) {
+      if (!this.taskDefinitions.has(input.taskDefinition)) throw new CloudError('ClientException', 'TaskDefinition not found.');
+      const t = this.now();
+      const id = this.nextDeploymentId();
+      for (const d of service.deployments) d.status = 'ACTIVE';
+      service.deployments = [
+        { id, status: 'PRIMARY', taskDefinition: input.taskDefinition, rolloutState: 'IN_PROGRESS', rolloutStateReason: `ECS deployment ${id} in progress.`, createdAt: t, updatedAt: t, failedTasks: 0, runningCount: 0 },
+        ...service.deployments,
+      ];
+      service.taskDefinition = input.taskDefinition;
+    }
+    if (input.desiredCount !== undefined) service.desiredCount = input.desiredCount;
+    return { service: this.shape(service) };
+  }
+}

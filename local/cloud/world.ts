@@ -1,0 +1,76 @@
+import { CloudWatchModel } from './cloudwatch.js';
+import { EcrModel } from './ecr.js';
+import { EcsModel } from './ecs.js';
+import { NotImplementedInSandbox } from './errors.js';
+
+export type CloudService = 'ecs' | 'ecr' | 'cloudwatch';
+
+export interface CloudCall {
+  service: CloudService;
+  operation: string;
+  input: unknown;
+  at: number;
+  error?: string;
+}
+
+/** Decides whether a call fails before it reaches the model (throttling, 5xx, timeouts). */
+export type FaultInjector = (call: { service: CloudService; operation: string; input: unknown }) => Error | undefined;
+
+/** Operations each service answers; anything else fails loudly with its name. */
+const OPERATIONS: Record<CloudService, readonly string[]> = {
+  ecs: ['DescribeServices', 'DescribeTaskDefinition', 'RegisterTaskDefinition', 'UpdateService'],
+  ecr: ['DescribeImageScanFindings', 'DescribeRepositories', 'StartImageScan'],
+  cloudwatch: ['DescribeAlarms', 'GetMetricData'],
+};
+
+/**
+ * The simulated cloud: one account, one region, three services that share a
+ * clock and see each other (ECS runs images ECR holds; CloudWatch measures
+ * what ECS serves). Deterministic for a seed.
+ */
+export class World {
+  readonly ecr: EcrModel;
+  readonly ecs: EcsModel;
+  readonly cloudwatch: CloudWatchModel;
+  readonly calls: CloudCall[] = [];
+  faults: FaultInjector | undefined;
+
+  constructor(
+    readonly now: () => number,
+    readonly seed = 1,
+    readonly account = '123456789012',
+    readonly region = 'us-east-1',
+  ) {
+    this.ecr = new EcrModel(account, region, now, seed);
+    this.ecs = new EcsModel(account, region, now, (image) => this.ecr.profileOf(image));
+    this.cloudwatch = new CloudWatchModel(account, region, now, seed);
+  }
+
+  /** Lets CloudWatch measure an ECS service through the load balancer in front of it. */
+  attachLoadBalancer(loadBalancer: string, cluster: string, service: string): void {
+    this.cloudwatch.sources.set(loadBalancer, {
+      servingImage: (t) => this.ecs.servingImage(cluster, service, t),
+      profileOf: (image) => this.ecr.profileOf(image),
+    });
+  }
+
+  /** Every AWS call the handlers make ends here, over HTTP or through a mocked client. */
+  async handle(service: CloudService, operation: string, input: unknown): Promise<unknown> {
+    const call: CloudCall = { service, operation, input: structuredClone(input), at: this.now() };
+    this.calls.push(call);
+    try {
+      if (!OPERATIONS[service].includes(operation)) throw new NotImplementedInSandbox(service, operation);
+      const fault = this.faults?.({ service, operation, input });
+      if (fault) throw fault;
+      const model = this[service] as unknown as Record<string, (input: unknown) => unknown>;
+      return await model[operation]!.call(model, input ?? {});
+    } catch (error) {
+      call.error = (error as Error).name;
+      throw error;
+    }
+  }
+
+  callsTo(operation: string): CloudCall[] {
+    return this.calls.filter((c) => c.operation === operation && !c.error);
+  }
+}

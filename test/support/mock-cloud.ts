@@ -1,0 +1,42 @@
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DescribeImageScanFindingsCommand, DescribeRepositoriesCommand, ECRClient, StartImageScanCommand } from '@aws-sdk/client-ecr';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { CloudService, World } from '../../local/cloud/world.js';
+
+/**
+ * Routes the handlers' SDK clients to the simulated cloud in-process (the
+ * sandbox does the same over HTTP). aws-sdk-client-mock records every command,
+ * so tests can assert exactly what was sent; a command the model does not know
+ * is refused by name.
+ */
+export function mockCloud(world: World) {
+  const ecs = mockClient(ECSClient);
+  const ecr = mockClient(ECRClient);
+  const cloudwatch = mockClient(CloudWatchClient);
+  const route = (service: CloudService, operation: string) => (input: unknown) => world.handle(service, operation, input);
+  for (const [mock, service] of [[ecs, 'ecs'], [ecr, 'ecr'], [cloudwatch, 'cloudwatch']] as const) {
+    (mock as ReturnType<typeof mockClient>).onAnyCommand().callsFake(() => {
+      throw new Error(`the test cloud has no route for this ${service} command`);
+    });
+  }
+  ecs.on(DescribeServicesCommand).callsFake(route('ecs', 'DescribeServices'));
+  ecs.on(DescribeTaskDefinitionCommand).callsFake(route('ecs', 'DescribeTaskDefinition'));
+  ecs.on(RegisterTaskDefinitionCommand).callsFake(route('ecs', 'RegisterTaskDefinition'));
+  ecs.on(UpdateServiceCommand).callsFake(route('ecs', 'UpdateService'));
+  ecr.on(DescribeImageScanFindingsCommand).callsFake(route('ecr', 'DescribeImageScanFindings'));
+  ecr.on(DescribeRepositoriesCommand).callsFake(route('ecr', 'DescribeRepositories'));
+  ecr.on(StartImageScanCommand).callsFake(route('ecr', 'StartImageScan'));
+  cloudwatch.on(DescribeAlarmsCommand).callsFake(route('cloudwatch', 'DescribeAlarms'));
+  cloudwatch.on(GetMetricDataCommand).callsFake(route('cloudwatch', 'GetMetricData'));
+  return {
+    ecs,
+    ecr,
+    cloudwatch,
+    restore() {
+      ecs.restore();
+      ecr.restore();
+      cloudwatch.restore();
+    },
+  };
+}
