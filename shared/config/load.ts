@@ -4,6 +4,9 @@ import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { DEFAULTS } from './defaults.js';
 import { configSchema, type Config } from './schema.js';
+import { closest, knownKeys } from './suggest.js';
+
+const KNOWN_KEYS = knownKeys(configSchema);
 
 /** `services[2].health.bakeMinutes`: the path as a user would write it. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -12,21 +15,27 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** One line per problem: `services[2].health.bakeMinute: unknown key`. */
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  const where = (path: readonly PropertyKey[]) => formatPath(path) || '(top level)';
   if (issue.code === 'unrecognized_keys') {
-    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return issue.keys.map((k) => {
+      const hint = closest(k, KNOWN_KEYS);
+      return `${where([...issue.path, k])}: unknown key${hint ? ` (did you mean "${hint}"?)` : ''}`;
+    });
   }
-  return issue.message;
+  if (issue.code === 'invalid_key') {
+    return [`${where(issue.path)}: invalid key: ${issue.issues.map((i) => i.message).join('; ')}`];
+  }
+  const missing = /^Invalid input: expected (\w+), received undefined$/.exec(issue.message);
+  return [`${where(issue.path)}: ${missing ? `missing (expected ${missing[1]})` : issue.message}`];
 }
 
 /** Validates an already-parsed document; every problem is listed, each with its path. */
 export function parseConfig(document: unknown, file: string): Config {
   const parsed = configSchema.safeParse(document);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => {
-    const where = formatPath(issue.path);
-    return `  ${where || '(top level)'}: ${describeIssue(issue)}`;
-  });
+  const lines = parsed.error.issues.flatMap(describeIssue).map((line) => `  ${line}`);
   throw new ConfigError(`${file} is not a valid Shipwatch config:\n${lines.join('\n')}`);
 }
 

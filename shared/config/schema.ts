@@ -16,7 +16,15 @@ const name = z
 const isoDate = z
   .union([z.string(), z.date()])
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'));
+  .pipe(
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+      .refine((v) => {
+        const d = new Date(`${v}T00:00:00Z`);
+        return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+      }, 'a real calendar date'),
+  );
 
 const ignoreEntry = z.strictObject({
   id: z.string().min(1),
@@ -28,25 +36,20 @@ const scanPolicy = z
   .strictObject({
     blockAt: z.union([severitySchema, z.literal('none')]).default(DEFAULTS.scan.blockAt),
     maxCounts: z.partialRecord(severitySchema, z.number().int().min(0)).optional(),
-    ignore: z.array(ignoreEntry).default([]),
+    ignore: z.array(ignoreEntry).default(() => []),
     timeoutMinutes: z.number().int().min(1).max(240).default(DEFAULTS.scan.timeoutMinutes),
     onUnsupported: z.enum(['block', 'allow']).default('block'),
     onFailed: z.enum(['block', 'allow']).default('block'),
   })
-  .default({
-    blockAt: DEFAULTS.scan.blockAt,
-    ignore: [],
-    timeoutMinutes: DEFAULTS.scan.timeoutMinutes,
-    onUnsupported: 'block',
-    onFailed: 'block',
-  });
+  // prefault: an omitted section is parsed as {}, so each service gets fresh default lists.
+  .prefault({});
 
 const dimensions = z.record(z.string(), z.string());
 
 const metricStat = z.strictObject({
   namespace: z.string().min(1),
   metricName: z.string().min(1),
-  dimensions: dimensions.default({}),
+  dimensions: dimensions.default(() => ({})),
   stat: z.string().min(1).default('Average'),
 });
 
@@ -91,20 +94,14 @@ const metricCheck = z
 
 const health = z
   .strictObject({
-    alarms: z.array(z.string().min(1)).max(100).default([]),
-    metrics: z.array(metricCheck).default([]),
+    alarms: z.array(z.string().min(1)).max(100).default(() => []),
+    metrics: z.array(metricCheck).default(() => []),
     bakeMinutes: z.number().min(0).max(240).default(DEFAULTS.health.bakeMinutes),
     // Fixed choices: each is one retrier in the state machine (see shared/errors.ts).
     pollSeconds: z.literal(POLL_SECONDS, { error: `expected one of ${POLL_SECONDS.join(', ')}` }).default(DEFAULTS.health.pollSeconds),
     rolloutTimeoutMinutes: z.number().min(1).max(240).default(DEFAULTS.health.rolloutTimeoutMinutes),
   })
-  .default({
-    alarms: [],
-    metrics: [],
-    bakeMinutes: DEFAULTS.health.bakeMinutes,
-    pollSeconds: DEFAULTS.health.pollSeconds,
-    rolloutTimeoutMinutes: DEFAULTS.health.rolloutTimeoutMinutes,
-  });
+  .prefault({});
 
 const ecsTarget = z.strictObject({
   cluster: z.string().min(1),
@@ -119,7 +116,7 @@ const service = z
     name,
     image: z.strictObject({
       repository: z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, 'an ECR repository name'),
-      tags: z.array(z.string().min(1)).min(1).default(['*']),
+      tags: z.array(z.string().min(1)).min(1).default(() => ['*']),
     }),
     target,
     scan: scanPolicy,

@@ -16,7 +16,13 @@ export const releaseSchema = z.object({
 export type Release = z.infer<typeof releaseSchema>;
 
 export function registryHost(account: string, region: string): string {
-  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  const suffix = region.startsWith('cn-')
+    ? 'amazonaws.com.cn'
+    : region.startsWith('us-isob-')
+      ? 'sc2s.sgov.gov'
+      : region.startsWith('us-iso-')
+        ? 'c2s.ic.gov'
+        : 'amazonaws.com';
   return `${account}.dkr.ecr.${region}.${suffix}`;
 }
 

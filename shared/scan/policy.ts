@@ -27,8 +27,9 @@ export function evaluateScan(findings: readonly Finding[], policy: ScanPolicy, n
   const ignored: IgnoredFinding[] = [];
   const counted: Finding[] = [];
   for (const finding of findings) {
-    const entry = policy.ignore.find((e) => e.id === finding.id || (finding.arn !== undefined && e.id === finding.arn));
-    if (entry && isIgnoreActive(entry.until, now)) ignored.push({ ...finding, reason: entry.reason, until: entry.until });
+    // Only live entries count, so a renewed entry works even with the expired one still listed.
+    const entry = policy.ignore.find((e) => (e.id === finding.id || (finding.arn !== undefined && e.id === finding.arn)) && isIgnoreActive(e.until, now));
+    if (entry) ignored.push({ ...finding, reason: entry.reason, until: entry.until });
     else counted.push(finding);
   }
 

@@ -176,12 +176,12 @@ describe('parseConfigText: unknown keys', () => {
     // Assess
     expect(error.name).toBe('ConfigError');
     expect(error.message).toMatch(/^deploy\/shipwatch\.yml is not a valid Shipwatch config:\n/);
-    expect(error.message).toContain('  services[2]: unknown key "imag"');
+    expect(error.message).toContain('  services[2].imag: unknown key (did you mean "image"?)');
     // `image` itself is then missing: every problem is listed, not just the first.
-    expect(error.message).toContain('  services[2].image: Invalid input: expected object, received undefined');
+    expect(error.message).toContain('  services[2].image: missing (expected object)');
   });
 
-  it('names the path of the object holding a `health.bakeMinute` typo', () => {
+  it('names the full path of a `health.bakeMinute` typo and suggests the key', () => {
     // Prepare
     const text = configYaml(serviceYaml('a'), serviceYaml('b'), serviceYaml('c', ['health:', '  bakeMinute: 5']));
 
@@ -189,10 +189,10 @@ describe('parseConfigText: unknown keys', () => {
     const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
-    expect(error.message).toBe('shipwatch.yml is not a valid Shipwatch config:\n  services[2].health: unknown key "bakeMinute"');
+    expect(error.message).toBe('shipwatch.yml is not a valid Shipwatch config:\n  services[2].health.bakeMinute: unknown key (did you mean "bakeMinutes"?)');
   });
 
-  it('lists several unknown keys of one object together', () => {
+  it('lists each unknown key of one object on its own line', () => {
     // Prepare
     const text = configYaml(serviceYaml('a', ['health:', '  bakeMinute: 5', '  pollSecond: 30']));
 
@@ -200,7 +200,8 @@ describe('parseConfigText: unknown keys', () => {
     const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
-    expect(error.message).toContain('services[0].health: unknown keys "bakeMinute", "pollSecond"');
+    expect(error.message).toContain('services[0].health.bakeMinute: unknown key (did you mean "bakeMinutes"?)');
+    expect(error.message).toContain('services[0].health.pollSecond: unknown key (did you mean "pollSeconds"?)');
   });
 
   it('refuses an unknown top-level key', () => {
@@ -211,7 +212,7 @@ describe('parseConfigText: unknown keys', () => {
     const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
-    expect(error.message).toContain('  (top level): unknown key "servics"');
+    expect(error.message).toContain('  servics: unknown key (did you mean "services"?)');
   });
 
   it('refuses an unknown key inside a metric stat', () => {
@@ -224,7 +225,7 @@ describe('parseConfigText: unknown keys', () => {
     const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
-    expect(error.message).toContain('services[0].health.metrics[0].metric: unknown key "statistic"');
+    expect(error.message).toContain('services[0].health.metrics[0].metric.statistic: unknown key');
   });
 });
 
@@ -591,6 +592,29 @@ describe('parseConfigText: scan ignore entries', () => {
 
     // Assess
     expect(error.message).toContain('services[0].scan.ignore[0].until: a date as YYYY-MM-DD');
+  });
+
+  it('refuses an `until` that is not a real calendar date', () => {
+    // Prepare
+    const text = configYaml(serviceYaml('web', ['scan:', '  ignore:', '    - { id: CVE-1, until: 2026-02-31, reason: r }']));
+
+    // Act
+    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+
+    // Assess
+    expect(error.message).toContain('services[0].scan.ignore[0].until: a real calendar date');
+  });
+
+  it('gives every service its own default lists', () => {
+    // Prepare
+    const config = parseConfigText(configYaml(serviceYaml('a'), serviceYaml('b')), 'shipwatch.yml');
+
+    // Act
+    config.services[0]!.health.alarms.push('only-a');
+
+    // Assess
+    expect(config.services[1]!.health.alarms).toEqual([]);
+    expect(parseConfigText(configYaml(serviceYaml('c')), 'shipwatch.yml').services[0]!.health.alarms).toEqual([]);
   });
 
   it('refuses an ignore entry without a reason', () => {

@@ -177,6 +177,27 @@ describe('evaluateScan: maxCounts', () => {
 });
 
 describe('evaluateScan: ignore', () => {
+  it('honours a renewed entry even when the expired one for the same finding is still listed first', () => {
+    // Prepare
+    const ignore = [
+      { id: 'CVE-1', until: '2020-01-01', reason: 'old waiver' },
+      { id: 'arn:aws:inspector2:us-east-1:123456789012:finding/abc', until: '2099-01-01', reason: 'renewed by ARN' },
+      { id: 'CVE-2', until: '2020-01-01', reason: 'old waiver' },
+      { id: 'CVE-2', until: '2099-01-01', reason: 'renewed' },
+    ];
+    const findings = [
+      finding('CVE-1', 'CRITICAL', { arn: 'arn:aws:inspector2:us-east-1:123456789012:finding/abc' }),
+      finding('CVE-2', 'CRITICAL'),
+    ];
+
+    // Act
+    const verdict = evaluateScan(findings, policy({ ignore }), NOW);
+
+    // Assess
+    expect(verdict.passed).toBe(true);
+    expect(verdict.ignored.map((f) => f.reason)).toEqual(['renewed by ARN', 'renewed']);
+  });
+
   const ARN = 'arn:aws:inspector2:eu-west-1:000000000000:finding/92ec736dde6c50c668cf5721027ae176';
   const endOfDay = new Date('2024-06-30T23:59:59.999Z');
   const dayAfter = new Date('2024-07-01T00:00:00.000Z');

@@ -1,0 +1,78 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudError } from './errors.js';
+
+/** `X-Amz-Target` prefixes of the JSON protocols the handlers' SDK clients speak. */
+const TARGETS: Record<string, string> = {
+  AmazonEC2ContainerServiceV20141113: 'ecs',
+  AmazonEC2ContainerRegistry_V20150921: 'ecr',
+  GraniteServiceVersion20100801: 'cloudwatch',
+  AWSStepFunctions: 'sfn',
+};
+
+/** Timestamp members in requests (awsJson sends epoch seconds). */
+const INPUT_TIMESTAMPS = new Set(['StartTime', 'EndTime', 'StartDate', 'EndDate']);
+
+export type Dispatch = (service: string, operation: string, input: Record<string, unknown>) => Promise<unknown>;
+
+function fromWire(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(fromWire);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, INPUT_TIMESTAMPS.has(k) && typeof v === 'number' ? new Date(v * 1000) : fromWire(v)]),
+    );
+  }
+  return value;
+}
+
+/** awsJson serialises timestamps as epoch seconds. */
+function toWire(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map(toWire);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v)]));
+  return value;
+}
+
+async function body(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The simulated cloud on 127.0.0.1 over the real wire protocols (awsJson 1.0
+ * and 1.1, selected by X-Amz-Target), so any SDK or `aws --endpoint-url`
+ * can talk to it while it runs.
+ */
+export async function startCloudServer(dispatch: Dispatch, port = 0): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const [prefix, operation] = target.split('.');
+    const service = prefix ? TARGETS[prefix] : undefined;
+    const contentType = String(req.headers['content-type'] ?? 'application/x-amz-json-1.1');
+    const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': contentType, 'x-amzn-requestid': `sandbox-${Date.now()}`, ...headers });
+      res.end(JSON.stringify(payload));
+    };
+    try {
+      if (req.method !== 'POST' || !service || !operation) {
+        throw new CloudError('UnknownOperationException', `the Shipwatch sandbox answers AWS JSON protocol requests only (got ${req.method} ${req.url} target "${target}")`);
+      }
+      const raw = await body(req);
+      const input = fromWire(raw ? JSON.parse(raw) : {}) as Record<string, unknown>;
+      reply(200, toWire(await dispatch(service, operation, input)));
+    } catch (error) {
+      const e = error as CloudError;
+      const status = e.$metadata?.httpStatusCode ?? 500;
+      const name = e.name && e.name !== 'Error' ? e.name : 'InternalFailure';
+      // Query-compatible services (CloudWatch) also name the error in this header.
+      reply(status, { __type: name, message: e.message }, { 'x-amzn-query-error': `${name};${status >= 500 ? 'Receiver' : 'Sender'}` });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
