@@ -15,14 +15,26 @@ export interface WorkflowRun {
   invocations: Record<string, number>;
 }
 
+export interface StateEvent {
+  execution: string;
+  state: string;
+  type: 'entered' | 'retried' | 'failed';
+  at: number;
+  detail?: string;
+}
+
 export interface RunOptions {
   clock: SimClock;
   executionName?: string;
   /** Simulated duration of one Lambda invocation. */
   invocationMs?: number;
+  /** How a retry pause passes; by default the clock simply jumps (one execution alone). */
+  pause?: (ms: number) => Promise<void>;
+  /** Wraps each handler call (the sandbox's virtual time holds the clock still during it). */
+  invoke?: <T>(call: () => Promise<T>) => Promise<T>;
   /** Replace a function's handler (fault injection); the default is the real one. */
   handlers?: Partial<Record<string, LambdaHandler>>;
-  onState?: (event: { state: string; type: 'entered' | 'retried' | 'failed'; at: number; detail?: string }) => void;
+  onState?: (event: StateEvent) => void;
 }
 
 /** The retry pause Step Functions would apply to `error` in `state` (no jitter: runs are deterministic). */
@@ -42,6 +54,8 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
   const { definition, taskFunctions } = loadDefinition();
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const invocations: Record<string, number> = {};
+  const pause = options.pause ?? (async (ms: number) => options.clock.advance(ms));
+  const invoke = options.invoke ?? (<T>(call: () => Promise<T>) => call());
   const attempts = new Map<string, number>();
 
   const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
@@ -51,9 +65,9 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     if (!handler) throw new Error(`no local handler for function ${fn} (state ${stateName})`);
     overrides[stateName] = async (taskInput) => {
       invocations[fn] = (invocations[fn] ?? 0) + 1;
-      options.clock.advance(options.invocationMs ?? 200);
+      await pause(options.invocationMs ?? 200);
       try {
-        const out = await handler(taskInput, lambdaContext(fn));
+        const out = await invoke(() => handler(taskInput, lambdaContext(fn)));
         attempts.delete(stateName);
         return out;
       } catch (error) {
@@ -61,8 +75,8 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
         const key = `${stateName}:${name}`;
         const attempt = attempts.get(key) ?? 0;
         attempts.set(key, attempt + 1);
-        options.onState?.({ state: stateName, type: 'failed', at: options.clock.now(), detail: `${name}: ${(error as Error).message}` });
-        options.clock.advance(retryPauseMs(state, name, attempt));
+        options.onState?.({ execution: options.executionName ?? 'local', state: stateName, type: 'failed', at: options.clock.now(), detail: `${name}: ${(error as Error).message}` });
+        await pause(retryPauseMs(state, name, attempt));
         throw error;
       }
     };
@@ -86,7 +100,7 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     for await (const event of execution.eventLogs) {
       if (event.type === 'StateEntered' || event.type === 'StateRetried') {
         path.push(event.state.name);
-        options.onState?.({ state: event.state.name, type: event.type === 'StateEntered' ? 'entered' : 'retried', at: options.clock.now() });
+        options.onState?.({ execution: options.executionName ?? 'local', state: event.state.name, type: event.type === 'StateEntered' ? 'entered' : 'retried', at: options.clock.now() });
       }
     }
   })();

@@ -25,9 +25,13 @@ function fromWire(value: unknown): unknown {
   return value;
 }
 
+// Not `instanceof Date`: the sandbox swaps the global Date for its simulated
+// clock, and a date made by structuredClone is a plain Date.
+const isDate = (v: unknown): v is Date => Object.prototype.toString.call(v) === '[object Date]';
+
 /** awsJson serialises timestamps as epoch seconds. */
 function toWire(value: unknown): unknown {
-  if (value instanceof Date) return value.getTime() / 1000;
+  if (isDate(value)) return value.getTime() / 1000;
   if (Array.isArray(value)) return value.map(toWire);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toWire(v)]));
   return value;

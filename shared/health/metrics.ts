@@ -92,11 +92,13 @@ export function metricVerdict(check: MetricCheck, periods: number[], values: Map
   if (missing > check.inconclusiveLimit || (final && present.length === 0)) {
     return { ...base, phase: 'Inconclusive', message: `${check.name}: no data in ${missing} of ${seen.length} periods, inconclusive limit ${check.inconclusiveLimit}` };
   }
-  const worst = present.length === 0 ? undefined : check.comparison.startsWith('>') ? Math.max(...present) : Math.min(...present);
-  const observed = worst === undefined ? 'no complete period yet' : `worst ${fmt(worst)}${u}`;
+  if (present.length === 0) {
+    return { ...base, phase: 'Running', message: `${check.name}: no complete period yet (fails when ${limit})` };
+  }
+  const worst = check.comparison.startsWith('>') ? Math.max(...present) : Math.min(...present);
   return {
     ...base,
     phase: final ? 'Successful' : 'Running',
-    message: `${check.name} ${observed}, ${limit} in ${bad.length} of ${seen.length} periods, failure limit ${check.failureLimit}`,
+    message: `${check.name} worst ${fmt(worst)}${u}, ${limit} in ${bad.length} of ${seen.length} periods, failure limit ${check.failureLimit}`,
   };
 }

@@ -284,7 +284,9 @@ describe('metricVerdict', () => {
 
     // Assess
     expect(verdict.phase).toBe('Running');
-    expect(verdict.message).toBe('5xx rate no complete period yet, > 2% in 0 of 0 periods, failure limit 2');
+    expect(verdict).toMatchObject({ breaches: 0, missing: 0, periods: 0 });
+    expect(verdict.message).toMatch(/^5xx rate:? no complete period yet/);
+    expect(isFailing(verdict)).toBe(false);
   });
 
   it('reports Failed ahead of Inconclusive when both apply', () => {
@@ -323,6 +325,18 @@ describe('metricVerdict', () => {
     // Assess
     expect(verdict.phase).toBe('Successful');
     expect(verdict.message).toBe('success rate worst 98.3%, < 99% in 1 of 4 periods, failure limit 1');
+  });
+
+  it('does not count a value equal to the threshold as a breach of "<"', () => {
+    // Prepare
+    const periods = FIVE_PERIODS.slice(0, 4);
+    const values = valuesOf(periods, [99, 99, 99, 99]);
+
+    // Act
+    const verdict = metricVerdict(successRate, periods, values, true);
+
+    // Assess
+    expect(verdict).toMatchObject({ phase: 'Successful', breaches: 0, message: 'success rate worst 99%, < 99% in 0 of 4 periods, failure limit 1' });
   });
 
   it('uses the default failure limit of 1 and the unit as written', () => {

@@ -1,0 +1,96 @@
+import type { DescribeExecutionCommandOutput, StartExecutionCommandInput, StartExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import type { DeploymentResult } from '../shared/workflow/result.js';
+import { CloudError, NotImplementedInSandbox } from './cloud/errors.js';
+import { runWorkflow, type RunOptions, type WorkflowRun } from './run-workflow.js';
+import type { VirtualTime } from './virtual-time.js';
+
+type Out<T> = Omit<T, '$metadata'>;
+
+export interface SimExecution {
+  arn: string;
+  name: string;
+  input: string;
+  startedAt: number;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  run?: WorkflowRun;
+  stoppedAt?: number;
+  error?: string;
+}
+
+/**
+ * Step Functions for the sandbox: StartExecution runs the real deploy state
+ * machine (aws-local-stepfunctions over the real handlers) in virtual time.
+ * Names are unique as in AWS: the same name with the same input returns the
+ * running execution, with another input fails ExecutionAlreadyExists.
+ */
+export class StepFunctionsModel {
+  readonly executions = new Map<string, SimExecution>();
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly time: VirtualTime,
+    private readonly stateMachineArn: string,
+    private readonly runOptions: Omit<RunOptions, 'clock' | 'pause' | 'executionName'> = {},
+    private readonly onFinished?: (execution: SimExecution) => void,
+  ) {}
+
+  get idle(): boolean {
+    return this.pending.size === 0;
+  }
+
+  async handle(operation: string, input: Record<string, unknown>): Promise<unknown> {
+    if (operation === 'StartExecution') return this.StartExecution(input as unknown as StartExecutionCommandInput);
+    if (operation === 'DescribeExecution') return this.DescribeExecution(String(input.executionArn));
+    if (operation === 'ListExecutions') return { executions: [...this.executions.values()].map((e) => this.summary(e)) };
+    throw new NotImplementedInSandbox('sfn', operation);
+  }
+
+  private summary(e: SimExecution) {
+    return { executionArn: e.arn, stateMachineArn: this.stateMachineArn, name: e.name, status: e.status, startDate: new Date(e.startedAt), ...(e.stoppedAt ? { stopDate: new Date(e.stoppedAt) } : {}) };
+  }
+
+  StartExecution(input: StartExecutionCommandInput): Out<StartExecutionCommandOutput> {
+    if (input.stateMachineArn !== this.stateMachineArn) throw new CloudError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${input.stateMachineArn}'`);
+    const name = input.name ?? `exec-${this.executions.size + 1}`;
+    const arn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = this.executions.get(arn);
+    if (existing) {
+      if (existing.input === input.input && existing.status === 'RUNNING') return { executionArn: arn, startDate: new Date(existing.startedAt) };
+      throw new CloudError('ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
+    }
+    const execution: SimExecution = { arn, name, input: input.input ?? '{}', startedAt: this.time.clock.now(), status: 'RUNNING' };
+    this.executions.set(arn, execution);
+    const work = runWorkflow(JSON.parse(execution.input), {
+      ...this.runOptions,
+      clock: this.time.clock,
+      executionName: name,
+      pause: (ms) => this.time.sleep(ms),
+      invoke: (call) => this.time.track(call()),
+    })
+      .then((run) => {
+        Object.assign(execution, { run, status: run.status, stoppedAt: this.time.clock.now() });
+      })
+      .catch((error: Error) => {
+        Object.assign(execution, { status: 'FAILED', error: `${error.name}: ${error.message}`, stoppedAt: this.time.clock.now() });
+      })
+      .finally(() => {
+        this.pending.delete(work);
+        this.onFinished?.(execution);
+      });
+    this.pending.add(work);
+    return { executionArn: arn, startDate: new Date(execution.startedAt) };
+  }
+
+  DescribeExecution(arn: string): Out<DescribeExecutionCommandOutput> {
+    const e = this.executions.get(arn);
+    if (!e) throw new CloudError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    const result: DeploymentResult | undefined = e.run?.result;
+    return {
+      ...this.summary(e),
+      startDate: new Date(e.startedAt),
+      input: e.input,
+      ...(e.status === 'SUCCEEDED' && result ? { output: JSON.stringify(result) } : {}),
+      ...(e.status === 'FAILED' ? { error: e.run?.error ?? 'States.Runtime', cause: result ? JSON.stringify(result) : e.error } : {}),
+    } as Out<DescribeExecutionCommandOutput>;
+  }
+}
