@@ -10,7 +10,7 @@ export interface Window {
 }
 
 /** The complete, ingested periods of a window, as [start, end) epoch-ms pairs. */
-export function periodsOf(window: Window, periodSeconds: number, graceSeconds = DEFAULTS.health.ingestionGraceSeconds): number[] {
+export function periodsOf(window: Window, periodSeconds: number, graceSeconds: number = DEFAULTS.health.ingestionGraceSeconds): number[] {
   const p = periodSeconds * 1000;
   const first = Math.ceil(window.from.getTime() / p) * p;
   const last = window.now.getTime() - graceSeconds * 1000;

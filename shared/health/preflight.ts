@@ -11,7 +11,7 @@ export async function preflight(cloudwatch: CloudWatchClient, service: ServiceCo
   const missing = (await readAlarms(cloudwatch, service.health.alarms)).filter((a) => a.state === 'MISSING');
   if (missing.length > 0) {
     throw new TargetMisconfigured(
-      `${service.name}: health.alarms names alarm${missing.length > 1 ? 's' : ''} that do not exist: ${missing.map((a) => a.name).join(', ')}; nothing was deployed`,
+      `${service.name}: health.alarms names ${missing.length > 1 ? 'alarms that do' : 'an alarm that does'} not exist: ${missing.map((a) => a.name).join(', ')}; nothing was deployed`,
     );
   }
 }

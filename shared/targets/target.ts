@@ -10,8 +10,8 @@ export interface DeployTarget {
   /** For messages: "ECS service prod/web". */
   readonly label: string;
   deploy(release: Release, now: Date): Promise<Deployment>;
-  /** One look at a deployment (ours, or our rollback). */
-  status(deploymentId: string, revertRevision: string): Promise<RolloutStatus>;
+  /** One look at a deployment (ours, or our rollback) that started at `since`. */
+  status(deploymentId: string, revertRevision: string, since: Date): Promise<RolloutStatus>;
   /** Return to `revision`, or adopt a rollback to it that is already under way. Safe to call twice. */
   rollback(revision: string, now: Date): Promise<RollbackStart>;
 }

@@ -26,7 +26,7 @@ export async function watchRollout(
   phase: 'rollout' | 'rollback',
   now: Date,
 ): Promise<WatchResult> {
-  const status = await target.status(watched.deploymentId, watched.revertRevision);
+  const status = await target.status(watched.deploymentId, watched.revertRevision, new Date(watched.startedAt));
   const Failure = phase === 'rollout' ? RolloutFailed : RollbackFailed;
   switch (status.state) {
     case 'completed':

@@ -723,7 +723,7 @@ describe('bakeCheck', () => {
     const result = await bakeCheck({ cloudwatch: cloudwatch(), target }, bakeService.health, deployment, BAKE_STARTED, at('2025-02-21T12:06:00Z'));
 
     // Assess
-    expect(target.status).toHaveBeenCalledWith('ecs-svc/7419115625193919142', 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:8');
+    expect(target.status).toHaveBeenCalledWith('ecs-svc/7419115625193919142', 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:8', new Date('2025-02-21T11:55:00.000Z'));
     expect(result).toStrictEqual({
       healthy: true,
       startedAt: BAKE_STARTED,
@@ -857,7 +857,7 @@ describe('watchRollout', () => {
     const result = await watchRollout(target, watched, limits, 'rollout', at('2025-02-21T12:04:00Z'));
 
     // Assess
-    expect(target.status).toHaveBeenCalledWith(watched.deploymentId, watched.revertRevision);
+    expect(target.status).toHaveBeenCalledWith(watched.deploymentId, watched.revertRevision, new Date(watched.startedAt));
     expect(result).toStrictEqual({ completedAt: '2025-02-21T12:04:00.000Z', detail: 'ecs-svc/7419115625193919142 completed: 2/2 tasks running, 0 failed' });
   });
 

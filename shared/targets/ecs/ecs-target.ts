@@ -74,8 +74,8 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
       return { platform: 'ecs', previousRevision: currentArn, revision, deploymentId, startedAt, alreadyRunning: false };
     },
 
-    async status(deploymentId: string, revertRevision: string): Promise<RolloutStatus> {
-      return ecsRolloutStatus(await describeService(), deploymentId, revertRevision);
+    async status(deploymentId: string, revertRevision: string, since: Date): Promise<RolloutStatus> {
+      return ecsRolloutStatus(await describeService(), deploymentId, revertRevision, since);
     },
 
     async rollback(revision: string, now: Date): Promise<RollbackStart> {

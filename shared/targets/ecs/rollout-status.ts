@@ -6,7 +6,7 @@ import type { RolloutStatus } from '../rollout.js';
  * task definition a rollback would return to: if ECS made a deployment of it
  * PRIMARY, the circuit breaker (or a person) already rolled back.
  */
-export function ecsRolloutStatus(service: Service, deploymentId: string, revertRevision: string): RolloutStatus {
+export function ecsRolloutStatus(service: Service, deploymentId: string, revertRevision: string, since?: Date): RolloutStatus {
   const deployments = service.deployments ?? [];
   const ours = deployments.find((d) => d.id === deploymentId);
   const primary = deployments.find((d) => d.status === 'PRIMARY');
@@ -25,6 +25,12 @@ export function ecsRolloutStatus(service: Service, deploymentId: string, revertR
   }
 
   if (primary && primary.id !== deploymentId) {
+    // DescribeServices is eventually consistent: right after UpdateService it may
+    // still show the deployment we replaced. Only a deployment created after ours
+    // started can be a rollback of it, or someone else's.
+    if (!ours && since && primary.createdAt && new Date(primary.createdAt).getTime() < since.getTime()) {
+      return { state: 'in_progress', detail: `${deploymentId} not visible yet` };
+    }
     if (primary.taskDefinition === revertRevision) {
       const why = ours?.rolloutStateReason ?? `ECS deployment ${deploymentId} was rolled back`;
       return { state: 'failed', reason: `${why}; ECS is rolling back in ${primary.id}`, ...(primary.id ? { rollingBackId: primary.id } : {}) };
