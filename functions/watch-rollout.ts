@@ -13,7 +13,12 @@ export const handler = lambdaHandler('watch-rollout', input, ({ phase, state }) 
   const { pollSeconds, rolloutTimeoutMinutes } = state.service.health;
   const watched =
     phase === 'rollout'
-      ? { deploymentId: deploy.deploymentId, startedAt: deploy.startedAt, revertRevision: deploy.previousRevision }
-      : { deploymentId: state.rollback?.deploymentId ?? '', startedAt: state.rollback?.startedAt ?? deploy.startedAt, revertRevision: deploy.revision };
+      ? { deploymentId: deploy.deploymentId, startedAt: deploy.startedAt, revision: deploy.revision, revertRevision: deploy.previousRevision }
+      : {
+          deploymentId: state.rollback?.deploymentId ?? '',
+          startedAt: state.rollback?.startedAt ?? deploy.startedAt,
+          revision: deploy.previousRevision,
+          revertRevision: deploy.revision,
+        };
   return watchRollout(targetFor(state.service), watched, { pollSeconds, timeoutMinutes: rolloutTimeoutMinutes }, phase, now());
 });

@@ -38,7 +38,7 @@ export async function bakeCheck(
   bakeStartedAt: string,
   now: Date,
 ): Promise<BakeResult> {
-  const status = await deps.target.status(deployment.deploymentId, deployment.previousRevision, new Date(deployment.startedAt));
+  const status = await deps.target.status({ deploymentId: deployment.deploymentId, revision: deployment.revision, revertRevision: deployment.previousRevision, since: new Date(deployment.startedAt) });
   if (status.state === 'superseded') throw new Superseded(`${deps.target.label} now runs ${status.by}: someone else's deployment replaced this release during the bake`);
   if (status.state === 'failed') throw new RolloutFailed(status.reason);
 

@@ -10,6 +10,8 @@ export interface WatchResult {
 export interface Watched {
   deploymentId: string;
   startedAt: string;
+  /** What the deployment installs. */
+  revision: string;
   /** The revision a rollback of this deployment would go back to. */
   revertRevision: string;
 }
@@ -26,7 +28,7 @@ export async function watchRollout(
   phase: 'rollout' | 'rollback',
   now: Date,
 ): Promise<WatchResult> {
-  const status = await target.status(watched.deploymentId, watched.revertRevision, new Date(watched.startedAt));
+  const status = await target.status({ deploymentId: watched.deploymentId, revision: watched.revision, revertRevision: watched.revertRevision, since: new Date(watched.startedAt) });
   const Failure = phase === 'rollout' ? RolloutFailed : RollbackFailed;
   switch (status.state) {
     case 'completed':

@@ -336,7 +336,7 @@ describe('ecsTarget', () => {
       ecsMock.on(DescribeServicesCommand).resolves({ services: [described] });
 
       // Act
-      const status = await target().status(NEW_DEPLOYMENT, CURRENT, new Date(0));
+      const status = await target().status({ deploymentId: NEW_DEPLOYMENT, revision: NEW, revertRevision: CURRENT, since: new Date(0) });
 
       // Assess
       expect(sent()).toStrictEqual([[DescribeServicesCommand, { cluster: 'prod', services: ['web'] }]]);
@@ -353,7 +353,7 @@ describe('ecsTarget', () => {
       ecsMock.on(DescribeServicesCommand).resolves({ services: [rolledBack] });
 
       // Act
-      const status = await target().status(NEW_DEPLOYMENT, CURRENT, new Date(0));
+      const status = await target().status({ deploymentId: NEW_DEPLOYMENT, revision: NEW, revertRevision: CURRENT, since: new Date(0) });
 
       // Assess
       expect(status).toStrictEqual(ecsRolloutStatus(rolledBack, NEW_DEPLOYMENT, CURRENT));

@@ -18,7 +18,7 @@ import { metricQueries, metricVerdict, periodsOf, readMetric, RESULT_ID } from '
 import { preflight } from '../../shared/health/preflight.js';
 import { isFailing, summarize } from '../../shared/health/verdict.js';
 import type { Deployment, RolloutStatus } from '../../shared/targets/rollout.js';
-import type { DeployTarget } from '../../shared/targets/target.js';
+import type { DeployTarget, Watch } from '../../shared/targets/target.js';
 import { watchRollout } from '../../shared/targets/watch.js';
 
 const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
@@ -637,7 +637,7 @@ const BAKE_STARTED = '2025-02-21T12:00:00.000Z';
 function fakeTarget(status: RolloutStatus) {
   return {
     label: 'ECS service prod/web',
-    status: vi.fn(async (_deploymentId: string, _revertRevision: string) => status),
+    status: vi.fn(async (_watch: Watch) => status),
     deploy: vi.fn(async () => {
       throw new Error('deploy must not be called');
     }),
@@ -723,7 +723,7 @@ describe('bakeCheck', () => {
     const result = await bakeCheck({ cloudwatch: cloudwatch(), target }, bakeService.health, deployment, BAKE_STARTED, at('2025-02-21T12:06:00Z'));
 
     // Assess
-    expect(target.status).toHaveBeenCalledWith('ecs-svc/7419115625193919142', 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:8', new Date('2025-02-21T11:55:00.000Z'));
+    expect(target.status).toHaveBeenCalledWith({ deploymentId: 'ecs-svc/7419115625193919142', revision: deployment.revision, revertRevision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:8', since: new Date('2025-02-21T11:55:00.000Z') });
     expect(result).toStrictEqual({
       healthy: true,
       startedAt: BAKE_STARTED,
@@ -846,7 +846,7 @@ bakeMinutes: 5`);
 // ---------------------------------------------------------------------------
 
 describe('watchRollout', () => {
-  const watched = { deploymentId: 'ecs-svc/7419115625193919142', startedAt: '2025-02-21T12:00:00.000Z', revertRevision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:8' };
+  const watched = { deploymentId: 'ecs-svc/7419115625193919142', startedAt: '2025-02-21T12:00:00.000Z', revision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:9', revertRevision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:8' };
   const limits = { pollSeconds: 15 as const, timeoutMinutes: 30 };
 
   it('returns when the rollout completed', async () => {
@@ -857,7 +857,7 @@ describe('watchRollout', () => {
     const result = await watchRollout(target, watched, limits, 'rollout', at('2025-02-21T12:04:00Z'));
 
     // Assess
-    expect(target.status).toHaveBeenCalledWith(watched.deploymentId, watched.revertRevision, new Date(watched.startedAt));
+    expect(target.status).toHaveBeenCalledWith({ deploymentId: watched.deploymentId, revision: watched.revision, revertRevision: watched.revertRevision, since: new Date(watched.startedAt) });
     expect(result).toStrictEqual({ completedAt: '2025-02-21T12:04:00.000Z', detail: 'ecs-svc/7419115625193919142 completed: 2/2 tasks running, 0 failed' });
   });
 

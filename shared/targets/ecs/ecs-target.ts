@@ -10,7 +10,7 @@ import type { ServiceConfig } from '../../config/schema.js';
 import { TargetMisconfigured } from '../../errors.js';
 import type { Release } from '../../release/release.js';
 import type { Deployment, RollbackStart, RolloutStatus } from '../rollout.js';
-import type { DeployTarget } from '../target.js';
+import type { DeployTarget, Watch } from '../target.js';
 import { ecsRolloutStatus } from './rollout-status.js';
 import { containerImage, nextRevision } from './task-definition.js';
 
@@ -74,8 +74,8 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
       return { platform: 'ecs', previousRevision: currentArn, revision, deploymentId, startedAt, alreadyRunning: false };
     },
 
-    async status(deploymentId: string, revertRevision: string, since: Date): Promise<RolloutStatus> {
-      return ecsRolloutStatus(await describeService(), deploymentId, revertRevision, since);
+    async status(watch: Watch): Promise<RolloutStatus> {
+      return ecsRolloutStatus(await describeService(), watch.deploymentId, watch.revertRevision, watch.since);
     },
 
     async rollback(revision: string, now: Date): Promise<RollbackStart> {
