@@ -5,8 +5,10 @@ import { lambdaHandler } from '../shared/lambda/handler.js';
 import { targetFor } from '../shared/targets/target-for.js';
 import { workflowStateSchema } from '../shared/workflow/state.js';
 
-/** New revision pinned to the digest, then UpdateService (or the platform's equivalent). */
+/** Preflight on the alarms, then a new revision pinned to the digest (or the platform's equivalent). */
 export const handler = lambdaHandler('deploy-release', workflowStateSchema, async (state) => {
-  await preflight(clients.cloudwatch(), state.service);
-  return targetFor(state.service).deploy(state.release, now());
+  const check = await preflight(clients.cloudwatch(), state.service, state.release.tag);
+  if (check.blocked) return { blocked: { reason: check.reason, alarms: check.alarms } };
+  const deployment = await targetFor(state.service).deploy(state.release, now());
+  return check.firing.length > 0 ? { ...deployment, firingAtDeploy: check.firing } : deployment;
 });

@@ -1,10 +1,15 @@
-import { clients } from '../shared/aws/clients.js';
+import { clients, recordsDb } from '../shared/aws/clients.js';
 import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
+import { assertNewest, setPhase } from '../shared/records/admission.js';
 import { scanGate } from '../shared/scan/gate.js';
-import { workflowStateSchema } from '../shared/workflow/state.js';
+import { requireRecordId, workflowStateSchema } from '../shared/workflow/state.js';
 
-/** Scan gate: the ECR scan of the pushed digest against the service's policy. */
-export const handler = lambdaHandler('scan-image', workflowStateSchema, (state) =>
-  scanGate(clients.ecr(), state.release, state.service, now()),
-);
+/** Scan gate: the ECR scan of the pushed digest against the service's policy, unless a newer push made it moot. */
+export const handler = lambdaHandler('scan-image', workflowStateSchema, async (state) => {
+  const records = recordsDb();
+  const recordId = requireRecordId(state);
+  await assertNewest(records, state.service.name, recordId);
+  await setPhase(records, state.service.name, recordId, 'scanning', now());
+  return scanGate(clients.ecr(), state.release, state.service, now());
+});

@@ -1,4 +1,6 @@
 import type { Context } from 'aws-lambda';
+import { handler as acquireLease } from '../functions/acquire-lease.js';
+import { handler as admitRelease } from '../functions/admit-release.js';
 import { handler as checkHealth } from '../functions/check-health.js';
 import { handler as deployRelease } from '../functions/deploy-release.js';
 import { handler as finishDeployment } from '../functions/finish-deployment.js';
@@ -10,6 +12,8 @@ export type LambdaHandler = (event: unknown, context: Context) => Promise<unknow
 
 /** The real Lambda entry points the state machine's Task states call, by serverless.yml function name. */
 export const taskHandlers: Record<string, LambdaHandler> = {
+  admitRelease,
+  acquireLease,
   scanImage,
   deployRelease,
   watchRollout,

@@ -1,4 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -16,4 +18,12 @@ export const clients = {
   ecr: once(() => new ECRClient({})),
   cloudwatch: once(() => new CloudWatchClient({})),
   sfn: once(() => new SFNClient({})),
+  dynamo: once(() => DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } })),
 };
+
+/** The records table: SHIPWATCH_TABLE names it (serverless.yml sets it for every function that needs it). */
+export function recordsDb(): { db: DynamoDBDocumentClient; table: string } {
+  const table = process.env.SHIPWATCH_TABLE;
+  if (!table) throw new Error('SHIPWATCH_TABLE is not set: the records table is unknown');
+  return { db: clients.dynamo(), table };
+}

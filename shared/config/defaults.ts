@@ -11,6 +11,8 @@ export const DEFAULTS = {
     bakeMinutes: 10,
     pollSeconds: 30 as const,
     rolloutTimeoutMinutes: 30,
+    /** How long after a deploy an alarm still means "this release broke it". */
+    guardMinutes: 60,
     /** One bad period is noise; two is a trend. */
     failureLimit: 1,
     /** Periods with no datapoint tolerated before the verdict is inconclusive (which fails). */

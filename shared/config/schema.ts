@@ -100,6 +100,10 @@ const health = z
     // Fixed choices: each is one retrier in the state machine (see shared/errors.ts).
     pollSeconds: z.literal(POLL_SECONDS, { error: `expected one of ${POLL_SECONDS.join(', ')}` }).default(DEFAULTS.health.pollSeconds),
     rolloutTimeoutMinutes: z.number().min(1).max(240).default(DEFAULTS.health.rolloutTimeoutMinutes),
+    /** After a deploy, an alarm going to ALARM within this many minutes rolls the release back. */
+    guardMinutes: z.number().min(0).max(24 * 60).default(DEFAULTS.health.guardMinutes),
+    /** Tags that may deploy while the service's alarms already fire: a release meant to fix them. */
+    fixForwardTags: z.array(z.string().min(1)).default(() => []),
   })
   .prefault({});
 

@@ -16,8 +16,15 @@ export interface BakeResult {
 }
 
 /** All configured alarms and metrics, judged over the window since `from`. */
-export async function judgeHealth(cloudwatch: CloudWatchClient, health: HealthPolicy, from: Date, now: Date, final: boolean): Promise<HealthVerdict[]> {
-  const alarms = (await readAlarms(cloudwatch, health.alarms)).map(alarmVerdict);
+export async function judgeHealth(cloudwatch: CloudWatchClient, health: HealthPolicy, from: Date, now: Date, final: boolean, deferred: readonly string[] = []): Promise<HealthVerdict[]> {
+  const alarms = (await readAlarms(cloudwatch, health.alarms)).map((alarm) => {
+    const verdict = alarmVerdict(alarm);
+    // A fix-forward release may take the bake to clear the alarm it fixes.
+    if (!final && deferred.includes(alarm.name) && alarm.state === 'ALARM') {
+      return { ...verdict, phase: 'Running' as const, message: `${verdict.message} (fix-forward: must clear by the end of the bake)` };
+    }
+    return verdict;
+  });
   const metrics: HealthVerdict[] = [];
   for (const check of health.metrics) {
     const periods = periodsOf({ from, now }, check.period);
@@ -44,7 +51,7 @@ export async function bakeCheck(
 
   const from = new Date(bakeStartedAt);
   const final = now.getTime() - from.getTime() >= health.bakeMinutes * 60_000;
-  const verdicts = await judgeHealth(deps.cloudwatch, health, from, now, final);
+  const verdicts = await judgeHealth(deps.cloudwatch, health, from, now, final, deployment.firingAtDeploy);
   const summary = summarize(verdicts);
   if (verdicts.some(isFailing)) throw new Unhealthy(summary);
   if (!final) {

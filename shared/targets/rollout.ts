@@ -8,7 +8,7 @@ export type RolloutStatus =
 
 /** What the workflow remembers of a deployment it started. */
 export interface Deployment {
-  platform: 'ecs';
+  platform: 'ecs' | 'eks';
   /** ECS: task-definition ARN the service ran before. */
   previousRevision: string;
   /** ECS: task-definition ARN registered for this release. */
@@ -18,6 +18,8 @@ export interface Deployment {
   startedAt: string;
   /** The service already ran exactly this digest; nothing was changed. */
   alreadyRunning: boolean;
+  /** Alarms already in ALARM when a fix-forward release deployed: judged at the end of the bake, not during it. */
+  firingAtDeploy?: string[];
 }
 
 /** The deployment a rollback started (or adopted). */

@@ -1,4 +1,4 @@
-import type { WorkflowState } from './state.js';
+import { deploymentOf, type WorkflowState } from './state.js';
 
 export const OUTCOMES = ['deployed', 'rolled_back', 'blocked', 'superseded', 'failed', 'rollback_failed'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -43,20 +43,24 @@ export function errorMessage(error: { Error: string; Cause?: string | undefined 
   return cause ? `${error.Error}: ${cause}` : error.Error;
 }
 
+/** Alarm-after-deploy rollbacks carry their reason as the cause ("alarm X after deploy"). */
+const failureText = (s: WorkflowState) => (s.failure?.Error === 'AlarmAfterDeploy' ? (s.failure.Cause ?? 'alarm after deploy') : errorMessage(s.failure));
+
 function reasonFor(outcome: Outcome, s: WorkflowState): string {
+  const d = deploymentOf(s);
   switch (outcome) {
     case 'deployed':
-      return s.deploy?.alreadyRunning
-        ? `${s.deploy.revision} already runs ${s.release.imageUri}; nothing to change`
+      return d?.alreadyRunning
+        ? `${d.revision} already runs ${s.release.imageUri}; nothing to change`
         : `deployed ${s.release.imageUri}${s.bake ? `; healthy through the bake: ${s.bake.summary}` : ''}`;
     case 'blocked':
-      return s.scan?.reason ?? 'blocked by the scan gate';
+      return s.deploy && 'blocked' in s.deploy ? s.deploy.blocked.reason : (s.scan?.reason ?? 'blocked by the scan gate');
     case 'superseded':
       return errorMessage(s.rollbackFailure ?? s.failure);
     case 'rolled_back':
-      return `${errorMessage(s.failure)}; rolled back to ${s.deploy?.previousRevision}${s.rollback?.adopted ? ' (rollback already under way, adopted)' : ''}`;
+      return `${failureText(s)}; rolled back to ${d?.previousRevision}${s.rollback?.adopted ? ' (rollback already under way, adopted)' : ''}`;
     case 'rollback_failed':
-      return `${errorMessage(s.failure)}; ROLLBACK TO ${s.deploy?.previousRevision} FAILED: ${errorMessage(s.rollbackFailure)}`;
+      return `${failureText(s)}; ROLLBACK TO ${d?.previousRevision} FAILED: ${errorMessage(s.rollbackFailure)}`;
     case 'failed':
       return errorMessage(s.failure);
   }
@@ -64,12 +68,15 @@ function reasonFor(outcome: Outcome, s: WorkflowState): string {
 
 function stepsOf(s: WorkflowState, startedAt: string, finishedAt: string): StepTime[] {
   const steps: StepTime[] = [];
-  const scanEnd = s.scan?.at ?? (s.deploy ? undefined : finishedAt);
-  steps.push({ step: 'scan', startedAt, ...(scanEnd ? { endedAt: scanEnd } : {}) });
-  if (s.deploy) {
-    steps.push({ step: 'deploy', startedAt: s.scan?.at ?? startedAt, endedAt: s.deploy.startedAt });
-    if (!s.deploy.alreadyRunning) {
-      steps.push({ step: 'rollout', startedAt: s.deploy.startedAt, endedAt: s.rollout?.completedAt ?? s.rollback?.startedAt ?? finishedAt });
+  const d = deploymentOf(s);
+  if (s.mode !== 'rollback') {
+    const scanEnd = s.scan?.at ?? (d ? undefined : finishedAt);
+    steps.push({ step: 'scan', startedAt, ...(scanEnd ? { endedAt: scanEnd } : {}) });
+  }
+  if (d && s.mode !== 'rollback') {
+    steps.push({ step: 'deploy', startedAt: s.scan?.at ?? startedAt, endedAt: d.startedAt });
+    if (!d.alreadyRunning) {
+      steps.push({ step: 'rollout', startedAt: d.startedAt, endedAt: s.rollout?.completedAt ?? s.rollback?.startedAt ?? finishedAt });
     }
   }
   if (s.rollout) steps.push({ step: 'bake', startedAt: s.rollout.completedAt, endedAt: s.bake?.finishedAt ?? s.rollback?.startedAt ?? finishedAt });
@@ -88,8 +95,8 @@ export function buildResult(outcome: Outcome, s: WorkflowState, executionStarted
     imageUri: s.release.imageUri,
     outcome,
     reason: reasonFor(outcome, s),
-    ...(s.deploy ? { previousRevision: s.deploy.previousRevision, revision: s.deploy.revision } : {}),
-    ...(outcome === 'blocked' && s.scan ? { blockingFindings: s.scan.blocking } : {}),
+    ...(deploymentOf(s) ? { previousRevision: deploymentOf(s)!.previousRevision, revision: deploymentOf(s)!.revision } : {}),
+    ...(outcome === 'blocked' && s.scan && !s.deploy ? { blockingFindings: s.scan.blocking } : {}),
     ...(s.bake ? { health: s.bake.verdicts } : {}),
     steps: stepsOf(s, executionStartedAt, finishedAt),
     startedAt: executionStartedAt,

@@ -792,7 +792,7 @@ describe('preflight', () => {
 alarms: [web-5xx-alarm, myalarm, web-latency-alarm]`);
 
     // Act
-    const act = preflight(cloudwatch(), withTypos);
+    const act = preflight(cloudwatch(), withTypos, 'v2');
 
     // Assess
     await expect(act).rejects.toThrow(TargetMisconfigured);
@@ -810,24 +810,52 @@ alarms: [web-5xx-alarm, myalarm, web-latency-alarm]`);
 alarms: [web-5xx-alarm]`);
 
     // Act
-    const act = preflight(cloudwatch(), withTypo);
+    const act = preflight(cloudwatch(), withTypo, 'v2');
 
     // Assess
     await expect(act).rejects.toThrow(TargetMisconfigured);
     await expect(act).rejects.toThrow(/alarm that do(es)? not exist: web-5xx-alarm;/);
   });
 
-  it('passes when every alarm exists, whatever its state', async () => {
+  it('passes when every alarm exists and none is in ALARM', async () => {
     // Prepare
-    cloudwatchMock.on(DescribeAlarmsCommand).resolves(alarmState('ALARM', 'already alarming'));
+    cloudwatchMock.on(DescribeAlarmsCommand).resolves(alarmState('OK', 'fine'));
     const ok = serviceWith(`
 alarms: [web-5xx-alarm]`);
 
     // Act
-    const act = preflight(cloudwatch(), ok);
+    const act = preflight(cloudwatch(), ok, 'v2');
 
     // Assess
-    await expect(act).resolves.toBeUndefined();
+    await expect(act).resolves.toEqual({ blocked: false, firing: [] });
+  });
+
+  it('blocks while an alarm is already in ALARM, saying how to fix forward', async () => {
+    // Prepare
+    cloudwatchMock.on(DescribeAlarmsCommand).resolves(alarmState('ALARM', 'already alarming'));
+    const svc = serviceWith(`
+alarms: [web-5xx-alarm]
+fixForwardTags: ["hotfix-*"]`);
+
+    // Act
+    const result = await preflight(cloudwatch(), svc, 'v2');
+
+    // Assess
+    expect(result).toEqual({ blocked: true, alarms: ['web-5xx-alarm'], reason: 'web-5xx-alarm already in ALARM before the deploy; push a tag matching health.fixForwardTags (hotfix-*) to fix forward' });
+  });
+
+  it('lets a fix-forward tag through while the alarm fires, and says which alarms fire', async () => {
+    // Prepare
+    cloudwatchMock.on(DescribeAlarmsCommand).resolves(alarmState('ALARM', 'already alarming'));
+    const svc = serviceWith(`
+alarms: [web-5xx-alarm]
+fixForwardTags: ["hotfix-*"]`);
+
+    // Act
+    const result = await preflight(cloudwatch(), svc, 'hotfix-42');
+
+    // Assess
+    expect(result).toEqual({ blocked: false, firing: ['web-5xx-alarm'] });
   });
 
   it('makes no call when no alarms are configured', async () => {
@@ -836,7 +864,7 @@ alarms: [web-5xx-alarm]`);
 bakeMinutes: 5`);
 
     // Act
-    await preflight(cloudwatch(), none);
+    await preflight(cloudwatch(), none, 'v2');
 
     // Assess
     expect(cloudwatchMock.calls()).toHaveLength(0);

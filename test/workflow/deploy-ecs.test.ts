@@ -4,22 +4,25 @@ import { runWorkflow } from '../../local/run-workflow.js';
 import { nextRevision } from '../../shared/targets/ecs/task-definition.js';
 import { CloudError } from '../../local/cloud/errors.js';
 import { mockCloud } from '../support/mock-cloud.js';
+import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { METRIC_SERVICE_YAML, pushRelease, webService, webWorld } from '../support/world-fixture.js';
 
 // Scenarios over the real statemachines/deploy.asl.yml (aws-local-stepfunctions),
 // every Task running the real handler, against the simulated cloud in simulated time.
 
+useLocalDynamo();
 let cleanup: (() => void)[] = [];
 afterEach(() => {
   cleanup.forEach((f) => f());
   cleanup = [];
 });
 
-function given(options: Parameters<typeof webWorld>[0] = {}) {
+async function given(options: Parameters<typeof webWorld>[0] = {}) {
+  const records = await freshRecordsTable();
   const env = webWorld(options);
   const mocks = mockCloud(env.world);
   cleanup.push(() => mocks.restore(), () => env.clock.uninstall());
-  return { ...env, mocks };
+  return { ...env, mocks, records };
 }
 
 const updates = (mocks: ReturnType<typeof mockCloud>) => mocks.ecs.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input);
@@ -27,7 +30,7 @@ const updates = (mocks: ReturnType<typeof mockCloud>) => mocks.ecs.commandCalls(
 describe('ECS Fargate deploy workflow', () => {
   it('deploys a good release pinned by digest and bakes it green, near 50 transitions', async () => {
     // Prepare
-    const { world, clock, mocks, initialRevision } = given();
+    const { world, clock, mocks, initialRevision } = await given();
     const input = pushRelease(world, 'v2', {}, webService());
 
     // Act
@@ -49,7 +52,7 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('blocks an image with a finding at the policy floor and never calls UpdateService', async () => {
-    const { world, clock, mocks } = given();
+    const { world, clock, mocks } = await given();
     const input = pushRelease(world, 'v2', { findings: [{ id: 'CVE-2026-1111', severity: 'CRITICAL', package: 'openssl 3.0.1' }, { id: 'CVE-2026-2222', severity: 'LOW', package: 'zlib 1.2' }] }, webService());
 
     const run = await runWorkflow(input, { clock });
@@ -63,7 +66,7 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('adopts the circuit breaker rollback when the rollout FAILS, without a second UpdateService', async () => {
-    const { world, clock, mocks, initialRevision } = given({ circuitBreakerRollback: true });
+    const { world, clock, mocks, initialRevision } = await given({ circuitBreakerRollback: true });
     const input = pushRelease(world, 'v2', { healthy: false }, webService());
 
     const run = await runWorkflow(input, { clock });
@@ -81,7 +84,7 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('rolls back to the exact previous task definition when the circuit breaker does not', async () => {
-    const { world, clock, mocks, initialRevision } = given({ circuitBreakerRollback: false });
+    const { world, clock, mocks, initialRevision } = await given({ circuitBreakerRollback: false });
     const input = pushRelease(world, 'v2', { healthy: false }, webService());
 
     const run = await runWorkflow(input, { clock });
@@ -95,7 +98,7 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('rolls back when the rollout is still in progress after the rollout timeout', async () => {
-    const { world, clock, mocks, initialRevision } = given({ circuitBreaker: false });
+    const { world, clock, mocks, initialRevision } = await given({ circuitBreaker: false });
     const input = pushRelease(world, 'v2', { healthy: false }, webService());
 
     const run = await runWorkflow(input, { clock });
@@ -106,7 +109,7 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('rolls back when an alarm goes to ALARM during the bake, naming the alarm', async () => {
-    const { world, clock, mocks, initialRevision } = given();
+    const { world, clock, mocks, initialRevision } = await given();
     const input = pushRelease(world, 'v2', { errorRate: 12 }, webService());
 
     const run = await runWorkflow(input, { clock });
@@ -119,7 +122,7 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('rolls back on a metric threshold breach, with the arithmetic in the reason', async () => {
-    const { world, clock, mocks, initialRevision } = given();
+    const { world, clock, mocks, initialRevision } = await given();
     const input = pushRelease(world, 'v2', { errorRate: 7 }, webService(METRIC_SERVICE_YAML));
 
     const run = await runWorkflow(input, { clock });
@@ -130,7 +133,7 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('ends in RollbackFailed when the rollback itself fails', async () => {
-    const { world, clock, initialRevision } = given();
+    const { world, clock, initialRevision } = await given();
     const input = pushRelease(world, 'v2', { errorRate: 12 }, webService());
     // The release migrated the database: the previous image no longer starts.
     const previousImage = world.ecs.imageOf(initialRevision)!;
@@ -148,7 +151,7 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('ends superseded, without rolling back, when someone else deploys during the bake', async () => {
-    const { world, clock, mocks, initialRevision } = given();
+    const { world, clock, mocks, initialRevision } = await given();
     const input = pushRelease(world, 'v2', {}, webService());
     let theirs: string | undefined;
     const onState = (e: { state: string; type: string }) => {
@@ -172,7 +175,7 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('retries a throttled call site with backoff and still deploys', async () => {
-    const { world, clock } = given();
+    const { world, clock } = await given();
     const input = pushRelease(world, 'v2', {}, webService());
     let throttled = 0;
     world.faults = ({ operation }) => {

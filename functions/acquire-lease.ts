@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { recordsDb } from '../shared/aws/clients.js';
+import { now } from '../shared/clock.js';
+import { lambdaHandler } from '../shared/lambda/handler.js';
+import { setPhase } from '../shared/records/admission.js';
+import { acquireLease } from '../shared/records/lease.js';
+import { requireRecordId, workflowStateSchema } from '../shared/workflow/state.js';
+
+const input = z.object({ phase: z.enum(['deploying', 'rolling_back']), state: workflowStateSchema });
+
+/** Waits its turn for the service (the state machine retries), then holds it until the outcome is written. */
+export const handler = lambdaHandler('acquire-lease', input, async ({ phase, state }) => {
+  const records = recordsDb();
+  const recordId = requireRecordId(state);
+  const { health, name } = state.service;
+  // Long enough for rollout, bake and a rollback: a crashed holder blocks the service no longer.
+  const minutes = phase === 'deploying' ? 2 * health.rolloutTimeoutMinutes + health.bakeMinutes + 15 : health.rolloutTimeoutMinutes + 15;
+  const at = now();
+  if (phase === 'deploying') await setPhase(records, name, recordId, 'waiting', at);
+  const lease = await acquireLease(
+    records,
+    { service: name, recordId, phase, durationMs: minutes * 60_000, pollSeconds: health.pollSeconds, mustBeNewest: phase === 'deploying' },
+    at,
+  );
+  if (phase === 'deploying') await setPhase(records, name, recordId, 'deploying', at);
+  return lease;
+});

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { clients, recordsDb } from '../shared/aws/clients.js';
+import { handleAlarm } from '../shared/alarms/after-deploy.js';
+import { now } from '../shared/clock.js';
+import { loadConfig } from '../shared/config/load.js';
+import { isAlarmFiring, parseAlarmEvent } from '../shared/events/alarm-state.js';
+import { lambdaHandler } from '../shared/lambda/handler.js';
+import { logger } from '../shared/lambda/logger.js';
+
+const config = loadConfig();
+const stateMachineArn = z.string().min(1).parse(process.env.STATE_MACHINE_ARN);
+
+/** CloudWatch Alarm State Change → roll back a release the alarm caught after its workflow ended. */
+export const handler = lambdaHandler('alarm-rollback', z.unknown(), async (raw) => {
+  const event = parseAlarmEvent(raw);
+  if (!isAlarmFiring(event)) {
+    logger.info('not a transition into ALARM; nothing to do', { alarm: event.detail.alarmName, detailType: event['detail-type'], state: event.detail.state?.value });
+    return { alarm: event.detail.alarmName, services: [] };
+  }
+  const services = await handleAlarm({ records: recordsDb(), sfn: clients.sfn(), stateMachineArn }, config, event, now());
+  return { alarm: event.detail.alarmName, services };
+});

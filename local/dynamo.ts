@@ -1,0 +1,22 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import type { AddressInfo } from 'node:net';
+import { TABLE_KEYS } from '../shared/records/db.js';
+
+/** A real DynamoDB API (dynalite, in memory) on 127.0.0.1, for the sandbox and the tests. */
+export async function startLocalDynamo(): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The records table as serverless.yml declares it (keys only: on-demand, no indexes). */
+export async function createRecordsTable(endpoint: string, table: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await client.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', ...TABLE_KEYS }));
+  client.destroy();
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { Config, ServiceConfig } from '../config/schema.js';
+import type { AlarmStateEvent } from '../events/alarm-state.js';
+import { appendEvent } from '../records/outcome.js';
+import { getState } from '../records/admission.js';
+import type { RecordsDb } from '../records/db.js';
+import { getRecord } from '../records/queries.js';
+import type { ServiceState } from '../records/types.js';
+import type { ExecutionInput } from '../workflow/state.js';
+
+export type AlarmDecision =
+  | { action: 'rollback'; recordId: string; to: string; from: string; minutesAfter: number }
+  | { action: 'notify'; recordId?: string; why: string }
+  | { action: 'none'; why: string };
+
+/**
+ * Pure: what an alarm going to ALARM means for one service. Inside the guard
+ * window after a successful deploy → roll back to the release before it. A
+ * deployment in flight → nothing (its own watch handles it: never two
+ * rollbacks). Otherwise → record and notify only.
+ */
+export function decideAfterDeploy(service: ServiceConfig, state: ServiceState | undefined, alarmAt: Date, now: Date): AlarmDecision {
+  const lease = state?.lease;
+  if (lease && Date.parse(lease.expiresAt) > now.getTime()) {
+    return { action: 'none', why: `${lease.holder} is ${lease.phase.replace('_', ' ')}; the workflow's own watch handles the alarm` };
+  }
+  const last = state?.lastDeployment;
+  if (!last) return { action: 'notify', why: 'no deployment by Shipwatch to roll back' };
+  if (last.outcome !== 'deployed') return { action: 'notify', recordId: last.recordId, why: `the last deployment ended ${last.outcome}, nothing of ours to roll back` };
+  const minutesAfter = (alarmAt.getTime() - Date.parse(last.finishedAt)) / 60_000;
+  if (minutesAfter > service.health.guardMinutes) {
+    return { action: 'notify', recordId: last.recordId, why: `${Math.round(minutesAfter)} minutes after the deploy, outside guardMinutes (${service.health.guardMinutes})` };
+  }
+  if (!last.previousRevision || !last.revision || last.previousRevision === last.revision) {
+    return { action: 'notify', recordId: last.recordId, why: 'no previous release to roll back to' };
+  }
+  return { action: 'rollback', recordId: last.recordId, to: last.previousRevision, from: last.revision, minutesAfter };
+}
+
+/** ALARM timestamps look like 2022-07-22T15:57:45.394+0000. */
+export function alarmTime(e: AlarmStateEvent): Date {
+  const raw = e.detail.state?.timestamp ?? e.time;
+  const parsed = Date.parse(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(parsed) ? new Date(e.time) : new Date(parsed);
+}
+
+export interface AlarmOutcome {
+  service: string;
+  decision: AlarmDecision;
+  executionArn?: string;
+}
+
+/**
+ * For each service listing the alarm: decide, then act. A rollback runs as an
+ * execution of the deploy state machine in rollback mode (the same RollBack
+ * and WatchRollback steps), named after service, alarm and transition time so
+ * a duplicate event starts nothing new.
+ */
+export async function handleAlarm(
+  deps: { records: RecordsDb; sfn: SFNClient; stateMachineArn: string },
+  config: Config,
+  event: AlarmStateEvent,
+  now: Date,
+): Promise<AlarmOutcome[]> {
+  const name = event.detail.alarmName;
+  const at = alarmTime(event);
+  const outcomes: AlarmOutcome[] = [];
+  for (const service of config.services.filter((s) => s.health.alarms.includes(name))) {
+    const state = await getState(deps.records, service.name);
+    const decision = decideAfterDeploy(service, state, at, now);
+    const outcome: AlarmOutcome = { service: service.name, decision };
+    if (decision.action === 'notify' && decision.recordId) {
+      await appendEvent(deps.records, service.name, decision.recordId, `alarm ${name} went to ALARM; not rolled back: ${decision.why}`, now);
+    }
+    if (decision.action === 'rollback') {
+      const record = await getRecord(deps.records, service.name, decision.recordId);
+      if (!record) throw new Error(`${service.name}: record ${decision.recordId} of the last deployment is missing`);
+      const input: ExecutionInput = {
+        mode: 'rollback',
+        release: { repository: record.repository, registry: record.imageUri.split('/')[0]!, digest: record.digest, ...(record.tag ? { tag: record.tag } : {}), imageUri: record.imageUri, pushedAt: record.pushedAt, eventId: `alarm-${name}`, region: process.env.AWS_REGION ?? 'us-east-1' },
+        service,
+        admission: { recordId: record.recordId, admittedAt: now.toISOString() },
+        deploy: { platform: (state?.lastDeployment?.platform as 'ecs' | 'eks' | undefined) ?? 'ecs', previousRevision: decision.to, revision: decision.from, deploymentId: '', startedAt: state!.lastDeployment!.finishedAt, alreadyRunning: false },
+        failure: { Error: 'AlarmAfterDeploy', Cause: `alarm ${name} after deploy (${Math.round(decision.minutesAfter)} minutes after it)` },
+      };
+      const id = createHash('sha256').update(`${name}|${at.toISOString()}`).digest('hex').slice(0, 24);
+      try {
+        const out = await deps.sfn.send(
+          new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name: `${service.name}-alarm-${id}`, input: JSON.stringify(input) }),
+        );
+        if (out.executionArn) outcome.executionArn = out.executionArn;
+      } catch (error) {
+        if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
+      }
+    }
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}

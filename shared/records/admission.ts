@@ -1,0 +1,104 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Superseded } from '../errors.js';
+import type { Release } from '../release/release.js';
+import { isConditionFailure, type RecordsDb } from './db.js';
+import { recordIdOf, recordSk, servicePk, STATE_SK } from './keys.js';
+import type { DeploymentRecord, ServiceState } from './types.js';
+
+export interface Admission {
+  recordId: string;
+  admittedAt: string;
+  /** The push this one made obsolete while it was still scanning or awaiting approval. */
+  supersedes?: string;
+}
+
+/**
+ * First step of every execution: write the push's record (once, however often
+ * EventBridge delivers it) and make it the service's newest push. An older
+ * push still scanning or awaiting approval ends `superseded` when it next
+ * looks; a push older than the newest is superseded at once.
+ */
+export async function admit(r: RecordsDb, release: Release, service: string, executionName: string, now: Date): Promise<Admission> {
+  const recordId = recordIdOf(release);
+  const at = now.toISOString();
+  const record: DeploymentRecord = {
+    service,
+    recordId,
+    repository: release.repository,
+    ...(release.tag ? { tag: release.tag } : {}),
+    digest: release.digest,
+    imageUri: release.imageUri,
+    pushedAt: release.pushedAt,
+    executionName,
+    phase: 'admitted',
+    createdAt: at,
+    updatedAt: at,
+  };
+  try {
+    await r.db.send(
+      new PutCommand({
+        TableName: r.table,
+        Item: { pk: servicePk(service), sk: recordSk(recordId), kind: 'record', ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    // A retry of this step, or the same push delivered again: the record is already there.
+  }
+
+  try {
+    const out = await r.db.send(
+      new UpdateCommand({
+        TableName: r.table,
+        Key: { pk: servicePk(service), sk: STATE_SK },
+        UpdateExpression: 'SET newest = :me, service = :service',
+        ConditionExpression: 'attribute_not_exists(newest) OR newest.pushedAt <= :pushedAt OR newest.recordId = :id',
+        ExpressionAttributeValues: { ':me': { recordId, pushedAt: release.pushedAt }, ':pushedAt': release.pushedAt, ':id': recordId, ':service': service },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    const previous = (out.Attributes as ServiceState | undefined)?.newest;
+    return { recordId, admittedAt: at, ...(previous && previous.recordId !== recordId ? { supersedes: previous.recordId } : {}) };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const state = await getState(r, service);
+    throw new Superseded(`${service}: a newer image (${state?.newest?.recordId}) was pushed before this one (${recordId}) was admitted`);
+  }
+}
+
+export async function getState(r: RecordsDb, service: string): Promise<ServiceState | undefined> {
+  const out = await r.db.send(new GetCommand({ TableName: r.table, Key: { pk: servicePk(service), sk: STATE_SK }, ConsistentRead: true }));
+  return out.Item as ServiceState | undefined;
+}
+
+/** Throws Superseded unless `recordId` is still the service's newest push. */
+export async function assertNewest(r: RecordsDb, service: string, recordId: string): Promise<void> {
+  const newest = (await getState(r, service))?.newest;
+  if (newest && newest.recordId !== recordId) {
+    throw new Superseded(`${service}: superseded by a newer image (${newest.recordId}) before it deployed`);
+  }
+}
+
+export async function setPhase(r: RecordsDb, service: string, recordId: string, phase: DeploymentRecord['phase'], now: Date, extra: Record<string, unknown> = {}): Promise<void> {
+  const names: Record<string, string> = { '#phase': 'phase', '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':phase': phase, ':at': now.toISOString() };
+  const sets = ['#phase = :phase', '#updatedAt = :at'];
+  Object.entries(extra).forEach(([k, v], i) => {
+    names[`#x${i}`] = k;
+    values[`:x${i}`] = v;
+    sets.push(`#x${i} = :x${i}`);
+  });
+  await r.db.send(
+    new UpdateCommand({
+      TableName: r.table,
+      Key: { pk: servicePk(service), sk: recordSk(recordId) },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(outcome)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  ).catch((error) => {
+    if (!isConditionFailure(error)) throw error;
+  });
+}

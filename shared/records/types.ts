@@ -1,0 +1,44 @@
+import type { DeploymentResult, Outcome } from '../workflow/result.js';
+
+export type Phase = 'admitted' | 'scanning' | 'awaiting_approval' | 'waiting' | 'deploying' | 'rolling_back' | 'done';
+
+/** One push to one service. */
+export interface DeploymentRecord {
+  service: string;
+  recordId: string;
+  repository: string;
+  tag?: string;
+  digest: string;
+  imageUri: string;
+  pushedAt: string;
+  executionName?: string;
+  phase: Phase;
+  outcome?: Outcome;
+  reason?: string;
+  previousRevision?: string;
+  revision?: string;
+  platform?: string;
+  result?: DeploymentResult;
+  approval?: { approvalId: string; decision?: string; by?: string; at?: string };
+  slack?: { channel: string; ts: string };
+  /** Things that happened after the outcome, e.g. an alarm outside the guard window. */
+  events?: { at: string; what: string }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Lease {
+  holder: string;
+  phase: 'deploying' | 'rolling_back';
+  acquiredAt: string;
+  expiresAt: string;
+}
+
+/** The service as Shipwatch knows it. */
+export interface ServiceState {
+  service: string;
+  newest?: { recordId: string; pushedAt: string };
+  lease?: Lease;
+  lastGood?: { recordId: string; revision: string; imageUri: string; digest: string; deployedAt: string };
+  lastDeployment?: { recordId: string; outcome: Outcome; revision?: string; previousRevision?: string; platform?: string; finishedAt: string };
+}

@@ -1,0 +1,59 @@
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { profile, type ImageProfile } from '../../local/cloud/profiles.js';
+import type { StateEvent } from '../../local/run-workflow.js';
+import { StepFunctionsModel } from '../../local/sfn.js';
+import { VirtualTime } from '../../local/virtual-time.js';
+import { clients } from '../../shared/aws/clients.js';
+import type { Config } from '../../shared/config/schema.js';
+import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
+import { startDeployments } from '../../shared/trigger/start-deployments.js';
+import { mockCloud } from './mock-cloud.js';
+import { webWorld } from './world-fixture.js';
+
+export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:shipwatch-test-deploy';
+
+/**
+ * Many executions at once, in virtual time: the simulated cloud, the Step
+ * Functions model running the real ASL over the real handlers, and pushes
+ * that go through the real trigger code.
+ */
+export function concurrentWorld(config: Config, options: Parameters<typeof webWorld>[0] = {}) {
+  const env = webWorld(options);
+  const mocks = mockCloud(env.world);
+  const time = new VirtualTime(env.clock, Infinity);
+  const events: StateEvent[] = [];
+  const hooks: ((e: StateEvent) => void)[] = [];
+  const sfn = new StepFunctionsModel(time, STATE_MACHINE_ARN, {
+    onState: (e) => {
+      events.push(e);
+      hooks.forEach((h) => h(e));
+    },
+  });
+  const sfnMock = mockClient(SFNClient);
+  sfnMock.on(StartExecutionCommand).callsFake((input) => sfn.handle('StartExecution', input));
+
+  const pushEvent = (tag: string, behaviour: Partial<ImageProfile> = {}) => env.world.ecr.push('web', tag, profile(behaviour));
+  const deliver = (event: ReturnType<typeof pushEvent>) => time.track(startDeployments(clients.sfn(), STATE_MACHINE_ARN, config, parseEcrPushEvent(event)));
+
+  return {
+    ...env,
+    mocks,
+    sfn,
+    sfnMock,
+    time,
+    events,
+    /** Runs `fn` on every state event (entered, retried, failed) of every execution. */
+    on: (fn: (e: StateEvent) => void) => hooks.push(fn),
+    pushEvent,
+    deliver,
+    push: async (tag: string, behaviour: Partial<ImageProfile> = {}) => deliver(pushEvent(tag, behaviour)),
+    settle: () => time.run(() => sfn.idle),
+    outcomes: () => [...sfn.executions.values()].map((e) => ({ tag: e.run?.result.tag, outcome: e.run?.result.outcome, reason: e.run?.result.reason, error: e.error })),
+    restore() {
+      mocks.restore();
+      sfnMock.restore();
+      env.clock.uninstall();
+    },
+  };
+}
