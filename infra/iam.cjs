@@ -27,12 +27,16 @@ function statementsFor(config) {
   const alarmNames = unique(config.services.flatMap((s) => s.health.alarms));
   const alarms = alarmNames.length > 0 ? alarmNames.map((a) => inAccount('cloudwatch', `alarm:${a}`)) : [inAccount('cloudwatch', 'alarm:shipwatch-none')];
   const describeServices = allow(['ecs:DescribeServices'], services);
+  const table = [{ 'Fn::GetAtt': ['RecordsTable', 'Arn'] }];
+  const records = (...actions) => allow(actions.map((a) => `dynamodb:${a}`), table);
   return {
     startDeployments: [
       allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]),
       allow(['sqs:SendMessage'], [{ 'Fn::GetAtt': ['FailedPushesQueue', 'Arn'] }]),
     ],
-    scanImage: [allow(['ecr:DescribeImageScanFindings', 'ecr:DescribeRepositories', 'ecr:StartImageScan'], repos)],
+    admitRelease: [records('PutItem', 'UpdateItem', 'GetItem')],
+    scanImage: [allow(['ecr:DescribeImageScanFindings', 'ecr:DescribeRepositories', 'ecr:StartImageScan'], repos), records('GetItem', 'UpdateItem')],
+    acquireLease: [records('GetItem', 'UpdateItem')],
     deployRelease: [
       allow(['cloudwatch:DescribeAlarms'], alarms),
       allow(['ecs:DescribeServices', 'ecs:UpdateService'], services),
@@ -51,7 +55,9 @@ function statementsFor(config) {
       allow(['cloudwatch:GetMetricData'], ['*']),
     ],
     rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services)],
-    finishDeployment: [],
+    finishDeployment: [records('UpdateItem', 'Query')],
+    closeRecord: [records('UpdateItem', 'Query')],
+    alarmRollback: [records('GetItem', 'UpdateItem', 'Query'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }])],
   };
 }
 
@@ -82,6 +88,13 @@ function roleFor(fn, statements, prefix) {
 }
 
 module.exports.configFile = async () => (await loadValidated()).file;
+
+/** The alarms any service lists: the alarm rule only invokes Shipwatch for these. */
+module.exports.alarmNames = async () => {
+  const { config } = await loadValidated();
+  const names = unique(config.services.flatMap((s) => s.health.alarms));
+  return names.length > 0 ? names : ['shipwatch-no-alarms-configured'];
+};
 
 module.exports.roles = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');

@@ -43,8 +43,9 @@ export function errorMessage(error: { Error: string; Cause?: string | undefined 
   return cause ? `${error.Error}: ${cause}` : error.Error;
 }
 
-/** Alarm-after-deploy rollbacks carry their reason as the cause ("alarm X after deploy"). */
-const failureText = (s: WorkflowState) => (s.failure?.Error === 'AlarmAfterDeploy' ? (s.failure.Cause ?? 'alarm after deploy') : errorMessage(s.failure));
+/** Rollbacks started after the workflow (an alarm, a person) carry their reason as the cause. */
+const REASON_ONLY = new Set(['AlarmAfterDeploy', 'ManualRollback']);
+const failureText = (s: WorkflowState) => (s.failure && REASON_ONLY.has(s.failure.Error) ? (s.failure.Cause ?? s.failure.Error) : errorMessage(s.failure));
 
 function reasonFor(outcome: Outcome, s: WorkflowState): string {
   const d = deploymentOf(s);
