@@ -45,12 +45,15 @@ export class VirtualTime {
     return true;
   }
 
-  /** Runs until `done()` holds and nothing is left to wake. */
+  /**
+   * Moves time until `done()` holds while nothing is running. Sleepers still
+   * waiting then (a watcher's next tick) stay queued for the next run.
+   */
   async run(done: () => boolean): Promise<void> {
     for (;;) {
       if (!(await this.quiet())) continue;
+      if (done()) return;
       if (this.timers.length === 0) {
-        if (done()) return;
         await new Promise((r) => setTimeout(r, 1));
         continue;
       }

@@ -1,3 +1,4 @@
+import { table as textTable } from '../cli/table.js';
 import type { DeploymentResult } from '../shared/workflow/result.js';
 import type { Scenario } from './scenarios.js';
 
@@ -14,14 +15,15 @@ export interface Row {
   timeToRollBackSeconds?: number;
   transitions: number;
   lambdaInvocations: number;
-  result?: DeploymentResult;
+  results?: DeploymentResult[];
 }
 
 const seconds = (from?: string, to?: string) => (from && to ? Math.round((Date.parse(to) - Date.parse(from)) / 1000) : undefined);
 
-/** Lead time, time to detect and time to roll back, all in simulated seconds. */
-export function measure(scenario: Scenario, result: DeploymentResult) {
-  const step = (name: string) => result.steps.find((s) => s.step === name);
+/** Lead time, time to detect and time to roll back, in simulated seconds, over every execution of one push. */
+export function measure(scenario: Scenario, results: DeploymentResult[]) {
+  const steps = results.flatMap((r) => r.steps);
+  const step = (name: string) => steps.find((s) => s.step === name);
   const rollback = step('rollback');
   let badSince: string | undefined;
   if (scenario.failsAt === 'rollout-start') badSince = step('rollout')?.startedAt;
@@ -29,8 +31,10 @@ export function measure(scenario: Scenario, result: DeploymentResult) {
     const serving = step('rollout')?.endedAt;
     badSince = serving ? new Date(Date.parse(serving) + scenario.failsAt.servingMinutes * 60_000).toISOString() : undefined;
   }
+  // Lead time: push to healthy-through-the-bake, for releases that got there.
+  const deployed = results.find((r) => r.outcome === 'deployed');
   return {
-    ...(result.outcome === 'deployed' ? { leadTimeSeconds: seconds(result.startedAt, result.finishedAt) } : {}),
+    ...(deployed ? { leadTimeSeconds: seconds(deployed.startedAt, deployed.finishedAt) } : {}),
     ...(rollback && badSince ? { timeToDetectSeconds: seconds(badSince, rollback.startedAt) } : {}),
     ...(rollback ? { timeToRollBackSeconds: seconds(rollback.startedAt, rollback.endedAt) } : {}),
   };
@@ -39,20 +43,19 @@ export function measure(scenario: Scenario, result: DeploymentResult) {
 const duration = (s?: number) => (s === undefined ? '-' : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`);
 
 export function table(rows: Row[]): string {
-  const header = ['scenario', 'service', 'image', 'outcome', 'lead time', 'detect', 'roll back', 'transitions', 'lambdas', 'reason'];
-  const body = rows.map((r) => [
-    r.scenario,
-    r.service,
-    r.image,
-    r.ok ? r.outcome : `${r.outcome} (expected ${r.expected})`,
-    duration(r.leadTimeSeconds),
-    duration(r.timeToDetectSeconds),
-    duration(r.timeToRollBackSeconds),
-    String(r.transitions),
-    String(r.lambdaInvocations),
-    r.reason.length > 110 ? `${r.reason.slice(0, 107)}...` : r.reason,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return textTable(
+    ['scenario', 'service', 'image', 'outcome', 'lead time', 'detect', 'roll back', 'transitions', 'lambdas', 'reason'],
+    rows.map((r) => [
+      r.scenario,
+      r.service,
+      r.image,
+      r.ok ? r.outcome : `${r.outcome} (expected ${r.expected})`,
+      duration(r.leadTimeSeconds),
+      duration(r.timeToDetectSeconds),
+      duration(r.timeToRollBackSeconds),
+      String(r.transitions),
+      String(r.lambdaInvocations),
+      r.reason,
+    ]),
+  );
 }

@@ -4,11 +4,15 @@ import type { Context } from 'aws-lambda';
 import { startCloudServer } from '../local/cloud/http.js';
 import { profile } from '../local/cloud/profiles.js';
 import type { CloudService } from '../local/cloud/world.js';
+import { createRecordsTable, startLocalDynamo } from '../local/dynamo.js';
 import type { StateEvent } from '../local/run-workflow.js';
 import { installSimClock } from '../local/sim-clock.js';
-import { StepFunctionsModel, type SimExecution } from '../local/sfn.js';
+import { StepFunctionsModel } from '../local/sfn.js';
 import { lambdaContext } from '../local/task-handlers.js';
 import { VirtualTime } from '../local/virtual-time.js';
+import { executionName } from '../shared/match/match-push.js';
+import type { DeploymentResult } from '../shared/workflow/result.js';
+import { alarmEvent } from './alarm-events.js';
 import { measure, table, type Row } from './report.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { sandboxWorld } from './world.js';
@@ -24,13 +28,17 @@ export interface SandboxOptions {
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:shipwatch-sandbox-deploy';
 const CONFIG = fileURLToPath(new URL('./shipwatch.sandbox.yml', import.meta.url));
+const TABLE = 'shipwatch-sandbox-records';
 const START = Date.parse('2026-11-02T09:00:00Z');
 let boundPort = 0;
 
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
 /**
- * The whole pipeline on a laptop: the simulated cloud on 127.0.0.1, the real
- * handlers reaching it through AWS_ENDPOINT_URL_*, the real state machine,
- * one push per scenario. Returns the rows of the summary table.
+ * The whole pipeline on a laptop: the simulated cloud on 127.0.0.1, a real
+ * local DynamoDB (dynalite) for the records, the real handlers reaching both
+ * through AWS_ENDPOINT_URL_*, the real state machine, an EventBridge stand-in
+ * that delivers ECR pushes and alarm state changes. Returns the summary rows.
  */
 export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: Row[]; ok: boolean; endpoint: string }> {
   const print = options.print ?? ((line: string) => console.log(line));
@@ -45,22 +53,26 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     const hms = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
     return `sim ${hms} | real ${((performance.now() - realStart) / 1000).toFixed(1).padStart(5)}s`;
   };
+  const short = (text: string) => text.replace(/(sha256:[a-f0-9]{12})[a-f0-9]+/g, '$1…');
+  const say = (who: string, text: string) => print(`  [${stamp()}] ${who.padEnd(20)} ${short(text)}`);
 
   const labels = new Map<string, string>();
-  let current = '';
   let last = '';
-  const short = (text: string) => text.replace(/(sha256:[a-f0-9]{12})[a-f0-9]+/g, '$1…');
   const onState = (e: StateEvent) => {
-    const label = labels.get(e.execution) ?? current;
+    const label = labels.get(e.execution) ?? e.execution.slice(0, 20);
     let text: string | undefined;
-    if (e.type === 'entered' && !/^(ScanVerdict|AlreadyRunning)$/.test(e.state)) text = e.state;
+    if (e.type === 'entered' && !/^(Route|ScanVerdict|AlreadyRunning)$/.test(e.state)) text = e.state;
     if (e.type === 'failed') text = `${e.state}: ${e.detail?.replace(/^NotYet\d+s: /, '')}`;
-    if (!text) return;
-    const line = `  [${stamp()}] ${label.padEnd(20)} ${short(text)}`;
-    if (line.slice(line.indexOf(']')) !== last) print(line);
-    last = line.slice(line.indexOf(']'));
+    if (!text || `${label}${text}` === last) return;
+    last = `${label}${text}`;
+    say(label, text);
   };
-  const sfn = new StepFunctionsModel(time, STATE_MACHINE_ARN, { onState });
+  let lastFinish = 0;
+  const sfn = new StepFunctionsModel(time, STATE_MACHINE_ARN, { onState }, () => {
+    lastFinish = clock.now();
+  });
+  const dynamo = await startLocalDynamo();
+  await createRecordsTable(dynamo.endpoint, TABLE);
   // The handlers' SDK clients live as long as the process, as in a warm Lambda,
   // so a second run in one process listens where the first one did.
   const server = await startCloudServer(
@@ -78,40 +90,99 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     AWS_ENDPOINT_URL_ECR: server.url,
     AWS_ENDPOINT_URL_CLOUDWATCH: server.url,
     AWS_ENDPOINT_URL_SFN: server.url,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    SHIPWATCH_TABLE: TABLE,
     SHIPWATCH_CONFIG: CONFIG,
     STATE_MACHINE_ARN,
     POWERTOOLS_LOG_LEVEL: process.env.SHIPWATCH_SANDBOX_LOG_LEVEL ?? 'SILENT',
   });
   print(`Shipwatch sandbox: simulated cloud at ${server.url} (aws --endpoint-url ${server.url} ecs describe-services --cluster prod --services checkout)`);
-  print(`config ${CONFIG}, seed ${options.seed ?? 1}, speed ${options.speed ?? 600}x\n`);
+  print(`records in DynamoDB (dynalite) at ${dynamo.endpoint}, table ${TABLE}; config ${CONFIG}; seed ${options.seed ?? 1}, speed ${options.speed ?? 600}x\n`);
 
   const rows: Row[] = [];
+  let watching = true;
   try {
-    const { handler: startDeployments } = await import('../functions/start-deployments.js');
+    const { handler: startDeployments } = (await import('../functions/start-deployments.js')) as { handler: Handler };
+    const { handler: alarmRollback } = (await import('../functions/alarm-rollback.js')) as { handler: Handler };
+    const { history } = await import('../shared/records/queries.js');
+    const { clients } = await import('../shared/aws/clients.js');
+    const records = { db: clients.dynamo(), table: TABLE };
+
+    // EventBridge's part for alarms: every simulated minute, deliver each
+    // transition to ALARM to the real alarm handler.
+    const states = new Map([...world.cloudwatch.alarms.keys()].map((n) => [n, world.cloudwatch.alarmState(n).state]));
+    void (async () => {
+      while (watching) {
+        await time.sleep(60_000);
+        for (const name of states.keys()) {
+          const now = world.cloudwatch.alarmState(name);
+          const before = states.get(name)!;
+          if (now.state === before) continue;
+          states.set(name, now.state);
+          if (now.state !== 'ALARM') continue;
+          say(`alarm ${name}`, `→ ALARM: ${now.reason}`);
+          const out = (await time.track(alarmRollback(alarmEvent(world, name, now, before), lambdaContext('alarmRollback')))) as { services: { service: string; decision: { action: string; why?: string } }[] };
+          for (const s of out.services) say(`alarm ${name}`, `${s.service}: ${s.decision.action}${s.decision.why ? ` (${s.decision.why})` : ''}`);
+        }
+      }
+    })();
+
     for (const scenario of scenarios) {
-      print(`▶ ${scenario.name}: ${scenario.title} (expect ${scenario.expect})`);
-      const before = new Set(sfn.executions.keys());
-      const event = world.ecr.push(scenario.repository, scenario.tag, profile(scenario.behaviour));
-      const label = `${scenario.repository}:${scenario.tag}`;
-      current = label;
-      const trigger = (await time.track(startDeployments(event, lambdaContext('startDeployments') as Context))) as { started: { executionArn: string }[] };
-      trigger.started.forEach((s) => labels.set(s.executionArn.split(':').pop()!, label));
-      await time.run(() => sfn.idle);
-      const started = [...sfn.executions.values()].filter((e) => !before.has(e.arn));
-      if (started.length === 0) rows.push(missingRow(scenario, label));
-      for (const execution of started) rows.push(rowOf(scenario, label, execution));
-      const row = rows.at(-1)!;
-      print(`  ${row.ok ? '✔' : '✘'} ${row.outcome}: ${short(row.reason)}\n`);
+      print(`▶ ${scenario.name}: ${scenario.title} (expect ${scenario.expect.join(', ')})`);
+      const digests: { digest: string; label: string; service: string }[] = [];
+      let pending = scenario.pushes.length;
+      for (const push of scenario.pushes) {
+        void (async () => {
+          if (push.afterSeconds) await time.sleep(push.afterSeconds * 1000);
+          const event = world.ecr.push(push.repository, push.tag, profile(push.behaviour));
+          const label = `${push.repository}:${push.tag}`;
+          digests.push({ digest: event.detail['image-digest'], label, service: push.repository });
+          labels.set(executionName(push.repository, event.detail['image-digest']), label);
+          say(label, `pushed ${event.detail['image-digest']}`);
+          const trigger = (await time.track(startDeployments(event, lambdaContext('startDeployments')))) as { started: { executionArn: string }[] };
+          trigger.started.forEach((s) => labels.set(s.executionArn.split(':').pop()!, label));
+          pending -= 1;
+        })();
+      }
+      await time.run(() => pending === 0 && sfn.idle && clock.now() >= lastFinish + (scenario.observeMinutes ?? 0) * 60_000);
+
+      const order = new Map(scenario.pushes.map((p, i) => [`${p.repository}:${p.tag}`, i]));
+      digests.sort((a, b) => order.get(a.label)! - order.get(b.label)!);
+      for (const [i, pushed] of digests.entries()) {
+        const record = (await history(records, pushed.service, 50)).find((r) => r.digest === pushed.digest);
+        const executions = [...sfn.executions.values()].filter((e) => (JSON.parse(e.input) as { release: { digest: string } }).release.digest === pushed.digest);
+        const results = executions.map((e) => e.run?.result).filter((r): r is DeploymentResult => Boolean(r));
+        const outcome = record?.outcome ?? 'no outcome';
+        const expected = scenario.expect[i] ?? '?';
+        rows.push({
+          scenario: scenario.name,
+          service: record?.service ?? pushed.service,
+          image: `${pushed.label}@${pushed.digest.slice(7, 19)}`,
+          outcome,
+          expected,
+          ok: outcome === expected,
+          reason: record?.reason ?? executions.map((e) => e.error).join('; '),
+          ...measure(scenario, results),
+          transitions: executions.reduce((n, e) => n + (e.run?.transitions ?? 0), 0),
+          lambdaInvocations: 1 + executions.reduce((n, e) => n + Object.values(e.run?.invocations ?? {}).reduce((a, b) => a + b, 0), 0),
+          results,
+        });
+        const row = rows.at(-1)!;
+        print(`  ${row.ok ? '✔' : '✘'} ${pushed.label} ${row.outcome}: ${short(row.reason)}`);
+      }
+      print('');
     }
   } finally {
+    watching = false;
     await server.close();
+    await dynamo.close();
     clock.uninstall();
     process.env = saved;
   }
 
   print(table(rows));
   const ok = rows.every((r) => r.ok);
-  print(`\n${rows.filter((r) => r.ok).length} of ${rows.length} scenarios ended as expected; ${world.calls.length} AWS calls answered by the simulated cloud.`);
+  print(`\n${rows.filter((r) => r.ok).length} of ${rows.length} pushes ended as expected; ${world.calls.length} AWS calls answered by the simulated cloud.`);
   if (options.json) writeFileSync(options.json, `${JSON.stringify({ rows, ok }, null, 2)}\n`);
   return { rows, ok, endpoint: server.url };
 }
@@ -121,27 +192,4 @@ function selectScenarios(name: string | undefined): Scenario[] {
   const found = SCENARIOS.filter((s) => s.name === name);
   if (found.length === 0) throw new Error(`no scenario "${name}"; scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`);
   return found;
-}
-
-function rowOf(scenario: Scenario, label: string, e: SimExecution): Row {
-  const result = e.run?.result;
-  const outcome = result?.outcome ?? `error (${e.error})`;
-  const invocations = Object.values(e.run?.invocations ?? {}).reduce((a, b) => a + b, 0) + 1;
-  return {
-    scenario: scenario.name,
-    service: result?.service ?? e.name,
-    image: `${label}@${result?.digest.slice(7, 19) ?? '?'}`,
-    outcome,
-    expected: scenario.expect,
-    ok: outcome === scenario.expect,
-    reason: result?.reason ?? e.error ?? '',
-    ...(result ? measure(scenario, result) : {}),
-    transitions: e.run?.transitions ?? 0,
-    lambdaInvocations: invocations,
-    ...(result ? { result } : {}),
-  };
-}
-
-function missingRow(scenario: Scenario, label: string): Row {
-  return { scenario: scenario.name, service: '-', image: label, outcome: 'no execution', expected: scenario.expect, ok: false, reason: 'the push started no deployment', transitions: 0, lambdaInvocations: 1 };
 }

@@ -1,51 +1,66 @@
 import type { ImageProfile } from '../local/cloud/profiles.js';
 import type { Outcome } from '../shared/workflow/result.js';
 
-export interface Scenario {
-  name: string;
-  title: string;
+export interface Push {
   repository: string;
   tag: string;
   behaviour: Partial<ImageProfile>;
-  expect: Outcome;
-  /** When the release starts hurting users, for time to detect: at rollout start, or minutes after it starts serving. */
-  failsAt?: 'rollout-start' | { servingMinutes: number };
+  /** Seconds after the scenario's first push. */
+  afterSeconds?: number;
 }
 
-/** Each scenario is one push to ECR; they play in order on the same simulated account. */
+export interface Scenario {
+  name: string;
+  title: string;
+  pushes: Push[];
+  /** The outcome each push's record must end with, in push order. */
+  expect: Outcome[];
+  /** When the release starts hurting users, for time to detect: at rollout start, or minutes after it starts serving. */
+  failsAt?: 'rollout-start' | { servingMinutes: number };
+  /** Keep the simulated cloud running this long after the last execution ends (for alarms after the deploy). */
+  observeMinutes?: number;
+}
+
+/** Each scenario is one or more pushes to ECR; they play in order on the same simulated account. */
 export const SCENARIOS: Scenario[] = [
   {
     name: 'good-release',
     title: 'a good release deploys and bakes green',
-    repository: 'checkout',
-    tag: 'v2',
-    behaviour: { findings: [{ id: 'CVE-2026-0001', severity: 'HIGH', package: 'libadmin 2.1' }, { id: 'CVE-2025-4242', severity: 'LOW', package: 'zlib 1.3' }] },
-    expect: 'deployed',
+    pushes: [{ repository: 'checkout', tag: 'v2', behaviour: { findings: [{ id: 'CVE-2026-0001', severity: 'HIGH', package: 'libadmin 2.1' }, { id: 'CVE-2025-4242', severity: 'LOW', package: 'zlib 1.3' }] } }],
+    expect: ['deployed'],
   },
   {
     name: 'critical-finding',
     title: 'an image with a CRITICAL finding is blocked',
-    repository: 'checkout',
-    tag: 'v3',
-    behaviour: { findings: [{ id: 'CVE-2026-31337', severity: 'CRITICAL', package: 'openssl 3.0.1' }] },
-    expect: 'blocked',
+    pushes: [{ repository: 'checkout', tag: 'v3', behaviour: { findings: [{ id: 'CVE-2026-31337', severity: 'CRITICAL', package: 'openssl 3.0.1' }] } }],
+    expect: ['blocked'],
   },
   {
     name: 'failing-tasks',
     title: 'tasks fail health checks → circuit breaker → rollback',
-    repository: 'checkout',
-    tag: 'v4',
-    behaviour: { healthy: false },
-    expect: 'rolled_back',
+    pushes: [{ repository: 'checkout', tag: 'v4', behaviour: { healthy: false } }],
+    expect: ['rolled_back'],
     failsAt: 'rollout-start',
   },
   {
     name: '5xx-during-bake',
     title: 'the 5xx rate climbs during the bake → rollback with the numbers',
-    repository: 'payments',
-    tag: 'release-2',
-    behaviour: { latent: { afterMinutes: 3, errorRate: 8 } },
-    expect: 'rolled_back',
+    pushes: [{ repository: 'payments', tag: 'release-2', behaviour: { latent: { afterMinutes: 3, errorRate: 8 } } }],
+    expect: ['rolled_back'],
     failsAt: { servingMinutes: 3 },
+  },
+  {
+    name: 'alarm-after-deploy',
+    title: 'an alarm fires twenty minutes after a successful deploy → rollback',
+    pushes: [{ repository: 'checkout', tag: 'v5', behaviour: { latent: { afterMinutes: 18, errorRate: 12 } } }],
+    expect: ['rolled_back'],
+    failsAt: { servingMinutes: 18 },
+    observeMinutes: 30,
+  },
+  {
+    name: 'burst',
+    title: 'five pushes to one service in a minute → only the newest deploys',
+    pushes: [1, 2, 3, 4, 5].map((n) => ({ repository: 'payments', tag: `release-3.${n}`, behaviour: {}, afterSeconds: (n - 1) * 15 })),
+    expect: ['superseded', 'superseded', 'superseded', 'superseded', 'deployed'],
   },
 ];
