@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { TABLE_KEYS } from '../shared/records/db.js';
 
 /** A real DynamoDB API (dynalite, in memory) on 127.0.0.1, for the sandbox and the tests. */
-export async function startLocalDynamo(): Promise<{ endpoint: string; close: () => Promise<void> }> {
+export async function startLocalDynamo(port = 0): Promise<{ endpoint: string; close: () => Promise<void> }> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -31,6 +31,7 @@ const CONFIG = fileURLToPath(new URL('./shipwatch.sandbox.yml', import.meta.url)
 const TABLE = 'shipwatch-sandbox-records';
 const START = Date.parse('2026-11-02T09:00:00Z');
 let boundPort = 0;
+let dynamoPort = 0;
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -71,7 +72,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
   const sfn = new StepFunctionsModel(time, STATE_MACHINE_ARN, { onState }, () => {
     lastFinish = clock.now();
   });
-  const dynamo = await startLocalDynamo();
+  const dynamo = await startLocalDynamo(dynamoPort);
+  dynamoPort = Number(new URL(dynamo.endpoint).port);
   await createRecordsTable(dynamo.endpoint, TABLE);
   // The handlers' SDK clients live as long as the process, as in a warm Lambda,
   // so a second run in one process listens where the first one did.
