@@ -7,9 +7,9 @@ import { TABLE_KEYS } from '../shared/records/db.js';
 export async function startLocalDynamo(port = 0): Promise<{ endpoint: string; close: () => Promise<void> }> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${bound}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
