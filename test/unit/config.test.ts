@@ -45,6 +45,7 @@ describe('DEFAULTS', () => {
       bakeMinutes: 10,
       pollSeconds: 30,
       rolloutTimeoutMinutes: 30,
+      guardMinutes: 60,
       failureLimit: 1,
       inconclusiveLimit: 2,
       ingestionGraceSeconds: 60,
@@ -68,7 +69,7 @@ describe('parseConfigText: defaults', () => {
           image: { repository: 'web', tags: ['*'] },
           target: { ecs: { cluster: 'prod', service: 'web', container: 'app' } },
           scan: { blockAt: 'CRITICAL', ignore: [], timeoutMinutes: 30, onUnsupported: 'block', onFailed: 'block' },
-          health: { alarms: [], metrics: [], bakeMinutes: 10, pollSeconds: 30, rolloutTimeoutMinutes: 30 },
+          health: { alarms: [], metrics: [], bakeMinutes: 10, pollSeconds: 30, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] },
         },
       ],
     });
@@ -83,7 +84,7 @@ describe('parseConfigText: defaults', () => {
 
     // Assess
     expect(service?.scan).toEqual({ blockAt: 'HIGH', ignore: [], timeoutMinutes: 30, onUnsupported: 'block', onFailed: 'block' });
-    expect(service?.health).toEqual({ alarms: [], metrics: [], bakeMinutes: 15, pollSeconds: 30, rolloutTimeoutMinutes: 30 });
+    expect(service?.health).toEqual({ alarms: [], metrics: [], bakeMinutes: 15, pollSeconds: 30, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] });
   });
 
   it('fills the defaults of a metric check (period 60, Average, no dimensions, limits 1 and 2)', () => {
@@ -715,6 +716,6 @@ describe('loadConfig', () => {
       ['api', 'api', ['*']],
     ]);
     expect(config.services[0]?.scan.ignore).toEqual([{ id: 'CVE-2023-0001', until: '2099-12-31', reason: 'not reachable in our build' }]);
-    expect(config.services[2]?.health).toEqual({ alarms: [], metrics: [], bakeMinutes: 10, pollSeconds: 30, rolloutTimeoutMinutes: 30 });
+    expect(config.services[2]?.health).toEqual({ alarms: [], metrics: [], bakeMinutes: 10, pollSeconds: 30, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] });
   });
 });

@@ -13,6 +13,8 @@ import { parseConfigText } from '../../shared/config/load.js';
 import type { EcrPushEvent } from '../../shared/events/ecr-push.js';
 import { releaseFromPush } from '../../shared/release/release.js';
 import type { ExecutionInput } from '../../shared/workflow/state.js';
+import { recordIdOf } from '../../shared/records/keys.js';
+import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 
 const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
 
@@ -29,10 +31,14 @@ services:
       pollSeconds: 30
 `;
 
-const state = (): ExecutionInput => ({
-  release: releaseFromPush(json<EcrPushEvent>('eventbridge-ecr-image-action-push-success')),
-  service: parseConfigText(SERVICE_YAML, 'inline.yml').services[0]!,
-});
+const state = (): ExecutionInput => {
+  const release = releaseFromPush(json<EcrPushEvent>('eventbridge-ecr-image-action-push-success'));
+  return {
+    release,
+    service: parseConfigText(SERVICE_YAML, 'inline.yml').services[0]!,
+    admission: { recordId: recordIdOf(release), admittedAt: release.pushedAt },
+  };
+};
 
 const context: Context = {
   callbackWaitsForEmptyEventLoop: true,
@@ -56,7 +62,11 @@ const sdkError = (name: string, message: string, httpStatusCode?: number) =>
 
 const ecrMock = mockClient(ECRClient);
 
-beforeEach(() => {
+// The handler checks the records (is this push still the newest?) in a real local DynamoDB.
+useLocalDynamo();
+
+beforeEach(async () => {
+  await freshRecordsTable();
   ecrMock.reset();
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(NOW);

@@ -1,0 +1,206 @@
+import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { logger } from '../lambda/logger.js';
+import { canDecide, mention, userGroupsIn } from './approval-policy.js';
+import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './constants.js';
+import { SlackSignatureError } from './errors.js';
+import { slackDate, type DeploymentView } from './messages.js';
+import type { Notifier } from './slack-notifier.js';
+import { verifySlackSignature } from './verify-signature.js';
+
+/** One pending approval: written when the state machine starts waiting, decided at most once. */
+export interface Approval {
+  approvalId: string;
+  /** The Step Functions task token of the waiting `.waitForTaskToken` state. */
+  taskToken: string;
+  service: string;
+  recordId: string;
+  channel: string;
+  messageTs?: string | undefined;
+  approvers: string[];
+  allowSelfApproval: boolean;
+  triggeredBy?: string | undefined;
+  expiresAt: string;
+  /** The message as it was posted, so the decision can be shown in place. */
+  view: DeploymentView;
+  decision?: { decision: 'approved' | 'rejected'; by: string; at: string } | undefined;
+}
+
+export type ApprovalDecision = NonNullable<Approval['decision']>;
+
+export interface ApprovalStore {
+  get(approvalId: string): Promise<Approval | undefined>;
+  /** Records the decision only if there is none yet (a conditional write); otherwise returns the one that won. */
+  decide(approvalId: string, decision: ApprovalDecision): Promise<{ ok: true } | { ok: false; existing: ApprovalDecision }>;
+}
+
+export interface InteractionRequest {
+  /** The body exactly as received (decode a base64 function-URL body first, parse nothing). */
+  rawBody: string;
+  headers: Record<string, string | undefined>;
+}
+
+export interface InteractionDeps {
+  signingSecret: string;
+  now: Date;
+  approvals: ApprovalStore;
+  sfn: SFNClient;
+  /**
+   * `ephemeral` is optional: Slack ignores the body of a block_actions
+   * acknowledgment, so when it is given, every refusal is also sent with
+   * chat.postEphemeral, which is the only way the clicker actually sees it.
+   */
+  slack: Pick<Notifier, 'update' | 'groupMembers'> & Partial<Pick<Notifier, 'ephemeral'>>;
+}
+
+/** Lambda function URL / HTTP API (payload 2.0) response. */
+export interface InteractionResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What Slack sends for a button click; unknown fields are dropped, the rest is all we read. */
+const PayloadSchema = z.object({
+  type: z.string(),
+  user: z.object({ id: z.string().min(1) }).optional(),
+  channel: z.object({ id: z.string() }).nullish(),
+  container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional() }).nullish(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).optional(),
+});
+
+/** SendTask* answers meaning the execution stopped waiting: it timed out, finished, or the token is not ours. */
+const NO_LONGER_WAITING = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+const text = (statusCode: number, body: string): InteractionResponse => ({ statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body });
+/** The acknowledgment Slack wants: 200, quickly. */
+const ack = (): InteractionResponse => ({ statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '' });
+
+/**
+ * The interactivity endpoint's domain. Decisions, in order:
+ * 1. the signature, on the raw body (401, nothing parsed, nothing called);
+ * 2. the form body's `payload` JSON (400 if malformed);
+ * 3. only block_actions clicks on shipwatch_approve / shipwatch_reject are
+ *    acted on; any other interaction (another button, a URL button, a
+ *    shortcut) is acknowledged with an empty 200 and ignored, since Slack
+ *    shows the user an error for anything but 200;
+ * 4. unknown, already decided, expired, or not an approver: a 200 whose body
+ *    (and, when deps.slack.ephemeral is given, a chat.postEphemeral) tells
+ *    the clicker why, and nothing changes;
+ * 5. the decision is recorded with a conditional write (a lost race reads as
+ *    "already decided"), then sent to Step Functions, then shown in the message.
+ */
+export async function handleInteraction(request: InteractionRequest, deps: InteractionDeps): Promise<InteractionResponse> {
+  try {
+    verifySlackSignature({ signingSecret: deps.signingSecret, headers: request.headers, rawBody: request.rawBody, now: deps.now });
+  } catch (error) {
+    if (error instanceof SlackSignatureError) {
+      logger.warn('slack interaction refused', { check: error.check, error: error.message });
+      return text(401, error.message);
+    }
+    throw error;
+  }
+
+  const payload = parsePayload(request.rawBody);
+  if (!payload) return text(400, 'malformed payload: expected a form field `payload` holding a Slack interaction JSON');
+  if (payload.type !== 'block_actions') return ack();
+  const action = payload.actions?.find((a) => a.action_id === APPROVE_ACTION_ID || a.action_id === REJECT_ACTION_ID);
+  if (!action) return ack();
+  const user = payload.user?.id;
+  const approvalId = action.value;
+  if (!user || !approvalId) return text(400, 'malformed payload: a Shipwatch button click without a user or an approval id');
+  const wanted: ApprovalDecision['decision'] = action.action_id === APPROVE_ACTION_ID ? 'approved' : 'rejected';
+  const channel = payload.channel?.id ?? payload.container?.channel_id;
+
+  const tell = async (message: string): Promise<InteractionResponse> => {
+    if (deps.slack.ephemeral && channel) await deps.slack.ephemeral(channel, user, message);
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text: message }),
+    };
+  };
+
+  const approval = await deps.approvals.get(approvalId);
+  if (!approval) return tell('This approval is unknown to Shipwatch: nothing was changed.');
+  if (approval.decision) return tell(alreadyDecided(approval.decision));
+  const expiresAt = Date.parse(approval.expiresAt);
+  if (Number.isNaN(expiresAt) || deps.now.getTime() >= expiresAt) {
+    return tell(`This approval expired ${slackDate(approval.expiresAt)}: nothing was changed.`);
+  }
+
+  const groups = approval.approvers.includes(user) ? { members: {}, failed: false } : await resolveGroups(approval.approvers, deps.slack);
+  const verdict = canDecide({ user, approvers: approval.approvers, groupMembers: groups.members, triggeredBy: approval.triggeredBy, allowSelfApproval: approval.allowSelfApproval });
+  if (!verdict.allowed) {
+    const selfApproval = !approval.allowSelfApproval && approval.triggeredBy === user;
+    if (groups.failed && !selfApproval) {
+      return tell('Shipwatch could not read the approvers\' user groups from Slack just now, so it cannot tell whether you may decide. Nothing was changed; try again in a minute.');
+    }
+    logger.info('slack approval refused', { approvalId, service: approval.service, user, reason: verdict.reason });
+    return tell(`${verdict.reason} Nothing was changed.`);
+  }
+
+  const decision: ApprovalDecision = { decision: wanted, by: user, at: deps.now.toISOString() };
+  const recorded = await deps.approvals.decide(approvalId, decision);
+  if (!recorded.ok) return tell(alreadyDecided(recorded.existing));
+  logger.info(`slack approval ${wanted}`, { approvalId, service: approval.service, recordId: approval.recordId, by: user });
+
+  try {
+    if (wanted === 'approved') {
+      await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: approval.taskToken, output: JSON.stringify(decision) }));
+    } else {
+      await deps.sfn.send(new SendTaskFailureCommand({ taskToken: approval.taskToken, error: 'Rejected', cause: JSON.stringify(decision) }));
+    }
+  } catch (error) {
+    const name = (error as Error)?.name ?? 'Error';
+    if (NO_LONGER_WAITING.has(name)) {
+      logger.info('slack approval arrived after the deployment stopped waiting', { approvalId, service: approval.service, error: name });
+      return tell('The deployment is no longer waiting for a decision (expired or finished): your click changed nothing.');
+    }
+    // Recorded but not delivered: the execution keeps waiting until its timeout policy applies.
+    logger.error('slack approval recorded but not delivered to Step Functions', { approvalId, service: approval.service, error: `${name}: ${(error as Error)?.message}` });
+    return tell(`Your decision was recorded but Step Functions could not be reached (${name}); the deployment will follow its timeout policy unless an operator intervenes.`);
+  }
+
+  const ts = approval.messageTs ?? payload.container?.message_ts;
+  if (ts) {
+    const view: DeploymentView = { ...approval.view, phase: wanted === 'approved' ? 'deploying' : 'rejected', decision };
+    await deps.slack.update(approval.channel, ts, view);
+  }
+  return ack();
+}
+
+function parsePayload(rawBody: string): z.infer<typeof PayloadSchema> | undefined {
+  const field = new URLSearchParams(rawBody).get('payload');
+  if (field === null) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(field);
+  } catch {
+    return undefined;
+  }
+  const parsed = PayloadSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function alreadyDecided(decision: ApprovalDecision): string {
+  return `This deployment was already ${decision.decision} by ${mention(decision.by)} ${slackDate(decision.at)}: nothing was changed.`;
+}
+
+/** Members of every user group among the approvers; `failed` when Slack could not say for some group. */
+async function resolveGroups(approvers: readonly string[], slack: Pick<Notifier, 'groupMembers'>): Promise<{ members: Record<string, string[]>; failed: boolean }> {
+  const groups = userGroupsIn(approvers);
+  const settled = await Promise.allSettled(groups.map((g) => slack.groupMembers(g)));
+  const members: Record<string, string[]> = {};
+  let failed = false;
+  settled.forEach((result, i) => {
+    const group = groups[i]!;
+    if (result.status === 'fulfilled') {
+      members[group] = result.value;
+    } else {
+      failed = true;
+      logger.warn('slack user group lookup failed', { group, error: (result.reason as Error)?.message });
+    }
+  });
+  return { members, failed };
+}

@@ -1,0 +1,211 @@
+import { DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
+import { InvalidInput, TargetMisconfigured } from '../../errors.js';
+import type { Release } from '../../release/release.js';
+import type { Deployment, RollbackStart, RolloutStatus } from '../rollout.js';
+import type { DeployTarget, Watch } from '../target.js';
+import { KubeApiError } from './errors.js';
+import { kubeApi, type KubeApi } from './kube-api.js';
+import { eksRolloutStatus } from './rollout-status.js';
+import { eksTokenCache, type CredentialSource } from './token.js';
+import type { KubeDeployment } from './types.js';
+
+/** `target.eks` in shipwatch.yml. */
+export interface EksConfig {
+  cluster: string;
+  namespace: string;
+  deployment: string;
+  /** The container whose image is replaced; the others are left alone. */
+  container: string;
+}
+
+/** The Kubernetes API of an EKS cluster, by cluster name. */
+export type KubeResolver = (cluster: string) => Promise<KubeApi>;
+
+export interface EksClusterOptions {
+  eks: EKSClient;
+  /** Signs the tokens. Default: the EKS client's credentials (the Lambda role). */
+  credentials?: CredentialSource;
+  /** Region of the clusters and of STS. Default: the EKS client's. */
+  region?: string;
+  /** Clock of the token cache. */
+  now?: () => Date;
+  timeoutMs?: number;
+}
+
+export interface EksTargetDeps extends EksClusterOptions {
+  /** Default: `eksClusters(deps)`, shared by every target on the same client when nothing else is overridden. */
+  kube?: KubeResolver;
+}
+
+/**
+ * On our patch, recorded on the Deployment's metadata (not its pod template:
+ * no pod restarts for it): `{"container","from","to"}`. A retried deploy whose
+ * first patch went through (its answer lost) finds the image already set and
+ * learns from this which image to roll back to; Kubernetes itself keeps the
+ * previous image only in ReplicaSets, which Shipwatch may not read.
+ */
+export const LAST_DEPLOY_ANNOTATION = 'shipwatch/last-deploy';
+
+/**
+ * DescribeCluster (endpoint, CA) and a Kubernetes client per cluster, kept as
+ * long as the resolver (one per container). A failed Kubernetes call drops
+ * the cluster, so the next call describes it again: a cluster re-created
+ * under the same name has a new endpoint and CA.
+ */
+export function eksClusters(options: EksClusterOptions): KubeResolver {
+  const { eks } = options;
+  const tokens = eksTokenCache({ credentials: options.credentials ?? (() => eks.config.credentials()), ...(options.now ? { now: options.now } : {}) });
+  const clusters = new Map<string, Promise<KubeApi>>();
+
+  async function connect(cluster: string): Promise<KubeApi> {
+    const region = options.region ?? (await eks.config.region());
+    const described = await eks.send(new DescribeClusterCommand({ name: cluster })).catch((error: unknown) => {
+      if ((error as Error)?.name === 'ResourceNotFoundException') {
+        throw new TargetMisconfigured(`EKS cluster ${cluster} not found in ${region}; check target.eks.cluster`, { cause: error });
+      }
+      throw error;
+    });
+    const info = described.cluster;
+    if (!info) throw new TargetMisconfigured(`EKS cluster ${cluster}: DescribeCluster returned no cluster; check target.eks.cluster`);
+    // UPDATING (a version or configuration update) keeps the API server up.
+    if (info.status !== 'ACTIVE' && info.status !== 'UPDATING') throw new TargetMisconfigured(`EKS cluster ${cluster} is ${info.status}, not ACTIVE`);
+    const ca = info.certificateAuthority?.data;
+    if (!info.endpoint || !ca) throw new TargetMisconfigured(`EKS cluster ${cluster} has no API endpoint or certificate authority yet`);
+    const api = kubeApi({
+      endpoint: info.endpoint,
+      caPem: Buffer.from(ca, 'base64').toString('utf8'),
+      token: () => tokens.token(cluster, region),
+      label: `EKS cluster ${cluster}`,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    });
+    return forgetOnFailure(cluster, api);
+  }
+
+  function forgetOnFailure(cluster: string, api: KubeApi): KubeApi {
+    const forget = <T>(work: Promise<T>) =>
+      work.catch((error: unknown) => {
+        clusters.delete(cluster);
+        throw error;
+      });
+    return {
+      getDeployment: (...args) => forget(api.getDeployment(...args)),
+      patchContainerImage: (...args) => forget(api.patchContainerImage(...args)),
+    };
+  }
+
+  return (cluster) => {
+    let api = clusters.get(cluster);
+    if (!api) {
+      const connecting = connect(cluster);
+      connecting.catch(() => clusters.get(cluster) === connecting && clusters.delete(cluster));
+      clusters.set(cluster, connecting);
+      api = connecting;
+    }
+    return api;
+  };
+}
+
+// With only a client (production: clients.eks(), one per container), every
+// target on it shares one resolver, so the cluster cache outlives the target.
+const shared = new WeakMap<EKSClient, KubeResolver>();
+function resolverFor(deps: EksTargetDeps): KubeResolver {
+  if (deps.kube) return deps.kube;
+  const overridden = deps.credentials !== undefined || deps.region !== undefined || deps.now !== undefined || deps.timeoutMs !== undefined;
+  if (overridden) return eksClusters(deps);
+  let resolver = shared.get(deps.eks);
+  if (!resolver) shared.set(deps.eks, (resolver = eksClusters({ eks: deps.eks })));
+  return resolver;
+}
+
+interface LastDeploy {
+  container: string;
+  from: string;
+  to: string;
+}
+
+function lastDeploy(deployment: KubeDeployment): LastDeploy | undefined {
+  const raw = deployment.metadata.annotations?.[LAST_DEPLOY_ANNOTATION];
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<LastDeploy>;
+    return typeof value.container === 'string' && typeof value.from === 'string' && typeof value.to === 'string'
+      ? { container: value.container, from: value.from, to: value.to }
+      : undefined;
+  } catch {
+    return undefined; // someone edited it by hand: as if absent
+  }
+}
+
+/** A Deployment on EKS: one container's image is replaced with a strategic merge patch. */
+export function eksTarget(deps: EksTargetDeps, config: EksConfig): DeployTarget {
+  const label = `EKS deployment ${config.cluster}/${config.namespace}/${config.deployment}`;
+  const kube = resolverFor(deps);
+
+  async function read(): Promise<{ api: KubeApi; deployment: KubeDeployment; image: string; generation: number }> {
+    const api = await kube(config.cluster);
+    const deployment = await api.getDeployment(config.namespace, config.deployment);
+    const containers = deployment.spec?.template?.spec?.containers ?? [];
+    const container = containers.find((c) => c.name === config.container);
+    if (!container) {
+      const names = containers.map((c) => c.name).join(', ') || 'none';
+      throw new TargetMisconfigured(`${label} has no container "${config.container}" (containers: ${names}); check target.eks.container`);
+    }
+    if (!container.image) throw new TargetMisconfigured(`${label}: container "${config.container}" has no image`);
+    return { api, deployment, image: container.image, generation: deployment.metadata.generation ?? 0 };
+  }
+
+  function generationOf(patched: KubeDeployment, what: string): string {
+    const generation = patched.metadata?.generation;
+    if (generation === undefined) throw new KubeApiError(`${what} on ${label}: the patched Deployment has no metadata.generation`);
+    return String(generation);
+  }
+
+  return {
+    label,
+
+    async deploy(release: Release, now: Date): Promise<Deployment> {
+      const { api, deployment, image, generation } = await read();
+      const startedAt = now.toISOString();
+
+      if (image === release.imageUri) {
+        // Either a retry of this very step after our patch went through (its
+        // answer lost), or the Deployment already runs this digest. Never
+        // patch twice; it is ours only if we set it and it is still rolling out.
+        const last = lastDeploy(deployment);
+        if (last && last.container === config.container && last.to === image) {
+          const status = eksRolloutStatus(deployment, { container: config.container, generation, revision: image, revertRevision: last.from });
+          if (status.state !== 'completed') {
+            return { platform: 'eks', previousRevision: last.from, revision: image, deploymentId: String(generation), startedAt, alreadyRunning: false };
+          }
+        }
+        return { platform: 'eks', previousRevision: image, revision: image, deploymentId: String(generation), startedAt, alreadyRunning: true };
+      }
+
+      // resourceVersion: if anyone changed the Deployment since we read it,
+      // the API server answers 409 (Transient) and the retry reads it again,
+      // so previousRevision is exactly the image our patch replaced.
+      const note = JSON.stringify({ container: config.container, from: image, to: release.imageUri } satisfies LastDeploy);
+      const expect = deployment.metadata.resourceVersion ? { resourceVersion: deployment.metadata.resourceVersion } : {};
+      const patched = await api.patchContainerImage(config.namespace, config.deployment, config.container, release.imageUri, expect, { [LAST_DEPLOY_ANNOTATION]: note });
+      return { platform: 'eks', previousRevision: image, revision: release.imageUri, deploymentId: generationOf(patched, 'deploy'), startedAt, alreadyRunning: false };
+    },
+
+    async status(watch: Watch): Promise<RolloutStatus> {
+      const generation = Number(watch.deploymentId);
+      if (!Number.isSafeInteger(generation)) throw new InvalidInput(`${label}: deployment id "${watch.deploymentId}" is not a Deployment generation`);
+      const api = await kube(config.cluster);
+      const deployment = await api.getDeployment(config.namespace, config.deployment);
+      return eksRolloutStatus(deployment, { container: config.container, generation, revision: watch.revision, revertRevision: watch.revertRevision });
+    },
+
+    async rollback(revision: string, now: Date): Promise<RollbackStart> {
+      const { api, deployment, image, generation } = await read();
+      const startedAt = now.toISOString();
+      // An earlier attempt of ours (or a person) already put it back: watch that.
+      if (image === revision) return { revision, deploymentId: String(generation), startedAt, adopted: true };
+      const expect = deployment.metadata.resourceVersion ? { resourceVersion: deployment.metadata.resourceVersion } : {};
+      const patched = await api.patchContainerImage(config.namespace, config.deployment, config.container, revision, expect);
+      return { revision, deploymentId: generationOf(patched, 'rollback'), startedAt, adopted: false };
+    },
+  };
+}
