@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { clients, recordsDb } from '../shared/aws/clients.js';
+import { sfnClient } from '../shared/aws/sfn.js';
+import { recordsDb } from '../shared/aws/dynamodb.js';
 import { handleAlarm } from '../shared/alarms/after-deploy.js';
 import { now } from '../shared/clock.js';
 import { loadConfig } from '../shared/config/load.js';
@@ -17,6 +18,6 @@ export const handler = lambdaHandler('alarm-rollback', z.unknown(), async (raw) 
     logger.info('not a transition into ALARM; nothing to do', { alarm: event.detail.alarmName, detailType: event['detail-type'], state: event.detail.state?.value });
     return { alarm: event.detail.alarmName, services: [] };
   }
-  const services = await handleAlarm({ records: recordsDb(), sfn: clients.sfn(), stateMachineArn }, config, event, now());
+  const services = await handleAlarm({ records: recordsDb(), sfn: sfnClient(), stateMachineArn }, config, event, now());
   return { alarm: event.detail.alarmName, services };
 });

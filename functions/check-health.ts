@@ -1,4 +1,4 @@
-import { clients } from '../shared/aws/clients.js';
+import { cloudwatchClient } from '../shared/aws/cloudwatch.js';
 import { now } from '../shared/clock.js';
 import { bakeCheck } from '../shared/health/bake.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
@@ -9,5 +9,5 @@ import { requireDeploy, workflowStateSchema } from '../shared/workflow/state.js'
 export const handler = lambdaHandler('check-health', workflowStateSchema, (state) => {
   const deploy = requireDeploy(state);
   const bakeStartedAt = state.rollout?.completedAt ?? deploy.startedAt;
-  return bakeCheck({ cloudwatch: clients.cloudwatch(), target: targetFor(state.service) }, state.service.health, deploy, bakeStartedAt, now());
+  return bakeCheck({ cloudwatch: cloudwatchClient(), target: targetFor(state.service) }, state.service.health, deploy, bakeStartedAt, now());
 });

@@ -1,4 +1,4 @@
-import { clients } from '../shared/aws/clients.js';
+import { cloudwatchClient } from '../shared/aws/cloudwatch.js';
 import { now } from '../shared/clock.js';
 import { preflight } from '../shared/health/preflight.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
@@ -7,7 +7,7 @@ import { workflowStateSchema } from '../shared/workflow/state.js';
 
 /** Preflight on the alarms, then a new revision pinned to the digest (or the platform's equivalent). */
 export const handler = lambdaHandler('deploy-release', workflowStateSchema, async (state) => {
-  const check = await preflight(clients.cloudwatch(), state.service, state.release.tag);
+  const check = await preflight(cloudwatchClient(), state.service, state.release.tag);
   if (check.blocked) return { blocked: { reason: check.reason, alarms: check.alarms } };
   const deployment = await targetFor(state.service).deploy(state.release, now());
   return check.firing.length > 0 ? { ...deployment, firingAtDeploy: check.firing } : deployment;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordsDb } from '../shared/aws/clients.js';
+import { recordsDb } from '../shared/aws/dynamodb.js';
 import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { logger } from '../shared/lambda/logger.js';

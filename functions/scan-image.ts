@@ -1,4 +1,5 @@
-import { clients, recordsDb } from '../shared/aws/clients.js';
+import { ecrClient } from '../shared/aws/ecr.js';
+import { recordsDb } from '../shared/aws/dynamodb.js';
 import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { assertNewest, setPhase } from '../shared/records/admission.js';
@@ -11,5 +12,5 @@ export const handler = lambdaHandler('scan-image', workflowStateSchema, async (s
   const recordId = requireRecordId(state);
   await assertNewest(records, state.service.name, recordId);
   await setPhase(records, state.service.name, recordId, 'scanning', now());
-  return scanGate(clients.ecr(), state.release, state.service, now());
+  return scanGate(ecrClient(), state.release, state.service, now());
 });

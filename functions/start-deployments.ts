@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clients } from '../shared/aws/clients.js';
+import { sfnClient } from '../shared/aws/sfn.js';
 import { loadConfig } from '../shared/config/load.js';
 import { parseEcrPushEvent } from '../shared/events/ecr-push.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
@@ -14,7 +14,7 @@ const stateMachineArn = z.string().min(1).parse(process.env.STATE_MACHINE_ARN);
 /** EventBridge `ECR Image Action` (PUSH, SUCCESS) → one deploy execution per matching service. */
 export const handler = lambdaHandler('start-deployments', z.unknown(), async (event) => {
   const push = parseEcrPushEvent(event);
-  const result = await startDeployments(clients.sfn(), stateMachineArn, config, push);
+  const result = await startDeployments(sfnClient(), stateMachineArn, config, push);
   if (result.started.length === 0 && result.duplicates.length === 0) {
     logger.info('push matches no service; ignored', { repository: result.repository, tag: result.tag, digest: result.digest });
   }

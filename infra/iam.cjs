@@ -23,7 +23,13 @@ async function loadValidated() {
 /** Per function: the statements it needs beyond writing its own logs. */
 function statementsFor(config) {
   const repos = unique(config.services.map((s) => s.image.repository)).map((r) => inAccount('ecr', `repository/${r}`));
-  const services = unique(config.services.map((s) => `${s.target.ecs.cluster}/${s.target.ecs.service}`)).map((cs) => inAccount('ecs', `service/${cs}`));
+  const ecs = config.services.filter((s) => s.target.ecs).map((s) => s.target.ecs);
+  const eks = config.services.filter((s) => s.target.eks).map((s) => s.target.eks);
+  // IAM needs at least one resource; these match nothing when no service uses the platform.
+  const services = ecs.length > 0 ? unique(ecs.map((t) => `${t.cluster}/${t.service}`)).map((cs) => inAccount('ecs', `service/${cs}`)) : [inAccount('ecs', 'service/shipwatch-none/none')];
+  const clusters = eks.length > 0 ? unique(eks.map((t) => t.cluster)).map((c) => inAccount('eks', `cluster/${c}`)) : [inAccount('eks', 'cluster/shipwatch-none')];
+  // The Kubernetes side (get/patch the Deployment) is granted by the cluster's access entry, not IAM.
+  const describeCluster = allow(['eks:DescribeCluster'], clusters);
   const alarmNames = unique(config.services.flatMap((s) => s.health.alarms));
   const alarms = alarmNames.length > 0 ? alarmNames.map((a) => inAccount('cloudwatch', `alarm:${a}`)) : [inAccount('cloudwatch', 'alarm:shipwatch-none')];
   const describeServices = allow(['ecs:DescribeServices'], services);
@@ -46,15 +52,17 @@ function statementsFor(config) {
       allow(['ecs:TagResource'], [inAccount('ecs', 'task-definition/*')], { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } }),
       // The new revision keeps its task and execution roles, which ECS makes us pass.
       allow(['iam:PassRole'], [arn('iam::', { Ref: 'AWS::AccountId' }, ':role/*')], { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }),
+      describeCluster,
     ],
-    watchRollout: [describeServices],
+    watchRollout: [describeServices, describeCluster],
     checkHealth: [
       describeServices,
+      describeCluster,
       allow(['cloudwatch:DescribeAlarms'], alarms),
       // GetMetricData has no resource-level permissions.
       allow(['cloudwatch:GetMetricData'], ['*']),
     ],
-    rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services)],
+    rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services), describeCluster],
     finishDeployment: [records('UpdateItem', 'Query')],
     closeRecord: [records('UpdateItem', 'Query')],
     alarmRollback: [records('GetItem', 'UpdateItem', 'Query'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }])],

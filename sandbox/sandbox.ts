@@ -107,8 +107,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     const { handler: startDeployments } = (await import('../functions/start-deployments.js')) as { handler: Handler };
     const { handler: alarmRollback } = (await import('../functions/alarm-rollback.js')) as { handler: Handler };
     const { history } = await import('../shared/records/queries.js');
-    const { clients } = await import('../shared/aws/clients.js');
-    const records = { db: clients.dynamo(), table: TABLE };
+    const { dynamoClient } = await import('../shared/aws/dynamodb.js');
+    const records = { db: dynamoClient(), table: TABLE };
 
     // EventBridge's part for alarms: every simulated minute, deliver each
     // transition to ALARM to the real alarm handler.

@@ -113,7 +113,17 @@ const ecsTarget = z.strictObject({
   container: z.string().min(1),
 });
 
-const target = z.strictObject({ ecs: ecsTarget });
+const eksTarget = z.strictObject({
+  cluster: z.string().min(1),
+  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes namespace name').default('default'),
+  deployment: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a Kubernetes Deployment name'),
+  container: z.string().min(1),
+});
+
+// Exactly one platform per service; a third platform is one more key here and one more file in shared/targets/.
+const target = z
+  .strictObject({ ecs: ecsTarget.optional(), eks: eksTarget.optional() })
+  .refine((t) => Object.values(t).filter(Boolean).length === 1, 'exactly one of `ecs` or `eks`');
 
 const service = z
   .strictObject({

@@ -4,7 +4,7 @@ import { profile, type ImageProfile } from '../../local/cloud/profiles.js';
 import type { StateEvent } from '../../local/run-workflow.js';
 import { StepFunctionsModel } from '../../local/sfn.js';
 import { VirtualTime } from '../../local/virtual-time.js';
-import { clients } from '../../shared/aws/clients.js';
+import { sfnClient } from '../../shared/aws/sfn.js';
 import type { Config } from '../../shared/config/schema.js';
 import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
 import { startDeployments } from '../../shared/trigger/start-deployments.js';
@@ -34,7 +34,7 @@ export function concurrentWorld(config: Config, options: Parameters<typeof webWo
   sfnMock.on(StartExecutionCommand).callsFake((input) => sfn.handle('StartExecution', input));
 
   const pushEvent = (tag: string, behaviour: Partial<ImageProfile> = {}) => env.world.ecr.push('web', tag, profile(behaviour));
-  const deliver = (event: ReturnType<typeof pushEvent>) => time.track(startDeployments(clients.sfn(), STATE_MACHINE_ARN, config, parseEcrPushEvent(event)));
+  const deliver = (event: ReturnType<typeof pushEvent>) => time.track(startDeployments(sfnClient(), STATE_MACHINE_ARN, config, parseEcrPushEvent(event)));
 
   return {
     ...env,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createRecordsTable, startLocalDynamo } from '../../local/dynamo.js';
-import { clients } from '../../shared/aws/clients.js';
+import { dynamoClient } from '../../shared/aws/dynamodb.js';
 import type { RecordsDb } from '../../shared/records/db.js';
 
 let endpoint = '';
@@ -29,5 +29,5 @@ export async function freshRecordsTable(): Promise<RecordsDb> {
   const table = `shipwatch-test-${process.pid}-${tables}`;
   await createRecordsTable(endpoint, table);
   process.env.SHIPWATCH_TABLE = table;
-  return { db: clients.dynamo(), table };
+  return { db: dynamoClient(), table };
 }

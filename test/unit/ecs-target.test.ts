@@ -95,7 +95,7 @@ function taskDefinition(revision: number, appImage: string): DescribeTaskDefinit
 }
 
 const ecsMock = mockClient(ECSClient);
-const target = () => ecsTarget(new ECSClient({}), ecsConfig);
+const target = () => ecsTarget(new ECSClient({}), ecsConfig!);
 /** Every command sent, in order, as [command class, input]. */
 const sent = () => ecsMock.calls().map((call) => {
   const command = call.args[0] as { constructor: unknown; input: unknown };

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { handler as alarmRollback } from '../../functions/alarm-rollback.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { handleAlarm } from '../../shared/alarms/after-deploy.js';
-import { clients } from '../../shared/aws/clients.js';
+import { sfnClient } from '../../shared/aws/sfn.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { parseAlarmEvent } from '../../shared/events/alarm-state.js';
 import { getState } from '../../shared/records/admission.js';
@@ -81,7 +81,7 @@ describe('alarm after the deploy', () => {
       const event = parseAlarmEvent(alarmEvent(SAMPLES[kind], w.clock.now()));
 
       // Act
-      const outcomes = await handleAlarm({ records: w.records, sfn: clients.sfn(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now()));
+      const outcomes = await handleAlarm({ records: w.records, sfn: sfnClient(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now()));
       await w.settle();
 
       // Assess
@@ -98,7 +98,7 @@ describe('alarm after the deploy', () => {
     const w = await deployedService();
     w.clock.advance(5 * 60_000);
     const event = parseAlarmEvent(alarmEvent(SAMPLES.single, w.clock.now()));
-    const deps = { records: w.records, sfn: clients.sfn(), stateMachineArn: STATE_MACHINE_ARN };
+    const deps = { records: w.records, sfn: sfnClient(), stateMachineArn: STATE_MACHINE_ARN };
 
     await Promise.all([handleAlarm(deps, w.config, event, new Date(w.clock.now())), handleAlarm(deps, w.config, event, new Date(w.clock.now()))]);
     await w.settle();
@@ -112,7 +112,7 @@ describe('alarm after the deploy', () => {
     w.clock.advance(45 * 60_000);
     const event = parseAlarmEvent(alarmEvent(SAMPLES.single, w.clock.now()));
 
-    const outcomes = await handleAlarm({ records: w.records, sfn: clients.sfn(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now()));
+    const outcomes = await handleAlarm({ records: w.records, sfn: sfnClient(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now()));
 
     expect(outcomes[0]!.decision).toMatchObject({ action: 'notify', why: expect.stringContaining('outside guardMinutes (30)') });
     expect(w.sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(1);
@@ -127,7 +127,7 @@ describe('alarm after the deploy', () => {
     w.on((e) => {
       if (!outcomes && e.state === 'Bake' && e.type === 'retried') {
         const event = parseAlarmEvent(alarmEvent(SAMPLES.single, w.clock.now()));
-        void handleAlarm({ records: w.records, sfn: clients.sfn(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now())).then((o) => {
+        void handleAlarm({ records: w.records, sfn: sfnClient(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now())).then((o) => {
           outcomes = o;
         });
       }

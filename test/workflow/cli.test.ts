@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import type { CliContext } from '../../cli/context.js';
-import { clients } from '../../shared/aws/clients.js';
+import { sfnClient } from '../../shared/aws/sfn.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { history } from '../../shared/records/queries.js';
 import { STATE_MACHINE_ARN, concurrentWorld } from '../support/concurrent.js';
@@ -30,7 +30,7 @@ async function twoReleases() {
   await w.push('v3');
   await w.settle();
   const lines: string[] = [];
-  const ctx: CliContext = { records, sfn: clients.sfn(), stateMachineArn: STATE_MACHINE_ARN, configFile: CONFIG_FILE, print: (l) => lines.push(l), user: 'alice' };
+  const ctx: CliContext = { records, sfn: sfnClient(), stateMachineArn: STATE_MACHINE_ARN, configFile: CONFIG_FILE, print: (l) => lines.push(l), user: 'alice' };
   return { ...w, records, v1, lines, ctx };
 }
 

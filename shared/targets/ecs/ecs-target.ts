@@ -14,7 +14,7 @@ import type { DeployTarget, Watch } from '../target.js';
 import { ecsRolloutStatus } from './rollout-status.js';
 import { containerImage, nextRevision } from './task-definition.js';
 
-type EcsConfig = ServiceConfig['target']['ecs'];
+type EcsConfig = NonNullable<ServiceConfig['target']['ecs']>;
 
 /** ECS on Fargate or EC2: the same API, the same code. */
 export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {

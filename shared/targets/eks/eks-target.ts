@@ -105,7 +105,7 @@ export function eksClusters(options: EksClusterOptions): KubeResolver {
   };
 }
 
-// With only a client (production: clients.eks(), one per container), every
+// With only a client (production: eksClient(), one per container), every
 // target on it shares one resolver, so the cluster cache outlives the target.
 const shared = new WeakMap<EKSClient, KubeResolver>();
 function resolverFor(deps: EksTargetDeps): KubeResolver {

@@ -1,0 +1,13 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { RecordsDb } from '../records/db.js';
+import { once } from './once.js';
+
+export const dynamoClient = once(() => DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }));
+
+/** The records table: SHIPWATCH_TABLE names it (serverless.yml sets it for every function). */
+export function recordsDb(): RecordsDb {
+  const table = process.env.SHIPWATCH_TABLE;
+  if (!table) throw new Error('SHIPWATCH_TABLE is not set: the records table is unknown');
+  return { db: dynamoClient(), table };
+}

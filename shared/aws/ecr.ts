@@ -1,0 +1,5 @@
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { once } from './once.js';
+
+/** One client per container; AWS_ENDPOINT_URL_ECR (the sandbox) is honoured by the SDK itself. */
+export const ecrClient = once(() => new ECRClient({}));

@@ -1,0 +1,5 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { once } from './once.js';
+
+/** One client per container; AWS_ENDPOINT_URL_SFN (the sandbox) is honoured by the SDK itself. */
+export const sfnClient = once(() => new SFNClient({}));
