@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/validation/zod.js';
 import { recordsDb } from '../shared/aws/dynamodb.js';
 import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/validation/zod.js';
 import { sfnClient } from '../shared/aws/sfn.js';
 import { recordsDb } from '../shared/aws/dynamodb.js';
 import { handleAlarm } from '../shared/alarms/after-deploy.js';
@@ -9,7 +9,7 @@ import { lambdaHandler } from '../shared/lambda/handler.js';
 import { logger } from '../shared/lambda/logger.js';
 
 const config = loadConfig();
-const stateMachineArn = z.string().min(1).parse(process.env.STATE_MACHINE_ARN);
+const stateMachineArn = z.parse(z.string().check(z.minLength(1)), process.env.STATE_MACHINE_ARN);
 
 /** CloudWatch Alarm State Change → roll back a release the alarm caught after its workflow ended. */
 export const handler = lambdaHandler('alarm-rollback', z.unknown(), async (raw) => {

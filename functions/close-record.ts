@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/validation/zod.js';
 import { recordsDb } from '../shared/aws/dynamodb.js';
 import { now } from '../shared/clock.js';
 import { parseSfnStatusEvent } from '../shared/events/sfn-status.js';
@@ -8,7 +8,7 @@ import { recordIdOf } from '../shared/records/keys.js';
 import { closeUnfinished } from '../shared/records/outcome.js';
 import { workflowStateSchema } from '../shared/workflow/state.js';
 
-const inputSchema = workflowStateSchema.pick({ release: true, service: true, admission: true });
+const inputSchema = z.pick(workflowStateSchema, { release: true, service: true, admission: true });
 
 /**
  * Step Functions Execution Status Change (FAILED, TIMED_OUT, ABORTED): an
@@ -19,7 +19,7 @@ export const handler = lambdaHandler('close-record', z.unknown(), async (raw) =>
   const event = parseSfnStatusEvent(raw);
   const { status, input, error, name } = event.detail;
   if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(status)) return { execution: name, closed: false, why: `status ${status}` };
-  const parsed = inputSchema.safeParse(JSON.parse(input ?? '{}'));
+  const parsed = z.safeParse(inputSchema, JSON.parse(input ?? '{}'));
   if (!parsed.success) {
     logger.warn('execution input is not a Shipwatch deployment; nothing to close', { execution: name });
     return { execution: name, closed: false, why: 'not a Shipwatch deployment' };

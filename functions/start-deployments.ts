@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/validation/zod.js';
 import { sfnClient } from '../shared/aws/sfn.js';
 import { loadConfig } from '../shared/config/load.js';
 import { parseEcrPushEvent } from '../shared/events/ecr-push.js';
@@ -9,7 +9,7 @@ import { startDeployments } from '../shared/trigger/start-deployments.js';
 // Validated at cold start: a broken config fails the deploy of Shipwatch's
 // functions loudly instead of the first push.
 const config = loadConfig();
-const stateMachineArn = z.string().min(1).parse(process.env.STATE_MACHINE_ARN);
+const stateMachineArn = z.parse(z.string().check(z.minLength(1)), process.env.STATE_MACHINE_ARN);
 
 /** EventBridge `ECR Image Action` (PUSH, SUCCESS) → one deploy execution per matching service. */
 export const handler = lambdaHandler('start-deployments', z.unknown(), async (event) => {

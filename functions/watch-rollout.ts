@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../shared/validation/zod.js';
 import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { targetFor } from '../shared/targets/target-for.js';

@@ -2,18 +2,14 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import { formatPath } from '../validation/format-path.js';
 import { DEFAULTS } from './defaults.js';
 import { configSchema, type Config } from './schema.js';
 import { closest, knownKeys } from './suggest.js';
 
 const KNOWN_KEYS = knownKeys(configSchema);
 
-/** `services[2].health.bakeMinutes`: the path as a user would write it. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
-}
+export { formatPath };
 
 /** One line per problem: `services[2].health.bakeMinute: unknown key`. */
 function describeIssue(issue: z.core.$ZodIssue): string[] {

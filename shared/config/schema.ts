@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { POLL_SECONDS } from '../errors.js';
 import { DEFAULTS } from './defaults.js';
+import { SEVERITIES, type Severity } from './severities.js';
 
 // Every object is strict: a typo in shipwatch.yml is an error, never a
 // silently ignored key (the middy model for options).
 
-export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'] as const;
+export { SEVERITIES, type Severity };
 export const severitySchema = z.enum(SEVERITIES);
-export type Severity = z.infer<typeof severitySchema>;
 
 const name = z
   .string()

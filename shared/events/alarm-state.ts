@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { z } from '../validation/zod.js';
 import { InvalidInput } from '../errors.js';
-import { formatPath } from '../config/load.js';
+import { formatPath } from '../validation/format-path.js';
 
 /** Metric, metric-math, anomaly-detection and composite alarms all send this shape. */
 export const alarmStateEventSchema = z.object({
@@ -8,15 +8,15 @@ export const alarmStateEventSchema = z.object({
   'detail-type': z.string(),
   time: z.string(),
   detail: z.object({
-    alarmName: z.string().min(1),
-    state: z.object({ value: z.string(), reason: z.string().optional(), timestamp: z.string() }).optional(),
-    previousState: z.object({ value: z.string() }).passthrough().optional(),
+    alarmName: z.string().check(z.minLength(1)),
+    state: z.optional(z.object({ value: z.string(), reason: z.optional(z.string()), timestamp: z.string() })),
+    previousState: z.optional(z.looseObject({ value: z.string() })),
   }),
 });
 export type AlarmStateEvent = z.infer<typeof alarmStateEventSchema>;
 
 export function parseAlarmEvent(event: unknown): AlarmStateEvent {
-  const parsed = alarmStateEventSchema.safeParse(event);
+  const parsed = z.safeParse(alarmStateEventSchema, event);
   if (parsed.success) return parsed.data;
   throw new InvalidInput(`not a CloudWatch alarm event: ${parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`).join('; ')}`);
 }

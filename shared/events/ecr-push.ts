@@ -1,25 +1,26 @@
-import { z } from 'zod';
+import { z } from '../validation/zod.js';
 import { InvalidInput } from '../errors.js';
-import { formatPath } from '../config/load.js';
+import { formatPath } from '../validation/format-path.js';
 
 // The EventBridge rule already filters on these values; checking them again
 // here means a mis-wired rule (or a hand-crafted test event) is refused with a
 // reason instead of deploying something nobody pushed.
+const nonEmpty = z.string().check(z.minLength(1));
 export const ecrPushEventSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmpty,
   source: z.literal('aws.ecr'),
   'detail-type': z.literal('ECR Image Action'),
-  account: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region'),
+  account: z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id')),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region')),
   time: z.iso.datetime({ offset: true }),
   detail: z.object({
     'action-type': z.literal('PUSH'),
     result: z.literal('SUCCESS'),
-    'repository-name': z.string().min(1),
+    'repository-name': nonEmpty,
     // The published sample's digest is shorter than 64 hex digits, so only the form is checked.
-    'image-digest': z.string().regex(/^[a-z0-9]+:[a-f0-9]{32,128}$/, 'an image digest such as sha256:<hex>'),
+    'image-digest': z.string().check(z.regex(/^[a-z0-9]+:[a-f0-9]{32,128}$/, 'an image digest such as sha256:<hex>')),
     // Absent when an image is pushed by digest only.
-    'image-tag': z.string().min(1).optional(),
+    'image-tag': z.optional(nonEmpty),
   }),
 });
 
@@ -33,7 +34,7 @@ export function parseEcrPushEvent(event: unknown): EcrPushEvent {
   if (size > MAX_EVENT_BYTES) {
     throw new InvalidInput(`not an ECR push event: ${size} bytes is larger than any EventBridge event (256 KiB)`);
   }
-  const parsed = ecrPushEventSchema.safeParse(event);
+  const parsed = z.safeParse(ecrPushEventSchema, event);
   if (parsed.success) return parsed.data;
   const reasons = parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`);
   throw new InvalidInput(`not an ECR push event (ECR Image Action, PUSH, SUCCESS): ${reasons.join('; ')}`);

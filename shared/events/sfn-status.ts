@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { z } from '../validation/zod.js';
 import { InvalidInput } from '../errors.js';
-import { formatPath } from '../config/load.js';
+import { formatPath } from '../validation/format-path.js';
 
 export const sfnStatusEventSchema = z.object({
   source: z.literal('aws.states'),
@@ -12,16 +12,16 @@ export const sfnStatusEventSchema = z.object({
     name: z.string(),
     status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']),
     startDate: z.number(),
-    stopDate: z.number().nullable().optional(),
-    input: z.string().nullable().optional(),
-    error: z.string().nullable().optional(),
-    cause: z.string().nullable().optional(),
+    stopDate: z.optional(z.nullable(z.number())),
+    input: z.optional(z.nullable(z.string())),
+    error: z.optional(z.nullable(z.string())),
+    cause: z.optional(z.nullable(z.string())),
   }),
 });
 export type SfnStatusEvent = z.infer<typeof sfnStatusEventSchema>;
 
 export function parseSfnStatusEvent(event: unknown): SfnStatusEvent {
-  const parsed = sfnStatusEventSchema.safeParse(event);
+  const parsed = z.safeParse(sfnStatusEventSchema, event);
   if (parsed.success) return parsed.data;
   throw new InvalidInput(`not a Step Functions Execution Status Change event: ${parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`).join('; ')}`);
 }

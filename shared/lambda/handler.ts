@@ -2,9 +2,9 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import { z } from '../validation/zod.js';
 import { InvalidInput, ShipwatchError, Transient } from '../errors.js';
-import { formatPath } from '../config/load.js';
+import { formatPath } from '../validation/format-path.js';
 import { logger } from './logger.js';
 
 /**
@@ -22,8 +22,8 @@ export function classifyError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-export function parseInput<S extends z.ZodType>(schema: S, event: unknown, what: string): z.infer<S> {
-  const parsed = schema.safeParse(event);
+export function parseInput<S extends z.ZodMiniType>(schema: S, event: unknown, what: string): z.infer<S> {
+  const parsed = z.safeParse(schema, event);
   if (parsed.success) return parsed.data;
   const reasons = parsed.error.issues.slice(0, 10).map((i) => `${formatPath(i.path) || '(input)'}: ${i.message}`);
   throw new InvalidInput(`${what}: ${reasons.join('; ')}`);
@@ -34,7 +34,7 @@ export function parseInput<S extends z.ZodType>(schema: S, event: unknown, what:
  * what it throws. `work` gets the parsed input only; its clients come from
  * module scope so they outlive the invocation.
  */
-export function lambdaHandler<S extends z.ZodType, R>(what: string, schema: S, work: (input: z.infer<S>) => Promise<R>) {
+export function lambdaHandler<S extends z.ZodMiniType, R>(what: string, schema: S, work: (input: z.infer<S>) => Promise<R>) {
   return middy<unknown, R, Error, Context>()
     .use(injectLambdaContext(logger))
     .use({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../validation/zod.js';
 import type { EcrPushEvent } from '../events/ecr-push.js';
 
 /** One pushed image as the workflow carries it: everything needed to deploy it by digest. */
@@ -6,7 +6,7 @@ export const releaseSchema = z.object({
   repository: z.string(),
   registry: z.string(),
   digest: z.string(),
-  tag: z.string().optional(),
+  tag: z.optional(z.string()),
   /** `<registry>/<repository>@<digest>`: never a mutable tag. */
   imageUri: z.string(),
   pushedAt: z.string(),

@@ -1,4 +1,5 @@
-import { SEVERITIES, type ScanPolicy, type Severity } from '../config/schema.js';
+import type { ScanPolicy } from '../config/schema.js';
+import { SEVERITIES, type Severity } from '../config/severities.js';
 import type { Finding } from './findings.js';
 
 export interface IgnoredFinding extends Finding {

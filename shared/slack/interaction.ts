@@ -1,5 +1,5 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import { z } from '../validation/zod.js';
 import { logger } from '../lambda/logger.js';
 import { canDecide, mention, userGroupsIn } from './approval-policy.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './constants.js';
@@ -63,10 +63,10 @@ export interface InteractionResponse {
 /** What Slack sends for a button click; unknown fields are dropped, the rest is all we read. */
 const PayloadSchema = z.object({
   type: z.string(),
-  user: z.object({ id: z.string().min(1) }).optional(),
-  channel: z.object({ id: z.string() }).nullish(),
-  container: z.object({ channel_id: z.string().optional(), message_ts: z.string().optional() }).nullish(),
-  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })).optional(),
+  user: z.optional(z.object({ id: z.string().check(z.minLength(1)) })),
+  channel: z.nullish(z.object({ id: z.string() })),
+  container: z.nullish(z.object({ channel_id: z.optional(z.string()), message_ts: z.optional(z.string()) })),
+  actions: z.optional(z.array(z.object({ action_id: z.string(), value: z.optional(z.string()) }))),
 });
 
 /** SendTask* answers meaning the execution stopped waiting: it timed out, finished, or the token is not ours. */
@@ -179,7 +179,7 @@ function parsePayload(rawBody: string): z.infer<typeof PayloadSchema> | undefine
   } catch {
     return undefined;
   }
-  const parsed = PayloadSchema.safeParse(json);
+  const parsed = z.safeParse(PayloadSchema, json);
   return parsed.success ? parsed.data : undefined;
 }
 

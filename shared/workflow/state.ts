@@ -1,10 +1,16 @@
-import { z } from 'zod';
-import { serviceConfigSchema } from '../config/schema.js';
+import { z } from '../validation/zod.js';
+import type { ServiceConfig } from '../config/schema.js';
 import { releaseSchema } from '../release/release.js';
 
-// The execution's state, as each task receives it. The trigger validated the
-// service config against the full schema; parsing it again here is cheap and
-// keeps every handler's input typed from one schema.
+// The execution's state, as each task receives it. The service config was
+// validated against the full schema at the edge (the trigger, the alarm rule,
+// the CLI); inside the workflow it is trusted, and only its shape is checked,
+// which keeps the full config schema (and its weight) out of the task functions.
+
+const serviceConfigShape = z.custom<ServiceConfig>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as ServiceConfig).name === 'string' && typeof (v as ServiceConfig).target === 'object' && typeof (v as ServiceConfig).health === 'object' && typeof (v as ServiceConfig).scan === 'object',
+  'a service config as validated by the trigger (name, target, scan, health)',
+);
 
 const deploymentSchema = z.object({
   platform: z.enum(['ecs', 'eks']),
@@ -13,31 +19,28 @@ const deploymentSchema = z.object({
   deploymentId: z.string(),
   startedAt: z.string(),
   alreadyRunning: z.boolean(),
-  firingAtDeploy: z.array(z.string()).optional(),
+  firingAtDeploy: z.optional(z.array(z.string())),
 });
 
 /** The deploy step refused to start: the service's alarms already fire (and this is no fix-forward). */
 const blockedSchema = z.object({ blocked: z.object({ reason: z.string(), alarms: z.array(z.string()) }) });
 
-const errorOutputSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+const errorOutputSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
 
 export const workflowStateSchema = z.object({
   /** Absent for a push; `rollback` when the alarm rule or the CLI rolls a finished deployment back. */
-  mode: z.enum(['rollback']).optional(),
+  mode: z.optional(z.enum(['rollback'])),
   release: releaseSchema,
-  service: serviceConfigSchema,
-  admission: z.object({ recordId: z.string(), admittedAt: z.string(), supersedes: z.string().optional() }).optional(),
-  scan: z
-    .object({ passed: z.boolean(), reason: z.string(), at: z.string(), blocking: z.array(z.unknown()), blockingTotal: z.number() })
-    .passthrough()
-    .optional(),
-  deploy: z.union([deploymentSchema, blockedSchema]).optional(),
-  rollout: z.object({ completedAt: z.string(), detail: z.string() }).optional(),
-  bake: z.object({ startedAt: z.string(), finishedAt: z.string(), summary: z.string(), verdicts: z.array(z.unknown()) }).passthrough().optional(),
-  failure: errorOutputSchema.optional(),
-  rollback: z.object({ revision: z.string(), deploymentId: z.string(), startedAt: z.string(), adopted: z.boolean() }).optional(),
-  rollbackDone: z.object({ completedAt: z.string(), detail: z.string() }).optional(),
-  rollbackFailure: errorOutputSchema.optional(),
+  service: serviceConfigShape,
+  admission: z.optional(z.object({ recordId: z.string(), admittedAt: z.string(), supersedes: z.optional(z.string()) })),
+  scan: z.optional(z.looseObject({ passed: z.boolean(), reason: z.string(), at: z.string(), blocking: z.array(z.unknown()), blockingTotal: z.number() })),
+  deploy: z.optional(z.union([deploymentSchema, blockedSchema])),
+  rollout: z.optional(z.object({ completedAt: z.string(), detail: z.string() })),
+  bake: z.optional(z.looseObject({ startedAt: z.string(), finishedAt: z.string(), summary: z.string(), verdicts: z.array(z.unknown()) })),
+  failure: z.optional(errorOutputSchema),
+  rollback: z.optional(z.object({ revision: z.string(), deploymentId: z.string(), startedAt: z.string(), adopted: z.boolean() })),
+  rollbackDone: z.optional(z.object({ completedAt: z.string(), detail: z.string() })),
+  rollbackFailure: z.optional(errorOutputSchema),
 });
 
 export type WorkflowState = z.infer<typeof workflowStateSchema>;
