@@ -1,4 +1,5 @@
-import { z } from '../shared/validation/zod.js';
+import * as z from 'zod/mini';
+import '../shared/validation/zod-messages.js';
 import { sfnClient } from '../shared/aws/sfn.js';
 import { loadConfig } from '../shared/config/load.js';
 import { parseEcrPushEvent } from '../shared/events/ecr-push.js';

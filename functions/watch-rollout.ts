@@ -1,4 +1,5 @@
-import { z } from '../shared/validation/zod.js';
+import * as z from 'zod/mini';
+import '../shared/validation/zod-messages.js';
 import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { targetFor } from '../shared/targets/target-for.js';

@@ -1,4 +1,5 @@
-import { z } from '../validation/zod.js';
+import * as z from 'zod/mini';
+import '../validation/zod-messages.js';
 import { InvalidInput } from '../errors.js';
 import { formatPath } from '../validation/format-path.js';
 

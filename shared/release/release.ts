@@ -1,4 +1,5 @@
-import { z } from '../validation/zod.js';
+import * as z from 'zod/mini';
+import '../validation/zod-messages.js';
 import type { EcrPushEvent } from '../events/ecr-push.js';
 
 /** One pushed image as the workflow carries it: everything needed to deploy it by digest. */

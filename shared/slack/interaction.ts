@@ -1,5 +1,6 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { z } from '../validation/zod.js';
+import * as z from 'zod/mini';
+import '../validation/zod-messages.js';
 import { logger } from '../lambda/logger.js';
 import { canDecide, mention, userGroupsIn } from './approval-policy.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './constants.js';

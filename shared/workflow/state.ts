@@ -1,4 +1,5 @@
-import { z } from '../validation/zod.js';
+import * as z from 'zod/mini';
+import '../validation/zod-messages.js';
 import type { ServiceConfig } from '../config/schema.js';
 import { releaseSchema } from '../release/release.js';
 
