@@ -5,6 +5,7 @@ import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { setPhase } from '../shared/records/admission.js';
 import { acquireLease } from '../shared/records/lease.js';
+import { updateMessage, viewOf } from '../shared/slack/live-message.js';
 import { requireRecordId, workflowStateSchema } from '../shared/workflow/state.js';
 
 const input = z.object({ phase: z.enum(['deploying', 'rolling_back']), state: workflowStateSchema });
@@ -23,6 +24,9 @@ export const handler = lambdaHandler('acquire-lease', input, async ({ phase, sta
     { service: name, recordId, phase, durationMs: minutes * 60_000, pollSeconds: health.pollSeconds, mustBeNewest: phase === 'deploying' },
     at,
   );
-  if (phase === 'deploying') await setPhase(records, name, recordId, 'deploying', at);
+  if (phase === 'deploying') {
+    await setPhase(records, name, recordId, 'deploying', at);
+    await updateMessage(state.admission?.slack, viewOf(state, 'deploying', state.approval ? { decision: state.approval } : {}));
+  }
   return lease;
 });

@@ -1,14 +1,15 @@
 import * as z from 'zod/mini';
 import '../shared/validation/zod-messages.js';
 import { recordsDb } from '../shared/aws/dynamodb.js';
+import { sfnClient } from '../shared/aws/sfn.js';
 import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
-import { admit } from '../shared/records/admission.js';
+import { admitPush } from '../shared/workflow/admit-push.js';
 import { workflowStateSchema } from '../shared/workflow/state.js';
 
 const input = z.object({ executionName: z.string(), state: workflowStateSchema });
 
-/** First step: the push's record, and the claim to be the service's newest push. */
+/** First step: the push's record, its claim to be the newest push, its Slack message. */
 export const handler = lambdaHandler('admit-release', input, ({ executionName, state }) =>
-  admit(recordsDb(), state.release, state.service.name, executionName, now()),
+  admitPush({ records: recordsDb(), sfn: sfnClient() }, state, executionName, now()),
 );

@@ -22,15 +22,25 @@ export const localFunctionArn = (fn: string) => `arn:aws:lambda:us-east-1:123456
  * `Fn::GetAtt: [fn, Arn]` (resolved by CloudFormation in AWS) replaced by a
  * local ARN. `taskFunctions` maps each Task state to the function it runs.
  */
-export function loadDefinition(file = DEFINITION_FILE): { definition: Definition; taskFunctions: Record<string, string> } {
+export function loadDefinition(file = DEFINITION_FILE): { definition: Definition; taskFunctions: Record<string, string>; waitsForToken: Set<string> } {
   const definition = parse(readFileSync(file, 'utf8'), { merge: true, maxAliasCount: -1 }) as Definition;
   const taskFunctions: Record<string, string> = {};
+  const waitsForToken = new Set<string>();
+  const getAtt = (v: unknown) => (v as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
   for (const [name, state] of Object.entries(definition.States)) {
-    const ref = (state.Resource as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt'];
+    const ref = getAtt(state.Resource);
     if (ref) {
       taskFunctions[name] = ref[0];
       state.Resource = localFunctionArn(ref[0]);
     }
+    // `arn:aws:states:::lambda:invoke.waitForTaskToken` names its function in Parameters.
+    const parameters = state.Parameters as Record<string, unknown> | undefined;
+    const invoked = getAtt(parameters?.FunctionName);
+    if (invoked && parameters) {
+      taskFunctions[name] = invoked[0];
+      parameters.FunctionName = localFunctionArn(invoked[0]);
+      if (String(state.Resource).endsWith('.waitForTaskToken')) waitsForToken.add(name);
+    }
   }
-  return { definition, taskFunctions };
+  return { definition, taskFunctions, waitsForToken };
 }

@@ -2,6 +2,7 @@ import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import type { DeploymentResult } from '../shared/workflow/result.js';
 import { loadDefinition, type StateDefinition } from './definition.js';
 import type { SimClock } from './sim-clock.js';
+import { TaskTokens } from './task-tokens.js';
 import { lambdaContext, taskHandlers, type LambdaHandler } from './task-handlers.js';
 
 export interface WorkflowRun {
@@ -29,13 +30,18 @@ export interface RunOptions {
   /** Simulated duration of one Lambda invocation. */
   invocationMs?: number;
   /** How a retry pause passes; by default the clock simply jumps (one execution alone). */
-  pause?: (ms: number) => Promise<void>;
+  pause?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Wraps each handler call (the sandbox's virtual time holds the clock still during it). */
   invoke?: <T>(call: () => Promise<T>) => Promise<T>;
+  /** Where `.waitForTaskToken` states wait for SendTaskSuccess / SendTaskFailure. */
+  tokens?: TaskTokens;
   /** Replace a function's handler (fault injection); the default is the real one. */
   handlers?: Partial<Record<string, LambdaHandler>>;
   onState?: (event: StateEvent) => void;
 }
+
+/** The task token of an execution's `.waitForTaskToken` state (one such state per execution). */
+export const taskTokenOf = (executionName: string) => `${executionName}:task-token`;
 
 /** The retry pause Step Functions would apply to `error` in `state` (no jitter: runs are deterministic). */
 function retryPauseMs(state: StateDefinition, errorName: string, attempt: number): number {
@@ -51,7 +57,19 @@ function retryPauseMs(state: StateDefinition, errorName: string, attempt: number
  * moves the clock instead of sleeping.
  */
 export async function runWorkflow(input: unknown, options: RunOptions): Promise<WorkflowRun> {
-  const { definition, taskFunctions } = loadDefinition();
+  const { definition, taskFunctions, waitsForToken } = loadDefinition();
+  // The runner times `.waitForTaskToken` states itself, in simulated time and
+  // against the state input as Step Functions does (aws-local-stepfunctions
+  // would read the path from the effective input, after Parameters, in real time).
+  const tokenTimeouts = new Map<string, { path?: string; seconds?: number }>();
+  for (const name of waitsForToken) {
+    const state = definition.States[name]!;
+    tokenTimeouts.set(name, { ...(state.TimeoutSecondsPath ? { path: String(state.TimeoutSecondsPath) } : {}), ...(state.TimeoutSeconds ? { seconds: Number(state.TimeoutSeconds) } : {}) });
+    delete state.TimeoutSecondsPath;
+    delete state.TimeoutSeconds;
+  }
+  const tokens = options.tokens ?? new TaskTokens();
+  const taskToken = taskTokenOf(options.executionName ?? 'local');
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const invocations: Record<string, number> = {};
   const pause = options.pause ?? (async (ms: number) => options.clock.advance(ms));
@@ -67,6 +85,7 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
       invocations[fn] = (invocations[fn] ?? 0) + 1;
       await pause(options.invocationMs ?? 200);
       try {
+        if (waitsForToken.has(stateName)) return await waitForToken(stateName, state, fn, handler, taskInput as { Payload: { state?: unknown } });
         const out = await invoke(() => handler(taskInput, lambdaContext(fn)));
         attempts.delete(stateName);
         return out;
@@ -82,10 +101,41 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     };
   }
 
+  /**
+   * `.waitForTaskToken`: invoke the function with its Payload, then wait for
+   * the token, in simulated time, up to the state's TimeoutSecondsPath
+   * (States.Timeout after that, as Step Functions does).
+   */
+  async function waitForToken(stateName: string, state: StateDefinition, fn: string, handler: LambdaHandler, input: { Payload: { state?: unknown } }): Promise<unknown> {
+    const answer = tokens.wait(taskToken);
+    answer.catch(() => undefined);
+    await invoke(() => handler(input.Payload, lambdaContext(fn)));
+    const { path, seconds: fixed } = tokenTimeouts.get(stateName) ?? {};
+    const seconds = path ? Number(path.split('.').slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], input.Payload.state)) : (fixed ?? 31_536_000);
+    let waiting = true;
+    const stop = new AbortController();
+    // Alone (no virtual time), an execution cannot tell a long wait from a
+    // person still deciding, so it waits for the answer; timeouts need the
+    // virtual time of the sandbox or of test/support/concurrent.ts.
+    const wait = options.pause ?? (() => new Promise<void>(() => undefined));
+    const timeout = wait(seconds * 1000, stop.signal).then(() => {
+      if (!waiting) return undefined;
+      tokens.expire(taskToken);
+      throw Object.assign(new Error(`${stateName}: no SendTaskSuccess or SendTaskFailure within ${seconds} s`), { name: 'States.Timeout' });
+    });
+    try {
+      return await Promise.race([answer, timeout]);
+    } finally {
+      waiting = false;
+      stop.abort();
+    }
+  }
+
   const retryIntervalOverrides = Object.fromEntries(Object.keys(taskFunctions).map((s) => [s, 0]));
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
     context: {
+      Task: { Token: taskToken },
       Execution: {
         Id: `arn:aws:states:us-east-1:123456789012:execution:shipwatch-local-deploy:${options.executionName ?? 'local'}`,
         Name: options.executionName ?? 'local',

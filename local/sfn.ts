@@ -2,6 +2,7 @@ import type { DescribeExecutionCommandOutput, StartExecutionCommandInput, StartE
 import type { DeploymentResult } from '../shared/workflow/result.js';
 import { CloudError, NotImplementedInSandbox } from './cloud/errors.js';
 import { runWorkflow, type RunOptions, type WorkflowRun } from './run-workflow.js';
+import { TaskTokens } from './task-tokens.js';
 import type { VirtualTime } from './virtual-time.js';
 
 type Out<T> = Omit<T, '$metadata'>;
@@ -25,6 +26,8 @@ export interface SimExecution {
  */
 export class StepFunctionsModel {
   readonly executions = new Map<string, SimExecution>();
+  /** Tokens of executions waiting in a `.waitForTaskToken` state. */
+  readonly tokens = new TaskTokens();
   private readonly pending = new Set<Promise<unknown>>();
 
   constructor(
@@ -42,6 +45,14 @@ export class StepFunctionsModel {
     if (operation === 'StartExecution') return this.StartExecution(input as unknown as StartExecutionCommandInput);
     if (operation === 'DescribeExecution') return this.DescribeExecution(String(input.executionArn));
     if (operation === 'ListExecutions') return { executions: [...this.executions.values()].map((e) => this.summary(e)) };
+    if (operation === 'SendTaskSuccess') {
+      this.tokens.succeed(String(input.taskToken), String(input.output ?? '{}'));
+      return {};
+    }
+    if (operation === 'SendTaskFailure') {
+      this.tokens.fail(String(input.taskToken), input.error as string | undefined, input.cause as string | undefined);
+      return {};
+    }
     throw new NotImplementedInSandbox('sfn', operation);
   }
 
@@ -64,7 +75,8 @@ export class StepFunctionsModel {
       ...this.runOptions,
       clock: this.time.clock,
       executionName: name,
-      pause: (ms) => this.time.sleep(ms),
+      pause: (ms, signal) => this.time.sleep(ms, signal),
+      tokens: this.tokens,
       invoke: (call) => this.time.track(call()),
     })
       .then((run) => {

@@ -4,6 +4,7 @@ import { handler as admitRelease } from '../functions/admit-release.js';
 import { handler as checkHealth } from '../functions/check-health.js';
 import { handler as deployRelease } from '../functions/deploy-release.js';
 import { handler as finishDeployment } from '../functions/finish-deployment.js';
+import { handler as requestApproval } from '../functions/request-approval.js';
 import { handler as rollBack } from '../functions/roll-back.js';
 import { handler as scanImage } from '../functions/scan-image.js';
 import { handler as watchRollout } from '../functions/watch-rollout.js';
@@ -15,6 +16,7 @@ export const taskHandlers: Record<string, LambdaHandler> = {
   admitRelease,
   acquireLease,
   scanImage,
+  requestApproval,
   deployRelease,
   watchRollout,
   checkHealth,

@@ -23,8 +23,15 @@ export class VirtualTime {
     private readonly speed = Infinity,
   ) {}
 
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.timers.push({ at: this.clock.now() + Math.max(0, ms), seq: this.seq++, resolve }));
+  /** Wakes after `ms` of simulated time; an aborted sleep never wakes and no longer holds the clock. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = { at: this.clock.now() + Math.max(0, ms), seq: this.seq++, resolve };
+      this.timers.push(timer);
+      signal?.addEventListener('abort', () => {
+        this.timers = this.timers.filter((t) => t !== timer);
+      });
+    });
   }
 
   /** Marks work in progress (a handler call): time does not move under it. */

@@ -7,6 +7,15 @@ export const DEFAULTS = {
     blockAt: 'CRITICAL' as const,
     timeoutMinutes: 30,
   },
+  approval: {
+    timeoutMinutes: 60,
+  },
+  slack: {
+    /** SSM SecureString parameters holding the Slack secrets (stage-specific names set in serverless.yml). */
+    botTokenParameter: '/shipwatch/slack-bot-token',
+    signingSecretParameter: '/shipwatch/slack-signing-secret',
+    secretsMaxAgeSeconds: 300,
+  },
   health: {
     bakeMinutes: 10,
     pollSeconds: 30 as const,

@@ -125,6 +125,18 @@ const target = z
   .strictObject({ ecs: ecsTarget.optional(), eks: eksTarget.optional() })
   .refine((t) => Object.values(t).filter(Boolean).length === 1, 'exactly one of `ecs` or `eks`');
 
+const slackChannel = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a Slack channel id (C…, as in the channel details), not its name');
+
+const approval = z.strictObject({
+  /** true: every push; a list: pushes whose tag matches one of these globs. */
+  required: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(true),
+  channel: slackChannel,
+  approvers: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U…, W…) or user-group id (S…)')).min(1, 'at least one approver, or nobody can ever approve'),
+  timeoutMinutes: z.number().int().min(1).max(7 * 24 * 60).default(DEFAULTS.approval.timeoutMinutes),
+  onTimeout: z.enum(['reject', 'approve']).default('reject'),
+  allowSelfApproval: z.boolean().default(false),
+});
+
 const service = z
   .strictObject({
     name,
@@ -135,6 +147,9 @@ const service = z
     target,
     scan: scanPolicy,
     health,
+    approval: approval.optional(),
+    /** The channel for the one live message per deployment; defaults to the approval channel. */
+    notify: z.strictObject({ channel: slackChannel }).optional(),
   })
   .superRefine((s, ctx) => {
     const bakeSeconds = s.health.bakeMinutes * 60;
@@ -172,6 +187,7 @@ export type MetricCheck = ServiceConfig['health']['metrics'][number];
 export type MetricStat = z.infer<typeof metricStat>;
 export type ScanPolicy = ServiceConfig['scan'];
 export type HealthPolicy = ServiceConfig['health'];
+export type ApprovalConfig = NonNullable<ServiceConfig['approval']>;
 
 /** The service config as it travels in the execution input: already validated, so parsed leniently. */
 export const serviceConfigSchema = service;

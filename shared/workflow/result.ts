@@ -1,6 +1,6 @@
 import { deploymentOf, type WorkflowState } from './state.js';
 
-export const OUTCOMES = ['deployed', 'rolled_back', 'blocked', 'superseded', 'failed', 'rollback_failed'] as const;
+export const OUTCOMES = ['deployed', 'rolled_back', 'blocked', 'rejected', 'expired', 'superseded', 'failed', 'rollback_failed'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export interface StepTime {
@@ -22,6 +22,8 @@ export interface DeploymentResult {
   revision?: string;
   blockingFindings?: unknown[];
   health?: unknown[];
+  /** Who decided and when (`by: timeout` when the policy approved on timeout). */
+  approval?: { decision: 'approved' | 'rejected' | 'expired'; by: string; at: string };
   steps: StepTime[];
   startedAt: string;
   finishedAt: string;
@@ -64,7 +66,30 @@ function reasonFor(outcome: Outcome, s: WorkflowState): string {
       return `${failureText(s)}; ROLLBACK TO ${d?.previousRevision} FAILED: ${errorMessage(s.rollbackFailure)}`;
     case 'failed':
       return errorMessage(s.failure);
+    case 'rejected': {
+      const d = decisionOf(s);
+      return d ? `rejected by <@${d.by}> at ${d.at}` : errorMessage(s.failure);
+    }
+    case 'expired':
+      return `nobody decided within ${s.service.approval?.timeoutMinutes ?? '?'} minutes; approval.onTimeout is reject`;
   }
+}
+
+/** The approval decision, from SendTaskSuccess output, the rejection's cause, or the timeout. */
+function decisionOf(s: WorkflowState): DeploymentResult['approval'] | undefined {
+  if (s.approval) return s.approval;
+  if (s.failure?.Error === 'Rejected') {
+    try {
+      const cause = JSON.parse(s.failure.Cause ?? '') as { by?: string; at?: string; errorMessage?: string };
+      // Through Lambda the cause is wrapped once more; SendTaskFailure's own cause is the JSON itself.
+      const inner = cause.errorMessage ? (JSON.parse(cause.errorMessage) as { by?: string; at?: string }) : cause;
+      if (inner.by && inner.at) return { decision: 'rejected', by: inner.by, at: inner.at };
+    } catch {
+      // not ours
+    }
+  }
+  if (s.approvalTimeout) return { decision: s.service.approval?.onTimeout === 'approve' ? 'approved' : 'expired', by: 'timeout', at: '' };
+  return undefined;
 }
 
 function stepsOf(s: WorkflowState, startedAt: string, finishedAt: string): StepTime[] {
@@ -85,6 +110,8 @@ function stepsOf(s: WorkflowState, startedAt: string, finishedAt: string): StepT
   return steps;
 }
 
+const withTime = (d: NonNullable<DeploymentResult['approval']>, at: string) => (d.at ? d : { ...d, at });
+
 /** Pure: the execution's final result. */
 export function buildResult(outcome: Outcome, s: WorkflowState, executionStartedAt: string, now: Date): DeploymentResult {
   const finishedAt = now.toISOString();
@@ -99,6 +126,7 @@ export function buildResult(outcome: Outcome, s: WorkflowState, executionStarted
     ...(deploymentOf(s) ? { previousRevision: deploymentOf(s)!.previousRevision, revision: deploymentOf(s)!.revision } : {}),
     ...(outcome === 'blocked' && s.scan && !s.deploy ? { blockingFindings: s.scan.blocking } : {}),
     ...(s.bake ? { health: s.bake.verdicts } : {}),
+    ...(decisionOf(s) ? { approval: withTime(decisionOf(s)!, finishedAt) } : {}),
     steps: stepsOf(s, executionStartedAt, finishedAt),
     startedAt: executionStartedAt,
     finishedAt,

@@ -33,7 +33,20 @@ export const workflowStateSchema = z.object({
   mode: z.optional(z.enum(['rollback'])),
   release: releaseSchema,
   service: serviceConfigShape,
-  admission: z.optional(z.object({ recordId: z.string(), admittedAt: z.string(), supersedes: z.optional(z.string()) })),
+  admission: z.optional(
+    z.object({
+      recordId: z.string(),
+      admittedAt: z.string(),
+      supersedes: z.optional(z.string()),
+      needsApproval: z.optional(z.boolean()),
+      approvalTimeoutSeconds: z.optional(z.number()),
+      slack: z.optional(z.object({ channel: z.string(), ts: z.string() })),
+    }),
+  ),
+  /** SendTaskSuccess output of the approval: who approved and when. */
+  approval: z.optional(z.object({ decision: z.literal('approved'), by: z.string(), at: z.string() })),
+  /** Present when nobody decided in time and the policy approves on timeout. */
+  approvalTimeout: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.string()) })),
   scan: z.optional(z.looseObject({ passed: z.boolean(), reason: z.string(), at: z.string(), blocking: z.array(z.unknown()), blockingTotal: z.number() })),
   deploy: z.optional(z.union([deploymentSchema, blockedSchema])),
   rollout: z.optional(z.object({ completedAt: z.string(), detail: z.string() })),

@@ -1,4 +1,4 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { profile, type ImageProfile } from '../../local/cloud/profiles.js';
 import type { StateEvent } from '../../local/run-workflow.js';
@@ -32,6 +32,8 @@ export function concurrentWorld(config: Config, options: Parameters<typeof webWo
   });
   const sfnMock = mockClient(SFNClient);
   sfnMock.on(StartExecutionCommand).callsFake((input) => sfn.handle('StartExecution', input));
+  sfnMock.on(SendTaskSuccessCommand).callsFake((input) => sfn.handle('SendTaskSuccess', input));
+  sfnMock.on(SendTaskFailureCommand).callsFake((input) => sfn.handle('SendTaskFailure', input));
 
   const pushEvent = (tag: string, behaviour: Partial<ImageProfile> = {}) => env.world.ecr.push('web', tag, profile(behaviour));
   const deliver = (event: ReturnType<typeof pushEvent>) => time.track(startDeployments(sfnClient(), STATE_MACHINE_ARN, config, parseEcrPushEvent(event)));

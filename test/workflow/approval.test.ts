@@ -1,0 +1,205 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { approvalIdIn, signedClick } from '../../local/slack/click.js';
+import { lambdaContext } from '../../local/task-handlers.js';
+import { parseConfigText } from '../../shared/config/load.js';
+import { history } from '../../shared/records/queries.js';
+import { concurrentWorld } from '../support/concurrent.js';
+import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
+import { SlackTestServer } from '../support/slack-test-server.js';
+
+// Approvals over the real state machine: the approval state waits on its task
+// token until a signed click reaches the real interaction handler (Lambda
+// function URL event), which calls SendTaskSuccess/SendTaskFailure.
+
+useLocalDynamo();
+const SIGNING_SECRET = 'test-signing-secret-not-a-secret';
+let slack: SlackTestServer;
+const ssm = mockClient(SSMClient);
+let interaction: (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+beforeAll(async () => {
+  slack = await SlackTestServer.start();
+  process.env.SLACK_API_URL = slack.url;
+  slack.userGroups.set('S0RELEASE', ['U0GROUPIE']);
+  ({ handler: interaction } = (await import('../../functions/slack-interaction.js')) as never);
+});
+afterAll(async () => {
+  await slack.stop();
+  ssm.restore();
+});
+
+let restore: (() => void) | undefined;
+afterEach(() => {
+  restore?.();
+  restore = undefined;
+  slack.calls.length = 0;
+});
+
+const serviceYaml = (approval: string) => `services:
+  - name: web
+    image: { repository: web, tags: ["v*"] }
+    target: { ecs: { cluster: prod, service: web, container: app } }
+    health:
+      alarms: [web-5xx-alarm]
+      bakeMinutes: 5
+    approval:
+${approval}
+`;
+const APPROVAL = `      channel: C0DEPLOYS
+      approvers: [U0ALICE, S0RELEASE]
+      timeoutMinutes: 30`;
+
+async function given(approval = APPROVAL) {
+  await freshRecordsTable();
+  ssm.reset();
+  ssm.on(GetParameterCommand, { Name: '/shipwatch/slack-bot-token' }).resolves({ Parameter: { Value: slack.token } });
+  ssm.on(GetParameterCommand, { Name: '/shipwatch/slack-signing-secret' }).resolves({ Parameter: { Value: SIGNING_SECRET } });
+  const w = concurrentWorld(parseConfigText(serviceYaml(approval), 'test config'));
+  restore = () => w.restore();
+  return w;
+}
+
+/** The approval request as the Slack stand-in received it: channel, ts and the id behind the buttons. */
+function approvalRequest() {
+  const update = [...slack.callsTo('chat.update'), ...slack.callsTo('chat.postMessage')].find((c) => approvalIdIn(c.body.blocks));
+  if (!update) throw new Error('no approval request reached Slack');
+  return { approvalId: approvalIdIn(update.body.blocks)!, channel: String(update.body.channel), ts: String(update.body.ts ?? '') };
+}
+
+/** A person clicks `minutes` after the request appears. */
+function clickWhenAsked(w: Awaited<ReturnType<typeof given>>, minutes: number, decision: 'approve' | 'reject', user: string, answers: APIGatewayProxyStructuredResultV2[] = []) {
+  let asked = false;
+  w.on((e) => {
+    if (asked || e.state !== 'RequestApproval' || e.type !== 'entered') return;
+    asked = true;
+    void (async () => {
+      await w.time.sleep(minutes * 60_000);
+      const { approvalId, channel, ts } = approvalRequest();
+      const event = signedClick({ approvalId, decision, user, channel, messageTs: ts }, SIGNING_SECRET, new Date(w.clock.now()));
+      answers.push(await w.time.track(interaction(event, lambdaContext('slackInteraction'))));
+    })();
+  });
+  return answers;
+}
+
+describe('approval in Slack', () => {
+  it('waits for a signed Approve click, then deploys; who approved goes into the result', async () => {
+    const w = await given();
+    const answers = clickWhenAsked(w, 7, 'approve', 'U0ALICE');
+
+    await w.push('v2');
+    await w.settle();
+
+    expect(answers.map((a) => a.statusCode)).toEqual([200]);
+    const [execution] = w.sfn.executions.values();
+    expect(execution!.run!.result).toMatchObject({ outcome: 'deployed', approval: { decision: 'approved', by: 'U0ALICE' } });
+    // The deploy started only after the click, seven simulated minutes in.
+    const update = w.world.callsTo('UpdateService')[0]!;
+    expect(update.at - execution!.startedAt).toBeGreaterThanOrEqual(7 * 60_000);
+    const posted = slack.callsTo('chat.postMessage');
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.body.channel).toBe('C0DEPLOYS');
+    expect(slack.callsTo('chat.update').length).toBeGreaterThan(3);
+  });
+
+  it('a member of an approver user group may approve (resolved through usergroups.users.list)', async () => {
+    const w = await given();
+    clickWhenAsked(w, 2, 'approve', 'U0GROUPIE');
+
+    await w.push('v2');
+    await w.settle();
+
+    expect([...w.sfn.executions.values()][0]!.run!.result.outcome).toBe('deployed');
+    expect(slack.callsTo('usergroups.users.list').map((c) => c.body.usergroup)).toContain('S0RELEASE');
+  });
+
+  it('ends `rejected` on a Reject click and never deploys', async () => {
+    const w = await given();
+    clickWhenAsked(w, 3, 'reject', 'U0ALICE');
+
+    await w.push('v2');
+    await w.settle();
+
+    const result = [...w.sfn.executions.values()][0]!.run!.result;
+    expect(result).toMatchObject({ outcome: 'rejected', approval: { decision: 'rejected', by: 'U0ALICE' } });
+    expect(result.reason).toMatch(/^rejected by <@U0ALICE> at 2026-/);
+    expect(w.world.callsTo('UpdateService')).toHaveLength(0);
+    expect((await history({ db: (await import('../../shared/aws/dynamodb.js')).dynamoClient(), table: process.env.SHIPWATCH_TABLE! }, 'web'))[0]).toMatchObject({ outcome: 'rejected' });
+  });
+
+  it('refuses a click from someone who is not an approver, and keeps waiting', async () => {
+    const w = await given();
+    const refused = clickWhenAsked(w, 1, 'approve', 'U0MALLORY');
+    clickWhenAsked(w, 4, 'approve', 'U0ALICE');
+
+    await w.push('v2');
+    await w.settle();
+
+    expect(refused[0]!.statusCode).toBe(200);
+    expect(slack.callsTo('chat.postEphemeral').map((c) => c.body.user)).toContain('U0MALLORY');
+    expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { by: 'U0ALICE' } });
+  });
+
+  it('ends `expired` when nobody decides within timeoutMinutes (onTimeout: reject)', async () => {
+    const w = await given();
+
+    await w.push('v2');
+    await w.settle();
+
+    const [execution] = w.sfn.executions.values();
+    expect(execution!.run!.result.outcome).toBe('expired');
+    expect(execution!.run!.result.reason).toBe('nobody decided within 30 minutes; approval.onTimeout is reject');
+    expect(w.world.callsTo('UpdateService')).toHaveLength(0);
+    expect(Date.parse(execution!.run!.result.finishedAt) - execution!.startedAt).toBeGreaterThanOrEqual(30 * 60_000);
+  });
+
+  it('proceeds when nobody decides and onTimeout is approve', async () => {
+    const w = await given(`${APPROVAL}\n      onTimeout: approve`);
+
+    await w.push('v2');
+    await w.settle();
+
+    expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { decision: 'approved', by: 'timeout' } });
+  });
+
+  it('a click after the decision says who already decided, and a click on an expired request says so', async () => {
+    const w = await given();
+    const answers = clickWhenAsked(w, 2, 'approve', 'U0ALICE');
+    clickWhenAsked(w, 3, 'reject', 'U0GROUPIE', answers);
+
+    await w.push('v2');
+    await w.settle();
+
+    expect([...w.sfn.executions.values()][0]!.run!.result.outcome).toBe('deployed');
+    const whispers = slack.callsTo('chat.postEphemeral').map((c) => String(c.body.text));
+    expect(whispers.some((t) => /already approved by <@U0ALICE>/.test(t))).toBe(true);
+  });
+
+  it('a newer push ends an older one waiting for approval at once, as superseded', async () => {
+    const w = await given();
+    let pushed = false;
+    w.on((e) => {
+      if (!pushed && e.state === 'RequestApproval' && e.type === 'entered') {
+        pushed = true;
+        void (async () => {
+          await w.time.sleep(60_000);
+          await w.push('v3');
+        })();
+      }
+    });
+
+    await w.push('v2');
+    await w.settle();
+
+    const outcomes = [...w.sfn.executions.values()].map((e) => [e.run!.result.tag, e.run!.result.outcome]);
+    expect(outcomes).toEqual([
+      ['v2', 'superseded'],
+      ['v3', 'expired'],
+    ]);
+    const v2 = [...w.sfn.executions.values()][0]!;
+    expect(Date.parse(v2.run!.result.finishedAt) - v2.startedAt).toBeLessThan(10 * 60_000);
+  });
+});
