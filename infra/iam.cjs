@@ -21,7 +21,7 @@ async function loadValidated() {
 }
 
 /** Per function: the statements it needs beyond writing its own logs. */
-function statementsFor(config) {
+function statementsFor(config, stage) {
   const repos = unique(config.services.map((s) => s.image.repository)).map((r) => inAccount('ecr', `repository/${r}`));
   const ecs = config.services.filter((s) => s.target.ecs).map((s) => s.target.ecs);
   const eks = config.services.filter((s) => s.target.eks).map((s) => s.target.eks);
@@ -35,14 +35,20 @@ function statementsFor(config) {
   const describeServices = allow(['ecs:DescribeServices'], services);
   const table = [{ 'Fn::GetAtt': ['RecordsTable', 'Arn'] }];
   const records = (...actions) => allow(actions.map((a) => `dynamodb:${a}`), table);
+  const parameter = (name) => arn('ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/shipwatch/${stage}/${name}`);
+  // The Slack bot token (SecureString under the AWS managed key: no kms:Decrypt needed).
+  const botToken = allow(['ssm:GetParameter'], [parameter('slack-bot-token')]);
   return {
     startDeployments: [
       allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]),
       allow(['sqs:SendMessage'], [{ 'Fn::GetAtt': ['FailedPushesQueue', 'Arn'] }]),
     ],
-    admitRelease: [records('PutItem', 'UpdateItem', 'GetItem')],
+    admitRelease: [records('PutItem', 'UpdateItem', 'GetItem'), botToken, allow(['states:SendTaskFailure'], ['*'])],
+    requestApproval: [records('PutItem', 'UpdateItem'), botToken],
+    // SendTask* has no resource-level permissions: the token itself is the capability.
+    slackInteraction: [records('GetItem', 'UpdateItem'), allow(['ssm:GetParameter'], [parameter('slack-bot-token'), parameter('slack-signing-secret')]), allow(['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*'])],
     scanImage: [allow(['ecr:DescribeImageScanFindings', 'ecr:DescribeRepositories', 'ecr:StartImageScan'], repos), records('GetItem', 'UpdateItem')],
-    acquireLease: [records('GetItem', 'UpdateItem')],
+    acquireLease: [records('GetItem', 'UpdateItem'), botToken],
     deployRelease: [
       allow(['cloudwatch:DescribeAlarms'], alarms),
       allow(['ecs:DescribeServices', 'ecs:UpdateService'], services),
@@ -56,6 +62,7 @@ function statementsFor(config) {
     ],
     watchRollout: [describeServices, describeCluster],
     checkHealth: [
+      botToken,
       describeServices,
       describeCluster,
       allow(['cloudwatch:DescribeAlarms'], alarms),
@@ -63,7 +70,7 @@ function statementsFor(config) {
       allow(['cloudwatch:GetMetricData'], ['*']),
     ],
     rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services), describeCluster],
-    finishDeployment: [records('UpdateItem', 'Query')],
+    finishDeployment: [records('UpdateItem', 'Query', 'GetItem'), botToken],
     closeRecord: [records('UpdateItem', 'Query')],
     alarmRollback: [records('GetItem', 'UpdateItem', 'Query'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }])],
   };
@@ -109,7 +116,7 @@ module.exports.roles = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const { config } = await loadValidated();
   const Resources = {};
-  for (const [fn, statements] of Object.entries(statementsFor(config))) {
+  for (const [fn, statements] of Object.entries(statementsFor(config, stage))) {
     Resources[roleName(fn)] = roleFor(fn, statements, `${service}-${stage}`);
   }
   return { Resources };
