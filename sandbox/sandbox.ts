@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { startCloudServer } from '../local/cloud/http.js';
+import { startKubeServer, type KubeServer } from '../local/cloud/kube-server.js';
 import { profile } from '../local/cloud/profiles.js';
 import type { CloudService } from '../local/cloud/world.js';
 import { createRecordsTable, startLocalDynamo } from '../local/dynamo.js';
@@ -32,6 +33,8 @@ const TABLE = 'shipwatch-sandbox-records';
 const START = Date.parse('2026-11-02T09:00:00Z');
 let boundPort = 0;
 let dynamoPort = 0;
+/** Per EKS cluster: the port of its Kubernetes API, kept across runs like the cloud's (a warm target keeps the endpoint). */
+const kubePorts = new Map<string, number>();
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -82,6 +85,14 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     boundPort,
   );
   boundPort = Number(new URL(server.url).port);
+  // Each EKS cluster's Kubernetes API on its own HTTPS port; DescribeCluster returns it with the sandbox CA.
+  const kubeServers: KubeServer[] = [];
+  for (const [name, cluster] of world.eks.clusters) {
+    const kube = await startKubeServer((request) => cluster.kubernetes.handle(request), kubePorts.get(name) ?? 0);
+    kubePorts.set(name, Number(new URL(kube.url).port));
+    world.eks.serve(name, kube.url);
+    kubeServers.push(kube);
+  }
 
   const saved = { ...process.env };
   Object.assign(process.env, {
@@ -92,6 +103,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     AWS_ENDPOINT_URL_ECR: server.url,
     AWS_ENDPOINT_URL_CLOUDWATCH: server.url,
     AWS_ENDPOINT_URL_SFN: server.url,
+    AWS_ENDPOINT_URL_EKS: server.url,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     SHIPWATCH_TABLE: TABLE,
     SHIPWATCH_CONFIG: CONFIG,
@@ -99,6 +111,9 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     POWERTOOLS_LOG_LEVEL: process.env.SHIPWATCH_SANDBOX_LOG_LEVEL ?? 'SILENT',
   });
   print(`Shipwatch sandbox: simulated cloud at ${server.url} (aws --endpoint-url ${server.url} ecs describe-services --cluster prod --services checkout)`);
+  for (const [name, cluster] of world.eks.clusters) {
+    print(`EKS cluster ${name}: Kubernetes API at ${cluster.endpoint} (CA local/cloud/tls/ca.pem; token: aws eks get-token --cluster-name ${name})`);
+  }
   print(`records in DynamoDB (dynalite) at ${dynamo.endpoint}, table ${TABLE}; config ${CONFIG}; seed ${options.seed ?? 1}, speed ${options.speed ?? 600}x\n`);
 
   const rows: Row[] = [];
@@ -177,6 +192,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
   } finally {
     watching = false;
     await server.close();
+    await Promise.all(kubeServers.map((k) => k.close()));
     await dynamo.close();
     clock.uninstall();
     process.env = saved;
@@ -184,7 +200,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
 
   print(table(rows));
   const ok = rows.every((r) => r.ok);
-  print(`\n${rows.filter((r) => r.ok).length} of ${rows.length} pushes ended as expected; ${world.calls.length} AWS calls answered by the simulated cloud.`);
+  const kubeRequests = [...world.eks.clusters.values()].reduce((n, c) => n + c.kubernetes.requests.length, 0);
+  print(`\n${rows.filter((r) => r.ok).length} of ${rows.length} pushes ended as expected; ${world.calls.length} AWS calls and ${kubeRequests} Kubernetes API requests answered by the simulated cloud.`);
   if (options.json) writeFileSync(options.json, `${JSON.stringify({ rows, ok }, null, 2)}\n`);
   return { rows, ok, endpoint: server.url };
 }

@@ -63,4 +63,17 @@ export const SCENARIOS: Scenario[] = [
     pushes: [1, 2, 3, 4, 5].map((n) => ({ repository: 'payments', tag: `release-3.${n}`, behaviour: {}, afterSeconds: (n - 1) * 15 })),
     expect: ['superseded', 'superseded', 'superseded', 'superseded', 'deployed'],
   },
+  {
+    name: 'eks-good-release',
+    title: 'a good release rolls out to the Kubernetes Deployment on EKS and bakes green',
+    pushes: [{ repository: 'catalog', tag: 'v2', behaviour: {} }],
+    expect: ['deployed'],
+  },
+  {
+    name: 'eks-pods-not-ready',
+    title: 'the new pods never become ready → ProgressDeadlineExceeded → rollback',
+    pushes: [{ repository: 'catalog', tag: 'v3', behaviour: { healthy: false } }],
+    expect: ['rolled_back'],
+    failsAt: 'rollout-start',
+  },
 ];

@@ -24,9 +24,15 @@ const fargateTask = (family: string, container: string, image: string): Register
   tags: [{ key: 'team', value: family }],
 });
 
+/** The EKS cluster of the sandbox's account, and its Deployment that Shipwatch deploys to. */
+export const SANDBOX_EKS = { cluster: 'shop', namespace: 'shop', deployment: 'catalog', container: 'web', loadBalancer: 'app/catalog/3d9b' } as const;
+
 /**
- * The sandbox's account: two Fargate services already running a good
- * release, each behind its own load balancer, with a 5xx alarm on checkout.
+ * The sandbox's account: two Fargate services and one Deployment on EKS
+ * (`catalog`, with an Envoy sidecar beside its `web` container), each already
+ * running a good release behind its own load balancer, with a 5xx alarm on
+ * checkout and on catalog. The EKS cluster's API server is started by the
+ * sandbox (kube-server.ts), which tells the world where it listens.
  */
 export function sandboxWorld(now: () => number, seed: number): World {
   const world = new World(now, seed);
@@ -39,14 +45,33 @@ export function sandboxWorld(now: () => number, seed: number): World {
     world.ecs.createService('prod', service, fargateTask(service, container, `${world.ecr.registry}/${repo}@${first.detail['image-digest']}`), { desiredCount: 4 });
     world.attachLoadBalancer(lb, 'prod', service);
   }
-  world.cloudwatch.alarms.set('checkout-5xx', {
-    kind: 'metric',
-    name: 'checkout-5xx',
-    metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: 'app/checkout/7c1a' }, stat: 'Sum', period: 60 },
-    comparison: '>',
-    threshold: 60,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
+  const eks = SANDBOX_EKS;
+  world.ecr.createRepository('catalog', true);
+  const first = world.ecr.push('catalog', 'v1', profile());
+  world.eks.createCluster(eks.cluster).createDeployment({
+    namespace: eks.namespace,
+    name: eks.deployment,
+    replicas: 4,
+    containers: [
+      { name: eks.container, image: `${world.ecr.registry}/catalog@${first.detail['image-digest']}`, ports: [{ containerPort: 8080, protocol: 'TCP' }] },
+      { name: 'envoy', image: 'public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod', ports: [{ containerPort: 9901, protocol: 'TCP' }] },
+    ],
   });
+  world.attachEksLoadBalancer(eks.loadBalancer, eks.cluster, eks.namespace, eks.deployment);
+
+  for (const [alarm, lb] of [
+    ['checkout-5xx', 'app/checkout/7c1a'],
+    ['catalog-5xx', eks.loadBalancer],
+  ] as const) {
+    world.cloudwatch.alarms.set(alarm, {
+      kind: 'metric',
+      name: alarm,
+      metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: lb }, stat: 'Sum', period: 60 },
+      comparison: '>',
+      threshold: 60,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
+  }
   return world;
 }

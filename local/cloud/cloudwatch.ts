@@ -15,7 +15,7 @@ import { noise } from './random.js';
 
 type Out<T> = Omit<T, '$metadata'>;
 
-/** Which ECS service a load balancer (or a Container Insights dimension set) measures. */
+/** Which ECS service or EKS Deployment a load balancer measures. */
 export interface MetricSource {
   servingImage(t: number): { image: string; since: number } | undefined;
   profileOf(image: string): ImageProfile | undefined;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CloudError } from './errors.js';
+import { CloudError, NotImplementedInSandbox } from './errors.js';
 
 /** `X-Amz-Target` prefixes of the JSON protocols the handlers' SDK clients speak. */
 const TARGETS: Record<string, string> = {
@@ -9,6 +9,16 @@ const TARGETS: Record<string, string> = {
   GraniteServiceVersion20100801: 'cloudwatch',
   AWSStepFunctions: 'sfn',
 };
+
+/**
+ * restJson1 operations (EKS): the operation is in the method and the path,
+ * the input in the path's labels.
+ */
+const REST_ROUTES: { method: string; path: RegExp; service: string; operation: string; input: (labels: string[]) => Record<string, unknown> }[] = [
+  { method: 'GET', path: /^\/clusters\/([^/]+)$/, service: 'eks', operation: 'DescribeCluster', input: ([name]) => ({ name }) },
+];
+/** Paths of restJson1 services the sandbox knows but whose other operations it does not implement. */
+const REST_SERVICES: { path: RegExp; service: string }[] = [{ path: /^\/(clusters|addons|cluster-registrations|eks-anywhere-subscriptions)(\/|$)/, service: 'eks' }];
 
 /** Timestamp members in requests (awsJson sends epoch seconds). */
 const INPUT_TIMESTAMPS = new Set(['StartTime', 'EndTime', 'StartDate', 'EndDate']);
@@ -45,12 +55,13 @@ async function body(req: IncomingMessage): Promise<string> {
 
 /**
  * The simulated cloud on 127.0.0.1 over the real wire protocols (awsJson 1.0
- * and 1.1, selected by X-Amz-Target), so any SDK or `aws --endpoint-url`
- * can talk to it while it runs.
+ * and 1.1, selected by X-Amz-Target; restJson1 for EKS, selected by method
+ * and path), so any SDK or `aws --endpoint-url` can talk to it while it runs.
  */
 export async function startCloudServer(dispatch: Dispatch, port = 0): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const target = String(req.headers['x-amz-target'] ?? '');
+    if (!target) return void (await rest(req, res, dispatch));
     const [prefix, operation] = target.split('.');
     const service = prefix ? TARGETS[prefix] : undefined;
     const contentType = String(req.headers['content-type'] ?? 'application/x-amz-json-1.1');
@@ -79,4 +90,30 @@ export async function startCloudServer(dispatch: Dispatch, port = 0): Promise<{ 
     url: `http://127.0.0.1:${bound}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** restJson1: errors carry their name in `x-amzn-errortype` and the HTTP status the service gives them. */
+async function rest(req: IncomingMessage, res: ServerResponse, dispatch: Dispatch): Promise<void> {
+  const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-requestid': `sandbox-${Date.now()}`, ...headers });
+    res.end(JSON.stringify(payload));
+  };
+  const path = (req.url ?? '/').split('?')[0]!;
+  try {
+    await body(req);
+    for (const route of REST_ROUTES) {
+      const match = route.path.exec(path);
+      if (req.method !== route.method || !match) continue;
+      const input = route.input(match.slice(1).map((label) => decodeURIComponent(label)));
+      return reply(200, toWire(await dispatch(route.service, route.operation, input)));
+    }
+    const known = REST_SERVICES.find((s) => s.path.test(path));
+    if (known) throw new NotImplementedInSandbox(known.service, `${req.method} ${path}`);
+    throw new CloudError('UnknownOperationException', `the Shipwatch sandbox answers AWS JSON protocol requests (X-Amz-Target) and EKS REST requests only (got ${req.method} ${path} without X-Amz-Target)`, 404);
+  } catch (error) {
+    const e = error as CloudError;
+    const status = e.$metadata?.httpStatusCode ?? 500;
+    const name = e.name && e.name !== 'Error' ? e.name : 'InternalFailure';
+    reply(status, { message: e.message }, { 'x-amzn-errortype': name });
+  }
 }

@@ -1,9 +1,10 @@
 import { CloudWatchModel } from './cloudwatch.js';
 import { EcrModel } from './ecr.js';
 import { EcsModel } from './ecs.js';
+import { EksModel } from './eks.js';
 import { NotImplementedInSandbox } from './errors.js';
 
-export type CloudService = 'ecs' | 'ecr' | 'cloudwatch';
+export type CloudService = 'ecs' | 'ecr' | 'cloudwatch' | 'eks';
 
 export interface CloudCall {
   service: CloudService;
@@ -21,16 +22,18 @@ const OPERATIONS: Record<CloudService, readonly string[]> = {
   ecs: ['DescribeServices', 'DescribeTaskDefinition', 'RegisterTaskDefinition', 'UpdateService'],
   ecr: ['DescribeImageScanFindings', 'DescribeRepositories', 'StartImageScan'],
   cloudwatch: ['DescribeAlarms', 'GetMetricData'],
+  eks: ['DescribeCluster'],
 };
 
 /**
- * The simulated cloud: one account, one region, three services that share a
- * clock and see each other (ECS runs images ECR holds; CloudWatch measures
- * what ECS serves). Deterministic for a seed.
+ * The simulated cloud: one account, one region, services that share a clock
+ * and see each other (ECS and EKS run images ECR holds; CloudWatch measures
+ * what they serve). Deterministic for a seed.
  */
 export class World {
   readonly ecr: EcrModel;
   readonly ecs: EcsModel;
+  readonly eks: EksModel;
   readonly cloudwatch: CloudWatchModel;
   readonly calls: CloudCall[] = [];
   faults: FaultInjector | undefined;
@@ -43,6 +46,7 @@ export class World {
   ) {
     this.ecr = new EcrModel(account, region, now, seed);
     this.ecs = new EcsModel(account, region, now, (image) => this.ecr.profileOf(image));
+    this.eks = new EksModel(account, region, now, (image) => this.ecr.profileOf(image), seed);
     this.cloudwatch = new CloudWatchModel(account, region, now, seed);
   }
 
@@ -50,6 +54,15 @@ export class World {
   attachLoadBalancer(loadBalancer: string, cluster: string, service: string): void {
     this.cloudwatch.sources.set(loadBalancer, {
       servingImage: (t) => this.ecs.servingImage(cluster, service, t),
+      profileOf: (image) => this.ecr.profileOf(image),
+    });
+  }
+
+  /** Lets CloudWatch measure a Kubernetes Deployment on EKS through the load balancer in front of it. */
+  attachEksLoadBalancer(loadBalancer: string, cluster: string, namespace: string, deployment: string): void {
+    const kubernetes = this.eks.cluster(cluster).kubernetes;
+    this.cloudwatch.sources.set(loadBalancer, {
+      servingImage: (t) => kubernetes.servingImage(namespace, deployment, t),
       profileOf: (image) => this.ecr.profileOf(image),
     });
   }

@@ -22,12 +22,29 @@ describe('sandbox', () => {
     expect(bake.timeToDetectSeconds).toBeGreaterThan(0);
     const alarm = rows.find((r) => r.scenario === 'alarm-after-deploy')!;
     expect(alarm.reason).toMatch(/^alarm checkout-5xx after deploy/);
+    const eksGood = rows.find((r) => r.scenario === 'eks-good-release')!;
+    expect(eksGood.reason).toMatch(/^deployed 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/catalog@sha256:[a-f0-9]{64}; healthy through the bake: alarm catalog-5xx is OK$/);
+    expect(eksGood.transitions).toBeLessThanOrEqual(50);
+    const stuck = rows.find((r) => r.scenario === 'eks-pods-not-ready')!;
+    expect(stuck.reason).toMatch(/^RolloutFailed: rollout on EKS deployment shop\/shop\/catalog failed: ReplicaSet "catalog-[a-z0-9]+" has timed out progressing\. \(progress deadline 600s exceeded; .*\); rolled back to 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/catalog@sha256:/);
+    // Stuck is known at the progress deadline, not at the 15-minute rollout timeout.
+    expect(stuck.timeToDetectSeconds).toBeGreaterThanOrEqual(600);
+    expect(stuck.timeToDetectSeconds).toBeLessThan(15 * 60);
+    expect(lines.join('\n')).toMatch(/EKS cluster shop: Kubernetes API at https:\/\/127\.0\.0\.1:\d+/);
   }, 120_000);
 
   it('is deterministic for a seed', async () => {
     const strip = (rows: Awaited<ReturnType<typeof runSandbox>>['rows']) => rows.map(({ results: _r, ...row }) => row);
     const a = await runSandbox({ speed: Infinity, seed: 3, scenario: '5xx-during-bake', print: () => {} });
     const b = await runSandbox({ speed: Infinity, seed: 3, scenario: '5xx-during-bake', print: () => {} });
+    expect(strip(b.rows)).toEqual(strip(a.rows));
+  }, 60_000);
+
+  it('is deterministic for a seed on EKS too, the warm target keeping the cluster endpoint across runs', async () => {
+    const strip = (rows: Awaited<ReturnType<typeof runSandbox>>['rows']) => rows.map(({ results: _r, ...row }) => row);
+    const a = await runSandbox({ speed: Infinity, seed: 3, scenario: 'eks-pods-not-ready', print: () => {} });
+    const b = await runSandbox({ speed: Infinity, seed: 3, scenario: 'eks-pods-not-ready', print: () => {} });
+    expect(a.rows.map((r) => r.outcome)).toEqual(['rolled_back']);
     expect(strip(b.rows)).toEqual(strip(a.rows));
   }, 60_000);
 

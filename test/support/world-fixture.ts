@@ -1,10 +1,13 @@
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll } from 'vitest';
 import { parseConfigText } from '../../shared/config/load.js';
 import type { ServiceConfig } from '../../shared/config/schema.js';
 import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
 import { releaseFromPush } from '../../shared/release/release.js';
 import type { ExecutionInput } from '../../shared/workflow/state.js';
 import { installSimClock, type SimClock } from '../../local/sim-clock.js';
+import { startKubeServer, type KubeServer } from '../../local/cloud/kube-server.js';
+import type { KubeAnswer, KubeRequest } from '../../local/cloud/kubernetes.js';
 import { profile, type ImageProfile } from '../../local/cloud/profiles.js';
 import { World } from '../../local/cloud/world.js';
 
@@ -96,8 +99,87 @@ export const METRIC_SERVICE_YAML = `
       pollSeconds: 30
 `;
 
-/** Pushes an image with the given behaviour and returns the execution input the trigger would start. */
+/** Pushes an image with the given behaviour to the service's repository and returns the execution input the trigger would start. */
 export function pushRelease(world: World, tag: string, behaviour: Partial<ImageProfile>, service: ServiceConfig): ExecutionInput {
-  const event = world.ecr.push('web', tag, profile(behaviour));
+  const event = world.ecr.push(service.image.repository, tag, profile(behaviour));
   return { release: releaseFromPush(parseEcrPushEvent(event)), service };
 }
+
+let kubeServer: KubeServer | undefined;
+let kubeRoute: ((request: KubeRequest) => KubeAnswer) | undefined;
+
+/**
+ * The simulated EKS clusters' Kubernetes API over HTTPS for the whole test
+ * file, answered by the newest world's cluster. One server (one endpoint) per
+ * file, because the EKS target keeps a cluster's endpoint and CA for its
+ * container's life, as a warm Lambda does.
+ */
+export function useKubeApiServer(): void {
+  beforeAll(async () => {
+    kubeServer = await startKubeServer((request) => {
+      if (!kubeRoute) throw new Error('no simulated cluster: call catalogWorld() first');
+      return kubeRoute(request);
+    });
+  });
+  afterAll(async () => {
+    await kubeServer?.close();
+    kubeServer = undefined;
+    kubeRoute = undefined;
+  });
+}
+
+export const CATALOG_LOAD_BALANCER = 'app/catalog/4b2e0c9d1a7f3e65';
+export const ENVOY_IMAGE = 'public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod';
+
+/**
+ * An EKS Deployment `shop/catalog` on cluster `shop` (four replicas; container
+ * `web` running `catalog:v1` from ECR, an Envoy sidecar next to it) behind a
+ * load balancer, with a 5xx alarm on it. Needs useKubeApiServer() in the file.
+ */
+export function catalogWorld(options: { progressDeadlineSeconds?: number } = {}) {
+  if (!kubeServer) throw new Error('catalogWorld needs useKubeApiServer() in the test file');
+  const clock: SimClock = installSimClock(START);
+  const world = new World(clock.now, 7);
+  world.ecr.createRepository('catalog', true);
+  const v1 = world.ecr.push('catalog', 'v1', profile());
+  const initialImage = `${world.ecr.registry}/catalog@${v1.detail['image-digest']}`;
+  const kubernetes = world.eks.createCluster('shop');
+  kubernetes.createDeployment({
+    namespace: 'shop',
+    name: 'catalog',
+    replicas: 4,
+    ...(options.progressDeadlineSeconds ? { progressDeadlineSeconds: options.progressDeadlineSeconds } : {}),
+    containers: [
+      { name: 'web', image: initialImage, ports: [{ containerPort: 8080, protocol: 'TCP' }], env: [{ name: 'LOG_LEVEL', value: 'info' }] },
+      { name: 'envoy', image: ENVOY_IMAGE, ports: [{ containerPort: 9901, protocol: 'TCP' }] },
+    ],
+  });
+  kubeRoute = (request) => kubernetes.handle(request);
+  world.eks.serve('shop', kubeServer.url);
+  world.attachEksLoadBalancer(CATALOG_LOAD_BALANCER, 'shop', 'shop', 'catalog');
+  world.cloudwatch.alarms.set('catalog-5xx', {
+    kind: 'metric',
+    name: 'catalog-5xx',
+    metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: CATALOG_LOAD_BALANCER }, stat: 'Sum', period: 60 },
+    comparison: '>',
+    threshold: 60,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+  });
+  const initialTemplate = kubernetes.deployment('shop', 'catalog')!.spec.template;
+  // Let the Deployment run a while so CloudWatch has history before the first push.
+  clock.advance(30 * 60_000);
+  return { clock, world, kubernetes, initialImage, initialTemplate };
+}
+
+export const CATALOG_SERVICE_YAML = `
+  - name: catalog
+    image: { repository: catalog, tags: ["v*"] }
+    target: { eks: { cluster: shop, namespace: shop, deployment: catalog, container: web } }
+    scan: { blockAt: HIGH }
+    health:
+      alarms: [catalog-5xx]
+      bakeMinutes: 10
+      pollSeconds: 30
+      rolloutTimeoutMinutes: 15
+`;
