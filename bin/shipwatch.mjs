@@ -5,6 +5,9 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../cli/main.ts');
+// Anything that ends the process before main() answers (a promise nobody
+// settles) must not pass for success.
+process.exitCode = 1;
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

@@ -17,6 +17,8 @@ import { alarmEvent } from './alarm-events.js';
 import { measure, table, type Row } from './report.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { sandboxWorld } from './world.js';
+import { signedClick } from '../local/slack/click.js';
+import { startSlackStandIn } from '../local/slack/slack-server.js';
 
 export interface SandboxOptions {
   scenario?: string;
@@ -25,7 +27,14 @@ export interface SandboxOptions {
   speed?: number;
   json?: string;
   print?: (line: string) => void;
+  /** A person answers approval requests at the terminal (undefined: nobody there); otherwise each scenario's planned click is played. */
+  ask?: (question: string) => Promise<string | undefined>;
 }
+
+const SLACK_TOKEN = 'xoxb-sandbox-bot-token';
+const SIGNING_SECRET = 'sandbox-signing-secret';
+const DEFAULT_BOT_PARAMETER = '/shipwatch/slack-bot-token';
+const DEFAULT_SIGNING_PARAMETER = '/shipwatch/slack-signing-secret';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:shipwatch-sandbox-deploy';
 const CONFIG = fileURLToPath(new URL('./shipwatch.sandbox.yml', import.meta.url));
@@ -33,6 +42,7 @@ const TABLE = 'shipwatch-sandbox-records';
 const START = Date.parse('2026-11-02T09:00:00Z');
 let boundPort = 0;
 let dynamoPort = 0;
+let slackPort = 0;
 /** Per EKS cluster: the port of its Kubernetes API, kept across runs like the cloud's (a warm target keeps the endpoint). */
 const kubePorts = new Map<string, number>();
 
@@ -94,6 +104,44 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     kubeServers.push(kube);
   }
 
+  // Slack: a local stand-in for the Web API; the secrets live in the simulated Parameter Store.
+  world.ssm.put(DEFAULT_BOT_PARAMETER, SLACK_TOKEN);
+  world.ssm.put(DEFAULT_SIGNING_PARAMETER, SIGNING_SECRET);
+  let current: Scenario | undefined;
+  let interaction: Handler | undefined;
+  const answered = new Map<string, 'approve' | 'reject'>();
+  const slack = await startSlackStandIn({
+    token: SLACK_TOKEN,
+    userGroups: { S0SANDBOXSRE: ['U0SANDBOXSRE1', 'U0SANDBOXSRE2'] },
+    port: slackPort,
+    onEphemeral: (user, text) => say(`slack → ${user}`, text),
+    onApproval: (asked) => {
+      const plan = current?.approval;
+      const label = current?.pushes[0] ? `${current.pushes[0].repository}:${current.pushes[0].tag}` : 'slack';
+      say(label, `Slack asks #${asked.channel} for approval: ${asked.text}`);
+      void (async () => {
+        let decision: 'approve' | 'reject';
+        let minutes = 0;
+        // Time stands still while a person decides.
+        const answer = options.ask ? await time.track(options.ask(`  Approve ${label}? [a]pprove / [r]eject: `)) : undefined;
+        if (answer !== undefined) {
+          decision = /^r/i.test(answer.trim()) ? 'reject' : 'approve';
+          answered.set(asked.approvalId, decision);
+        } else {
+          decision = plan?.answer ?? 'approve';
+          minutes = plan?.afterMinutes ?? 1;
+        }
+        if (minutes > 0) await time.sleep(minutes * 60_000);
+        const user = plan?.as ?? 'U0SANDBOXYOU';
+        const click = signedClick({ approvalId: asked.approvalId, decision, user, channel: asked.channel, messageTs: asked.ts }, SIGNING_SECRET, new Date(clock.now()));
+        say(label, `<@${user}> clicks ${decision === 'approve' ? 'Approve' : 'Reject'} (a signed request to the interaction endpoint)`);
+        const response = (await time.track(interaction!(click, lambdaContext('slackInteraction')))) as { statusCode: number };
+        say(label, `interaction endpoint answered ${response.statusCode}`);
+      })();
+    },
+  });
+  slackPort = Number(new URL(slack.url).port);
+
   const saved = { ...process.env };
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -105,6 +153,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     AWS_ENDPOINT_URL_SFN: server.url,
     AWS_ENDPOINT_URL_EKS: server.url,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SSM: server.url,
+    SLACK_API_URL: slack.url,
     SHIPWATCH_TABLE: TABLE,
     SHIPWATCH_CONFIG: CONFIG,
     STATE_MACHINE_ARN,
@@ -121,6 +171,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
   try {
     const { handler: startDeployments } = (await import('../functions/start-deployments.js')) as { handler: Handler };
     const { handler: alarmRollback } = (await import('../functions/alarm-rollback.js')) as { handler: Handler };
+    ({ handler: interaction } = (await import('../functions/slack-interaction.js')) as { handler: Handler });
     const { history } = await import('../shared/records/queries.js');
     const { dynamoClient } = await import('../shared/aws/dynamodb.js');
     const records = { db: dynamoClient(), table: TABLE };
@@ -145,6 +196,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     })();
 
     for (const scenario of scenarios) {
+      current = scenario;
       print(`▶ ${scenario.name}: ${scenario.title} (expect ${scenario.expect.join(', ')})`);
       const digests: { digest: string; label: string; service: string }[] = [];
       let pending = scenario.pushes.length;
@@ -170,7 +222,9 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         const executions = [...sfn.executions.values()].filter((e) => (JSON.parse(e.input) as { release: { digest: string } }).release.digest === pushed.digest);
         const results = executions.map((e) => e.run?.result).filter((r): r is DeploymentResult => Boolean(r));
         const outcome = record?.outcome ?? 'no outcome';
-        const expected = scenario.expect[i] ?? '?';
+        // With a person answering, the expected outcome is whatever they chose.
+        const chosen = record?.approval?.approvalId ? answered.get(record.approval.approvalId) : undefined;
+        const expected = chosen ? (chosen === 'approve' ? 'deployed' : 'rejected') : (scenario.expect[i] ?? '?');
         rows.push({
           scenario: scenario.name,
           service: record?.service ?? pushed.service,
@@ -194,6 +248,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     await server.close();
     await Promise.all(kubeServers.map((k) => k.close()));
     await dynamo.close();
+    await slack.close();
     clock.uninstall();
     process.env = saved;
   }

@@ -19,6 +19,12 @@ export interface Scenario {
   failsAt?: 'rollout-start' | { servingMinutes: number };
   /** Keep the simulated cloud running this long after the last execution ends (for alarms after the deploy). */
   observeMinutes?: number;
+  /**
+   * Who answers the approval request, and when. Played as a signed Slack
+   * click when the sandbox runs headless; a person at a terminal answers
+   * instead (and the expected outcome follows their answer).
+   */
+  approval?: { answer: 'approve' | 'reject'; as: string; afterMinutes: number };
 }
 
 /** Each scenario is one or more pushes to ECR; they play in order on the same simulated account. */
@@ -75,5 +81,19 @@ export const SCENARIOS: Scenario[] = [
     pushes: [{ repository: 'catalog', tag: 'v3', behaviour: { healthy: false } }],
     expect: ['rolled_back'],
     failsAt: 'rollout-start',
+  },
+  {
+    name: 'approval-granted',
+    title: 'a release that needs approval: a person approves in Slack, then it deploys',
+    pushes: [{ repository: 'payments', tag: 'release-4.0', behaviour: {} }],
+    expect: ['deployed'],
+    approval: { answer: 'approve', as: 'U0SANDBOXYOU', afterMinutes: 6 },
+  },
+  {
+    name: 'approval-rejected',
+    title: 'a release that needs approval: a person rejects it in Slack',
+    pushes: [{ repository: 'payments', tag: 'release-4.1', behaviour: {} }],
+    expect: ['rejected'],
+    approval: { answer: 'reject', as: 'U0SANDBOXYOU', afterMinutes: 3 },
   },
 ];

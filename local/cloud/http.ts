@@ -8,6 +8,7 @@ const TARGETS: Record<string, string> = {
   AmazonEC2ContainerRegistry_V20150921: 'ecr',
   GraniteServiceVersion20100801: 'cloudwatch',
   AWSStepFunctions: 'sfn',
+  AmazonSSM: 'ssm',
 };
 
 /**

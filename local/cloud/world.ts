@@ -3,8 +3,9 @@ import { EcrModel } from './ecr.js';
 import { EcsModel } from './ecs.js';
 import { EksModel } from './eks.js';
 import { NotImplementedInSandbox } from './errors.js';
+import { SsmModel } from './ssm.js';
 
-export type CloudService = 'ecs' | 'ecr' | 'cloudwatch' | 'eks';
+export type CloudService = 'ecs' | 'ecr' | 'cloudwatch' | 'eks' | 'ssm';
 
 export interface CloudCall {
   service: CloudService;
@@ -23,6 +24,7 @@ const OPERATIONS: Record<CloudService, readonly string[]> = {
   ecr: ['DescribeImageScanFindings', 'DescribeRepositories', 'StartImageScan'],
   cloudwatch: ['DescribeAlarms', 'GetMetricData'],
   eks: ['DescribeCluster'],
+  ssm: ['GetParameter'],
 };
 
 /**
@@ -35,6 +37,7 @@ export class World {
   readonly ecs: EcsModel;
   readonly eks: EksModel;
   readonly cloudwatch: CloudWatchModel;
+  readonly ssm: SsmModel;
   readonly calls: CloudCall[] = [];
   faults: FaultInjector | undefined;
 
@@ -48,6 +51,7 @@ export class World {
     this.ecs = new EcsModel(account, region, now, (image) => this.ecr.profileOf(image));
     this.eks = new EksModel(account, region, now, (image) => this.ecr.profileOf(image), seed);
     this.cloudwatch = new CloudWatchModel(account, region, now, seed);
+    this.ssm = new SsmModel(account, region);
   }
 
   /** Lets CloudWatch measure an ECS service through the load balancer in front of it. */
