@@ -4,12 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { TABLE_KEYS } from '../shared/records/db.js';
 
 /** A real DynamoDB API (dynalite, in memory) on 127.0.0.1, for the sandbox and the tests. */
-export async function startLocalDynamo(port = 0): Promise<{ endpoint: string; close: () => Promise<void> }> {
+export async function startLocalDynamo(port = 0): Promise<{ endpoint: string; requests: Map<string, number>; close: () => Promise<void> }> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Operations served, by name (DynamoDB_20120810.PutItem → PutItem): what the benchmarks price.
+  const requests = new Map<string, number>();
+  server.on('request', (req) => {
+    const op = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+    requests.set(op, (requests.get(op) ?? 0) + 1);
+  });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
   const bound = (server.address() as AddressInfo).port;
   return {
     endpoint: `http://127.0.0.1:${bound}`,
+    requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

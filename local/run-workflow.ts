@@ -14,6 +14,8 @@ export interface WorkflowRun {
   path: string[];
   transitions: number;
   invocations: Record<string, number>;
+  /** Real time spent inside the handlers (what Lambda would bill as duration), in ms. */
+  handlerMs: number;
 }
 
 export interface StateEvent {
@@ -35,6 +37,8 @@ export interface RunOptions {
   invoke?: <T>(call: () => Promise<T>) => Promise<T>;
   /** Where `.waitForTaskToken` states wait for SendTaskSuccess / SendTaskFailure. */
   tokens?: TaskTokens;
+  /** Fault injection: crash this invocation of `fn` before it runs, or after it did its work (its answer lost). */
+  crash?: (fn: string) => 'before' | 'after' | undefined;
   /** Replace a function's handler (fault injection); the default is the real one. */
   handlers?: Partial<Record<string, LambdaHandler>>;
   onState?: (event: StateEvent) => void;
@@ -73,7 +77,17 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const invocations: Record<string, number> = {};
   const pause = options.pause ?? (async (ms: number) => options.clock.advance(ms));
-  const invoke = options.invoke ?? (<T>(call: () => Promise<T>) => call());
+  let handlerMs = 0;
+  const outer = options.invoke ?? (<T>(call: () => Promise<T>) => call());
+  const invoke = <T>(call: () => Promise<T>): Promise<T> =>
+    outer(async () => {
+      const t0 = performance.now();
+      try {
+        return await call();
+      } finally {
+        handlerMs += performance.now() - t0;
+      }
+    });
   const attempts = new Map<string, number>();
 
   const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
@@ -83,10 +97,15 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     if (!handler) throw new Error(`no local handler for function ${fn} (state ${stateName})`);
     overrides[stateName] = async (taskInput) => {
       invocations[fn] = (invocations[fn] ?? 0) + 1;
-      await pause(options.invocationMs ?? 200);
+      const cost = options.invocationMs ?? 200;
+      if (cost > 0) await pause(cost);
       try {
         if (waitsForToken.has(stateName)) return await waitForToken(stateName, state, fn, handler, taskInput as { Payload: { state?: unknown } });
+        const crashed = options.crash?.(fn);
+        const lost = () => Object.assign(new Error(`${fn}: the Lambda invocation crashed (injected)`), { name: 'Lambda.Unknown' });
+        if (crashed === 'before') throw lost();
         const out = await invoke(() => handler(taskInput, lambdaContext(fn)));
+        if (crashed === 'after') throw lost();
         attempts.delete(stateName);
         return out;
       } catch (error) {
@@ -155,7 +174,7 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     }
   })();
 
-  let run: Omit<WorkflowRun, 'path' | 'transitions' | 'invocations'>;
+  let run: Omit<WorkflowRun, 'path' | 'transitions' | 'invocations' | 'handlerMs'>;
   try {
     const output = (await execution.result) as unknown as DeploymentResult;
     run = { status: 'SUCCEEDED', result: output };
@@ -171,5 +190,5 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     run = { status: 'FAILED', error: failure.name, result };
   }
   await collect;
-  return { ...run, path, transitions: path.length, invocations };
+  return { ...run, path, transitions: path.length, invocations, handlerMs };
 }

@@ -2,6 +2,21 @@ import { table as textTable } from '../cli/table.js';
 import type { DeploymentResult } from '../shared/workflow/result.js';
 import type { Scenario } from './scenarios.js';
 
+/** What one scenario made the cloud do: what the cost benchmark prices. */
+export interface Usage {
+  scenario: string;
+  pushes: number;
+  transitions: number;
+  lambdaInvocations: number;
+  handlerMs: number;
+  awsCalls: Record<string, number>;
+  /** Metrics requested through GetMetricData (each query counts, inputs of metric math included). */
+  metricsRequested: number;
+  dynamo: Record<string, number>;
+  slackCalls: number;
+  kubeRequests: number;
+}
+
 export interface Row {
   scenario: string;
   service: string;

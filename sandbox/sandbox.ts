@@ -14,9 +14,10 @@ import { VirtualTime } from '../local/virtual-time.js';
 import { executionName } from '../shared/match/match-push.js';
 import type { DeploymentResult } from '../shared/workflow/result.js';
 import { alarmEvent } from './alarm-events.js';
-import { measure, table, type Row } from './report.js';
+import { measure, table, type Row, type Usage } from './report.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { sandboxWorld } from './world.js';
+import { faultInjector, faultyProxy, type FaultPlan } from '../local/faults.js';
 import { signedClick } from '../local/slack/click.js';
 import { startSlackStandIn } from '../local/slack/slack-server.js';
 
@@ -27,6 +28,13 @@ export interface SandboxOptions {
   speed?: number;
   json?: string;
   print?: (line: string) => void;
+  /**
+   * A bad day in AWS: this share of every AWS call (ECS, ECR, CloudWatch,
+   * Step Functions, DynamoDB, SSM, EKS) is throttled, fails with a 5xx,
+   * times out or loses its connection, and as many Lambda invocations crash
+   * (before or after doing their work). Deterministic for the seed.
+   */
+  faults?: FaultPlan;
   /** A person answers approval requests at the terminal (undefined: nobody there); otherwise each scenario's planned click is played. */
   ask?: (question: string) => Promise<string | undefined>;
 }
@@ -43,6 +51,7 @@ const START = Date.parse('2026-11-02T09:00:00Z');
 let boundPort = 0;
 let dynamoPort = 0;
 let slackPort = 0;
+let proxyPort = 0;
 /** Per EKS cluster: the port of its Kubernetes API, kept across runs like the cloud's (a warm target keeps the endpoint). */
 const kubePorts = new Map<string, number>();
 
@@ -54,7 +63,7 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
  * through AWS_ENDPOINT_URL_*, the real state machine, an EventBridge stand-in
  * that delivers ECR pushes and alarm state changes. Returns the summary rows.
  */
-export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: Row[]; ok: boolean; endpoint: string }> {
+export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: Row[]; usage: Usage[]; ok: boolean; endpoint: string; injected: Record<string, number> }> {
   const print = options.print ?? ((line: string) => console.log(line));
   const scenarios = selectScenarios(options.scenario);
   const realStart = performance.now();
@@ -82,16 +91,29 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     say(label, text);
   };
   let lastFinish = 0;
-  const sfn = new StepFunctionsModel(time, STATE_MACHINE_ARN, { onState }, () => {
+  const faults = options.faults ? faultInjector(options.faults) : undefined;
+  if (faults) world.faults = ({ service, operation }) => faults.decide(`${service}:${operation}`);
+  // Crashed invocations alternate between before and after the work is done.
+  let crashes = 0;
+  const crash = faults ? (fn: string) => (faults.decide(`lambda:${fn}`) ? (crashes++ % 2 === 0 ? ('before' as const) : ('after' as const)) : undefined) : undefined;
+  const sfn = new StepFunctionsModel(time, STATE_MACHINE_ARN, { onState, ...(crash ? { crash } : {}) }, () => {
     lastFinish = clock.now();
   });
   const dynamo = await startLocalDynamo(dynamoPort);
   dynamoPort = Number(new URL(dynamo.endpoint).port);
   await createRecordsTable(dynamo.endpoint, TABLE);
+  // DynamoDB is reached through a proxy that can fail calls like DynamoDB does (when faults are asked for).
+  const dynamoProxy = await faultyProxy(dynamo.endpoint, (site) => faults?.decide(site), proxyPort);
+  proxyPort = Number(new URL(dynamoProxy.url).port);
   // The handlers' SDK clients live as long as the process, as in a warm Lambda,
   // so a second run in one process listens where the first one did.
   const server = await startCloudServer(
-    (service, operation, input) => (service === 'sfn' ? sfn.handle(operation, input) : world.handle(service as CloudService, operation, input)),
+    async (service, operation, input) => {
+      if (service !== 'sfn') return world.handle(service as CloudService, operation, input);
+      const fault = faults?.decide(`sfn:${operation}`);
+      if (fault) throw fault;
+      return sfn.handle(operation, input);
+    },
     boundPort,
   );
   boundPort = Number(new URL(server.url).port);
@@ -142,6 +164,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
   });
   slackPort = Number(new URL(slack.url).port);
 
+  const kubeRequestCount = () => [...world.eks.clusters.values()].reduce((n, c) => n + c.kubernetes.requests.length, 0);
   const saved = { ...process.env };
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -152,7 +175,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     AWS_ENDPOINT_URL_CLOUDWATCH: server.url,
     AWS_ENDPOINT_URL_SFN: server.url,
     AWS_ENDPOINT_URL_EKS: server.url,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoProxy.url,
     AWS_ENDPOINT_URL_SSM: server.url,
     SLACK_API_URL: slack.url,
     SHIPWATCH_TABLE: TABLE,
@@ -167,6 +190,22 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
   print(`records in DynamoDB (dynalite) at ${dynamo.endpoint}, table ${TABLE}; config ${CONFIG}; seed ${options.seed ?? 1}, speed ${options.speed ?? 600}x\n`);
 
   const rows: Row[] = [];
+  const usage: Usage[] = [];
+  /**
+   * EventBridge invokes Lambda asynchronously: a failed invocation is retried
+   * twice, a minute then two minutes later, as Lambda does.
+   */
+  const invokeAsync = async (handler: Handler, event: unknown, fn: string): Promise<unknown> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await time.track(handler(event, lambdaContext(fn)));
+      } catch (error) {
+        if (attempt >= 2) throw error;
+        say(fn, `failed (${(error as Error).name}); Lambda retries the event in ${attempt + 1} minute(s)`);
+        await time.sleep((attempt + 1) * 60_000);
+      }
+    }
+  };
   let watching = true;
   try {
     const { handler: startDeployments } = (await import('../functions/start-deployments.js')) as { handler: Handler };
@@ -189,7 +228,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
           states.set(name, now.state);
           if (now.state !== 'ALARM') continue;
           say(`alarm ${name}`, `→ ALARM: ${now.reason}`);
-          const out = (await time.track(alarmRollback(alarmEvent(world, name, now, before), lambdaContext('alarmRollback')))) as { services: { service: string; decision: { action: string; why?: string } }[] };
+          const out = (await invokeAsync(alarmRollback, alarmEvent(world, name, now, before), 'alarmRollback')) as { services: { service: string; decision: { action: string; why?: string } }[] };
           for (const s of out.services) say(`alarm ${name}`, `${s.service}: ${s.decision.action}${s.decision.why ? ` (${s.decision.why})` : ''}`);
         }
       }
@@ -197,6 +236,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
 
     for (const scenario of scenarios) {
       current = scenario;
+      const mark = { calls: world.calls.length, dynamo: new Map(dynamo.requests), slack: slack.calls.length, kube: kubeRequestCount(), executions: new Set(sfn.executions.keys()) };
       print(`▶ ${scenario.name}: ${scenario.title} (expect ${scenario.expect.join(', ')})`);
       const digests: { digest: string; label: string; service: string }[] = [];
       let pending = scenario.pushes.length;
@@ -208,12 +248,26 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
           digests.push({ digest: event.detail['image-digest'], label, service: push.repository });
           labels.set(executionName(push.repository, event.detail['image-digest']), label);
           say(label, `pushed ${event.detail['image-digest']}`);
-          const trigger = (await time.track(startDeployments(event, lambdaContext('startDeployments')))) as { started: { executionArn: string }[] };
+          const trigger = (await invokeAsync(startDeployments, event, 'startDeployments')) as { started: { executionArn: string }[] };
           trigger.started.forEach((s) => labels.set(s.executionArn.split(':').pop()!, label));
           pending -= 1;
         })();
       }
       await time.run(() => pending === 0 && sfn.idle && clock.now() >= lastFinish + (scenario.observeMinutes ?? 0) * 60_000);
+      const calls = world.calls.slice(mark.calls).filter((c) => !c.error);
+      const ran = [...sfn.executions.values()].filter((e) => !mark.executions.has(e.arn));
+      usage.push({
+        scenario: scenario.name,
+        pushes: scenario.pushes.length,
+        transitions: ran.reduce((n, e) => n + (e.run?.transitions ?? 0), 0),
+        lambdaInvocations: scenario.pushes.length + ran.reduce((n, e) => n + Object.values(e.run?.invocations ?? {}).reduce((a, b) => a + b, 0), 0),
+        handlerMs: Math.round(ran.reduce((n, e) => n + (e.run?.handlerMs ?? 0), 0)),
+        awsCalls: calls.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.operation]: (acc[c.operation] ?? 0) + 1 }), {}),
+        metricsRequested: calls.filter((c) => c.operation === 'GetMetricData').reduce((n, c) => n + ((c.input as { MetricDataQueries?: unknown[] }).MetricDataQueries?.length ?? 0), 0),
+        dynamo: Object.fromEntries([...dynamo.requests].map(([op, n]) => [op, n - (mark.dynamo.get(op) ?? 0)]).filter(([, n]) => Number(n) > 0)),
+        slackCalls: slack.calls.length - mark.slack,
+        kubeRequests: kubeRequestCount() - mark.kube,
+      });
 
       const order = new Map(scenario.pushes.map((p, i) => [`${p.repository}:${p.tag}`, i]));
       digests.sort((a, b) => order.get(a.label)! - order.get(b.label)!);
@@ -248,6 +302,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     await server.close();
     await Promise.all(kubeServers.map((k) => k.close()));
     await dynamo.close();
+    await dynamoProxy.close();
     await slack.close();
     clock.uninstall();
     process.env = saved;
@@ -257,8 +312,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
   const ok = rows.every((r) => r.ok);
   const kubeRequests = [...world.eks.clusters.values()].reduce((n, c) => n + c.kubernetes.requests.length, 0);
   print(`\n${rows.filter((r) => r.ok).length} of ${rows.length} pushes ended as expected; ${world.calls.length} AWS calls and ${kubeRequests} Kubernetes API requests answered by the simulated cloud.`);
-  if (options.json) writeFileSync(options.json, `${JSON.stringify({ rows, ok }, null, 2)}\n`);
-  return { rows, ok, endpoint: server.url };
+  if (options.json) writeFileSync(options.json, `${JSON.stringify({ rows, usage, ok }, null, 2)}\n`);
+  return { rows, usage, ok, endpoint: server.url, injected: Object.fromEntries(faults?.injected ?? []) };
 }
 
 function selectScenarios(name: string | undefined): Scenario[] {

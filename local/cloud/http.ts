@@ -24,6 +24,9 @@ const REST_SERVICES: { path: RegExp; service: string }[] = [{ path: /^\/(cluster
 /** Timestamp members in requests (awsJson sends epoch seconds). */
 const INPUT_TIMESTAMPS = new Set(['StartTime', 'EndTime', 'StartDate', 'EndDate']);
 
+/** The name of an injected fault that drops the connection instead of answering. */
+export const CONNECTION_RESET = 'ConnectionReset';
+
 export type Dispatch = (service: string, operation: string, input: Record<string, unknown>) => Promise<unknown>;
 
 function fromWire(value: unknown): unknown {
@@ -79,6 +82,8 @@ export async function startCloudServer(dispatch: Dispatch, port = 0): Promise<{ 
       reply(200, toWire(await dispatch(service, operation, input)));
     } catch (error) {
       const e = error as CloudError;
+      // An injected network fault: the connection drops with no answer at all.
+      if (e.name === CONNECTION_RESET) return void req.socket.destroy();
       const status = e.$metadata?.httpStatusCode ?? 500;
       const name = e.name && e.name !== 'Error' ? e.name : 'InternalFailure';
       // Query-compatible services (CloudWatch) also name the error in this header.
