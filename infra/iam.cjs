@@ -111,6 +111,11 @@ module.exports.alarmNames = async () => {
   return names.length > 0 ? names : ['shipwatch-no-alarms-configured'];
 };
 
+/** The functions that call the Kubernetes API, and so need an EKS access entry for their role. */
+const KUBERNETES_CALLERS = ['deployRelease', 'watchRollout', 'checkHealth', 'rollBack'];
+/** The Kubernetes group the access entries map to; README shows the RBAC that grants it get/patch on Deployments. */
+const KUBERNETES_GROUP = 'shipwatch-deployers';
+
 module.exports.roles = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
@@ -118,6 +123,24 @@ module.exports.roles = async ({ resolveVariable }) => {
   const Resources = {};
   for (const [fn, statements] of Object.entries(statementsFor(config, stage))) {
     Resources[roleName(fn)] = roleFor(fn, statements, `${service}-${stage}`);
+  }
+  // Opt-in (SHIPWATCH_EKS_ACCESS_ENTRIES=true when packaging): one EKS access entry per
+  // cluster and calling role, mapped to a Kubernetes group your RBAC grants.
+  if (process.env.SHIPWATCH_EKS_ACCESS_ENTRIES === 'true') {
+    const clusters = unique(config.services.filter((s) => s.target.eks).map((s) => s.target.eks.cluster));
+    for (const cluster of clusters) {
+      for (const fn of KUBERNETES_CALLERS) {
+        Resources[`${roleName(fn)}${cluster.replace(/[^A-Za-z0-9]/g, '')}AccessEntry`] = {
+          Type: 'AWS::EKS::AccessEntry',
+          Properties: {
+            ClusterName: cluster,
+            PrincipalArn: { 'Fn::GetAtt': [roleName(fn), 'Arn'] },
+            KubernetesGroups: [KUBERNETES_GROUP],
+            Type: 'STANDARD',
+          },
+        };
+      }
+    }
   }
   return { Resources };
 };

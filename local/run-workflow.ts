@@ -65,6 +65,12 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
   // The runner times `.waitForTaskToken` states itself, in simulated time and
   // against the state input as Step Functions does (aws-local-stepfunctions
   // would read the path from the effective input, after Parameters, in real time).
+  // aws-local-stepfunctions gives a Task 60 s of *real* time by default; here a
+  // Lambda's time is simulated, so a busy machine must not fail a Task.
+  for (const name of Object.keys(taskFunctions)) {
+    const state = definition.States[name]!;
+    if (!waitsForToken.has(name) && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = 24 * 3600;
+  }
   const tokenTimeouts = new Map<string, { path?: string; seconds?: number }>();
   for (const name of waitsForToken) {
     const state = definition.States[name]!;
