@@ -4,7 +4,7 @@ import { recordsDb } from '../shared/aws/dynamodb.js';
 import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { setPhase } from '../shared/records/admission.js';
-import { acquireLease } from '../shared/records/lease.js';
+import { acquireLease, leaseFor } from '../shared/records/lease.js';
 import { updateMessage, viewOf } from '../shared/slack/live-message.js';
 import { requireRecordId, workflowStateSchema } from '../shared/workflow/state.js';
 
@@ -17,13 +17,11 @@ export const handler = lambdaHandler('acquire-lease', input, async ({ phase, sta
   const { health, name } = state.service;
   // Long enough for rollout, bake and a rollback: a crashed holder blocks the service no longer.
   const minutes = phase === 'deploying' ? 2 * health.rolloutTimeoutMinutes + health.bakeMinutes + 15 : health.rolloutTimeoutMinutes + 15;
+  const request = { service: name, recordId, phase, durationMs: minutes * 60_000, pollSeconds: health.pollSeconds, mustBeNewest: phase === 'deploying' };
   const at = now();
+  const lease = leaseFor(request, at);
   if (phase === 'deploying') await setPhase(records, name, recordId, 'waiting', at);
-  const lease = await acquireLease(
-    records,
-    { service: name, recordId, phase, durationMs: minutes * 60_000, pollSeconds: health.pollSeconds, mustBeNewest: phase === 'deploying' },
-    at,
-  );
+  await acquireLease(records, request, at, lease);
   if (phase === 'deploying') {
     await setPhase(records, name, recordId, 'deploying', at);
     await updateMessage(state.admission?.slack, viewOf(state, 'deploying', state.approval ? { decision: state.approval } : {}));

@@ -6,11 +6,12 @@ import { handleAlarm } from '../shared/alarms/after-deploy.js';
 import { now } from '../shared/clock.js';
 import { loadConfig } from '../shared/config/load.js';
 import { isAlarmFiring, parseAlarmEvent } from '../shared/events/alarm-state.js';
+import { requiredEnv } from '../shared/lambda/env.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { logger } from '../shared/lambda/logger.js';
 
 const config = loadConfig();
-const stateMachineArn = z.parse(z.string().check(z.minLength(1)), process.env.STATE_MACHINE_ARN);
+const stateMachineArn = requiredEnv('STATE_MACHINE_ARN');
 
 /** CloudWatch Alarm State Change → roll back a release the alarm caught after its workflow ended. */
 export const handler = lambdaHandler('alarm-rollback', z.unknown(), async (raw) => {

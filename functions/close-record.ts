@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import '../shared/validation/zod-messages.js';
 import { recordsDb } from '../shared/aws/dynamodb.js';
 import { now } from '../shared/clock.js';
-import { parseSfnStatusEvent } from '../shared/events/sfn-status.js';
+import { executionInputOf, parseSfnStatusEvent } from '../shared/events/sfn-status.js';
+import { requiredEnv } from '../shared/lambda/env.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { logger } from '../shared/lambda/logger.js';
 import { recordIdOf } from '../shared/records/keys.js';
@@ -10,6 +11,7 @@ import { closeUnfinished } from '../shared/records/outcome.js';
 import { workflowStateSchema } from '../shared/workflow/state.js';
 
 const inputSchema = z.pick(workflowStateSchema, { release: true, service: true, admission: true });
+const stateMachineArn = requiredEnv('STATE_MACHINE_ARN');
 
 /**
  * Step Functions Execution Status Change (FAILED, TIMED_OUT, ABORTED): an
@@ -18,12 +20,17 @@ const inputSchema = z.pick(workflowStateSchema, { release: true, service: true, 
  */
 export const handler = lambdaHandler('close-record', z.unknown(), async (raw) => {
   const event = parseSfnStatusEvent(raw);
-  const { status, input, error, name } = event.detail;
+  const { status, error, name } = event.detail;
   if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(status)) return { execution: name, closed: false, why: `status ${status}` };
-  const parsed = z.safeParse(inputSchema, JSON.parse(input ?? '{}'));
+  const parsed = z.safeParse(inputSchema, executionInputOf(event));
   if (!parsed.success) {
     logger.warn('execution input is not a Shipwatch deployment; nothing to close', { execution: name });
     return { execution: name, closed: false, why: 'not a Shipwatch deployment' };
+  }
+  // Another stack's Shipwatch (staging beside prod) has its own records and its own rule.
+  if (event.detail.stateMachineArn !== stateMachineArn) {
+    logger.warn('execution of another state machine; nothing to close', { execution: name, stateMachineArn: event.detail.stateMachineArn });
+    return { execution: name, closed: false, why: 'execution of another state machine' };
   }
   const { release, service, admission } = parsed.data;
   const recordId = admission?.recordId ?? recordIdOf(release);

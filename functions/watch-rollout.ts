@@ -4,22 +4,17 @@ import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { targetFor } from '../shared/targets/target-for.js';
 import { watchRollout } from '../shared/targets/watch.js';
-import { requireDeploy, workflowStateSchema } from '../shared/workflow/state.js';
+import { requireDeploy, requireRollback, workflowStateSchema } from '../shared/workflow/state.js';
 
 const input = z.object({ phase: z.enum(['rollout', 'rollback']), state: workflowStateSchema });
 
 /** One look at our deployment (phase rollout) or at our rollback (phase rollback). */
 export const handler = lambdaHandler('watch-rollout', input, ({ phase, state }) => {
   const deploy = requireDeploy(state);
+  const rollback = phase === 'rollback' ? requireRollback(state) : undefined;
   const { pollSeconds, rolloutTimeoutMinutes } = state.service.health;
-  const watched =
-    phase === 'rollout'
-      ? { deploymentId: deploy.deploymentId, startedAt: deploy.startedAt, revision: deploy.revision, revertRevision: deploy.previousRevision }
-      : {
-          deploymentId: state.rollback?.deploymentId ?? '',
-          startedAt: state.rollback?.startedAt ?? deploy.startedAt,
-          revision: deploy.previousRevision,
-          revertRevision: deploy.revision,
-        };
+  const watched = rollback
+    ? { deploymentId: rollback.deploymentId, startedAt: rollback.startedAt, revision: deploy.previousRevision, revertRevision: deploy.revision }
+    : { deploymentId: deploy.deploymentId, startedAt: deploy.startedAt, revision: deploy.revision, revertRevision: deploy.previousRevision };
   return watchRollout(targetFor(state.service), watched, { pollSeconds, timeoutMinutes: rolloutTimeoutMinutes }, phase, now());
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Config, ServiceConfig } from '../config/schema.js';
-import type { AlarmStateEvent } from '../events/alarm-state.js';
+import { alarmTime, type AlarmStateEvent } from '../events/alarm-state.js';
 import { appendEvent } from '../records/outcome.js';
 import { getState } from '../records/admission.js';
 import type { RecordsDb } from '../records/db.js';
@@ -29,20 +29,14 @@ export function decideAfterDeploy(service: ServiceConfig, state: ServiceState | 
   if (!last) return { action: 'notify', why: 'no deployment by Shipwatch to roll back' };
   if (last.outcome !== 'deployed') return { action: 'notify', recordId: last.recordId, why: `the last deployment ended ${last.outcome}, nothing of ours to roll back` };
   const minutesAfter = (alarmAt.getTime() - Date.parse(last.finishedAt)) / 60_000;
-  if (minutesAfter > service.health.guardMinutes) {
+  // Fails closed: a time that cannot be compared (NaN) is outside the window, never inside.
+  if (!(minutesAfter <= service.health.guardMinutes)) {
     return { action: 'notify', recordId: last.recordId, why: `${Math.round(minutesAfter)} minutes after the deploy, outside guardMinutes (${service.health.guardMinutes})` };
   }
   if (!last.previousRevision || !last.revision || last.previousRevision === last.revision) {
     return { action: 'notify', recordId: last.recordId, why: 'no previous release to roll back to' };
   }
   return { action: 'rollback', recordId: last.recordId, to: last.previousRevision, from: last.revision, minutesAfter };
-}
-
-/** ALARM timestamps look like 2022-07-22T15:57:45.394+0000. */
-export function alarmTime(e: AlarmStateEvent): Date {
-  const raw = e.detail.state?.timestamp ?? e.time;
-  const parsed = Date.parse(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isNaN(parsed) ? new Date(e.time) : new Date(parsed);
 }
 
 export interface AlarmOutcome {

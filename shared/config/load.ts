@@ -3,11 +3,10 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { formatPath } from '../validation/format-path.js';
+import { expandUnions } from '../validation/union-issues.js';
 import { DEFAULTS } from './defaults.js';
 import { configSchema, type Config } from './schema.js';
-import { closest, knownKeys } from './suggest.js';
-
-const KNOWN_KEYS = knownKeys(configSchema);
+import { closest, keysAt } from './suggest.js';
 
 export { formatPath };
 
@@ -16,7 +15,7 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   const where = (path: readonly PropertyKey[]) => formatPath(path) || '(top level)';
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((k) => {
-      const hint = closest(k, KNOWN_KEYS);
+      const hint = closest(k, keysAt(configSchema, issue.path));
       return `${where([...issue.path, k])}: unknown key${hint ? ` (did you mean "${hint}"?)` : ''}`;
     });
   }
@@ -31,7 +30,7 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
 export function parseConfig(document: unknown, file: string): Config {
   const parsed = configSchema.safeParse(document);
   if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.flatMap(describeIssue).map((line) => `  ${line}`);
+  const lines = expandUnions(parsed.error.issues).flatMap(describeIssue).map((line) => `  ${line}`);
   throw new ConfigError(`${file} is not a valid Shipwatch config:\n${lines.join('\n')}`);
 }
 
@@ -40,7 +39,14 @@ export function parseConfigText(text: string, file: string): Config {
   if (doc.errors.length > 0) {
     throw new ConfigError(`${file} is not valid YAML:\n${doc.errors.map((e) => `  ${e.message}`).join('\n')}`);
   }
-  return parseConfig(doc.toJS(), file);
+  let document: unknown;
+  try {
+    document = doc.toJS();
+  } catch (error) {
+    // Parsing passed, but expanding the aliases can still fail: an alias bomb trips yaml's maxAliasCount.
+    throw new ConfigError(`${file} is not valid YAML:\n  ${(error as Error).message}`, { cause: error });
+  }
+  return parseConfig(document, file);
 }
 
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {

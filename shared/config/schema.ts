@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import { z } from 'zod';
 import { POLL_SECONDS } from '../errors.js';
 import { DEFAULTS } from './defaults.js';
@@ -14,7 +15,7 @@ const name = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'letters, digits, - and _ only, at most 40 characters');
 
 const isoDate = z
-  .union([z.string(), z.date()])
+  .union([z.string(), z.date()], { error: 'a date as YYYY-MM-DD' })
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
   .pipe(
     z
@@ -26,6 +27,24 @@ const isoDate = z
       }, 'a real calendar date'),
   );
 
+// A tag is letters, digits, _ . -; a glob adds its own syntax, bracket negation [^…] included.
+// Anything else (^ and $ anchors, \d, a space) is no glob and would silently match no tag.
+const tagGlob = z.string().superRefine((glob, ctx) => {
+  const problem = /^[A-Za-z0-9_.\-*?[\]{},()|!+@]+$/.test(glob.replaceAll('[^', '['))
+    ? compileError(glob)
+    : 'only letters, digits, _ . - and the glob characters * ? [ ] { } , ( ) | ! + @ (a glob, not a regular expression)';
+  if (problem) ctx.addIssue({ code: 'custom', message: `"${glob}" is not a tag glob: ${problem}` });
+});
+
+function compileError(glob: string): string | undefined {
+  try {
+    picomatch.makeRe(glob, { dot: true, strictBrackets: true });
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 const ignoreEntry = z.strictObject({
   id: z.string().min(1),
   until: isoDate,
@@ -34,7 +53,7 @@ const ignoreEntry = z.strictObject({
 
 const scanPolicy = z
   .strictObject({
-    blockAt: z.union([severitySchema, z.literal('none')]).default(DEFAULTS.scan.blockAt),
+    blockAt: z.enum([...SEVERITIES, 'none']).default(DEFAULTS.scan.blockAt),
     maxCounts: z.partialRecord(severitySchema, z.number().int().min(0)).optional(),
     ignore: z.array(ignoreEntry).default(() => []),
     timeoutMinutes: z.number().int().min(1).max(240).default(DEFAULTS.scan.timeoutMinutes),
@@ -103,7 +122,7 @@ const health = z
     /** After a deploy, an alarm going to ALARM within this many minutes rolls the release back. */
     guardMinutes: z.number().min(0).max(24 * 60).default(DEFAULTS.health.guardMinutes),
     /** Tags that may deploy while the service's alarms already fire: a release meant to fix them. */
-    fixForwardTags: z.array(z.string().min(1)).default(() => []),
+    fixForwardTags: z.array(tagGlob).default(() => []),
   })
   .prefault({});
 
@@ -129,7 +148,7 @@ const slackChannel = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a Slack channel id
 
 const approval = z.strictObject({
   /** true: every push; a list: pushes whose tag matches one of these globs. */
-  required: z.union([z.boolean(), z.array(z.string().min(1)).min(1)]).default(true),
+  required: z.union([z.boolean(), z.array(tagGlob).min(1)], { error: 'true, false, or a list of tag globs' }).default(true),
   channel: slackChannel,
   approvers: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U…, W…) or user-group id (S…)')).min(1, 'at least one approver, or nobody can ever approve'),
   timeoutMinutes: z.number().int().min(1).max(7 * 24 * 60).default(DEFAULTS.approval.timeoutMinutes),
@@ -142,7 +161,7 @@ const service = z
     name,
     image: z.strictObject({
       repository: z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, 'an ECR repository name'),
-      tags: z.array(z.string().min(1)).min(1).default(() => ['*']),
+      tags: z.array(tagGlob).min(1).default(() => ['*']),
     }),
     target,
     scan: scanPolicy,

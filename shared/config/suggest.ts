@@ -1,26 +1,35 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
-/** Every key the schema knows, for "did you mean" hints. */
-export function knownKeys(schema: z.ZodType): Set<string> {
-  const keys = new Set<string>();
-  const seen = new Set<unknown>();
-  const walk = (s: unknown): void => {
-    if (!s || typeof s !== 'object' || seen.has(s)) return;
-    seen.add(s);
-    if (s instanceof z.ZodObject) {
-      for (const [k, v] of Object.entries(s.shape)) {
-        keys.add(k);
-        walk(v);
-      }
-      return;
-    }
-    const def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
-    if (!def) return;
-    for (const key of ['innerType', 'in', 'out', 'element', 'valueType', 'schema']) walk(def[key]);
-    if (Array.isArray(def.options)) def.options.forEach(walk);
-  };
-  walk(schema);
-  return keys;
+type Def = { innerType?: unknown; in?: unknown; out?: unknown; options?: unknown[]; shape?: Record<string, unknown>; element?: unknown; valueType?: unknown };
+const defOf = (schema: unknown): Def | undefined => (schema as { _zod?: { def?: Def } } | undefined)?._zod?.def;
+
+/** The schemas a value is checked against, through defaults, optionals, pipes and unions. */
+function alternatives(schema: unknown): unknown[] {
+  const def = defOf(schema);
+  if (!def) return [];
+  if (def.innerType) return alternatives(def.innerType);
+  if (def.in || def.out) return [...alternatives(def.in), ...alternatives(def.out)];
+  if (def.options) return def.options.flatMap(alternatives);
+  return [schema];
+}
+
+/** The schemas a value at `path` of the document is checked against. */
+function schemasAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown[] {
+  return path.reduce<unknown[]>(
+    (schemas, key) =>
+      schemas.flatMap(alternatives).flatMap((s) => {
+        const def = defOf(s)!;
+        if (def.shape) return typeof key === 'string' && Object.hasOwn(def.shape, key) ? [def.shape[key]] : [];
+        if (def.element) return typeof key === 'number' ? [def.element] : [];
+        return def.valueType ? [def.valueType] : [];
+      }),
+    [schema],
+  );
+}
+
+/** The keys an object at `path` may have: the only sensible hints for an unknown key there. */
+export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): Set<string> {
+  return new Set(schemasAt(schema, path).flatMap(alternatives).flatMap((s) => Object.keys(defOf(s)!.shape ?? {})));
 }
 
 function distance(a: string, b: string): number {
@@ -37,10 +46,11 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The known key closest to a typo, if it is close enough to be what was meant. */
+/** The known key closest to a typo, if it is close enough to be what was meant (and is not the typo itself). */
 export function closest(typo: string, known: Iterable<string>): string | undefined {
   let best: { key: string; d: number } | undefined;
   for (const key of known) {
+    if (key === typo) continue;
     const d = distance(typo, key);
     if (d < (best?.d ?? Infinity)) best = { key, d };
   }

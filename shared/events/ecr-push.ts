@@ -7,6 +7,8 @@ import { formatPath } from '../validation/format-path.js';
 // here means a mis-wired rule (or a hand-crafted test event) is refused with a
 // reason instead of deploying something nobody pushed.
 const nonEmpty = z.string().check(z.minLength(1));
+// The published sample's digest is shorter than 64 hex digits, so only the form is checked.
+export const imageDigestSchema = z.string().check(z.regex(/^[a-z0-9]+:[a-f0-9]{32,128}$/, 'an image digest such as sha256:<hex>'));
 export const ecrPushEventSchema = z.object({
   id: nonEmpty,
   source: z.literal('aws.ecr'),
@@ -18,8 +20,7 @@ export const ecrPushEventSchema = z.object({
     'action-type': z.literal('PUSH'),
     result: z.literal('SUCCESS'),
     'repository-name': nonEmpty,
-    // The published sample's digest is shorter than 64 hex digits, so only the form is checked.
-    'image-digest': z.string().check(z.regex(/^[a-z0-9]+:[a-f0-9]{32,128}$/, 'an image digest such as sha256:<hex>')),
+    'image-digest': imageDigestSchema,
     // Absent when an image is pushed by digest only.
     'image-tag': z.optional(nonEmpty),
   }),
@@ -30,13 +31,21 @@ export type EcrPushEvent = z.infer<typeof ecrPushEventSchema>;
 /** Largest event EventBridge delivers; anything bigger did not come from it. */
 const MAX_EVENT_BYTES = 256 * 1024;
 
-export function parseEcrPushEvent(event: unknown): EcrPushEvent {
+const notAPush = (reasons: string[]) => new InvalidInput(`not an ECR push event (ECR Image Action, PUSH, SUCCESS): ${reasons.join('; ')}`);
+
+/**
+ * `expected.account`: Shipwatch's own account. A push from any other (an event
+ * forwarded from another account's bus) names an image Shipwatch must not deploy.
+ */
+export function parseEcrPushEvent(event: unknown, expected: { account?: string } = {}): EcrPushEvent {
   const size = Buffer.byteLength(JSON.stringify(event ?? null));
   if (size > MAX_EVENT_BYTES) {
     throw new InvalidInput(`not an ECR push event: ${size} bytes is larger than any EventBridge event (256 KiB)`);
   }
   const parsed = z.safeParse(ecrPushEventSchema, event);
-  if (parsed.success) return parsed.data;
-  const reasons = parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`);
-  throw new InvalidInput(`not an ECR push event (ECR Image Action, PUSH, SUCCESS): ${reasons.join('; ')}`);
+  if (!parsed.success) throw notAPush(parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`));
+  if (expected.account && parsed.data.account !== expected.account) {
+    throw notAPush([`account: ${parsed.data.account} is not Shipwatch's account (${expected.account})`]);
+  }
+  return parsed.data;
 }

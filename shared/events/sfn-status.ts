@@ -26,3 +26,12 @@ export function parseSfnStatusEvent(event: unknown): SfnStatusEvent {
   if (parsed.success) return parsed.data;
   throw new InvalidInput(`not a Step Functions Execution Status Change event: ${parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`).join('; ')}`);
 }
+
+/** The execution's input (`detail.input`, JSON text); none (`null`) reads as `{}`. */
+export function executionInputOf(event: SfnStatusEvent): unknown {
+  try {
+    return JSON.parse(event.detail.input ?? '{}');
+  } catch (error) {
+    throw new InvalidInput(`execution ${event.detail.name}: detail.input is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import '../validation/zod-messages.js';
 import { InvalidInput, ShipwatchError, Transient } from '../errors.js';
 import { formatPath } from '../validation/format-path.js';
+import { expandUnions } from '../validation/union-issues.js';
 import { logger } from './logger.js';
 
 /**
@@ -26,7 +27,7 @@ export function classifyError(error: unknown): Error {
 export function parseInput<S extends z.ZodMiniType>(schema: S, event: unknown, what: string): z.infer<S> {
   const parsed = z.safeParse(schema, event);
   if (parsed.success) return parsed.data;
-  const reasons = parsed.error.issues.slice(0, 10).map((i) => `${formatPath(i.path) || '(input)'}: ${i.message}`);
+  const reasons = expandUnions(parsed.error.issues).slice(0, 10).map((i) => `${formatPath(i.path) || '(input)'}: ${i.message}`);
   throw new InvalidInput(`${what}: ${reasons.join('; ')}`);
 }
 

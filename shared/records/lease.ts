@@ -17,18 +17,22 @@ export interface LeaseRequest {
   mustBeNewest: boolean;
 }
 
-/**
- * One deployment per service at a time: a conditional write takes the lease
- * if it is free, expired or already ours. Held by another → NotYet (the state
- * machine tries again after pollSeconds); no longer the newest → Superseded.
- */
-export async function acquireLease(r: RecordsDb, req: LeaseRequest, now: Date): Promise<Lease> {
-  const lease: Lease = {
+/** The lease a request takes if it wins; a caller that writes before trying computes it first, so a bad duration fails with nothing written. */
+export function leaseFor(req: Pick<LeaseRequest, 'recordId' | 'phase' | 'durationMs'>, now: Date): Lease {
+  return {
     holder: req.recordId,
     phase: req.phase,
     acquiredAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + req.durationMs).toISOString(),
   };
+}
+
+/**
+ * One deployment per service at a time: a conditional write takes the lease
+ * if it is free, expired or already ours. Held by another → NotYet (the state
+ * machine tries again after pollSeconds); no longer the newest → Superseded.
+ */
+export async function acquireLease(r: RecordsDb, req: LeaseRequest, now: Date, lease: Lease = leaseFor(req, now)): Promise<Lease> {
   const free = '(attribute_not_exists(lease) OR lease.expiresAt < :now OR lease.holder = :me)';
   try {
     await r.db.send(

@@ -1,16 +1,17 @@
 import * as z from 'zod/mini';
 import '../validation/zod-messages.js';
-import type { EcrPushEvent } from '../events/ecr-push.js';
+import { imageDigestSchema, type EcrPushEvent } from '../events/ecr-push.js';
 
 /** One pushed image as the workflow carries it: everything needed to deploy it by digest. */
 export const releaseSchema = z.object({
   repository: z.string(),
   registry: z.string(),
-  digest: z.string(),
+  digest: imageDigestSchema,
   tag: z.optional(z.string()),
   /** `<registry>/<repository>@<digest>`: never a mutable tag. */
   imageUri: z.string(),
-  pushedAt: z.string(),
+  /** The push event's time: the record id (recordIdOf) is made from it. */
+  pushedAt: z.iso.datetime({ offset: true }),
   eventId: z.string(),
   region: z.string(),
 });

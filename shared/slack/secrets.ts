@@ -1,3 +1,4 @@
+import { GetParameterError } from '@aws-lambda-powertools/parameters/errors';
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import { DEFAULTS } from '../config/defaults.js';
 import { ConfigError } from '../errors.js';
@@ -9,7 +10,15 @@ import { ConfigError } from '../errors.js';
  * deploy and a warm function makes no SSM call per request. Never logged.
  */
 async function secureParameter(name: string): Promise<string> {
-  const value = await getParameter(name, { decrypt: true, maxAge: DEFAULTS.slack.secretsMaxAgeSeconds });
+  let value: string | undefined;
+  try {
+    value = await getParameter(name, { decrypt: true, maxAge: DEFAULTS.slack.secretsMaxAgeSeconds });
+  } catch (error) {
+    // SSM's ParameterNotFound has an empty message: without the name, nobody can tell which parameter is wrong.
+    if (!(error instanceof GetParameterError)) throw error;
+    const cause = error.cause instanceof Error ? error.cause : error;
+    throw new ConfigError(`cannot read SSM parameter ${name}: ${cause.name}${cause.message ? `: ${cause.message}` : ''}`, { cause: error });
+  }
   if (!value) throw new ConfigError(`SSM parameter ${name} is empty; put the Slack secret there as a SecureString`);
   return value;
 }

@@ -1,22 +1,17 @@
 import * as z from 'zod/mini';
 import '../validation/zod-messages.js';
-import type { ServiceConfig } from '../config/schema.js';
 import { releaseSchema } from '../release/release.js';
+import { serviceConfigSchema } from './service-config.js';
 
-// The execution's state, as each task receives it. The service config was
-// validated against the full schema at the edge (the trigger, the alarm rule,
-// the CLI); inside the workflow it is trusted, and only its shape is checked,
-// which keeps the full config schema (and its weight) out of the task functions.
+// The execution's state, as each task receives it.
 
-const serviceConfigShape = z.custom<ServiceConfig>(
-  (v) => typeof v === 'object' && v !== null && typeof (v as ServiceConfig).name === 'string' && typeof (v as ServiceConfig).target === 'object' && typeof (v as ServiceConfig).health === 'object' && typeof (v as ServiceConfig).scan === 'object',
-  'a service config as validated by the trigger (name, target, scan, health)',
-);
+const nonEmpty = z.string().check(z.minLength(1));
 
 const deploymentSchema = z.object({
   platform: z.enum(['ecs', 'eks']),
-  previousRevision: z.string(),
-  revision: z.string(),
+  previousRevision: nonEmpty,
+  revision: nonEmpty,
+  /** '' when the alarm rule or the CLI rolls a finished deployment back: only the rollback is watched. */
   deploymentId: z.string(),
   startedAt: z.string(),
   alreadyRunning: z.boolean(),
@@ -32,7 +27,7 @@ export const workflowStateSchema = z.object({
   /** Absent for a push; `rollback` when the alarm rule or the CLI rolls a finished deployment back. */
   mode: z.optional(z.enum(['rollback'])),
   release: releaseSchema,
-  service: serviceConfigShape,
+  service: serviceConfigSchema,
   admission: z.optional(
     z.object({
       recordId: z.string(),
@@ -48,7 +43,7 @@ export const workflowStateSchema = z.object({
   /** Present when nobody decided in time and the policy approves on timeout. */
   approvalTimeout: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.string()) })),
   scan: z.optional(z.looseObject({ passed: z.boolean(), reason: z.string(), at: z.string(), blocking: z.array(z.unknown()), blockingTotal: z.number() })),
-  deploy: z.optional(z.union([deploymentSchema, blockedSchema])),
+  deploy: z.optional(z.union([deploymentSchema, blockedSchema], { error: "the Deploy step's output: a deployment (revision, previousRevision, …) or { blocked }" })),
   rollout: z.optional(z.object({ completedAt: z.string(), detail: z.string() })),
   bake: z.optional(z.looseObject({ startedAt: z.string(), finishedAt: z.string(), summary: z.string(), verdicts: z.array(z.unknown()) })),
   failure: z.optional(errorOutputSchema),
@@ -69,6 +64,11 @@ export function requireDeploy(state: WorkflowState): DeployedState {
   const deploy = deploymentOf(state);
   if (!deploy) throw new Error('workflow state has no deployment: the state machine called this task out of order');
   return deploy;
+}
+
+export function requireRollback(state: WorkflowState): NonNullable<WorkflowState['rollback']> {
+  if (!state.rollback) throw new Error('workflow state has no rollback: the state machine called this task out of order');
+  return state.rollback;
 }
 
 export function requireRecordId(state: WorkflowState): string {

@@ -194,6 +194,7 @@ describe('every push ends in exactly one outcome', () => {
     expect((await getState(records, 'web'))?.lease?.holder).toBe(admission.recordId);
     const aborted = JSON.parse(readFileSync(new URL('../fixtures/eventbridge-stepfunctions-execution-status-change-aborted.json', import.meta.url), 'utf8'));
     aborted.detail.input = JSON.stringify({ ...input, admission });
+    aborted.detail.stateMachineArn = process.env.STATE_MACHINE_ARN;
 
     // Act
     const out = await closeRecord(aborted, lambdaContext('closeRecord') as Context);
@@ -214,6 +215,7 @@ describe('every push ends in exactly one outcome', () => {
     const execution = [...w.sfn.executions.values()][0]!;
     const failed = JSON.parse(readFileSync(new URL('../fixtures/eventbridge-stepfunctions-execution-status-change-failed.json', import.meta.url), 'utf8'));
     failed.detail.input = execution.input;
+    failed.detail.stateMachineArn = process.env.STATE_MACHINE_ARN;
 
     const out = await closeRecord(failed, lambdaContext('closeRecord') as Context);
 
