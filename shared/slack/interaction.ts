@@ -137,14 +137,14 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
     if (groups.failed && !selfApproval) {
       return tell('Shipwatch could not read the approvers\' user groups from Slack just now, so it cannot tell whether you may decide. Nothing was changed; try again in a minute.');
     }
-    logger.info('slack approval refused', { approvalId, service: approval.service, user, reason: verdict.reason });
+    logger.info('slack approval refused', { approvalId, deploymentService: approval.service, user, reason: verdict.reason });
     return tell(`${verdict.reason} Nothing was changed.`);
   }
 
   const decision: ApprovalDecision = { decision: wanted, by: user, at: deps.now.toISOString() };
   const recorded = await deps.approvals.decide(approvalId, decision);
   if (!recorded.ok) return tell(alreadyDecided(recorded.existing));
-  logger.info(`slack approval ${wanted}`, { approvalId, service: approval.service, recordId: approval.recordId, by: user });
+  logger.info(`slack approval ${wanted}`, { approvalId, deploymentService: approval.service, recordId: approval.recordId, by: user });
 
   try {
     if (wanted === 'approved') {
@@ -155,11 +155,11 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
   } catch (error) {
     const name = (error as Error)?.name ?? 'Error';
     if (NO_LONGER_WAITING.has(name)) {
-      logger.info('slack approval arrived after the deployment stopped waiting', { approvalId, service: approval.service, error: name });
+      logger.info('slack approval arrived after the deployment stopped waiting', { approvalId, deploymentService: approval.service, error: name });
       return tell('The deployment is no longer waiting for a decision (expired or finished): your click changed nothing.');
     }
     // Recorded but not delivered: the execution keeps waiting until its timeout policy applies.
-    logger.error('slack approval recorded but not delivered to Step Functions', { approvalId, service: approval.service, error: `${name}: ${(error as Error)?.message}` });
+    logger.error('slack approval recorded but not delivered to Step Functions', { approvalId, deploymentService: approval.service, error: `${name}: ${(error as Error)?.message}` });
     return tell(`Your decision was recorded but Step Functions could not be reached (${name}); the deployment will follow its timeout policy unless an operator intervenes.`);
   }
 
