@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { dnsSuffix } from '../aws/partition.js';
 import '../validation/zod-messages.js';
 import { imageDigestSchema, type EcrPushEvent } from '../events/ecr-push.js';
 
@@ -18,14 +19,7 @@ export const releaseSchema = z.object({
 export type Release = z.infer<typeof releaseSchema>;
 
 export function registryHost(account: string, region: string): string {
-  const suffix = region.startsWith('cn-')
-    ? 'amazonaws.com.cn'
-    : region.startsWith('us-isob-')
-      ? 'sc2s.sgov.gov'
-      : region.startsWith('us-iso-')
-        ? 'c2s.ic.gov'
-        : 'amazonaws.com';
-  return `${account}.dkr.ecr.${region}.${suffix}`;
+  return `${account}.dkr.ecr.${region}.${dnsSuffix(region)}`;
 }
 
 export function releaseFromPush(event: EcrPushEvent): Release {

@@ -1,4 +1,5 @@
 import { Sha256 } from '@smithy/core/checksum';
+import { dnsSuffix } from '../../aws/partition.js';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 // An EKS bearer token is what `aws eks get-token` and aws-iam-authenticator
@@ -32,14 +33,7 @@ export interface EksToken {
 
 /** The regional STS endpoint in the region's partition, as the CLI uses it. */
 export function stsHost(region: string): string {
-  const suffix = region.startsWith('cn-')
-    ? 'amazonaws.com.cn'
-    : region.startsWith('us-isob-')
-      ? 'sc2s.sgov.gov'
-      : region.startsWith('us-iso-')
-        ? 'c2s.ic.gov'
-        : 'amazonaws.com';
-  return `sts.${region}.${suffix}`;
+  return `sts.${region}.${dnsSuffix(region)}`;
 }
 
 /** RFC 3986 escaping, as SigV4 and Go's url.QueryEscape agree on for these values (none has a space). */
