@@ -2,7 +2,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { recordsDb } from '../shared/aws/dynamodb.js';
+import { cloudtrailClient } from '../shared/aws/cloudtrail.js';
 import { sfnClient } from '../shared/aws/sfn.js';
+import { whoPushed } from '../shared/slack/pusher.js';
 import { now } from '../shared/clock.js';
 import { logger } from '../shared/lambda/logger.js';
 import { dynamoApprovals } from '../shared/records/approvals.js';
@@ -25,6 +27,17 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
     notifier ??= new Notifier(token, INTERACTIVE_NOTIFIER_OPTIONS);
     return handleInteraction(
       { rawBody, headers: event.headers ?? {} },
-      { signingSecret, now: now(), approvals: dynamoApprovals(recordsDb()), sfn: sfnClient(), slack: notifier },
+      {
+        signingSecret,
+        now: now(),
+        approvals: dynamoApprovals(recordsDb()),
+        sfn: sfnClient(),
+        slack: notifier,
+        whoPushed: (approval) =>
+          whoPushed(
+            { cloudtrail: cloudtrailClient(), slackUserByEmail: (email) => notifier!.userByEmail(email) },
+            { repository: approval.view.repository, digest: approval.view.digest, pushedAt: approval.pushedAt ?? approval.expiresAt },
+          ),
+      },
     );
   });

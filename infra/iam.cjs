@@ -46,7 +46,10 @@ function statementsFor(config, stage) {
     admitRelease: [records('PutItem', 'UpdateItem', 'GetItem'), botToken, allow(['states:SendTaskFailure'], ['*'])],
     requestApproval: [records('PutItem', 'UpdateItem'), botToken],
     // SendTask* has no resource-level permissions: the token itself is the capability.
-    slackInteraction: [records('GetItem', 'UpdateItem'), allow(['ssm:GetParameter'], [parameter('slack-bot-token'), parameter('slack-signing-secret')]), allow(['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*'])],
+    slackInteraction: [records('GetItem', 'UpdateItem'), allow(['ssm:GetParameter'], [parameter('slack-bot-token'), parameter('slack-signing-secret')]), allow(['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']),
+      // Who pushed the image, for allowSelfApproval: false (LookupEvents has no resource-level permissions).
+      allow(['cloudtrail:LookupEvents'], ['*']),
+    ],
     scanImage: [allow(['ecr:DescribeImageScanFindings', 'ecr:DescribeRepositories', 'ecr:StartImageScan'], repos), records('GetItem', 'UpdateItem')],
     acquireLease: [records('GetItem', 'UpdateItem'), botToken],
     deployRelease: [

@@ -177,6 +177,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     AWS_ENDPOINT_URL_EKS: server.url,
     AWS_ENDPOINT_URL_DYNAMODB: dynamoProxy.url,
     AWS_ENDPOINT_URL_SSM: server.url,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: server.url,
     SLACK_API_URL: slack.url,
     SHIPWATCH_TABLE: TABLE,
     SHIPWATCH_CONFIG: CONFIG,

@@ -30,6 +30,8 @@ type Out<T> = Omit<T, '$metadata'>;
 /** ECR: repositories, pushed images with their digests, and basic scans that take time. */
 export class EcrModel {
   readonly repositories = new Map<string, Repository>();
+  /** Told of every push (CloudTrail records who made it). */
+  onPush: ((at: number, repository: string, digest: string, tag: string) => void) | undefined;
   private pushes = 0;
 
   constructor(
@@ -54,6 +56,7 @@ export class EcrModel {
     const digest = digestOf(this.seed, repositoryName, tag, String(this.pushes));
     const image: StoredImage = { digest, tags: [tag], pushedAt: this.now(), profile, ...(repo.scanOnPush ? { scanStartedAt: this.now() } : {}) };
     repo.images.set(digest, image);
+    this.onPush?.(this.now(), repositoryName, digest, tag);
     return {
       version: '0',
       id: digestOf(this.seed, 'event', String(this.pushes)).slice(7, 43).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),

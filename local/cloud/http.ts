@@ -9,6 +9,7 @@ const TARGETS: Record<string, string> = {
   GraniteServiceVersion20100801: 'cloudwatch',
   AWSStepFunctions: 'sfn',
   AmazonSSM: 'ssm',
+  CloudTrail_20131101: 'cloudtrail',
 };
 
 /**
@@ -66,7 +67,9 @@ export async function startCloudServer(dispatch: Dispatch, port = 0): Promise<{ 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const target = String(req.headers['x-amz-target'] ?? '');
     if (!target) return void (await rest(req, res, dispatch));
-    const [prefix, operation] = target.split('.');
+    // `Prefix.Operation`; CloudTrail's prefix is namespaced (com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101).
+    const operation = target.slice(target.lastIndexOf('.') + 1);
+    const prefix = target.slice(0, target.lastIndexOf('.')).split('.').pop();
     const service = prefix ? TARGETS[prefix] : undefined;
     const contentType = String(req.headers['content-type'] ?? 'application/x-amz-json-1.1');
     const reply = (status: number, payload: unknown, headers: Record<string, string> = {}) => {

@@ -4,8 +4,9 @@ import { EcsModel } from './ecs.js';
 import { EksModel } from './eks.js';
 import { NotImplementedInSandbox } from './errors.js';
 import { SsmModel } from './ssm.js';
+import { CloudTrailModel } from './cloudtrail.js';
 
-export type CloudService = 'ecs' | 'ecr' | 'cloudwatch' | 'eks' | 'ssm';
+export type CloudService = 'ecs' | 'ecr' | 'cloudwatch' | 'eks' | 'ssm' | 'cloudtrail';
 
 export interface CloudCall {
   service: CloudService;
@@ -25,6 +26,7 @@ const OPERATIONS: Record<CloudService, readonly string[]> = {
   cloudwatch: ['DescribeAlarms', 'GetMetricData'],
   eks: ['DescribeCluster'],
   ssm: ['GetParameter'],
+  cloudtrail: ['LookupEvents'],
 };
 
 /**
@@ -38,8 +40,11 @@ export class World {
   readonly eks: EksModel;
   readonly cloudwatch: CloudWatchModel;
   readonly ssm: SsmModel;
+  readonly cloudtrail: CloudTrailModel;
   readonly calls: CloudCall[] = [];
   faults: FaultInjector | undefined;
+  /** Who pushes images (the principal CloudTrail records for PutImage). */
+  pusher = 'arn:aws:sts::123456789012:assumed-role/github-actions-deploy/ci';
 
   constructor(
     readonly now: () => number,
@@ -52,6 +57,9 @@ export class World {
     this.eks = new EksModel(account, region, now, (image) => this.ecr.profileOf(image), seed);
     this.cloudwatch = new CloudWatchModel(account, region, now, seed);
     this.ssm = new SsmModel(account, region);
+    this.cloudtrail = new CloudTrailModel(account, region);
+    // Every push is in CloudTrail, by the CI role unless a test says otherwise.
+    this.ecr.onPush = (at, repository, digest, tag) => this.cloudtrail.recordPutImage(at, repository, digest, tag, this.pusher);
   }
 
   /** Lets CloudWatch measure an ECS service through the load balancer in front of it. */

@@ -24,6 +24,8 @@ export interface Approval {
   expiresAt: string;
   /** The message as it was posted, so the decision can be shown in place. */
   view: DeploymentView;
+  /** When the image was pushed: where CloudTrail is searched for who pushed it. */
+  pushedAt?: string | undefined;
   decision?: { decision: 'approved' | 'rejected'; by: string; at: string } | undefined;
 }
 
@@ -52,6 +54,12 @@ export interface InteractionDeps {
    * chat.postEphemeral, which is the only way the clicker actually sees it.
    */
   slack: Pick<Notifier, 'update' | 'groupMembers'> & Partial<Pick<Notifier, 'ephemeral'>>;
+  /**
+   * Who pushed the image (its Slack user, if known), for `allowSelfApproval:
+   * false`; undefined when it cannot be told yet. Looked up once, at the first
+   * click, because CloudTrail needs minutes to deliver the push.
+   */
+  whoPushed?: (approval: Approval) => Promise<{ principal: string; slackUser?: string } | undefined>;
 }
 
 /** Lambda function URL / HTTP API (payload 2.0) response. */
@@ -130,10 +138,17 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
     return tell(`This approval expired ${slackDate(approval.expiresAt)}: nothing was changed.`);
   }
 
+  let triggeredBy = approval.triggeredBy;
+  if (!approval.allowSelfApproval && triggeredBy === undefined && deps.whoPushed) {
+    const pusher = await deps.whoPushed(approval);
+    // Not knowing who pushed must not let the pusher through: refuse until CloudTrail knows.
+    if (!pusher) return tell('Shipwatch cannot tell yet who pushed this image (CloudTrail delivers the push within about 15 minutes), and this service does not allow approving your own push. Nothing was changed; try again in a few minutes.');
+    triggeredBy = pusher.slackUser;
+  }
   const groups = approval.approvers.includes(user) ? { members: {}, failed: false } : await resolveGroups(approval.approvers, deps.slack);
-  const verdict = canDecide({ user, approvers: approval.approvers, groupMembers: groups.members, triggeredBy: approval.triggeredBy, allowSelfApproval: approval.allowSelfApproval });
+  const verdict = canDecide({ user, approvers: approval.approvers, groupMembers: groups.members, triggeredBy, allowSelfApproval: approval.allowSelfApproval });
   if (!verdict.allowed) {
-    const selfApproval = !approval.allowSelfApproval && approval.triggeredBy === user;
+    const selfApproval = !approval.allowSelfApproval && triggeredBy === user;
     if (groups.failed && !selfApproval) {
       return tell('Shipwatch could not read the approvers\' user groups from Slack just now, so it cannot tell whether you may decide. Nothing was changed; try again in a minute.');
     }

@@ -115,6 +115,18 @@ export class Notifier {
     }
   }
 
+  /** The Slack user with this email, if any (needs the `users:read.email` scope); undefined if none or if Slack failed. */
+  async userByEmail(email: string): Promise<string | undefined> {
+    try {
+      const result = await this.#client.users.lookupByEmail({ email });
+      return result.user?.id;
+    } catch (error) {
+      const { code } = describeSlackError(error);
+      if (code !== 'users_not_found') this.#logFailure('users.lookupByEmail', error, {});
+      return undefined;
+    }
+  }
+
   /** The user ids in a user group (S…). Throws SlackApiError. Needs the `usergroups:read` scope. */
   async groupMembers(groupId: string): Promise<string[]> {
     try {

@@ -31,6 +31,7 @@ export async function requestApproval(records: RecordsDb, taskToken: string, sta
     allowSelfApproval: policy.allowSelfApproval,
     expiresAt,
     view,
+    pushedAt: state.release.pushedAt,
   };
   await dynamoApprovals(records).create(approval);
   await setPhase(records, state.service.name, recordId, 'awaiting_approval', now, { approval: { approvalId } });

@@ -45,6 +45,8 @@ export class SlackTestServer {
   readonly calls: RecordedCall[] = [];
   /** User-group id → member ids, answered by usergroups.users.list. */
   readonly userGroups = new Map<string, string[]>();
+  /** Email → user id, answered by users.lookupByEmail. */
+  readonly usersByEmail = new Map<string, string>();
   readonly #queued = new Map<string, Reply[]>();
   readonly #hanging = new Set<ServerResponse>();
 
@@ -118,6 +120,10 @@ export class SlackTestServer {
       case 'chat.postEphemeral':
         // Slack's documented success shape for chat.postEphemeral.
         return { json: { ok: true, message_ts: '1502210682.580145' } };
+      case 'users.lookupByEmail': {
+        const id = this.usersByEmail.get(String(body.email));
+        return id ? { json: { ok: true, user: { id, profile: { email: body.email } } } } : REPLIES.slackError('users_not_found');
+      }
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(body.usergroup));
         return users ? { json: { ok: true, users } } : REPLIES.slackError('no_such_subteam');

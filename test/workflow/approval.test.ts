@@ -178,6 +178,25 @@ describe('approval in Slack', () => {
     expect(whispers.some((t) => /already approved by <@U0ALICE>/.test(t))).toBe(true);
   });
 
+  it('refuses the person who pushed the image (found through CloudTrail and their email), and takes another approver', async () => {
+    const w = await given();
+    // Alice pushed from her SSO session; Slack knows her by that email.
+    w.world.pusher = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_0a1b2c/alice@example.com';
+    slack.usersByEmail.set('alice@example.com', 'U0ALICE');
+    const own = clickWhenAsked(w, 1, 'approve', 'U0ALICE');
+    clickWhenAsked(w, 3, 'approve', 'U0GROUPIE');
+
+    await w.push('v2');
+    await w.settle();
+
+    expect(own[0]!.statusCode).toBe(200);
+    const whispers = slack.callsTo('chat.postEphemeral').filter((c) => c.body.user === 'U0ALICE').map((c) => String(c.body.text));
+    expect(whispers.join(' ')).toMatch(/<@U0ALICE> triggered this deployment/);
+    expect(w.world.callsTo('LookupEvents').length).toBeGreaterThan(0);
+    expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { by: 'U0GROUPIE' } });
+    slack.usersByEmail.clear();
+  });
+
   it('a newer push ends an older one waiting for approval at once, as superseded', async () => {
     const w = await given();
     let pushed = false;
