@@ -113,7 +113,6 @@ for (let i = 0; i < SERVICES; i++) {
 }
 const executions = [...sfn.executions.values()];
 const handlerMs = executions.reduce((n, e) => n + (e.run?.handlerMs ?? 0), 0);
-const deployed = outcomes.deployed ?? 0;
 console.log(`Scale: ${SERVICES} services × a burst of ${PUSHES} pushes (${SERVICES * PUSHES} pushes), bake 2 minutes`);
 console.log('| measure | result |');
 console.log('| --- | ---: |');

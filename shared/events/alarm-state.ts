@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../validation/zod-messages.js';
 import { InvalidInput } from '../errors.js';
-import { formatPath } from '../validation/format-path.js';
+import { describeIssues } from '../validation/union-issues.js';
 
 const isoDateTime = z.iso.datetime({ offset: true });
 /** CloudWatch writes `2022-07-22T15:57:45.394+0000`: ISO 8601, but with no colon in the offset. */
@@ -25,7 +25,7 @@ export type AlarmStateEvent = z.infer<typeof alarmStateEventSchema>;
 export function parseAlarmEvent(event: unknown): AlarmStateEvent {
   const parsed = z.safeParse(alarmStateEventSchema, event);
   if (parsed.success) return parsed.data;
-  throw new InvalidInput(`not a CloudWatch alarm event: ${parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`).join('; ')}`);
+  throw new InvalidInput(`not a CloudWatch alarm event: ${describeIssues(parsed.error.issues, '(event)').join('; ')}`);
 }
 
 /** Only a transition into ALARM matters; configuration changes and returns to OK do nothing. */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../validation/zod-messages.js';
 import { InvalidInput } from '../errors.js';
-import { formatPath } from '../validation/format-path.js';
+import { describeIssues } from '../validation/union-issues.js';
 
 // The EventBridge rule already filters on these values; checking them again
 // here means a mis-wired rule (or a hand-crafted test event) is refused with a
@@ -43,7 +43,7 @@ export function parseEcrPushEvent(event: unknown, expected: { account?: string }
     throw new InvalidInput(`not an ECR push event: ${size} bytes is larger than any EventBridge event (256 KiB)`);
   }
   const parsed = z.safeParse(ecrPushEventSchema, event);
-  if (!parsed.success) throw notAPush(parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`));
+  if (!parsed.success) throw notAPush(describeIssues(parsed.error.issues, '(event)'));
   if (expected.account && parsed.data.account !== expected.account) {
     throw notAPush([`account: ${parsed.data.account} is not Shipwatch's account (${expected.account})`]);
   }

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import '../validation/zod-messages.js';
 import { InvalidInput } from '../errors.js';
-import { formatPath } from '../validation/format-path.js';
+import { describeIssues } from '../validation/union-issues.js';
 
 export const sfnStatusEventSchema = z.object({
   source: z.literal('aws.states'),
@@ -24,7 +24,7 @@ export type SfnStatusEvent = z.infer<typeof sfnStatusEventSchema>;
 export function parseSfnStatusEvent(event: unknown): SfnStatusEvent {
   const parsed = z.safeParse(sfnStatusEventSchema, event);
   if (parsed.success) return parsed.data;
-  throw new InvalidInput(`not a Step Functions Execution Status Change event: ${parsed.error.issues.map((i) => `${formatPath(i.path) || '(event)'}: ${i.message}`).join('; ')}`);
+  throw new InvalidInput(`not a Step Functions Execution Status Change event: ${describeIssues(parsed.error.issues, '(event)').join('; ')}`);
 }
 
 /** The execution's input (`detail.input`, JSON text); none (`null`) reads as `{}`. */

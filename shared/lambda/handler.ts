@@ -5,8 +5,7 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import '../validation/zod-messages.js';
 import { InvalidInput, ShipwatchError, Transient } from '../errors.js';
-import { formatPath } from '../validation/format-path.js';
-import { expandUnions } from '../validation/union-issues.js';
+import { describeIssues } from '../validation/union-issues.js';
 import { logger } from './logger.js';
 
 /**
@@ -27,8 +26,7 @@ export function classifyError(error: unknown): Error {
 export function parseInput<S extends z.ZodMiniType>(schema: S, event: unknown, what: string): z.infer<S> {
   const parsed = z.safeParse(schema, event);
   if (parsed.success) return parsed.data;
-  const reasons = expandUnions(parsed.error.issues).slice(0, 10).map((i) => `${formatPath(i.path) || '(input)'}: ${i.message}`);
-  throw new InvalidInput(`${what}: ${reasons.join('; ')}`);
+  throw new InvalidInput(`${what}: ${describeIssues(parsed.error.issues, '(input)').join('; ')}`);
 }
 
 /**

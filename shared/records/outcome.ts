@@ -125,6 +125,8 @@ export async function closeUnfinished(
     finishedAt: now.toISOString(),
   };
   const written = await recordOutcome(r, closing.recordId, result, now);
-  await releaseLease(r, closing.service, closing.recordId);
+  // recordOutcome gives the lease back when it writes; a record that already had
+  // its outcome (a rollback run on a deployed release) still must not hold the service.
+  if (!written) await releaseLease(r, closing.service, closing.recordId);
   return written;
 }
