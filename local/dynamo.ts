@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import { TABLE_KEYS } from '../shared/records/db.js';
@@ -21,9 +21,21 @@ export async function startLocalDynamo(port = 0): Promise<{ endpoint: string; re
   };
 }
 
-/** The records table as serverless.yml declares it (keys only: on-demand, no indexes). */
+/**
+ * The records table as serverless.yml declares it (keys only: on-demand, no
+ * indexes), ready for use. CreateTable answers while the table is still
+ * CREATING, and reads and writes before it is ACTIVE fail with
+ * ResourceNotFoundException (DynamoDB developer guide, "Creating a table":
+ * "wait until the table status is ACTIVE"); dynalite flips the status on a
+ * timer as DynamoDB does, so this waits as a real client would. The waiter's
+ * delays are shortened: a local table is ACTIVE within milliseconds.
+ */
 export async function createRecordsTable(endpoint: string, table: string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await client.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', ...TABLE_KEYS }));
-  client.destroy();
+  try {
+    await client.send(new CreateTableCommand({ TableName: table, BillingMode: 'PAY_PER_REQUEST', ...TABLE_KEYS }));
+    await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 0.02, maxDelay: 0.2 }, { TableName: table });
+  } finally {
+    client.destroy();
+  }
 }

@@ -1,40 +1,73 @@
 // Error names are the contract with the state machine: `Retry` and `Catch` in
-// statemachines/deploy.asl.yml match `error.name`, so renaming one here means
-// renaming it there (test/workflow/asl-contract.test.ts checks both sides).
+// statemachines/deploy.asl.yml match `error.name`. Each name is a string
+// literal, never derived from the class (`new.target.name`): the bundler
+// renames classes when it minifies, and a renamed error matches no retrier and
+// no catcher in what ships. ERROR_NAMES lists them all;
+// test/workflow/asl-contract.test.ts reads it, and test/package/ checks the
+// names in the zips that `serverless package` writes.
 
-export class ShipwatchError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export const ERROR_NAMES = [
+  'InvalidInput',
+  'ConfigError',
+  'TargetMisconfigured',
+  'Transient',
+  'RolloutFailed',
+  'Superseded',
+  'Unhealthy',
+  'RollbackFailed',
+  'Rejected',
+  'SlackSignatureError',
+  'SlackApiError',
+  'KubeApiError',
+] as const;
+export type ErrorName = (typeof ERROR_NAMES)[number] | `NotYet${PollSeconds}s`;
+
+export abstract class ShipwatchError extends Error {
+  abstract override readonly name: ErrorName;
 }
 
 /** Input that can never succeed: a malformed event, a bad config, an unknown service. */
-export class InvalidInput extends ShipwatchError {}
+export class InvalidInput extends ShipwatchError {
+  override readonly name = 'InvalidInput';
+}
 
 /** The config file is missing, unreadable or fails the schema. */
-export class ConfigError extends ShipwatchError {}
+export class ConfigError extends ShipwatchError {
+  override readonly name = 'ConfigError';
+}
 
 /**
  * Something the target needs does not exist or is not what the config says
  * (no such service, no such container, no such alarm). Nothing was changed.
  */
-export class TargetMisconfigured extends ShipwatchError {}
+export class TargetMisconfigured extends ShipwatchError {
+  override readonly name = 'TargetMisconfigured';
+}
 
 /** An AWS call failed in a way that is worth retrying (throttled, 5xx, timeout, network). */
-export class Transient extends ShipwatchError {}
+export class Transient extends ShipwatchError {
+  override readonly name = 'Transient';
+}
 
 /** The ECS/EKS rollout failed: circuit breaker, progress deadline, or the rollout timeout. */
-export class RolloutFailed extends ShipwatchError {}
+export class RolloutFailed extends ShipwatchError {
+  override readonly name = 'RolloutFailed';
+}
 
 /** Someone else's deployment replaced ours; it is theirs now and we do not roll it back. */
-export class Superseded extends ShipwatchError {}
+export class Superseded extends ShipwatchError {
+  override readonly name = 'Superseded';
+}
 
 /** A health check during the bake found the release unhealthy or inconclusive. */
-export class Unhealthy extends ShipwatchError {}
+export class Unhealthy extends ShipwatchError {
+  override readonly name = 'Unhealthy';
+}
 
 /** The rollback itself failed or did not finish in time. */
-export class RollbackFailed extends ShipwatchError {}
+export class RollbackFailed extends ShipwatchError {
+  override readonly name = 'RollbackFailed';
+}
 
 /**
  * "Not yet": the thing we watch has not reached a final state. The state
@@ -44,7 +77,11 @@ export class RollbackFailed extends ShipwatchError {}
  * per poll (a Wait + Task + Choice loop costs three).
  */
 export class NotYet extends ShipwatchError {
-  constructor(message: string, readonly afterSeconds: PollSeconds) {
+  override readonly name: `NotYet${PollSeconds}s`;
+  constructor(
+    message: string,
+    readonly afterSeconds: PollSeconds,
+  ) {
     super(message);
     this.name = notYetName(afterSeconds);
   }
@@ -52,4 +89,4 @@ export class NotYet extends ShipwatchError {
 
 export const POLL_SECONDS = [5, 10, 15, 20, 30, 60, 120] as const;
 export type PollSeconds = (typeof POLL_SECONDS)[number];
-export const notYetName = (seconds: PollSeconds): string => `NotYet${seconds}s`;
+export const notYetName = (seconds: PollSeconds) => `NotYet${seconds}s` as const;

@@ -8,6 +8,7 @@ export type SignatureCheck = 'missing_header' | 'malformed_timestamp' | 'stale_t
  * it never echoes the request's headers).
  */
 export class SlackSignatureError extends ShipwatchError {
+  override readonly name = 'SlackSignatureError';
   constructor(
     readonly check: SignatureCheck,
     message: string,
@@ -18,6 +19,7 @@ export class SlackSignatureError extends ShipwatchError {
 
 /** A Slack Web API call failed (after the client's bounded retries). `code` is Slack's error or the HTTP failure. */
 export class SlackApiError extends ShipwatchError {
+  override readonly name = 'SlackApiError';
   constructor(
     message: string,
     readonly method: string,

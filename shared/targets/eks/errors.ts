@@ -8,6 +8,7 @@ import { ShipwatchError } from '../../errors.js';
  * retried: the state machine's catch-all routes it.
  */
 export class KubeApiError extends ShipwatchError {
+  override readonly name = 'KubeApiError';
   constructor(
     message: string,
     readonly status?: number,
