@@ -1,6 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDefinition } from '../../local/definition.js';
-import { POLL_SECONDS, notYetName } from '../../shared/errors.js';
+import * as errors from '../../shared/errors.js';
+import { ERROR_NAMES, POLL_SECONDS, notYetName } from '../../shared/errors.js';
+import * as slackErrors from '../../shared/slack/errors.js';
+import * as kubeErrors from '../../shared/targets/eks/errors.js';
 
 // The error names in shared/errors.ts are a contract with the state machine:
 // Retry and Catch in statemachines/deploy.asl.yml match them by name.
@@ -48,5 +53,36 @@ describe('the state machine and the handlers agree on error names', () => {
     expect(states.RollbackFailed).toMatchObject({ Type: 'Fail', Error: 'Shipwatch.RollbackFailed' });
     expect(caught('RollBack')).toEqual(['States.ALL']);
     expect(states.RollBack!.Catch).toEqual([expect.objectContaining({ Next: 'FinishRollbackFailed' })]);
+  });
+});
+
+describe('error names survive bundling', () => {
+  const sourceFiles = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+
+  it('every error the ASL names that Shipwatch throws is in ERROR_NAMES (one list, string literals)', () => {
+    const named = Object.values(states).flatMap((s) => [...(s.Retry ?? []), ...((s.Catch as { ErrorEquals: string[] }[] | undefined) ?? [])].flatMap((r) => r.ErrorEquals));
+    const ours = named.filter((n) => !/^(States|Lambda|Sandbox)\./.test(n) && !/^NotYet\d+s$/.test(n));
+    for (const name of ours) expect(ERROR_NAMES, `${name} is matched by the ASL but not listed`).toContain(name);
+  });
+
+  it('each error class names itself with its literal, whatever the class is called once minified', () => {
+    type ErrorClass = new (...args: unknown[]) => Error;
+    const classes = ([...Object.values(errors), ...Object.values(slackErrors), ...Object.values(kubeErrors)] as unknown[]).filter(
+      (v): v is ErrorClass => typeof v === 'function' && v.prototype instanceof Error && v !== errors.ShipwatchError,
+    );
+    expect(classes.length).toBeGreaterThanOrEqual(ERROR_NAMES.length - 1);
+    for (const Class of classes) {
+      // A renamed copy of the class, as a minifier leaves it.
+      const Renamed = class extends Class {};
+      const instance = Class === errors.NotYet ? new Renamed('m', 30) : new Renamed('m', 'method', 'code');
+      if (Class === errors.NotYet) expect(instance.name).toBe('NotYet30s');
+      else expect([...ERROR_NAMES]).toContain(instance.name);
+    }
+  });
+
+  it('no production code derives an error name from its class', () => {
+    const offenders = ['shared', 'functions'].flatMap(sourceFiles).filter((f) => /new\.target\.name|this\.constructor\.name/.test(readFileSync(f, 'utf8')));
+    expect(offenders).toEqual([]);
   });
 });
