@@ -1,5 +1,6 @@
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
-import type { DeploymentResult } from '../shared/workflow/result.js';
+import { buildResult, type DeploymentResult, type Outcome } from '../shared/workflow/result.js';
+import type { WorkflowState } from '../shared/workflow/state.js';
 import { loadDefinition, type LoadedDefinition, type StateDefinition } from './definition.js';
 import { StateVisit } from './retriers.js';
 import type { SimClock } from './sim-clock.js';
@@ -11,6 +12,8 @@ export interface WorkflowRun {
   /** The Succeed state's output, or the Fail state's cause parsed: the same DeploymentResult either way. */
   result: DeploymentResult;
   error?: string;
+  /** The Fail state's cause as Step Functions keeps it (DescribeExecution's `cause`). */
+  cause?: string;
   /** Every state entered, in order, retries included (what Step Functions bills as transitions). */
   path: string[];
   transitions: number;
@@ -178,6 +181,7 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     }
   }
 
+  const startedAt = options.clock.now();
   const retryIntervalOverrides = Object.fromEntries(Object.keys(taskFunctions).map((s) => [s, 0]));
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
@@ -211,11 +215,13 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     const failure = error.cause as Error;
     let result: DeploymentResult;
     try {
-      result = JSON.parse(failure.message) as DeploymentResult;
+      const cause = JSON.parse(failure.message) as DeploymentResult | (WorkflowState & { outcome: Outcome });
+      // OutcomeNotRecorded carries the whole state: what Finish would have said, for the report (the record is the closer's to write).
+      result = failure.name === 'Shipwatch.OutcomeNotRecorded' ? buildResult((cause as { outcome: Outcome }).outcome, cause as WorkflowState, new Date(startedAt).toISOString(), new Date(options.clock.now())) : (cause as DeploymentResult);
     } catch {
       throw new Error(`execution failed without a Shipwatch result: ${failure.name}: ${failure.message}`, { cause: error });
     }
-    run = { status: 'FAILED', error: failure.name, result };
+    run = { status: 'FAILED', error: failure.name, cause: failure.message, result };
   }
   await collect;
   return { ...run, path, transitions: path.length, invocations, handlerMs };

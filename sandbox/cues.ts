@@ -6,6 +6,7 @@ import type { Scenario } from './scenarios.js';
 const errors = {
   ThrottlingException: () => new CloudError('ThrottlingException', 'Rate exceeded', 400),
   AccessDeniedException: () => new CloudError('AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/shipwatch/rollBack is not authorized to perform this action', 400),
+  InternalServerError: () => new CloudError('InternalServerError', 'Internal server error', 500),
 } as const;
 
 /**
@@ -14,14 +15,19 @@ const errors = {
  * every state entered; each cue fires once.
  */
 export function scenarioCues(world: World, scenario: Scenario, say: (who: string, text: string) => void) {
-  const armed = new Map<string, { remaining: number; make: () => CloudError }>();
+  const armed = new Map<string, { remaining: number; until?: string; make: () => CloudError }>();
   const pending = [...(scenario.faults ?? [])];
   let interference = scenario.interference;
   const enter = (state: string) => {
+    for (const [operation, cue] of armed) {
+      if (cue.until !== state) continue;
+      armed.delete(operation);
+      say('aws', `${operation} works again`);
+    }
     for (const cue of pending.filter((c) => c.when === state)) {
       pending.splice(pending.indexOf(cue), 1);
-      armed.set(cue.operation, { remaining: cue.times, make: errors[cue.error] });
-      say('aws', `the next ${cue.times} ${cue.operation} calls fail with ${cue.error}`);
+      armed.set(cue.operation, { remaining: cue.times ?? Number.POSITIVE_INFINITY, make: errors[cue.error], ...(cue.until ? { until: cue.until } : {}) });
+      say('aws', `${cue.times ? `the next ${cue.times}` : 'every'} ${cue.operation} call${cue.until ? ` until ${cue.until}` : 's'} fail${cue.times ? '' : 's'} with ${cue.error}`);
     }
     if (interference?.when === state) {
       say('teammate', `deploys their own revision to ${interference.service} with UpdateService`);
@@ -29,13 +35,15 @@ export function scenarioCues(world: World, scenario: Scenario, say: (who: string
       interference = undefined;
     }
   };
-  const fault: FaultInjector = ({ service, operation }) => {
-    const cue = armed.get(`${service}:${operation}`);
+  /** The fault for a call at `site` (service:Operation), DynamoDB's included. */
+  const faultAt = (site: string): CloudError | undefined => {
+    const cue = armed.get(site);
     if (!cue || cue.remaining <= 0) return undefined;
     cue.remaining -= 1;
     return cue.make();
   };
-  return { enter, fault };
+  const fault: FaultInjector = ({ service, operation }) => faultAt(`${service}:${operation}`);
+  return { enter, fault, faultAt };
 }
 
 /** A teammate's pipeline: a copy of the service's last good revision with a flag turned on, deployed with UpdateService. */

@@ -8,7 +8,7 @@ import type { CloudService } from '../local/cloud/world.js';
 import { createRecordsTable, startLocalDynamo } from '../local/dynamo.js';
 import type { StateEvent } from '../local/run-workflow.js';
 import { installSimClock } from '../local/sim-clock.js';
-import { StepFunctionsModel } from '../local/sfn.js';
+import { StepFunctionsModel, type SimExecution } from '../local/sfn.js';
 import { lambdaContext } from '../local/task-handlers.js';
 import { VirtualTime } from '../local/virtual-time.js';
 import { executionName } from '../shared/match/match-push.js';
@@ -23,6 +23,7 @@ import { LocalLambda } from '../local/lambda-runtime/environments.js';
 import { loadPackage, type PackagedApp } from '../local/lambda-runtime/packaged.js';
 import { taskHandlers, type LambdaHandler } from '../local/task-handlers.js';
 import { scenarioCues } from './cues.js';
+import { statusEvent } from './status-events.js';
 import { startSlackStandIn } from '../local/slack/slack-server.js';
 
 export interface SandboxOptions {
@@ -81,6 +82,7 @@ async function sourceFunctions(): Promise<Functions> {
   const entry: Record<string, () => Promise<{ handler: Handler }>> = {
     startDeployments: () => import('../functions/start-deployments.js'),
     alarmRollback: () => import('../functions/alarm-rollback.js'),
+    closeRecord: () => import('../functions/close-record.js'),
     slackInteraction: () => import('../functions/slack-interaction.js') as Promise<{ handler: Handler }>,
   };
   const loaded = Object.fromEntries(await Promise.all(Object.entries(entry).map(async ([name, load]) => [name, (await load()).handler] as const)));
@@ -148,7 +150,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
   dynamoPort = Number(new URL(dynamo.endpoint).port);
   await createRecordsTable(dynamo.endpoint, TABLE);
   // DynamoDB is reached through a proxy that can fail calls like DynamoDB does (when faults are asked for).
-  const dynamoProxy = await faultyProxy(dynamo.endpoint, (site) => faults?.decide(site), proxyPort);
+  const dynamoProxy = await faultyProxy(dynamo.endpoint, (site) => cues?.faultAt(site) ?? faults?.decide(site), proxyPort);
   proxyPort = Number(new URL(dynamoProxy.url).port);
   // The handlers' SDK clients live as long as the process, as in a warm Lambda,
   // so a second run in one process listens where the first one did.
@@ -198,10 +200,18 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         }
         if (minutes > 0) await time.sleep(minutes * 60_000);
         const user = plan?.as ?? 'U0SANDBOXYOU';
-        const click = signedClick({ approvalId: asked.approvalId, decision, user, channel: asked.channel, messageTs: asked.ts }, SIGNING_SECRET, new Date(clock.now()));
-        say(label, `<@${user}> clicks ${decision === 'approve' ? 'Approve' : 'Reject'} (a signed request to the interaction endpoint)`);
-        const response = (await time.track(interaction!(click, lambdaContext('slackInteraction')))) as { statusCode: number };
-        say(label, `interaction endpoint answered ${response.statusCode}`);
+        // When Slack shows them an error (the endpoint failed or answered 5xx), a person clicks again a minute later.
+        for (let attempt = 1; attempt <= 3; attempt += 1) {
+          const click = signedClick({ approvalId: asked.approvalId, decision, user, channel: asked.channel, messageTs: asked.ts }, SIGNING_SECRET, new Date(clock.now()));
+          say(label, `<@${user}> clicks ${decision === 'approve' ? 'Approve' : 'Reject'} (a signed request to the interaction endpoint)`);
+          const status = await time.track(interaction!(click, lambdaContext('slackInteraction'))).then(
+            (response) => (response as { statusCode: number }).statusCode,
+            (error: Error) => `an error (${error.name})`,
+          );
+          say(label, `interaction endpoint answered ${status}`);
+          if (status === 200) break;
+          await time.sleep(60_000);
+        }
       })();
     },
   });
@@ -241,10 +251,23 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     time,
     STATE_MACHINE_ARN,
     { onState: onEntered, ...(crash ? { crash } : {}), ...(functions.taskHandlers ? { handlers: functions.taskHandlers } : {}), ...(functions.definition ? { definition: functions.definition } : {}) },
-    () => {
+    (execution) => {
       lastFinish = clock.now();
+      // EventBridge's part: the status-change rule delivers a FAILED, TIMED_OUT or ABORTED end to the closer.
+      if (execution.status === 'FAILED') closing.push(closeEnded(execution));
     },
   );
+  const closing: Promise<void>[] = [];
+  const closeEnded = async (execution: SimExecution) => {
+    const label = labels.get(execution.name) ?? execution.name;
+    try {
+      const out = (await invokeAsync(functions.handler('closeRecord'), statusEvent(execution, STATE_MACHINE_ARN, world.account, world.region), 'closeRecord')) as { closed: boolean; outcome?: string };
+      if (out.closed) say(label, `the closer recorded ${out.outcome ?? 'an outcome'} for an execution that ended without one`);
+    } catch (error) {
+      // After Lambda's two retries the event goes to the function's failure destination.
+      say(label, `the closer failed three times (${(error as Error).name}: ${(error as Error).message}); the event goes to its dead-letter queue`);
+    }
+  };
   print(`Shipwatch sandbox: simulated cloud at ${server.url} (aws --endpoint-url ${server.url} ecs describe-services --cluster prod --services checkout)`);
   for (const [name, cluster] of world.eks.clusters) {
     print(`EKS cluster ${name}: Kubernetes API at ${cluster.endpoint} (CA local/cloud/tls/ca.pem; token: aws eks get-token --cluster-name ${name})`);
@@ -320,7 +343,13 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
           pending -= 1;
         })();
       }
+      let closed = false;
       await time.run(() => pending === 0 && sfn.idle && clock.now() >= lastFinish + (scenario.observeMinutes ?? 0) * 60_000);
+      // The closer runs after the execution ends; wait for it as EventBridge would deliver to it.
+      void Promise.all(closing.splice(0)).finally(() => {
+        closed = true;
+      });
+      await time.run(() => closed);
       const calls = world.calls.slice(mark.calls).filter((c) => !c.error);
       const ran = [...sfn.executions.values()].filter((e) => !mark.executions.has(e.arn));
       usage.push({

@@ -11,12 +11,17 @@ export interface Push {
   deliveredAfterSeconds?: number;
 }
 
-/** AWS misbehaving on cue: once an execution enters `when`, the next `times` calls to `operation` (service:Operation) fail with `error`. */
+/**
+ * AWS misbehaving on cue: once an execution enters `when`, calls to
+ * `operation` (service:Operation, dynamodb:UpdateItem included) fail with
+ * `error`: the next `times` of them, or all of them until an execution enters `until`.
+ */
 export interface FaultCue {
   when: string;
   operation: string;
-  times: number;
-  error: 'ThrottlingException' | 'AccessDeniedException';
+  times?: number;
+  until?: string;
+  error: 'ThrottlingException' | 'AccessDeniedException' | 'InternalServerError';
 }
 
 /** Someone else deploys to `service` (cluster/service) while an execution is in `when`: their own revision, their own UpdateService. */
@@ -147,5 +152,12 @@ export const SCENARIOS: Scenario[] = [
     expect: ['rollback_failed'],
     failsAt: { servingMinutes: 3 },
     faults: [{ when: 'RollBack', operation: 'ecs:UpdateService', times: 10, error: 'AccessDeniedException' }],
+  },
+  {
+    name: 'outcome-not-recorded',
+    title: 'DynamoDB fails every write while the workflow records its outcome → the closer records the true one',
+    pushes: [{ repository: 'checkout', tag: 'v10', behaviour: {} }],
+    expect: ['deployed'],
+    faults: [{ when: 'Finish', operation: 'dynamodb:UpdateItem', until: 'NotRecorded', error: 'InternalServerError' }],
   },
 ];

@@ -2,7 +2,7 @@ import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, type Des
 import { DescribeImageScanFindingsCommand, DescribeRepositoriesCommand, ECRClient, StartImageScanCommand } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
 import { EKSClient } from '@aws-sdk/client-eks';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -155,6 +155,8 @@ function answerAsAHealthyWorld(slack: SlackTestServer): void {
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
   sfn.on(StopExecutionCommand).resolves({ stopDate: NOW });
+  // The closer reads the error of a FAILED execution (the status change event has none).
+  sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'States.TaskFailed', cause: 'the task failed' });
   // Powertools Parameters reads the Slack secrets; any other name is SSM's own ParameterNotFound (whose message is empty).
   ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: '', $metadata: { httpStatusCode: 400 } }));
   ssm.on(GetParameterCommand, { Name: '/shipwatch/slack-bot-token' }).resolves({ Parameter: { Name: '/shipwatch/slack-bot-token', Type: 'SecureString', Value: slack.token } });

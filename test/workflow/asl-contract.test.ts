@@ -30,7 +30,8 @@ describe('the state machine and the handlers agree on error names', () => {
     const retrier = states[state]!.Retry!.find((r) => r.ErrorEquals.includes('Transient'))!;
     expect(retrier.ErrorEquals).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Lambda.Unknown']));
     expect(retrier).toMatchObject({ BackoffRate: 2, JitterStrategy: 'FULL' });
-    expect(retrier.MaxAttempts).toBeLessThanOrEqual(6);
+    // Finish outlasts a longer bad patch (about half an hour): the outcome is what must not be lost.
+    expect(retrier.MaxAttempts).toBeLessThanOrEqual(state === 'Finish' ? 12 : 6);
   });
 
   it('routes the named outcomes: Superseded, Rejected, States.Timeout, and everything else', () => {
@@ -52,7 +53,16 @@ describe('the state machine and the handlers agree on error names', () => {
   it('ends a failed rollback in its own state, impossible to mistake for an ordinary failure', () => {
     expect(states.RollbackFailed).toMatchObject({ Type: 'Fail', Error: 'Shipwatch.RollbackFailed' });
     expect(caught('RollBack')).toEqual(['States.ALL']);
-    expect(states.RollBack!.Catch).toEqual([expect.objectContaining({ Next: 'FinishRollbackFailed' })]);
+    expect(states.RollBack!.Catch).toEqual([expect.objectContaining({ Next: 'EndRollbackFailed' })]);
+  });
+
+  it('records every outcome in one Finish step, and hands a Finish that fails to the closer with the whole state', () => {
+    const ends = Object.entries(states).filter(([name]) => name.startsWith('End'));
+    expect(ends.map(([, s]) => s.Result).sort()).toEqual(['blocked', 'deployed', 'expired', 'failed', 'rejected', 'rollback_failed', 'rolled_back', 'superseded']);
+    for (const [, s] of ends) expect(s).toMatchObject({ Type: 'Pass', ResultPath: '$.outcome', Next: 'Finish' });
+    expect(states.Finish!.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.finishFailure', Next: 'OutcomeNotRecorded' }]);
+    expect(states.OutcomeNotRecorded).toMatchObject({ Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($)' }, Next: 'NotRecorded' });
+    expect(states.NotRecorded).toMatchObject({ Type: 'Fail', Error: 'Shipwatch.OutcomeNotRecorded', CausePath: '$.cause' });
   });
 });
 
