@@ -75,7 +75,8 @@ function statementsFor(config, stage) {
     rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services), describeCluster],
     finishDeployment: [records('UpdateItem', 'Query', 'GetItem'), botToken],
     closeRecord: [records('UpdateItem', 'Query')],
-    alarmRollback: [records('GetItem', 'UpdateItem', 'Query'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }])],
+    // DescribeAlarms: a late or stale ALARM event rolls back only while the alarm is still in ALARM.
+    alarmRollback: [records('GetItem', 'UpdateItem', 'Query'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]), allow(['cloudwatch:DescribeAlarms'], alarms)],
   };
 }
 
