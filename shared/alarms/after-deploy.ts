@@ -78,8 +78,8 @@ export async function handleAlarm(
     if (decision.action === 'rollback') {
       const alarm = await alarmNow();
       if (alarm.state !== 'ALARM') {
-        const now = alarm.state === 'MISSING' ? 'no longer exists' : `is ${alarm.state} now`;
-        decision = { action: 'notify', recordId: decision.recordId, why: `alarm ${name} ${now} (DescribeAlarms): nothing to roll back for` };
+        const where = alarm.state === 'MISSING' ? 'no longer exists' : `is ${alarm.state} now`;
+        decision = { action: 'notify', recordId: decision.recordId, why: `alarm ${name} ${where} (DescribeAlarms): nothing to roll back for` };
       }
     }
     const outcome: AlarmOutcome = { service: service.name, decision };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleAlarm } from '../../shared/alarms/after-deploy.js';
@@ -49,12 +50,11 @@ describe('ECS rollback: what it adopts', () => {
     expect(alarm.state).toBe('ALARM');
 
     // Act
-    const event = {
-      source: 'aws.cloudwatch',
-      'detail-type': 'CloudWatch Alarm State Change',
-      time: new Date(alarm.since).toISOString(),
-      detail: { alarmName: 'web-5xx-alarm', state: { value: 'ALARM', timestamp: new Date(alarm.since).toISOString() } },
-    };
+    // The published single-metric ALARM event, for this alarm and this transition.
+    const event = JSON.parse(readFileSync(new URL('../fixtures/eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm.json', import.meta.url), 'utf8'));
+    event.detail.alarmName = 'web-5xx-alarm';
+    event.detail.state.timestamp = new Date(alarm.since).toISOString().replace('Z', '+0000');
+    event.time = new Date(alarm.since).toISOString().replace(/\.\d{3}Z$/, 'Z');
     await handleAlarm({ records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN }, config, parseAlarmEvent(event), new Date(w.clock.now()));
     await w.settle();
 
