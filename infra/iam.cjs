@@ -74,11 +74,17 @@ function statementsFor(config, stage) {
     ],
     rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services), describeCluster],
     finishDeployment: [records('UpdateItem', 'Query', 'GetItem'), botToken],
+<<<<<<< HEAD
     // GetItem: is the outcome already there; DescribeExecution: the error and cause the status
     // change event leaves out; the rest records a known outcome as Finish would (Query for an
     // amended rollback, the bot token for the message and the @here post).
     closeRecord: [records('GetItem', 'UpdateItem', 'Query'), botToken, allow(['states:DescribeExecution'], [inAccount('states', `execution:shipwatch-${stage}-deploy:*`)])],
     alarmRollback: [records('GetItem', 'UpdateItem', 'Query'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }])],
+=======
+    closeRecord: [records('UpdateItem', 'Query')],
+    // DescribeAlarms: a late or stale ALARM event rolls back only while the alarm is still in ALARM.
+    alarmRollback: [records('GetItem', 'UpdateItem', 'Query'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]), allow(['cloudwatch:DescribeAlarms'], alarms)],
+>>>>>>> h-events
   };
 }
 

@@ -357,7 +357,8 @@ describe('controls: good input through the same harness does write', () => {
     expect(awsWrites()).toEqual(['sfn StartExecution', 'sfn StartExecution']);
   });
 
-  it('the base alarm, a minute old and ten minutes after the last deploy, starts a rollback execution', async () => {
+  it('the base alarm, a minute old, ten minutes after the last deploy and still in ALARM, starts a rollback execution', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'web-5xx-alarm', StateValue: 'ALARM' }], CompositeAlarms: [] });
     const result = (await alarmRollback(alarmEvent(), context('alarm-rollback'))) as { services: { decision: { action: string } }[] };
     expect(result.services.map((s) => s.decision.action)).toEqual(['rollback']);
     expect(awsWrites()).toEqual(['sfn StartExecution']);
