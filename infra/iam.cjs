@@ -74,8 +74,10 @@ function statementsFor(config, stage) {
     ],
     rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services), describeCluster],
     finishDeployment: [records('UpdateItem', 'Query', 'GetItem'), botToken],
-    closeRecord: [records('UpdateItem', 'Query')],
-    alarmRollback: [records('GetItem', 'UpdateItem', 'Query'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }])],
+    // closeUnfinished writes the outcome and releases the lease (two UpdateItems); it reads no history.
+    closeRecord: [records('UpdateItem')],
+    // handleAlarm reads the service state and one record, and notes the alarm on a record; no Query.
+    alarmRollback: [records('GetItem', 'UpdateItem'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }])],
   };
 }
 
