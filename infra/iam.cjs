@@ -50,7 +50,16 @@ function statementsFor(config, stage) {
       // Who pushed the image, for allowSelfApproval: false (LookupEvents has no resource-level permissions).
       allow(['cloudtrail:LookupEvents'], ['*']),
     ],
-    scanImage: [allow(['ecr:DescribeImageScanFindings', 'ecr:DescribeRepositories', 'ecr:StartImageScan'], repos), records('GetItem', 'UpdateItem')],
+    scanImage: [
+      allow(['ecr:DescribeImageScanFindings', 'ecr:DescribeRepositories', 'ecr:StartImageScan'], repos),
+      // Enhanced scanning: ECR answers DescribeImageScanFindings from Amazon Inspector with the
+      // caller's permissions, the findings (ListFindings) and the scan status (ListCoverage). Neither
+      // has resource-level permissions. Enable/Disable and the service-linked role in the same ECR
+      // guide page are for turning enhanced scanning on, which Shipwatch never does.
+      // https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html
+      allow(['inspector2:ListFindings', 'inspector2:ListCoverage'], ['*']),
+      records('GetItem', 'UpdateItem'),
+    ],
     acquireLease: [records('GetItem', 'UpdateItem'), botToken],
     deployRelease: [
       allow(['cloudwatch:DescribeAlarms'], alarms),
