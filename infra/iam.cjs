@@ -8,6 +8,7 @@
 // ARNs are built with Fn::Join because `${AWS::…}` would collide with the
 // Framework's own variable syntax.
 const { tsImport } = require('tsx/esm/api');
+const { accessEntries } = require('./access-entries.cjs');
 
 const arn = (...parts) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':', ...parts]] });
 const inAccount = (service, resource) => arn(service, ':', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', resource);
@@ -125,11 +126,6 @@ module.exports.alarmNames = async () => {
   return names.length > 0 ? names : ['shipwatch-no-alarms-configured'];
 };
 
-/** The functions that call the Kubernetes API, and so need an EKS access entry for their role. */
-const KUBERNETES_CALLERS = ['deployRelease', 'watchRollout', 'checkHealth', 'rollBack'];
-/** The Kubernetes group the access entries map to; README shows the RBAC that grants it get/patch on Deployments. */
-const KUBERNETES_GROUP = 'shipwatch-deployers';
-
 module.exports.roles = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
@@ -140,22 +136,7 @@ module.exports.roles = async ({ resolveVariable }) => {
   }
   // Opt-in (SHIPWATCH_EKS_ACCESS_ENTRIES=true when packaging): one EKS access entry per
   // cluster and calling role, mapped to a Kubernetes group your RBAC grants.
-  if (process.env.SHIPWATCH_EKS_ACCESS_ENTRIES === 'true') {
-    const clusters = unique(config.services.filter((s) => s.target.eks).map((s) => s.target.eks.cluster));
-    for (const cluster of clusters) {
-      for (const fn of KUBERNETES_CALLERS) {
-        Resources[`${roleName(fn)}${cluster.replace(/[^A-Za-z0-9]/g, '')}AccessEntry`] = {
-          Type: 'AWS::EKS::AccessEntry',
-          Properties: {
-            ClusterName: cluster,
-            PrincipalArn: { 'Fn::GetAtt': [roleName(fn), 'Arn'] },
-            KubernetesGroups: [KUBERNETES_GROUP],
-            Type: 'STANDARD',
-          },
-        };
-      }
-    }
-  }
+  if (process.env.SHIPWATCH_EKS_ACCESS_ENTRIES === 'true') Object.assign(Resources, accessEntries(config, roleName));
   return { Resources };
 };
 

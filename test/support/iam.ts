@@ -11,6 +11,8 @@ export interface Statement {
 
 interface IamModule {
   statementsFor(config: Config, stage: string): Record<string, Statement[]>;
+  /** The Framework's variable source: every role, and the EKS access entries when asked for. */
+  roles(options: { resolveVariable: (name: string) => Promise<unknown> }): Promise<{ Resources: Record<string, unknown> }>;
 }
 
 // infra/iam.cjs is the Framework's variable source (CommonJS); the tests read the same module.
