@@ -4,16 +4,12 @@
 //    `serverless package` fails on a bad config, naming the file and the path.
 // 2. Builds one IAM role per function naming only the actions that function
 //    calls and, where AWS supports resource-level permissions, the resources
-//    the config names (repositories, ECS services, alarms).
-// ARNs are built with Fn::Join because `${AWS::…}` would collide with the
-// Framework's own variable syntax.
+//    the config names (repositories, ECS services and task-definition
+//    families, EKS clusters, alarms).
 const { tsImport } = require('tsx/esm/api');
 const { accessEntries } = require('./access-entries.cjs');
-
-const arn = (...parts) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':', ...parts]] });
-const inAccount = (service, resource) => arn(service, ':', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', resource);
-const allow = (Action, Resource, Condition) => ({ Effect: 'Allow', Action, Resource, ...(Condition ? { Condition } : {}) });
-const unique = (xs) => [...new Set(xs)];
+const { taskDefinitionStatements } = require('./ecs-task-definitions.cjs');
+const { arn, inAccount, allow, unique } = require('./policy.cjs');
 
 async function loadValidated() {
   const file = process.env.SHIPWATCH_CONFIG || 'shipwatch.yml';
@@ -65,12 +61,7 @@ function statementsFor(config, stage) {
     deployRelease: [
       allow(['cloudwatch:DescribeAlarms'], alarms),
       allow(['ecs:DescribeServices', 'ecs:UpdateService'], services),
-      // Neither supports resource-level permissions.
-      allow(['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], ['*']),
-      // Tags are copied to the new revision; ECS checks TagResource on create.
-      allow(['ecs:TagResource'], [inAccount('ecs', 'task-definition/*')], { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } }),
-      // The new revision keeps its task and execution roles, which ECS makes us pass.
-      allow(['iam:PassRole'], [arn('iam::', { Ref: 'AWS::AccountId' }, ':role/*')], { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }),
+      ...taskDefinitionStatements(ecs),
       describeCluster,
     ],
     watchRollout: [describeServices, describeCluster],

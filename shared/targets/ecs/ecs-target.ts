@@ -11,6 +11,7 @@ import { TargetMisconfigured } from '../../errors.js';
 import type { Release } from '../../release/release.js';
 import type { Deployment, RollbackStart, RolloutStatus } from '../rollout.js';
 import type { DeployTarget, Watch } from '../target.js';
+import { outsideIamScope } from './iam-scope.js';
 import { ecsRolloutStatus } from './rollout-status.js';
 import { containerImage, nextRevision } from './task-definition.js';
 
@@ -63,6 +64,8 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
         };
       }
 
+      const outside = current.taskDefinition && outsideIamScope(current.taskDefinition, config, label);
+      if (outside) throw new TargetMisconfigured(outside);
       const input = nextRevision(current, config.container, release.imageUri);
       const registered = await ecs.send(new RegisterTaskDefinitionCommand(input));
       const revision = registered.taskDefinition?.taskDefinitionArn;
