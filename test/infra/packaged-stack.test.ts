@@ -1,0 +1,89 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GOV_CLOUD, resolve, resolveAll } from '../support/cloudformation.js';
+import { idsOfType, packageStack, type Template } from '../support/packaged.js';
+
+// The stack `serverless package` writes for test/fixtures/shipwatch.infra.yml,
+// read as an account in the aws-us-gov partition would see it (a hard-coded
+// `arn:aws:` shows at once). Issue #11, items 3, 12, 13, 14, 16 and 17.
+
+let template: Template;
+beforeAll(() => {
+  template = packageStack('test/fixtures/shipwatch.infra.yml');
+}, 180_000);
+
+const resource = (id: string) => {
+  const r = template.Resources[id];
+  if (!r) throw new Error(`no resource ${id} in the packaged template`);
+  return r;
+};
+/** The EventBridge rule that invokes a function. */
+function ruleInvoking(fn: string) {
+  const ids = idsOfType(template, 'AWS::Events::Rule').filter((id) => resource(id).Properties.Targets.some((t: { Arn: unknown }) => resolve(t.Arn) === `<${fn}LambdaFunction.Arn>`));
+  expect(ids).toHaveLength(1);
+  return resource(ids[0]!);
+}
+const ruleArn = (rule: { Properties: Record<string, any> }) => `arn:${GOV_CLOUD.partition}:events:${GOV_CLOUD.region}:${GOV_CLOUD.account}:rule/${rule.Properties.Name}`;
+const policyOf = (role: string) => resource(role).Properties.Policies[0].PolicyDocument.Statement as { Action: string[]; Resource: unknown[]; Condition?: unknown }[];
+
+describe('FailedPushesQueuePolicy (item 14)', () => {
+  it('lets only the push rule send to the queue (aws:SourceArn)', () => {
+    // Prepare
+    const pushes = ruleInvoking('StartDeployments');
+
+    // Act
+    const statements = resource('FailedPushesQueuePolicy').Properties.PolicyDocument.Statement;
+
+    // Assess
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' });
+    expect(resolve(statements[0].Resource)).toBe('<FailedPushesQueue.Arn>');
+    expect(Object.keys(statements[0].Condition)).toEqual(['ArnEquals']);
+    expect(resolve(statements[0].Condition.ArnEquals['aws:SourceArn'])).toBe(ruleArn(pushes));
+    expect(pushes.Properties.Name).toBe('shipwatch-itest-startDeployments-rule-1');
+  });
+
+  it('is the queue the push rule dead-letters to', () => {
+    // Act
+    const [target] = ruleInvoking('StartDeployments').Properties.Targets;
+
+    // Assess
+    expect(resolve(target.DeadLetterConfig.Arn)).toBe('<FailedPushesQueue.Arn>');
+  });
+});
+
+describe('the roles as packaged (items 12, 13)', () => {
+  it('scanImage reads Amazon Inspector findings and coverage', () => {
+    // Assess
+    expect(policyOf('ScanImageRole').filter((s) => s.Action.some((a) => a.startsWith('inspector2:')))).toEqual([
+      { Effect: 'Allow', Action: ['inspector2:ListFindings', 'inspector2:ListCoverage'], Resource: ['*'] },
+    ]);
+  });
+
+  it('deployRelease registers the configured families and passes the declared roles', () => {
+    // Act
+    const statements = policyOf('DeployReleaseRole');
+
+    // Assess
+    const register = statements.find((s) => s.Action.includes('ecs:RegisterTaskDefinition'))!;
+    expect(resolveAll(register.Resource)).toEqual([
+      'arn:aws-us-gov:ecs:us-gov-west-1:123456789012:task-definition/checkout:*',
+      'arn:aws-us-gov:ecs:us-gov-west-1:123456789012:task-definition/worker-td:*',
+    ]);
+    const pass = statements.find((s) => s.Action.includes('iam:PassRole'))!;
+    expect(resolveAll(pass.Resource)).toEqual(['arn:aws-us-gov:iam::123456789012:role/checkout-task', 'arn:aws-us-gov:iam::123456789012:role/service-role/ecsTaskExecutionRole']);
+    expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+  });
+});
+
+describe('EKS access entries as packaged (item 17)', () => {
+  it('gives the four calling roles an entry on prod-eu and on prod_eu', () => {
+    // Act
+    const entries = idsOfType(template, 'AWS::EKS::AccessEntry').map((id) => resource(id).Properties);
+
+    // Assess
+    const byCluster = (cluster: string) => entries.filter((e) => e.ClusterName === cluster).map((e) => resolve(e.PrincipalArn)).sort();
+    const roles = ['<CheckHealthRole.Arn>', '<DeployReleaseRole.Arn>', '<RollBackRole.Arn>', '<WatchRolloutRole.Arn>'];
+    expect(byCluster('prod-eu')).toEqual(roles);
+    expect(byCluster('prod_eu')).toEqual(roles);
+  });
+});
