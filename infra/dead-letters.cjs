@@ -8,9 +8,26 @@
 // each queue policy can name the one rule allowed to send to it.
 const { allow, inAccount } = require('./policy.cjs');
 
-/** Per EventBridge-invoked function: its rule (a key of custom.eventRules) and its queue. */
+/** Per EventBridge-invoked function: its rule (a key of custom.eventRules), its queue, and the queue's alarm. */
 const DEAD_LETTERS = {
-  startDeployments: { rule: 'pushes', queue: 'FailedPushesQueue', holds: 'Pushes that could not start a deployment (inspect, then redrive)' },
+  startDeployments: {
+    rule: 'pushes',
+    queue: 'FailedPushesQueue',
+    alarm: 'failed-pushes',
+    holds: 'Pushes that could not start a deployment (inspect, then redrive)',
+  },
+  alarmRollback: {
+    rule: 'alarms',
+    queue: 'FailedAlarmEventsQueue',
+    alarm: 'failed-alarm-events',
+    holds: 'Alarm state changes Shipwatch could not act on: no rollback was decided (inspect, then roll back by hand or redrive)',
+  },
+  closeRecord: {
+    rule: 'closes',
+    queue: 'FailedStatusEventsQueue',
+    alarm: 'failed-status-events',
+    holds: 'Executions that died without an outcome and could not be closed: the record stays open, the lease held until it expires (inspect, then redrive)',
+  },
 };
 
 const queueArn = (queue) => ({ 'Fn::GetAtt': [queue, 'Arn'] });
@@ -38,21 +55,56 @@ function queuePolicy(queue, ruleName) {
   };
 }
 
-/** The queues, their policies and their outputs, for the rule names serverless.yml gives. */
-function deadLetterResources(ruleNames) {
+/**
+ * In ALARM while anything waits in the queue: nothing in it is handled until a
+ * person looks. SQS publishes ApproximateNumberOfMessagesVisible every few
+ * minutes while a queue is active; no datapoint means no message.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/dead-letter-queues-alarms-cloudwatch.html
+ * With SHIPWATCH_ALARM_TOPIC_ARN set when packaging, the alarm notifies that SNS topic.
+ */
+function queueAlarm(queue, alarmName, holds, topicArn) {
+  return {
+    Type: 'AWS::CloudWatch::Alarm',
+    Properties: {
+      AlarmName: alarmName,
+      AlarmDescription: `${holds}: ${queue} is not empty.`,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      ...(topicArn ? { AlarmActions: [topicArn] } : {}),
+    },
+  };
+}
+
+/** The queues, their policies, alarms and outputs, for the rule names serverless.yml gives. */
+function deadLetterResources({ ruleNames, prefix, topicArn }) {
   const Resources = {};
   const Outputs = {};
-  for (const { rule, queue, holds } of Object.values(DEAD_LETTERS)) {
+  for (const { rule, queue, alarm, holds } of Object.values(DEAD_LETTERS)) {
     const ruleName = ruleNames[rule];
     if (!ruleName) throw new Error(`serverless.yml: custom.eventRules.${rule} is not set`);
+    const alarmName = `${prefix}-${alarm}`;
     // 14 days, SQS's longest retention: time to notice, fix and redrive.
     Resources[queue] = { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true } };
     Resources[`${queue}Policy`] = queuePolicy(queue, ruleName);
+    Resources[`${queue}Alarm`] = queueAlarm(queue, alarmName, holds, topicArn);
     Outputs[`${queue}Url`] = { Description: holds, Value: { Ref: queue } };
+    Outputs[`${queue}AlarmName`] = { Description: `In ALARM while ${queue} holds anything`, Value: alarmName };
   }
   return { Resources, Outputs };
 }
 
-module.exports.resources = async ({ resolveVariable }) => deadLetterResources(await resolveVariable('self:custom.eventRules'));
+module.exports.resources = async ({ resolveVariable }) =>
+  deadLetterResources({
+    ruleNames: await resolveVariable('self:custom.eventRules'),
+    prefix: `${await resolveVariable('self:service')}-${await resolveVariable('sls:stage')}`,
+    topicArn: process.env.SHIPWATCH_ALARM_TOPIC_ARN || undefined,
+  });
 module.exports.DEAD_LETTERS = DEAD_LETTERS;
 module.exports.deadLetterResources = deadLetterResources;

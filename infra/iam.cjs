@@ -8,6 +8,7 @@
 //    families, EKS clusters, alarms).
 const { tsImport } = require('tsx/esm/api');
 const { accessEntries } = require('./access-entries.cjs');
+const { DEAD_LETTERS } = require('./dead-letters.cjs');
 const { taskDefinitionStatements } = require('./ecs-task-definitions.cjs');
 const { arn, inAccount, allow, unique } = require('./policy.cjs');
 
@@ -35,11 +36,11 @@ function statementsFor(config, stage) {
   const parameter = (name) => arn('ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/shipwatch/${stage}/${name}`);
   // The Slack bot token (SecureString under the AWS managed key: no kms:Decrypt needed).
   const botToken = allow(['ssm:GetParameter'], [parameter('slack-bot-token')]);
+  // Lambda sends a failed asynchronous invocation's record to the on-failure destination with the
+  // function's own role: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+  const deadLetter = (fn) => allow(['sqs:SendMessage'], [{ 'Fn::GetAtt': [DEAD_LETTERS[fn].queue, 'Arn'] }]);
   return {
-    startDeployments: [
-      allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]),
-      allow(['sqs:SendMessage'], [{ 'Fn::GetAtt': ['FailedPushesQueue', 'Arn'] }]),
-    ],
+    startDeployments: [allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]), deadLetter('startDeployments')],
     admitRelease: [records('PutItem', 'UpdateItem', 'GetItem'), botToken, allow(['states:SendTaskFailure'], ['*'])],
     requestApproval: [records('PutItem', 'UpdateItem'), botToken],
     // SendTask* has no resource-level permissions: the token itself is the capability.
@@ -76,9 +77,9 @@ function statementsFor(config, stage) {
     rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services), describeCluster],
     finishDeployment: [records('UpdateItem', 'Query', 'GetItem'), botToken],
     // closeUnfinished writes the outcome and releases the lease (two UpdateItems); it reads no history.
-    closeRecord: [records('UpdateItem')],
+    closeRecord: [records('UpdateItem'), deadLetter('closeRecord')],
     // handleAlarm reads the service state and one record, and notes the alarm on a record; no Query.
-    alarmRollback: [records('GetItem', 'UpdateItem'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }])],
+    alarmRollback: [records('GetItem', 'UpdateItem'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]), deadLetter('alarmRollback')],
   };
 }
 

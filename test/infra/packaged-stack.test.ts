@@ -87,3 +87,95 @@ describe('EKS access entries as packaged (item 17)', () => {
     expect(byCluster('prod_eu')).toEqual(roles);
   });
 });
+
+describe('events the EventBridge-invoked functions cannot handle land in a queue with an alarm (item 3)', () => {
+  const DEAD_LETTERS = [
+    { fn: 'StartDeployments', queue: 'FailedPushesQueue', alarm: 'shipwatch-itest-failed-pushes', others: ['FailedAlarmEventsQueue', 'FailedStatusEventsQueue'] },
+    { fn: 'AlarmRollback', queue: 'FailedAlarmEventsQueue', alarm: 'shipwatch-itest-failed-alarm-events', others: ['FailedPushesQueue', 'FailedStatusEventsQueue'] },
+    { fn: 'CloseRecord', queue: 'FailedStatusEventsQueue', alarm: 'shipwatch-itest-failed-status-events', others: ['FailedPushesQueue', 'FailedAlarmEventsQueue'] },
+  ];
+
+  for (const { fn, queue, alarm, others } of DEAD_LETTERS) {
+    describe(`${fn} → ${queue}`, () => {
+      it('keeps what it holds for 14 days, encrypted', () => {
+        // Assess
+        expect(resource(queue)).toEqual({ Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true } });
+      });
+
+      it('is where EventBridge puts an event it could not deliver, after retrying', () => {
+        // Act
+        const [target, ...more] = ruleInvoking(fn).Properties.Targets;
+
+        // Assess
+        expect(more).toEqual([]);
+        expect(resolve(target.DeadLetterConfig.Arn)).toBe(`<${queue}.Arn>`);
+        expect(target.RetryPolicy.MaximumRetryAttempts).toBe(185);
+      });
+
+      it('lets only that rule send to it', () => {
+        // Act
+        const [statement, ...more] = resource(`${queue}Policy`).Properties.PolicyDocument.Statement;
+
+        // Assess
+        expect(more).toEqual([]);
+        expect(resource(`${queue}Policy`).Properties.Queues.map((q: unknown) => resolve(q))).toEqual([`<${queue}>`]);
+        expect(statement).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage' });
+        expect(resolve(statement.Resource)).toBe(`<${queue}.Arn>`);
+        expect(resolve(statement.Condition.ArnEquals['aws:SourceArn'])).toBe(ruleArn(ruleInvoking(fn)));
+      });
+
+      it("is the function's on-failure destination once Lambda's own retries are spent", () => {
+        // Act
+        const configs = idsOfType(template, 'AWS::Lambda::EventInvokeConfig').map((id) => resource(id).Properties).filter((p) => resolve(p.FunctionName) === `<${fn}LambdaFunction>`);
+
+        // Assess
+        expect(configs).toHaveLength(1);
+        expect(resolve(configs[0]!.DestinationConfig.OnFailure.Destination)).toBe(`<${queue}.Arn>`);
+      });
+
+      it("is the only queue the function's role may send to (Lambda sends the record with that role)", () => {
+        // Act
+        const sends = policyOf(`${fn}Role`).filter((s) => s.Action.some((a) => a.startsWith('sqs:')));
+
+        // Assess
+        expect(sends).toEqual([{ Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [{ 'Fn::GetAtt': [queue, 'Arn'] }] }]);
+        for (const other of others) expect(JSON.stringify(sends)).not.toContain(other);
+      });
+
+      it('raises an alarm as soon as anything is in it', () => {
+        // Act
+        const alarms = idsOfType(template, 'AWS::CloudWatch::Alarm').map((id) => resource(id).Properties).filter((p) => p.AlarmName === alarm);
+
+        // Assess
+        expect(alarms).toHaveLength(1);
+        expect(alarms[0]).toMatchObject({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Statistic: 'Maximum',
+          ComparisonOperator: 'GreaterThanThreshold',
+          Threshold: 0,
+          EvaluationPeriods: 1,
+          TreatMissingData: 'notBreaching',
+        });
+        expect(alarms[0]!.Dimensions.map((d: { Name: string; Value: unknown }) => [d.Name, resolve(d.Value)])).toEqual([['QueueName', `<${queue}.QueueName>`]]);
+      });
+
+      it('is named, with its alarm, in the stack outputs', () => {
+        // Assess
+        expect(resolve(template.Outputs[`${queue}Url`]!.Value)).toBe(`<${queue}>`);
+        expect(template.Outputs[`${queue}AlarmName`]!.Value).toBe(alarm);
+      });
+    });
+  }
+
+  it('gives an alarm event up after an hour (a rollback decided later is a person\'s call), where a push or a status change has a day', () => {
+    // Act
+    const age = (fn: string) => ruleInvoking(fn).Properties.Targets[0].RetryPolicy.MaximumEventAgeInSeconds;
+    const lambdaAge = (fn: string) =>
+      idsOfType(template, 'AWS::Lambda::EventInvokeConfig').map((id) => resource(id).Properties).find((p) => resolve(p.FunctionName) === `<${fn}LambdaFunction>`)!.MaximumEventAgeInSeconds;
+
+    // Assess
+    expect([age('AlarmRollback'), lambdaAge('AlarmRollback')]).toEqual([3600, 3600]);
+    expect([age('StartDeployments'), age('CloseRecord')]).toEqual([86400, 86400]);
+  });
+});
