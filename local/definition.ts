@@ -17,6 +17,24 @@ export interface Definition {
 
 export const localFunctionArn = (fn: string) => `arn:aws:lambda:us-east-1:123456789012:function:shipwatch-local-${fn}`;
 
+/** The pseudo parameters as a local run sees them: the account and region of localFunctionArn. */
+const LOCAL_PSEUDO: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012' };
+
+/**
+ * A value CloudFormation builds from pseudo parameters (`Fn::Join` of strings
+ * and `Ref: AWS::…`), as it is in a local run; anything else as it is.
+ */
+function localValue(value: unknown): unknown {
+  const v = value as { Ref?: unknown; 'Fn::Join'?: [string, unknown[]] } | undefined;
+  if (typeof v?.Ref === 'string' && v.Ref in LOCAL_PSEUDO) return LOCAL_PSEUDO[v.Ref];
+  if (Array.isArray(v?.['Fn::Join'])) {
+    const [separator, parts] = v['Fn::Join'];
+    const resolved = parts.map(localValue);
+    if (resolved.every((p) => typeof p === 'string')) return resolved.join(separator);
+  }
+  return value;
+}
+
 /**
  * The deploy state machine exactly as serverless.yml deploys it, with each
  * `Fn::GetAtt: [fn, Arn]` (resolved by CloudFormation in AWS) replaced by a
@@ -32,8 +50,10 @@ export function loadDefinition(file = DEFINITION_FILE): { definition: Definition
     if (ref) {
       taskFunctions[name] = ref[0];
       state.Resource = localFunctionArn(ref[0]);
+    } else if (state.Resource !== undefined) {
+      state.Resource = localValue(state.Resource);
     }
-    // `arn:aws:states:::lambda:invoke.waitForTaskToken` names its function in Parameters.
+    // `arn:<partition>:states:::lambda:invoke.waitForTaskToken` names its function in Parameters.
     const parameters = state.Parameters as Record<string, unknown> | undefined;
     const invoked = getAtt(parameters?.FunctionName);
     if (invoked && parameters) {

@@ -179,3 +179,27 @@ describe('events the EventBridge-invoked functions cannot handle land in a queue
     expect([age('StartDeployments'), age('CloseRecord')]).toEqual([86400, 86400]);
   });
 });
+
+describe('the deploy state machine outside the aws partition (item 16)', () => {
+  /** The definition Step Functions receives in an aws-us-gov account. */
+  const definition = () => JSON.parse(resolve(resource('DeployStateMachine').Properties.DefinitionString)) as { States: Record<string, { Type: string; Resource?: string }> };
+
+  it('waits for the approval token through the partition the stack is in', () => {
+    // Act
+    const approval = definition().States.RequestApproval!;
+
+    // Assess
+    expect(approval.Resource).toBe('arn:aws-us-gov:states:::lambda:invoke.waitForTaskToken');
+  });
+
+  it('names no partition itself anywhere in the definition', () => {
+    // Act
+    const text = JSON.stringify(resource('DeployStateMachine').Properties.DefinitionString);
+
+    // Assess
+    expect(text.match(/arn:aws[:-][^"\\]*/g) ?? []).toEqual([]);
+    for (const [name, state] of Object.entries(definition().States)) {
+      if (state.Type === 'Task') expect([name, state.Resource]).toEqual([name, expect.stringMatching(/^(arn:aws-us-gov:states:::lambda:invoke\.waitForTaskToken|<\w+LambdaFunction\.Arn>)$/)]);
+    }
+  });
+});
