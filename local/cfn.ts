@@ -1,6 +1,6 @@
 /**
  * The few CloudFormation intrinsic functions Shipwatch's template uses
- * (`Ref`, `Fn::GetAtt`, `Fn::Sub`), resolved the way CloudFormation resolves
+ * (`Ref`, `Fn::GetAtt`, `Fn::Sub`, `Fn::Join`), resolved the way CloudFormation resolves
  * them at deploy time, so local runs see the values AWS would: the state
  * machine's definition string and each function's environment.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
@@ -31,6 +31,10 @@ export function resolveIntrinsics(value: unknown, resolver: Resolver): unknown {
       return resolver.getAtt(String(logicalId), String(attribute));
     }
     if (key === 'Fn::Sub') return substitute(arg, resolver);
+    if (key === 'Fn::Join') {
+      const [separator, parts] = arg as [string, unknown[]];
+      return parts.map((p) => String(resolveIntrinsics(p, resolver))).join(separator);
+    }
     if (key.startsWith('Fn::')) throw new Error(`${key} is not resolved by the local CloudFormation stand-in`);
   }
   return Object.fromEntries(entries.map(([k, v]) => [k, resolveIntrinsics(v, resolver)]));

@@ -5,6 +5,7 @@ import type { SfnStatusEvent } from '../events/sfn-status.js';
 import { logger } from '../lambda/logger.js';
 import type { RecordsDb } from '../records/db.js';
 import { recordIdOf } from '../records/keys.js';
+import { releaseLease } from '../records/lease.js';
 import { closeUnfinished } from '../records/outcome.js';
 import { getRecord } from '../records/queries.js';
 import { finishDeployment } from './finish.js';
@@ -35,7 +36,11 @@ export async function closeExecution(deps: { records: RecordsDb; sfn: SFNClient 
   const { status, name, executionArn } = event.detail;
   const { release, service, admission } = input;
   const recordId = admission?.recordId ?? recordIdOf(release);
-  if ((await getRecord(deps.records, service.name, recordId))?.outcome) return { execution: name, recordId, closed: false };
+  if ((await getRecord(deps.records, service.name, recordId))?.outcome) {
+    // A rollback run on a deployed release ends on a record that has its outcome; its lease must still go.
+    await releaseLease(deps.records, service.name, recordId);
+    return { execution: name, recordId, closed: false };
+  }
   const startedAt = new Date(event.detail.startDate).toISOString();
 
   // The status change event carries neither error nor cause; DescribeExecution does (cause up to 32 KB).

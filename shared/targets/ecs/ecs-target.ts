@@ -11,6 +11,7 @@ import { RollbackFailed, RolloutFailed, TargetMisconfigured } from '../../errors
 import type { Release } from '../../release/release.js';
 import type { Deployment, RollbackStart, RolloutStatus } from '../rollout.js';
 import type { DeployTarget, Watch } from '../target.js';
+import { outsideIamScope } from './iam-scope.js';
 import { describePrimary, primaryRunning, rollbackPlan } from './rollback-plan.js';
 import { ecsRolloutStatus } from './rollout-status.js';
 import { containerImage, nextRevision } from './task-definition.js';
@@ -72,6 +73,8 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
         };
       }
 
+      const outside = current.taskDefinition && outsideIamScope(current.taskDefinition, config, label);
+      if (outside) throw new TargetMisconfigured(outside);
       const input = nextRevision(current, config.container, release.imageUri);
       const registered = await ecs.send(new RegisterTaskDefinitionCommand(input));
       const revision = registered.taskDefinition?.taskDefinitionArn;
