@@ -13,7 +13,6 @@ import { lambdaContext } from '../local/task-handlers.js';
 import { VirtualTime } from '../local/virtual-time.js';
 import { executionName } from '../shared/match/match-push.js';
 import type { DeploymentResult } from '../shared/workflow/result.js';
-import { alarmEvent } from './alarm-events.js';
 import { measure, table, type Row, type Usage } from './report.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { askDecision } from './terminal.js';
@@ -25,6 +24,11 @@ import { loadPackage, type PackagedApp } from '../local/lambda-runtime/packaged.
 import { taskHandlers, type LambdaHandler } from '../local/task-handlers.js';
 import { scenarioCues } from './cues.js';
 import { statusEvent } from './status-events.js';
+import type { BusEvent } from '../local/cloud/events.js';
+import { EventBus } from '../local/eventbridge/bus.js';
+import { pumpEvents } from '../local/eventbridge/pump.js';
+import { declaredRules, rulesOf, type Rule } from '../local/eventbridge/rules.js';
+import { loadConfig } from '../shared/config/load.js';
 import { startSlackStandIn } from '../local/slack/slack-server.js';
 
 export interface SandboxOptions {
@@ -79,6 +83,8 @@ interface Functions {
   /** The Slack secrets' SSM parameter names the functions read (serverless.yml sets them per stage). */
   slackParameters?: { botToken?: string | undefined; signingSecret?: string | undefined };
   taskHandlers?: Record<string, LambdaHandler>;
+  /** EventBridge rules as the packaged template creates them (the sources use serverless.yml's). */
+  rules?: Rule[];
   definition?: PackagedApp['definition'];
   close(): Promise<void>;
 }
@@ -88,6 +94,7 @@ async function sourceFunctions(): Promise<Functions> {
     startDeployments: () => import('../functions/start-deployments.js'),
     alarmRollback: () => import('../functions/alarm-rollback.js'),
     closeRecord: () => import('../functions/close-record.js'),
+    resumeWaiters: () => import('../functions/resume-waiters.js'),
     slackInteraction: () => import('../functions/slack-interaction.js') as Promise<{ handler: Handler }>,
   };
   const loaded = Object.fromEntries(await Promise.all(Object.entries(entry).map(async ([name, load]) => [name, (await load()).handler] as const)));
@@ -104,6 +111,7 @@ async function packagedFunctions(dir: string, now: () => number, env: Record<str
     slackParameters: { botToken: slackEnv.SLACK_BOT_TOKEN_PARAMETER, signingSecret: slackEnv.SLACK_SIGNING_SECRET_PARAMETER },
     taskHandlers: tasks,
     definition: app.definition,
+    rules: rulesOf(app.template, { stateMachineArn: STATE_MACHINE_ARN }),
     close: async () => {
       await lambda.close();
       await app.dispose();
@@ -139,7 +147,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     const label = labels.get(e.execution) ?? e.execution.slice(0, 20);
     let text: string | undefined;
     if (e.type === 'entered' && !/^(Route|ScanVerdict|AlreadyRunning)$/.test(e.state)) text = e.state;
-    if (e.type === 'failed') text = `${e.state}: ${e.detail?.replace(/^NotYet\d+s: /, '')}`;
+    if (e.type === 'failed' || e.type === 'looked') text = `${e.state}: ${e.detail}`;
     if (!text || `${label}${text}` === last) return;
     last = `${label}${text}`;
     say(label, text);
@@ -263,16 +271,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     },
   );
   const closing: Promise<void>[] = [];
-  const closeEnded = async (execution: SimExecution) => {
-    const label = labels.get(execution.name) ?? execution.name;
-    try {
-      const out = (await invokeAsync(functions.handler('closeRecord'), statusEvent(execution, STATE_MACHINE_ARN, world.account, world.region), 'closeRecord')) as { closed: boolean; outcome?: string };
-      if (out.closed) say(label, `the closer recorded ${out.outcome ?? 'an outcome'} for an execution that ended without one`);
-    } catch (error) {
-      // After Lambda's two retries the event goes to the function's failure destination.
-      say(label, `the closer failed three times (${(error as Error).name}: ${(error as Error).message}); the event goes to its dead-letter queue`);
-    }
-  };
+  const closeEnded = (execution: SimExecution) => bus!.put(statusEvent(execution, STATE_MACHINE_ARN, world.account, world.region) as BusEvent);
   print(`Shipwatch sandbox: simulated cloud at ${server.url} (aws --endpoint-url ${server.url} ecs describe-services --cluster prod --services checkout)`);
   for (const [name, cluster] of world.eks.clusters) {
     print(`EKS cluster ${name}: Kubernetes API at ${cluster.endpoint} (CA local/cloud/tls/ca.pem; token: aws eks get-token --cluster-name ${name})`);
@@ -296,7 +295,28 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
       }
     }
   };
-  let watching = true;
+  let bus: EventBus | undefined;
+  /**
+   * For a push an alarm caught during its workflow: simulated seconds from the
+   * alarm's event reaching resumeWaiters to the rollback's UpdateService.
+   */
+  const alarmToAction = (service: string, executions: SimExecution[]): { alarmToActionSeconds?: number } => {
+    const config = loadConfig(CONFIG).services.find((s) => s.name === service);
+    const ecs = config?.target.ecs;
+    if (!ecs || executions.length === 0) return {};
+    const from = Math.min(...executions.map((e) => e.startedAt));
+    const to = Math.max(...executions.map((e) => e.stoppedAt ?? e.startedAt));
+    const alarm = bus?.log.find((d) => d.target === 'resumeWaiters' && d.at >= from && d.at <= to && config.health.alarms.includes(String((d.event.detail as { alarmName?: string }).alarmName)));
+    if (!alarm) return {};
+    const acted = world.calls.find((c) => c.operation === 'UpdateService' && !c.error && c.at >= alarm.at && (c.input as { service?: string }).service === ecs.service);
+    return acted ? { alarmToActionSeconds: (acted.at - alarm.at) / 1000 } : {};
+  };
+  let pump: ReturnType<typeof pumpEvents> | undefined;
+  const narrate = (target: string, what: string, out: unknown) => {
+    if (target === 'alarmRollback') for (const s of (out as { services: { service: string; decision: { action: string; why?: string } }[] }).services) say(what, `${s.service}: ${s.decision.action}${s.decision.why ? ` (${s.decision.why})` : ''}`);
+    if (target === 'resumeWaiters' && (out as { woken: string[] }).woken.length > 0) say('eventbridge', `${what} → resumeWaiters woke ${(out as { woken: string[] }).woken.map((e) => labels.get(e) ?? e).join(', ')}`);
+    if (target === 'closeRecord' && (out as { closed?: boolean }).closed) say('eventbridge', `${what} → the closer recorded ${(out as { outcome?: string }).outcome} for an execution that ended without one`);
+  };
   try {
     const startDeployments = functions.handler('startDeployments');
     const alarmRollback = functions.handler('alarmRollback');
@@ -305,28 +325,30 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     const { dynamoClient } = await import('../shared/aws/dynamodb.js');
     const records = { db: dynamoClient(), table: TABLE };
 
-    // EventBridge's part for alarms: every simulated minute, deliver each
-    // transition to ALARM to the real alarm handler.
-    const states = new Map([...world.cloudwatch.alarms.keys()].map((n) => [n, world.cloudwatch.alarmState(n).state]));
-    void (async () => {
-      while (watching) {
-        await time.sleep(60_000);
-        for (const name of states.keys()) {
-          const now = world.cloudwatch.alarmState(name);
-          const before = states.get(name)!;
-          if (now.state === before) continue;
-          states.set(name, now.state);
-          if (now.state !== 'ALARM') continue;
-          say(`alarm ${name}`, `→ ALARM: ${now.reason}`);
-          const out = (await invokeAsync(alarmRollback, alarmEvent(world, name, now, before), 'alarmRollback')) as { services: { service: string; decision: { action: string; why?: string } }[] };
-          for (const s of out.services) say(`alarm ${name}`, `${s.service}: ${s.decision.action}${s.decision.why ? ` (${s.decision.why})` : ''}`);
+    // EventBridge: the rules serverless.yml declares (the packaged template's, over the
+    // package), fed with what the simulated services announce, every few simulated seconds.
+    const rules = functions.rules ?? declaredRules(loadConfig(CONFIG), { stateMachineArn: STATE_MACHINE_ARN });
+    bus = new EventBus(
+      rules,
+      async (target, event) => {
+        const what = `${event['detail-type']}${(event.detail as { alarmName?: string }).alarmName ? ` ${(event.detail as { alarmName?: string }).alarmName}` : ''}`;
+        try {
+          const out = await invokeAsync(functions.handler(target), event, target);
+          narrate(target, what, out);
+        } catch (error) {
+          // After Lambda's two retries the event goes to the function's failure destination.
+          say(target, `${what}: failed three times (${(error as Error).name}: ${(error as Error).message}); the event goes to its dead-letter queue`);
         }
-      }
-    })();
+      },
+      (ms) => time.sleep(ms),
+      clock.now,
+    );
+    pump = pumpEvents(world, time, bus);
 
     for (const scenario of scenarios) {
       current = scenario;
       cues = scenarioCues(world, scenario, say);
+      bus.plan(scenario.events);
       const mark = { calls: world.calls.length, dynamo: new Map(dynamo.requests), slack: slack.calls.length, kube: kubeRequestCount(), executions: new Set(sfn.executions.keys()) };
       print(`▶ ${scenario.name}: ${scenario.title} (expect ${scenario.expect.join(', ')})`);
       const digests: { digest: string; label: string; service: string }[] = [];
@@ -354,7 +376,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
       void Promise.all(closing.splice(0)).finally(() => {
         closed = true;
       });
-      await time.run(() => closed);
+      await time.run(() => closed && pump!.settled);
       const calls = world.calls.slice(mark.calls).filter((c) => !c.error);
       const ran = [...sfn.executions.values()].filter((e) => !mark.executions.has(e.arn));
       usage.push({
@@ -362,6 +384,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         pushes: scenario.pushes.length,
         transitions: ran.reduce((n, e) => n + (e.run?.transitions ?? 0), 0),
         lambdaInvocations: scenario.pushes.length + ran.reduce((n, e) => n + Object.values(e.run?.invocations ?? {}).reduce((a, b) => a + b, 0), 0),
+        lambdaErrors: ran.reduce((n, e) => n + Object.values(e.run?.lambdaErrors ?? {}).reduce((a, b) => a + b, 0), 0),
         handlerMs: Math.round(ran.reduce((n, e) => n + (e.run?.handlerMs ?? 0), 0)),
         awsCalls: calls.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.operation]: (acc[c.operation] ?? 0) + 1 }), {}),
         metricsRequested: calls.filter((c) => c.operation === 'GetMetricData').reduce((n, c) => n + ((c.input as { MetricDataQueries?: unknown[] }).MetricDataQueries?.length ?? 0), 0),
@@ -391,6 +414,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
           ...measure(scenario, results),
           transitions: executions.reduce((n, e) => n + (e.run?.transitions ?? 0), 0),
           lambdaInvocations: 1 + executions.reduce((n, e) => n + Object.values(e.run?.invocations ?? {}).reduce((a, b) => a + b, 0), 0),
+          lambdaErrors: executions.reduce((n, e) => n + Object.values(e.run?.lambdaErrors ?? {}).reduce((a, b) => a + b, 0), 0),
+          ...alarmToAction(record?.service ?? pushed.service, executions),
           results,
         });
         const row = rows.at(-1)!;
@@ -399,7 +424,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
       print('');
     }
   } finally {
-    watching = false;
+    pump?.stop();
     await functions.close();
     await server.close();
     await Promise.all(kubeServers.map((k) => k.close()));

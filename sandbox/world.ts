@@ -39,6 +39,7 @@ export function sandboxWorld(now: () => number, seed: number): World {
   for (const [repo, service, container, lb] of [
     ['checkout', 'checkout', 'app', 'app/checkout/7c1a'],
     ['payments', 'payments', 'api', 'app/payments/5f3e'],
+    ['ledger', 'ledger', 'app', 'app/ledger/2b8d'],
   ] as const) {
     world.ecr.createRepository(repo, true);
     const first = world.ecr.push(repo, repo === 'payments' ? 'release-1' : 'v1', profile());
@@ -62,6 +63,7 @@ export function sandboxWorld(now: () => number, seed: number): World {
   for (const [alarm, lb] of [
     ['checkout-5xx', 'app/checkout/7c1a'],
     ['catalog-5xx', eks.loadBalancer],
+    ['ledger-5xx', 'app/ledger/2b8d'],
   ] as const) {
     world.cloudwatch.alarms.set(alarm, {
       kind: 'metric',

@@ -114,6 +114,22 @@ export class EcrModel {
     return { registryId: this.account, repositoryName: repo.name, imageId: { imageDigest: image.digest }, imageScanStatus: { status: 'IN_PROGRESS' } };
   }
 
+  /** Scans that finished (or failed) by `now`: what ECR announces with an ECR Image Scan event. */
+  *scansFinishedBy(now: number): Generator<{ repository: string; digest: string; tags: string[]; at: number; status: string; counts: Record<string, number> }> {
+    for (const repo of this.repositories.values()) {
+      for (const image of repo.images.values()) {
+        if (image.scanStartedAt === undefined) continue;
+        const at = image.scanStartedAt + image.profile.scanSeconds * 1000;
+        if (at > now) continue;
+        // ECR leaves out severities with no findings.
+        const counts: Record<string, number> = {};
+        for (const f of image.profile.findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+        const status = image.profile.scanStatus === 'FAILED' ? 'FAILED' : image.profile.scanStatus ? 'UNSUPPORTED_IMAGE' : 'COMPLETE';
+        yield { repository: repo.name, digest: image.digest, tags: image.tags, at, status, counts };
+      }
+    }
+  }
+
   DescribeImageScanFindings(input: DescribeImageScanFindingsCommandInput): Out<DescribeImageScanFindingsCommandOutput> {
     const repo = this.repo(input.repositoryName);
     const image = this.image(repo, input.imageId?.imageDigest);

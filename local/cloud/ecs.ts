@@ -53,8 +53,19 @@ interface SimService {
  * reach COMPLETED or FAILED over simulated time, with the deployment circuit
  * breaker (and its rollback) as ECS documents it. Fargate and EC2 alike.
  */
+/** A deployment's change of state, as ECS announces it with an ECS Deployment State Change event. */
+export interface DeploymentChange {
+  at: number;
+  cluster: string;
+  service: string;
+  deploymentId: string;
+  eventName: 'SERVICE_DEPLOYMENT_IN_PROGRESS' | 'SERVICE_DEPLOYMENT_COMPLETED' | 'SERVICE_DEPLOYMENT_FAILED';
+  reason: string;
+}
+
 export class EcsModel {
   readonly services = new Map<string, SimService>();
+  private changes: DeploymentChange[] = [];
   readonly taskDefinitions = new Map<string, TaskDefinition & { tags?: Tag[] }>();
   private readonly revisions = new Map<string, number>();
   private deploymentCount = 0;
@@ -117,6 +128,18 @@ export class EcsModel {
     return images.map((i) => this.profileOf(i)).find((p) => p && !p.healthy) ?? images.map((i) => this.profileOf(i)).find(Boolean);
   }
 
+  /** Every deployment change up to now, each once (settling every service first). */
+  drainDeploymentEvents(): DeploymentChange[] {
+    for (const service of this.services.values()) this.settle(service);
+    const out = this.changes.sort((a, b) => a.at - b.at);
+    this.changes = [];
+    return out;
+  }
+
+  private announce(service: SimService, at: number, deploymentId: string, eventName: DeploymentChange['eventName'], reason: string): void {
+    this.changes.push({ at, cluster: service.cluster, service: service.name, deploymentId, eventName, reason });
+  }
+
   /** Moves every deployment of a service forward to now, event by event, in time order. */
   private settle(service: SimService): void {
     const now = this.now();
@@ -139,12 +162,14 @@ export class EcsModel {
         service.serving.push({ from: doneAt, image: this.imageOf(primary.taskDefinition) ?? '' });
         service.lastCompleted = primary.taskDefinition;
         service.events.unshift({ id: `ev-${doneAt}`, createdAt: doneAt, message: `(service ${service.name}) has reached a steady state.` });
+        this.announce(service, doneAt, primary.id, 'SERVICE_DEPLOYMENT_COMPLETED', `ECS deployment ${primary.id} completed.`);
         continue;
       }
       if (!service.circuitBreaker.enable) return;
       primary.rolloutState = 'FAILED';
       primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
       primary.updatedAt = doneAt;
+      this.announce(service, doneAt, primary.id, 'SERVICE_DEPLOYMENT_FAILED', 'ECS deployment circuit breaker: tasks failed to start.');
       if (!service.circuitBreaker.rollback) return;
       // ECS rolls back to the last deployment that completed.
       const target = service.lastCompleted;
@@ -156,6 +181,7 @@ export class EcsModel {
         primary,
       ];
       service.taskDefinition = target;
+      this.announce(service, doneAt, id, 'SERVICE_DEPLOYMENT_IN_PROGRESS', `ECS deployment circuit breaker: rolling back to deploymentId ${primary.id}.`);
     }
   }
 
@@ -254,6 +280,7 @@ export class EcsModel {
         ...service.deployments,
       ];
       service.taskDefinition = input.taskDefinition;
+      this.announce(service, t, id, 'SERVICE_DEPLOYMENT_IN_PROGRESS', `ECS deployment ${id} in progress.`);
     }
     if (input.desiredCount !== undefined) service.desiredCount = input.desiredCount;
     return { service: this.shape(service) };

@@ -2,7 +2,6 @@ import * as z from 'zod/mini';
 import '../validation/zod-messages.js';
 import type { ServiceConfig } from '../config/schema.js';
 import { SEVERITIES } from '../config/severities.js';
-import { POLL_SECONDS } from '../errors.js';
 
 // The service config as it travels in the execution state. The full schema
 // (config/schema.ts, classic zod) validated it at the edge: the trigger, the
@@ -34,7 +33,8 @@ const health = z.looseObject({
   alarms: texts,
   metrics: z.array(metricCheck),
   bakeMinutes: z.number(),
-  pollSeconds: z.literal(POLL_SECONDS, { error: `expected one of ${POLL_SECONDS.join(', ')}` }),
+  pollSeconds: z.number(),
+  consecutiveErrorLimit: z.number(),
   rolloutTimeoutMinutes: z.number(),
   guardMinutes: z.number(),
   fixForwardTags: texts,

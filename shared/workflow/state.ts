@@ -23,6 +23,18 @@ const blockedSchema = z.object({ blocked: z.object({ reason: z.string(), alarms:
 
 const errorOutputSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
 
+/** A look that found its subject not there yet (waits/look.ts): the state machine looks again. */
+const pendingSchema = z.object({
+  done: z.literal(false),
+  detail: z.string(),
+  lookAgainSeconds: z.number(),
+  lookedAt: z.string(),
+  wake: z.array(z.string()),
+  awaitEvent: z.boolean(),
+  measurementErrors: z.optional(z.number()),
+});
+const watchedSchema = z.union([z.object({ done: z.literal(true), completedAt: z.string(), detail: z.string() }), pendingSchema]);
+
 export const workflowStateSchema = z.object({
   /** Absent for a push; `rollback` when the alarm rule or the CLI rolls a finished deployment back. */
   mode: z.optional(z.enum(['rollback'])),
@@ -42,13 +54,13 @@ export const workflowStateSchema = z.object({
   approval: z.optional(z.object({ decision: z.literal('approved'), by: z.string(), at: z.string() })),
   /** Present when nobody decided in time and the policy approves on timeout. */
   approvalTimeout: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.string()) })),
-  scan: z.optional(z.looseObject({ passed: z.boolean(), reason: z.string(), at: z.string(), blocking: z.array(z.unknown()), blockingTotal: z.number() })),
+  scan: z.optional(z.union([z.looseObject({ done: z.literal(true), passed: z.boolean(), reason: z.string(), at: z.string(), blocking: z.array(z.unknown()), blockingTotal: z.number() }), pendingSchema])),
   deploy: z.optional(z.union([deploymentSchema, blockedSchema], { error: "the Deploy step's output: a deployment (revision, previousRevision, …) or { blocked }" })),
-  rollout: z.optional(z.object({ completedAt: z.string(), detail: z.string() })),
-  bake: z.optional(z.looseObject({ startedAt: z.string(), finishedAt: z.string(), summary: z.string(), verdicts: z.array(z.unknown()) })),
+  rollout: z.optional(watchedSchema),
+  bake: z.optional(z.union([z.looseObject({ done: z.literal(true), startedAt: z.string(), finishedAt: z.string(), summary: z.string(), verdicts: z.array(z.unknown()) }), pendingSchema])),
   failure: z.optional(errorOutputSchema),
   rollback: z.optional(z.object({ revision: z.string(), deploymentId: z.string(), startedAt: z.string(), adopted: z.boolean() })),
-  rollbackDone: z.optional(z.object({ completedAt: z.string(), detail: z.string() })),
+  rollbackDone: z.optional(watchedSchema),
   rollbackFailure: z.optional(errorOutputSchema),
 });
 
@@ -74,4 +86,9 @@ export function requireRollback(state: WorkflowState): NonNullable<WorkflowState
 export function requireRecordId(state: WorkflowState): string {
   if (!state.admission) throw new Error('workflow state has no admission: the state machine called this task out of order');
   return state.admission.recordId;
+}
+
+/** A look's result once its subject is there; undefined while it is pending (or was never looked at). */
+export function finished<T extends { done: boolean }>(look: T | undefined): Extract<T, { done: true }> | undefined {
+  return look?.done ? (look as Extract<T, { done: true }>) : undefined;
 }

@@ -4,6 +4,7 @@ import { verifyEksToken } from '../../local/cloud/eks-token.js';
 import type { RecordedKubeRequest } from '../../local/cloud/kubernetes.js';
 import { runWorkflow } from '../../local/run-workflow.js';
 import { LAST_DEPLOY_ANNOTATION } from '../../shared/targets/eks/eks-target.js';
+import { aloneEvents } from '../support/alone-events.js';
 import { mockCloud } from '../support/mock-cloud.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { CATALOG_SERVICE_YAML, catalogWorld, ENVOY_IMAGE, pushRelease, useKubeApiServer, webService } from '../support/world-fixture.js';
@@ -28,8 +29,9 @@ async function given(options: Parameters<typeof catalogWorld>[0] = {}) {
   const records = await freshRecordsTable();
   const env = catalogWorld(options);
   const mocks = mockCloud(env.world);
-  cleanup.push(() => mocks.restore(), () => env.clock.uninstall());
-  return { ...env, mocks, records };
+  const events = aloneEvents(env.world);
+  cleanup.push(() => mocks.restore(), () => events.restore(), () => env.clock.uninstall());
+  return { ...env, mocks, records, events };
 }
 
 type Env = Awaited<ReturnType<typeof given>>;
@@ -47,7 +49,7 @@ describe('EKS deploy workflow', () => {
     const input = pushRelease(world, 'v2', {}, catalogService());
 
     // Act
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...env.events.options });
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
@@ -102,7 +104,7 @@ describe('EKS deploy workflow', () => {
     const input = pushRelease(world, 'v2', { healthy: false }, catalogService());
 
     // Act
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...env.events.options });
 
     // Assess
     expect(run.status).toBe('FAILED');
@@ -134,7 +136,7 @@ describe('EKS deploy workflow', () => {
     const input = pushRelease(world, 'v2', { errorRate: 12 }, catalogService());
 
     // Act
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...env.events.options });
 
     // Assess
     expect(run.status).toBe('FAILED');
@@ -154,7 +156,7 @@ describe('EKS deploy workflow', () => {
     const hotfix = `${world.ecr.registry}/catalog:hotfix`;
     let patched = false;
     const onState = (e: { state: string; type: string }) => {
-      if (e.state === 'Bake' && e.type === 'retried' && !patched) {
+      if (e.state === 'AwaitBake' && e.type === 'entered' && !patched) {
         // `kubectl set image deployment/catalog web=…:hotfix` from another pipeline.
         patched = true;
         expect(kubernetes.patch('shop', 'catalog', { spec: { template: { spec: { containers: [{ name: 'web', image: hotfix }] } } } }).status).toBe(200);
@@ -162,7 +164,7 @@ describe('EKS deploy workflow', () => {
     };
 
     // Act
-    const run = await runWorkflow(input, { clock, onState });
+    const run = await runWorkflow(input, { clock, ...env.events.options, onState });
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
@@ -189,7 +191,7 @@ describe('EKS deploy workflow', () => {
     };
 
     // Act
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...env.events.options });
 
     // Assess
     expect(run.result.outcome).toBe('deployed');
