@@ -172,6 +172,8 @@ export const SCENARIOS: Scenario[] = [
     expect: ['rolled_back'],
     failsAt: { servingMinutes: 3 },
     events: [{ detailType: 'CloudWatch Alarm State Change', copies: 2 }],
+    // Until the alarm is OK again: the next scenario deploys to the same service.
+    observeMinutes: 10,
   },
   {
     name: 'lost-rollout-event',

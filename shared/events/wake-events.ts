@@ -3,6 +3,7 @@ import '../validation/zod-messages.js';
 import { InvalidInput } from '../errors.js';
 import { describeIssues } from '../validation/union-issues.js';
 import { alarmKey, ecsServiceKey, scanKey } from '../waits/keys.js';
+import { imageDigestSchema } from './ecr-push.js';
 
 // The EventBridge events that end a wait, each reduced to the keys it concerns
 // (waits/keys.ts). Shapes as published:
@@ -15,7 +16,8 @@ import { alarmKey, ecsServiceKey, scanKey } from '../waits/keys.js';
 // - CloudWatch Alarm State Change:
 //   https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
 
-const scanDetail = z.looseObject({ 'repository-name': z.string().check(z.minLength(1)), 'image-digest': z.string().check(z.regex(/^sha256:[a-f0-9]{64}$/)) });
+// The same digest check as the push event's: a scan event must wake the push's own wait.
+const scanDetail = z.looseObject({ 'repository-name': z.string().check(z.minLength(1)), 'image-digest': imageDigestSchema });
 const wakeEventSchema = z.discriminatedUnion('detail-type', [
   z.looseObject({ source: z.literal('aws.ecr'), 'detail-type': z.literal('ECR Image Scan'), detail: scanDetail }),
   z.looseObject({ source: z.literal('aws.inspector2'), 'detail-type': z.literal('Inspector2 Scan'), detail: scanDetail }),

@@ -1,5 +1,6 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { HealthPolicy } from '../config/schema.js';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { DEFAULTS } from '../config/defaults.js';
 import { MeasurementFailed, RolloutFailed, Superseded, Unhealthy } from '../errors.js';
 import { alarmKey } from '../waits/keys.js';
@@ -40,8 +41,17 @@ export async function judgeHealth(cloudwatch: CloudWatchClient, health: HealthPo
 /** A bake still under way, or whose last measurement failed (`measurementErrors` in a row). */
 export type BakePending = Pending & { measurementErrors?: number };
 
-/** An AWS call that failed (the SDK attaches `$metadata` to what it throws, after its own retries): no measurement, not a verdict. */
-const isMeasurementError = (error: unknown) => error instanceof Error && '$metadata' in error;
+/**
+ * An AWS call that failed (the SDK attaches `$metadata` to what it throws, after its own
+ * retries) for a reason another try will not fix soon (access denied, a bad query): no
+ * measurement, not a verdict. Throttling, 5xx and timeouts are left to the state
+ * machine's Transient retrier, with backoff, before they count.
+ */
+const isMeasurementError = (error: unknown) => {
+  if (!(error instanceof Error) || !('$metadata' in error)) return false;
+  const e = error as Parameters<typeof isTransientError>[0];
+  return !(isThrottlingError(e) || isTransientError(e) || isServerError(e));
+};
 
 /**
  * When to look again: at the end of the bake at the latest; with metric checks,
@@ -79,7 +89,7 @@ export async function bakeCheck(
   const remaining = health.bakeMinutes * 60 - elapsedSeconds;
   const final = remaining <= 0;
   // An alarm's event, or one of the service's deployments ending (someone else's, say).
-  const wake = [...health.alarms.map(alarmKey), ...deps.target.wakeKeys];
+  const wake = [...new Set([...health.alarms.map(alarmKey), ...deps.target.wakeKeys])];
   let verdicts: HealthVerdict[];
   try {
     verdicts = await judgeHealth(deps.cloudwatch, health, from, now, final, deployment.firingAtDeploy);

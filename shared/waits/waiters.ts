@@ -27,9 +27,15 @@ export async function markEvent(r: RecordsDb, key: string, what: string, now: Da
 
 /** The newest event for any of `keys` noted at or after `since`, if any. */
 export async function eventSince(r: RecordsDb, keys: readonly string[], since: Date): Promise<{ key: string; what: string; at: string } | undefined> {
-  if (keys.length === 0) return undefined;
-  const out = await r.db.send(new BatchGetCommand({ RequestItems: { [r.table]: { Keys: keys.map((k) => ({ pk: `EVENT#${k}`, sk: 'LAST' })), ConsistentRead: true } } }));
-  const seen = (out.Responses?.[r.table] ?? []) as { pk: string; what: string; at: string }[];
+  const seen: { pk: string; what: string; at: string }[] = [];
+  // BatchGetItem takes 100 keys at a time and may leave some unprocessed under load.
+  let pending = [...new Set(keys)].map((k) => ({ pk: `EVENT#${k}`, sk: 'LAST' }));
+  while (pending.length > 0) {
+    const batch = pending.slice(0, 100);
+    const out = await r.db.send(new BatchGetCommand({ RequestItems: { [r.table]: { Keys: batch, ConsistentRead: true } } }));
+    seen.push(...((out.Responses?.[r.table] ?? []) as typeof seen));
+    pending = [...((out.UnprocessedKeys?.[r.table]?.Keys ?? []) as typeof pending), ...pending.slice(100)];
+  }
   const recent = seen.filter((e) => Date.parse(e.at) >= since.getTime()).sort((a, b) => b.at.localeCompare(a.at))[0];
   return recent ? { key: recent.pk.slice('EVENT#'.length), what: recent.what, at: recent.at } : undefined;
 }

@@ -47,7 +47,10 @@ export function errorMessage(error: { Error: string; Cause?: string | undefined 
 
 /** Rollbacks started after the workflow (an alarm, a person) carry their reason as the cause. */
 const REASON_ONLY = new Set(['AlarmAfterDeploy', 'ManualRollback']);
-const failureText = (s: WorkflowState) => (s.failure && REASON_ONLY.has(s.failure.Error) ? (s.failure.Cause ?? s.failure.Error) : errorMessage(s.failure));
+/** A Transient failure during the bake (after the state machine's retries) is health that could not be measured, not an unhealthy release. */
+const measurementFailed = (s: WorkflowState) => s.failure?.Error === 'Transient' && finished(s.rollout) !== undefined && finished(s.bake) === undefined;
+const failureText = (s: WorkflowState) =>
+  s.failure && REASON_ONLY.has(s.failure.Error) ? (s.failure.Cause ?? s.failure.Error) : measurementFailed(s) ? `health could not be measured: ${errorMessage(s.failure)}` : errorMessage(s.failure);
 
 function reasonFor(outcome: Outcome, s: WorkflowState): string {
   const d = deploymentOf(s);
