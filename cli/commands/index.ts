@@ -1,0 +1,11 @@
+import type { RegisterCommand } from '../program.js';
+import { historyCommand } from './history.js';
+import { rollbackCommand } from './rollback.js';
+import { sandboxCommand } from './sandbox.js';
+import { statusCommand } from './status.js';
+
+/**
+ * Every `shipwatch` command, in the order `shipwatch --help` lists them. A new
+ * command is one file in this folder (a RegisterCommand) and one line here.
+ */
+export const COMMANDS: RegisterCommand[] = [statusCommand, historyCommand, rollbackCommand, sandboxCommand];
