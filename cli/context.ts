@@ -31,6 +31,8 @@ export interface Reach {
   stack(): Promise<Stack>;
   /** For messages. */
   label: string;
+  /** Where the Slack bot token is (SSM), and the Slack API when it is not Slack's own (a sandbox's stand-in). */
+  slack: { tokenParameter: string; apiUrl?: string };
 }
 
 /** What the commands work with; tests hand in their own. */
@@ -61,12 +63,13 @@ export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
   const err = (text: string) => void process.stderr.write(`${text}\n`);
   let reached: Promise<Reach> | undefined;
 
-  const aws = (clients: AwsClients, stack: () => Promise<Omit<Stack, 'records' | 'sfn'> & { table: string }>, label: string, configFile: string): Reach => {
+  const aws = (clients: AwsClients, stack: () => Promise<Omit<Stack, 'records' | 'sfn'> & { table: string }>, label: string, configFile: string, slack: Reach['slack']): Reach => {
     let resolved: Promise<Stack> | undefined;
     return {
       clients,
       configFile,
       label,
+      slack,
       stack: () =>
         (resolved ??= stack().then(({ table, ...rest }) => ({ ...rest, records: { db: clients.dynamo(), table }, sfn: clients.sfn() }))),
     };
@@ -74,19 +77,24 @@ export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
 
   const sandbox = (info: SandboxInfo): Reach => {
     const clients = awsClients({ region: info.region, endpoint: info.endpoint, credentials: { ...SANDBOX_CREDENTIALS } });
-    return aws(clients, async () => ({ table: info.table, stateMachineArn: info.stateMachineArn, source: `the sandbox at ${info.endpoint}` }), `the sandbox at ${info.endpoint}`, explicitConfig ?? info.config);
+    return aws(clients, async () => ({ table: info.table, stateMachineArn: info.stateMachineArn, source: `the sandbox at ${info.endpoint}` }), `the sandbox at ${info.endpoint}`, explicitConfig ?? info.config, {
+      tokenParameter: DEFAULTS.slack.botTokenParameter,
+      ...(info.slackApiUrl ? { apiUrl: info.slackApiUrl } : {}),
+    });
   };
 
   async function resolve(): Promise<Reach> {
     const configFile = explicitConfig ?? DEFAULTS.configFile;
+    // serverless.yml names the parameter after the stage; without one, what SLACK_BOT_TOKEN_PARAMETER says, as the functions read it.
+    const slack = { tokenParameter: stage ? `/shipwatch/${stage}/slack-bot-token` : (env.SLACK_BOT_TOKEN_PARAMETER ?? DEFAULTS.slack.botTokenParameter) };
     if (env.SHIPWATCH_TABLE && !stage) {
       const clients = awsClients(settings);
       const table = env.SHIPWATCH_TABLE;
-      return aws(clients, async () => ({ table, ...(env.STATE_MACHINE_ARN ? { stateMachineArn: env.STATE_MACHINE_ARN } : {}), source: 'SHIPWATCH_TABLE' }), 'AWS', configFile);
+      return aws(clients, async () => ({ table, ...(env.STATE_MACHINE_ARN ? { stateMachineArn: env.STATE_MACHINE_ARN } : {}), source: 'SHIPWATCH_TABLE' }), 'AWS', configFile, slack);
     }
     if (stage) {
       const clients = awsClients(settings);
-      return aws(clients, () => stackOutputs(clients.cloudformation(), stage), `stack shipwatch-${stage}`, configFile);
+      return aws(clients, () => stackOutputs(clients.cloudformation(), stage), `stack shipwatch-${stage}`, configFile, slack);
     }
     if (env.SHIPWATCH_SANDBOX) {
       try {
@@ -108,6 +116,7 @@ export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
       },
       'AWS',
       configFile,
+      slack,
     );
   }
 

@@ -15,6 +15,8 @@ export interface SandboxInfo {
   config: string;
   stage: string;
   pid: number;
+  /** The Slack stand-in's Web API. */
+  slackApiUrl?: string;
 }
 
 export const SANDBOX_INFO_PATH = '/shipwatch/sandbox';

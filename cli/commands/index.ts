@@ -3,9 +3,10 @@ import { historyCommand } from './history.js';
 import { rollbackCommand } from './rollback.js';
 import { sandboxCommand } from './sandbox.js';
 import { statusCommand } from './status.js';
+import { validateCommand } from './validate.js';
 
 /**
  * Every `shipwatch` command, in the order `shipwatch --help` lists them. A new
  * command is one file in this folder (a RegisterCommand) and one line here.
  */
-export const COMMANDS: RegisterCommand[] = [statusCommand, historyCommand, rollbackCommand, sandboxCommand];
+export const COMMANDS: RegisterCommand[] = [validateCommand, statusCommand, historyCommand, rollbackCommand, sandboxCommand];

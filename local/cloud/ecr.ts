@@ -3,6 +3,7 @@ import type {
   DescribeImageScanFindingsCommandOutput,
   DescribeRepositoriesCommandInput,
   DescribeRepositoriesCommandOutput,
+  GetRegistryScanningConfigurationCommandOutput,
   ImageScanFinding,
   StartImageScanCommandInput,
   StartImageScanCommandOutput,
@@ -102,6 +103,11 @@ export class EcrModel {
         };
       }),
     };
+  }
+
+  /** The simulated registry scans with basic scanning; each repository's scanOnPush says when. */
+  GetRegistryScanningConfiguration(): Out<GetRegistryScanningConfigurationCommandOutput> {
+    return { registryId: this.account, scanningConfiguration: { scanType: 'BASIC', rules: [] } };
   }
 
   StartImageScan(input: StartImageScanCommandInput): Out<StartImageScanCommandOutput> {

@@ -16,6 +16,8 @@ export const KUBE_OBSERVE_MS = 1000;
 /** spec.progressDeadlineSeconds when the Deployment does not set it (the API server's default). */
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** The Kubernetes minor version the simulated API servers report (EKS 1.31). */
+const KUBE_MINOR = '31';
 const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
 
 export interface KubeContainerSpec {
@@ -209,6 +211,7 @@ export class KubernetesModel {
   readonly requests: RecordedKubeRequest[] = [];
   faults: KubeFaultInjector | undefined;
   private readonly deployments = new Map<string, SimDeployment>();
+  private readonly bindings: { group: string; namespace: string; verbs: string[] }[] = [];
   private lastResourceVersion = 48_000;
 
   constructor(
@@ -325,6 +328,8 @@ export class KubernetesModel {
     }
 
     const path = request.path.split('?')[0]!;
+    const cluster = this.clusterApi(request, path);
+    if (cluster) return cluster;
     const match = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments(?:\/([^/]+))?$/.exec(path);
     if (!match) return kubeStatus(404, 'the server could not find the requested resource');
     const namespace = decodeURIComponent(match[1]!);
@@ -350,6 +355,37 @@ export class KubernetesModel {
       return kubeStatus(400, `error decoding patch: ${(error as Error).message}`);
     }
     return this.applyPatch(d, patch);
+  }
+
+  /**
+   * Grants `verbs` on Deployments in `namespace` ('*': every namespace) to a
+   * group, as a Role and RoleBinding would: what SubjectAccessReview answers from.
+   */
+  grant(group: string, namespace: string, verbs: string[]): void {
+    this.bindings.push({ group, namespace, verbs: [...verbs] });
+  }
+
+  /** Cluster-level endpoints beside Deployments: the version, and access reviews (who may do what). */
+  private clusterApi(request: KubeRequest, path: string): KubeAnswer | undefined {
+    if (path === '/version' && request.method === 'GET') {
+      return { status: 200, body: { major: '1', minor: KUBE_MINOR, gitVersion: `v1.${KUBE_MINOR}.2-eks-sandbox`, gitCommit: 'sandbox', gitTreeState: 'clean', buildDate: '2026-10-01T00:00:00Z', goVersion: 'go1.23.4', compiler: 'gc', platform: 'linux/amd64' } };
+    }
+    if (path !== '/apis/authorization.k8s.io/v1/subjectaccessreviews') return undefined;
+    if (request.method !== 'POST') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on subjectaccessreviews`);
+    let review: { spec?: { user?: string; groups?: string[]; resourceAttributes?: { namespace?: string; verb?: string; group?: string; resource?: string } } };
+    try {
+      review = JSON.parse(request.body) as typeof review;
+    } catch (error) {
+      return kubeStatus(400, `error decoding the review: ${(error as Error).message}`);
+    }
+    const spec = review.spec ?? {};
+    const attributes = spec.resourceAttributes;
+    if (!attributes?.verb || !attributes.resource) return kubeStatus(422, 'SubjectAccessReview.authorization.k8s.io is invalid: spec.resourceAttributes: Required value: the Shipwatch simulated cloud reviews resource access only');
+    const binding = this.bindings.find(
+      (b) => (spec.groups ?? []).includes(b.group) && (b.namespace === '*' || b.namespace === attributes.namespace) && b.verbs.includes(attributes.verb!) && attributes.resource === 'deployments' && (attributes.group ?? '') === 'apps',
+    );
+    const status = binding ? { allowed: true, reason: `RBAC: allowed by RoleBinding for group "${binding.group}" in namespace "${binding.namespace}"` } : { allowed: false };
+    return { status: 201, body: { kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status } };
   }
 
   private key(namespace: string, name: string): string {

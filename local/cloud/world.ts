@@ -22,7 +22,7 @@ export type FaultInjector = (call: { service: CloudService; operation: string; i
 /** Operations each service answers; anything else fails loudly with its name. */
 const OPERATIONS: Record<CloudService, readonly string[]> = {
   ecs: ['DescribeServices', 'DescribeTaskDefinition', 'RegisterTaskDefinition', 'UpdateService'],
-  ecr: ['DescribeImageScanFindings', 'DescribeRepositories', 'StartImageScan'],
+  ecr: ['DescribeImageScanFindings', 'DescribeRepositories', 'GetRegistryScanningConfiguration', 'StartImageScan'],
   cloudwatch: ['DescribeAlarms', 'GetMetricData'],
   eks: ['DescribeCluster'],
   ssm: ['GetParameter'],

@@ -16,6 +16,7 @@ export function cliHarness(options: {
   clients?: AwsClients;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  slack?: { tokenParameter: string; apiUrl?: string };
 }) {
   const out: string[] = [];
   const err: string[] = [];
@@ -34,7 +35,7 @@ export function cliHarness(options: {
       now: options.now ?? (() => new Date()),
       sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       configFile,
-      reach: async () => ({ clients: options.clients ?? awsClients({ region: 'us-east-1' }), configFile, stack, label: 'the test' }),
+      reach: async () => ({ clients: options.clients ?? awsClients({ region: 'us-east-1' }), configFile, stack, label: 'the test', slack: options.slack ?? { tokenParameter: '/shipwatch/slack-bot-token' } }),
     };
   };
   return {
