@@ -1,5 +1,6 @@
 import type { RegisterCommand } from '../program.js';
 import { historyCommand } from './history.js';
+import { planCommand } from './plan.js';
 import { rollbackCommand } from './rollback.js';
 import { sandboxCommand } from './sandbox.js';
 import { statusCommand } from './status.js';
@@ -9,4 +10,4 @@ import { validateCommand } from './validate.js';
  * Every `shipwatch` command, in the order `shipwatch --help` lists them. A new
  * command is one file in this folder (a RegisterCommand) and one line here.
  */
-export const COMMANDS: RegisterCommand[] = [validateCommand, statusCommand, historyCommand, rollbackCommand, sandboxCommand];
+export const COMMANDS: RegisterCommand[] = [validateCommand, planCommand, statusCommand, historyCommand, rollbackCommand, sandboxCommand];
