@@ -3,6 +3,7 @@ import { historyCommand } from './history.js';
 import { planCommand } from './plan.js';
 import { rollbackCommand } from './rollback.js';
 import { sandboxCommand } from './sandbox.js';
+import { statsCommand } from './stats.js';
 import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
@@ -10,4 +11,4 @@ import { validateCommand } from './validate.js';
  * Every `shipwatch` command, in the order `shipwatch --help` lists them. A new
  * command is one file in this folder (a RegisterCommand) and one line here.
  */
-export const COMMANDS: RegisterCommand[] = [validateCommand, planCommand, statusCommand, historyCommand, rollbackCommand, sandboxCommand];
+export const COMMANDS: RegisterCommand[] = [validateCommand, planCommand, statusCommand, historyCommand, statsCommand, rollbackCommand, sandboxCommand];
