@@ -3,7 +3,7 @@ import { DEFAULTS } from '../shared/config/defaults.js';
 import type { RecordsDb } from '../shared/records/db.js';
 import { awsClients, type AwsClients, type AwsSettings } from './aws-clients.js';
 import { SetupError } from './errors.js';
-import { askSandbox, readDiscovery, SANDBOX_CREDENTIALS, type SandboxInfo } from './sandbox-link.js';
+import { askSandbox, DISCOVERY_FILE, readDiscovery, SANDBOX_CREDENTIALS, type SandboxInfo } from './sandbox-link.js';
 import { stackOutputs } from './stack.js';
 
 /** The options every command takes (before or after the command name). */
@@ -56,7 +56,7 @@ export type ContextFactory = (globals: GlobalOptions) => CliContext;
  * STATE_MACHINE_ARN); --stage or SHIPWATCH_STAGE, through the stack's
  * outputs; SHIPWATCH_SANDBOX; a sandbox this clone is running.
  */
-export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env): CliContext {
+export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = process.env, discoveryFile = DISCOVERY_FILE): CliContext {
   const explicitConfig = globals.config ?? env.SHIPWATCH_CONFIG;
   const settings: AwsSettings = { ...(globals.region ? { region: globals.region } : {}), ...(globals.profile ? { profile: globals.profile } : {}) };
   const stage = globals.stage ?? env.SHIPWATCH_STAGE;
@@ -103,7 +103,7 @@ export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
         throw new SetupError((error as Error).message, { cause: error });
       }
     }
-    const running = readDiscovery();
+    const running = readDiscovery(discoveryFile);
     if (running) {
       err(`shipwatch: using the sandbox running at ${running.endpoint} (pid ${running.pid}); pass --stage to reach AWS`);
       return sandbox(running);
