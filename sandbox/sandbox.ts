@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { startCloudServer } from '../local/cloud/http.js';
@@ -18,6 +19,7 @@ import { measure, table, type Row, type Usage } from './report.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { sandboxWorld } from './world.js';
 import { channelsOf, worldFromConfig } from './world-from-config.js';
+import { writeKubeconfig } from './kubeconfig.js';
 import { CloudFormationModel } from '../local/cloud/query-protocol.js';
 import { exportLine, SANDBOX_INFO_PATH, writeDiscovery, type SandboxInfo } from '../cli/sandbox-link.js';
 import { loadConfig } from '../shared/config/load.js';
@@ -302,12 +304,18 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
             if (trigger.started.length === 0) say(label, `no service matches this push (npx shipwatch plan ${label} says why)`);
           })().catch((error: Error) => say(label, `the push was not delivered: ${error.message}`));
         };
+        let kubeconfig: string | undefined;
         if (options.discoveryFile && info) {
           const remove = writeDiscovery(info, options.discoveryFile);
           closers.push(remove);
+          if (world.eks.clusters.size > 0) {
+            kubeconfig = join(dirname(options.discoveryFile), 'kubeconfig');
+            writeKubeconfig(kubeconfig, [...world.eks.clusters.values()].map((c) => ({ name: c.name, endpoint: c.endpoint ?? '' })), world.region);
+          }
         }
         print(`The sandbox stays up until Ctrl-C; simulated time now runs at ${speed}x. From another terminal:`);
-        print(`  ${exportLine({ endpoint: server.url, region: world.region })}`);
+        print(`  ${exportLine({ endpoint: server.url, region: world.region })}${kubeconfig ? ` KUBECONFIG=${kubeconfig}` : ''}`);
+        if (kubeconfig) print('  kubectl get deploy -A                # the simulated EKS clusters (the token comes from aws eks get-token)');
         print('  npx shipwatch status                 # this clone\'s CLI also finds the sandbox by itself');
         print(`  aws ecr batch-get-image / put-image  # a push, as ECR would send it`);
         print(`  aws cloudwatch set-alarm-state --alarm-name NAME --state-value ALARM --state-reason test\n`);

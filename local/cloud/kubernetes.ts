@@ -1,4 +1,5 @@
 import { verifyEksToken } from './eks-token.js';
+import { deploymentTable, discovery, TABLE_CONTENT_TYPE, wantsTable } from './kube-discovery.js';
 import type { ImageProfile } from './profiles.js';
 import { digestOf } from './random.js';
 
@@ -84,6 +85,10 @@ export interface KubeRequest {
 export interface KubeAnswer {
   status: number;
   body: unknown;
+  /** Default application/json. */
+  contentType?: string;
+  /** A watch: the server streams what `events()` returns, one JSON line each, until `timeoutMs` (real time) or the client leaves. */
+  watch?: { events(): unknown[]; timeoutMs: number };
 }
 
 export interface RecordedKubeRequest extends KubeRequest {
@@ -335,14 +340,16 @@ export class KubernetesModel {
     const namespace = decodeURIComponent(match[1]!);
     if (match[2] === undefined) {
       if (request.method !== 'GET') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on a list of deployments`);
-      const items = [...this.deployments.values()].filter((d) => d.object.metadata.namespace === namespace).map((d) => this.shape(d));
-      return { status: 200, body: { kind: 'DeploymentList', apiVersion: 'apps/v1', metadata: { resourceVersion: String(this.lastResourceVersion) }, items } };
+      return this.list(request, (d) => d.object.metadata.namespace === namespace);
     }
     const name = decodeURIComponent(match[2]);
     const d = this.deployments.get(this.key(namespace, name));
     if (request.method !== 'GET' && request.method !== 'PATCH') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on deployments`);
     if (!d) return kubeStatus(404, `deployments.apps "${name}" not found`, name);
-    if (request.method === 'GET') return { status: 200, body: this.shape(d) };
+    if (request.method === 'GET') {
+      const shaped = this.shape(d);
+      return wantsTable(request.headers.accept) ? { status: 200, body: deploymentTable([shaped], shaped.metadata.resourceVersion, this.now()), contentType: TABLE_CONTENT_TYPE } : { status: 200, body: shaped };
+    }
 
     const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim();
     if (type !== STRATEGIC_MERGE_PATCH) {
@@ -367,6 +374,12 @@ export class KubernetesModel {
 
   /** Cluster-level endpoints beside Deployments: the version, and access reviews (who may do what). */
   private clusterApi(request: KubeRequest, path: string): KubeAnswer | undefined {
+    const document = request.method === 'GET' ? discovery(path) : undefined;
+    if (document) return { status: 200, body: document };
+    if (path === '/apis/apps/v1/deployments') {
+      if (request.method !== 'GET') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on a list of deployments`);
+      return this.list(request, () => true);
+    }
     if (path === '/version' && request.method === 'GET') {
       return { status: 200, body: { major: '1', minor: KUBE_MINOR, gitVersion: `v1.${KUBE_MINOR}.2-eks-sandbox`, gitCommit: 'sandbox', gitTreeState: 'clean', buildDate: '2026-10-01T00:00:00Z', goVersion: 'go1.23.4', compiler: 'gc', platform: 'linux/amd64' } };
     }
@@ -386,6 +399,42 @@ export class KubernetesModel {
     );
     const status = binding ? { allowed: true, reason: `RBAC: allowed by RoleBinding for group "${binding.group}" in namespace "${binding.namespace}"` } : { allowed: false };
     return { status: 201, body: { kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status } };
+  }
+
+  /**
+   * A list of Deployments (one namespace, or all): `fieldSelector=metadata.name=…`
+   * as `kubectl rollout status` sends it, server-side printing for `kubectl
+   * get`, and `watch=true`: each change of a listed Deployment after the
+   * given resourceVersion, as a MODIFIED event (the rollout moves on
+   * simulated time, so the stream follows the sandbox's clock).
+   */
+  private list(request: KubeRequest, inScope: (d: SimDeployment) => boolean): KubeAnswer {
+    const query = new URLSearchParams(request.path.split('?')[1] ?? '');
+    const named = /^metadata\.name=(.+)$/.exec(query.get('fieldSelector') ?? '')?.[1];
+    const selected = () => [...this.deployments.values()].filter((d) => inScope(d) && (named === undefined || d.object.metadata.name === named));
+    if (query.get('watch') === 'true' || query.get('watch') === '1') {
+      const sent = new Map<SimDeployment, number>();
+      const from = Number(query.get('resourceVersion') ?? 0);
+      return {
+        status: 200,
+        body: undefined,
+        watch: {
+          timeoutMs: Math.min(Number(query.get('timeoutSeconds') ?? 300), 300) * 1000,
+          events: () =>
+            selected().flatMap((d) => {
+              const shaped = this.shape(d);
+              const version = Number(shaped.metadata.resourceVersion);
+              if (version <= (sent.get(d) ?? from)) return [];
+              sent.set(d, version);
+              return [{ type: 'MODIFIED', object: shaped }];
+            }),
+        },
+      };
+    }
+    const items = selected().map((d) => this.shape(d));
+    const resourceVersion = String(this.lastResourceVersion);
+    if (wantsTable(request.headers.accept)) return { status: 200, body: deploymentTable(items, resourceVersion, this.now()), contentType: TABLE_CONTENT_TYPE };
+    return { status: 200, body: { kind: 'DeploymentList', apiVersion: 'apps/v1', metadata: { resourceVersion }, items } };
   }
 
   private key(namespace: string, name: string): string {
