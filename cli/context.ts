@@ -61,6 +61,8 @@ export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
   const settings: AwsSettings = { ...(globals.region ? { region: globals.region } : {}), ...(globals.profile ? { profile: globals.profile } : {}) };
   const stage = globals.stage ?? env.SHIPWATCH_STAGE;
   const err = (text: string) => void process.stderr.write(`${text}\n`);
+  // A sandbox keeps simulated time: leases, windows and "since" are judged by its clock.
+  let clockOffset = 0;
   let reached: Promise<Reach> | undefined;
 
   const aws = (clients: AwsClients, stack: () => Promise<Omit<Stack, 'records' | 'sfn'> & { table: string }>, label: string, configFile: string, slack: Reach['slack']): Reach => {
@@ -76,6 +78,7 @@ export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
   };
 
   const sandbox = (info: SandboxInfo): Reach => {
+    if (info.now !== undefined) clockOffset = info.now - Date.now();
     const clients = awsClients({ region: info.region, endpoint: info.endpoint, credentials: { ...SANDBOX_CREDENTIALS } });
     return aws(clients, async () => ({ table: info.table, stateMachineArn: info.stateMachineArn, source: `the sandbox at ${info.endpoint}` }), `the sandbox at ${info.endpoint}`, explicitConfig ?? info.config, {
       tokenParameter: DEFAULTS.slack.botTokenParameter,
@@ -106,7 +109,11 @@ export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
     const running = readDiscovery(discoveryFile);
     if (running) {
       err(`shipwatch: using the sandbox running at ${running.endpoint} (pid ${running.pid}); pass --stage to reach AWS`);
-      return sandbox(running);
+      try {
+        return sandbox(await askSandbox(running.endpoint));
+      } catch (error) {
+        throw new SetupError((error as Error).message, { cause: error });
+      }
     }
     // Offline checks against AWS still work with the SDK's own settings; only the records need a stack.
     return aws(
@@ -124,7 +131,7 @@ export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
     out: (text) => process.stdout.write(`${text}\n`),
     err,
     user: env.USER ?? env.USERNAME ?? 'someone',
-    now: () => new Date(),
+    now: () => new Date(Date.now() + clockOffset),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     configFile: explicitConfig ?? DEFAULTS.configFile,
     reach: () => (reached ??= resolve()),

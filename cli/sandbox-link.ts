@@ -17,6 +17,8 @@ export interface SandboxInfo {
   pid: number;
   /** The Slack stand-in's Web API. */
   slackApiUrl?: string;
+  /** The sandbox's simulated clock (epoch ms) when it answered: the CLI judges "now" by it. */
+  now?: number;
 }
 
 export const SANDBOX_INFO_PATH = '/shipwatch/sandbox';

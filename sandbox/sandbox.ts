@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
@@ -153,7 +153,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
       },
       boundPort,
       // One endpoint for every service: DynamoDB requests go on to dynalite.
-      { forward: { DynamoDB_20120810: dynamo.endpoint }, query: stacks.dispatch, info: { path: SANDBOX_INFO_PATH, answer: () => info } },
+      { forward: { DynamoDB_20120810: dynamo.endpoint }, query: stacks.dispatch, info: { path: SANDBOX_INFO_PATH, answer: () => info && { ...info, now: clock.now() } } },
     );
     closers.push(() => server.close());
     boundPort = Number(new URL(server.url).port);
@@ -255,6 +255,11 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         }
       }
     };
+    const summary = () => {
+      print(table(rows));
+      const kubeRequests = [...world.eks.clusters.values()].reduce((n, c) => n + c.kubernetes.requests.length, 0);
+      print(`\n${rows.filter((r) => r.ok).length} of ${rows.length} pushes ended as expected; ${world.calls.length} AWS calls and ${kubeRequests} Kubernetes API requests answered by the simulated cloud.`);
+    };
     let watching = true;
     closers.push(() => {
       watching = false;
@@ -311,9 +316,11 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
           if (world.eks.clusters.size > 0) {
             kubeconfig = join(dirname(options.discoveryFile), 'kubeconfig');
             writeKubeconfig(kubeconfig, [...world.eks.clusters.values()].map((c) => ({ name: c.name, endpoint: c.endpoint ?? '' })), world.region);
+            const written = kubeconfig;
+            closers.push(() => rmSync(written, { force: true }));
           }
         }
-        print(`The sandbox stays up until Ctrl-C; simulated time now runs at ${speed}x. From another terminal:`);
+        print(`\nThe sandbox stays up until Ctrl-C; simulated time now runs at ${speed}x. From another terminal:`);
         print(`  ${exportLine({ endpoint: server.url, region: world.region })}${kubeconfig ? ` KUBECONFIG=${kubeconfig}` : ''}`);
         if (kubeconfig) print('  kubectl get deploy -A                # the simulated EKS clusters (the token comes from aws eks get-token)');
         print('  npx shipwatch status                 # this clone\'s CLI also finds the sandbox by itself');
@@ -391,14 +398,15 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         }
         print('');
       }
-      if (options.serve) await serve(options.serve);
+      // Serving, the results come first: a person reads them before using the sandbox.
+      if (options.serve) {
+        summary();
+        await serve(options.serve);
+      }
     }
     await closeAll();
-
-    print(table(rows));
+    if (!options.serve) summary();
     const ok = rows.every((r) => r.ok);
-    const kubeRequests = [...world.eks.clusters.values()].reduce((n, c) => n + c.kubernetes.requests.length, 0);
-    print(`\n${rows.filter((r) => r.ok).length} of ${rows.length} pushes ended as expected; ${world.calls.length} AWS calls and ${kubeRequests} Kubernetes API requests answered by the simulated cloud.`);
     if (options.json) writeFileSync(options.json, `${JSON.stringify({ rows, usage, ok }, null, 2)}\n`);
     return { rows, usage, ok, endpoint: server.url, injected: Object.fromEntries(faults?.injected ?? []) };
   } finally {

@@ -6,6 +6,9 @@ import { examples, jsonOption, type RegisterCommand } from '../program.js';
 import { ago, serviceStatuses } from '../status/service-status.js';
 import { table } from '../table.js';
 
+/** `checkout:2` for a task definition, `catalog@sha256:84b15ecf52b6` for an image. */
+const shortRevision = (revision: string) => revision.split('/').pop()!.replace(/(@sha256:[a-f0-9]{12})[a-f0-9]+$/, '$1');
+
 /** Records looked at per service for pushes still under way (a burst of pushes is the most there is at once). */
 const RECENT = 25;
 
@@ -46,7 +49,7 @@ export const statusCommand: RegisterCommand = (program, run) => {
               s.target ?? '-',
               s.inFlight.length > 0 ? s.inFlight.map((f) => `${f.tag ?? f.recordId} ${f.step} since ${f.since.slice(11, 16)}Z (${ago(f.since, now)})`).join('; ') : '-',
               s.lastDeployment ? `${s.lastDeployment.recordId} ${s.lastDeployment.outcome}` : 'never deployed by Shipwatch',
-              s.lastGood ? `${s.lastGood.recordId} (${s.lastGood.revision.split('/').pop()})` : '-',
+              s.lastGood ? `${s.lastGood.recordId} (${shortRevision(s.lastGood.revision)})` : '-',
             ]),
           ),
         );
