@@ -264,6 +264,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     closers.push(() => {
       watching = false;
     });
+    // The handlers load only now, once the environment points their SDK clients at the simulated cloud.
     {
       const { handler: startDeployments } = (await import('../functions/start-deployments.js')) as { handler: Handler };
       const { handler: alarmRollback } = (await import('../functions/alarm-rollback.js')) as { handler: Handler };

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../cli/commands/index.js';
 import type { CliContext } from '../../cli/context.js';
@@ -49,6 +50,25 @@ describe('shipwatch command line', () => {
     expect(err).toContain("shipwatch: unknown command 'deploi'");
     expect(err).toMatch(/Usage: shipwatch \[options\] \[command\]/);
     expect(err).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('sandbox: its own options are checked before anything starts, --config (also a global option) included', async () => {
+    const config = fileURLToPath(new URL('../fixtures/shipwatch.sandbox-user.yml', import.meta.url));
+    const cli = cliHarness({ configFile: 'shipwatch.yml' });
+
+    expect(await cli.run(['sandbox', '--config', config, '--push', 'checkout:v2'])).toBe(2);
+    expect(await cli.run(['sandbox', '--config', config])).toBe(2);
+    expect(await cli.run(['sandbox', '--scenario', 'burst', '--push', 'checkout:v9'])).toBe(2);
+    expect(await cli.run(['sandbox', '--push', 'Checkout'])).toBe(2);
+    expect(await cli.run(['sandbox', '--sped', '60'])).toBe(2);
+
+    expect(cli.take().err.split('\n').filter((l) => l.startsWith('shipwatch:'))).toEqual([
+      'shipwatch: --push checkout:v2: no service in the config deploys from repository checkout (repositories: web, api)',
+      "shipwatch: --config needs at least one --push: the scenarios are written for the sandbox's own config",
+      'shipwatch: --scenario and --push exclude each other: the pushes replace the scenarios',
+      expect.stringMatching(/^shipwatch: --push Checkout: "Checkout" is not an ECR repository name/),
+      expect.stringMatching(/^shipwatch: Unknown option '--sped'/),
+    ]);
   });
 
   it('errors from AWS exit 4 with a hint; a bug exits 70 without a stack trace', async () => {
