@@ -49,7 +49,10 @@ export function sandboxWorld(now: () => number, seed: number): World {
   const eks = SANDBOX_EKS;
   world.ecr.createRepository('catalog', true);
   const first = world.ecr.push('catalog', 'v1', profile());
-  world.eks.createCluster(eks.cluster).createDeployment({
+  const kubernetes = world.eks.createCluster(eks.cluster);
+  // The Role and RoleBinding the README asks for: the Shipwatch roles' group may get and patch Deployments in the namespace.
+  kubernetes.grant('shipwatch-deployers', eks.namespace, ['get', 'patch']);
+  kubernetes.createDeployment({
     namespace: eks.namespace,
     name: eks.deployment,
     replicas: 4,

@@ -4,6 +4,8 @@ import type {
   DescribeServicesCommandOutput,
   DescribeTaskDefinitionCommandInput,
   DescribeTaskDefinitionCommandOutput,
+  ListServicesCommandInput,
+  ListServicesCommandOutput,
   RegisterTaskDefinitionCommandInput,
   RegisterTaskDefinitionCommandOutput,
   Service,
@@ -230,8 +232,24 @@ export class EcsModel {
     return { services: found, failures };
   }
 
+  /** A task definition by ARN, `family:revision`, or `family` (its newest ACTIVE revision), as DescribeTaskDefinition accepts. */
+  private findTaskDefinition(ref: string): (TaskDefinition & { tags?: Tag[] }) | undefined {
+    if (ref.startsWith('arn:')) return this.taskDefinitions.get(ref);
+    const [family, revision] = ref.split(':');
+    const latest = revision ?? String(this.revisions.get(family ?? '') ?? '');
+    return this.taskDefinitions.get(`arn:aws:ecs:${this.region}:${this.account}:task-definition/${family}:${latest}`);
+  }
+
+  ListServices(input: ListServicesCommandInput): Out<ListServicesCommandOutput> {
+    const cluster = input.cluster ?? 'default';
+    const arns = [...this.services.values()].filter((s) => s.cluster === cluster).map((s) => `arn:aws:ecs:${this.region}:${this.account}:service/${s.cluster}/${s.name}`);
+    const start = input.nextToken ? Number(input.nextToken) : 0;
+    const size = input.maxResults ?? 10;
+    return { serviceArns: arns.slice(start, start + size), ...(start + size < arns.length ? { nextToken: String(start + size) } : {}) };
+  }
+
   DescribeTaskDefinition(input: DescribeTaskDefinitionCommandInput): Out<DescribeTaskDefinitionCommandOutput> {
-    const def = this.taskDefinitions.get(input.taskDefinition ?? '');
+    const def = this.findTaskDefinition(input.taskDefinition ?? '');
     if (!def) throw new CloudError('ClientException', 'Unable to describe task definition.');
     const { tags, ...taskDefinition } = def;
     return { taskDefinition: structuredClone(taskDefinition), ...(input.include?.includes('TAGS') ? { tags: structuredClone(tags ?? []) } : {}) };

@@ -22,9 +22,9 @@ export type FaultInjector = (call: { service: CloudService; operation: string; i
 
 /** Operations each service answers; anything else fails loudly with its name. */
 const OPERATIONS: Record<CloudService, readonly string[]> = {
-  ecs: ['DescribeServices', 'DescribeTaskDefinition', 'RegisterTaskDefinition', 'UpdateService'],
-  ecr: ['DescribeImageScanFindings', 'DescribeRepositories', 'StartImageScan'],
-  cloudwatch: ['DescribeAlarms', 'GetMetricData'],
+  ecs: ['DescribeServices', 'DescribeTaskDefinition', 'ListServices', 'RegisterTaskDefinition', 'UpdateService'],
+  ecr: ['BatchGetImage', 'DescribeImageScanFindings', 'DescribeImages', 'DescribeRepositories', 'GetRegistryScanningConfiguration', 'ListImages', 'PutImage', 'StartImageScan'],
+  cloudwatch: ['DescribeAlarms', 'GetMetricData', 'SetAlarmState'],
   eks: ['DescribeCluster'],
   ssm: ['GetParameter'],
   cloudtrail: ['LookupEvents'],
