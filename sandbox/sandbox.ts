@@ -16,6 +16,7 @@ import { executionName } from '../shared/match/match-push.js';
 import type { DeploymentResult } from '../shared/workflow/result.js';
 import { measure, table, type Row, type Usage } from './report.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
+import { askDecision } from './terminal.js';
 import { sandboxWorld } from './world.js';
 import { channelsOf, worldFromConfig } from './world-from-config.js';
 import { writeKubeconfig } from './kubeconfig.js';
@@ -50,7 +51,11 @@ export interface SandboxOptions {
    * (before or after doing their work). Deterministic for the seed.
    */
   faults?: FaultPlan;
-  /** A person answers approval requests at the terminal (undefined: nobody there); otherwise each scenario's planned click is played. */
+  /**
+   * A person answers approval requests at the terminal (undefined: nobody
+   * there); otherwise each scenario's planned click is played. Only `a`/`approve`
+   * and `r`/`reject` decide; anything else is asked again.
+   */
   ask?: (question: string) => Promise<string | undefined>;
   /**
    * Run what `serverless package` wrote to this folder instead of the
@@ -239,9 +244,9 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
           let decision: 'approve' | 'reject';
           let minutes = 0;
           // Time stands still while a person decides.
-          const answer = options.ask ? await time.track(options.ask(`  Approve ${label}? [a]pprove / [r]eject: `)) : undefined;
+          const answer = options.ask ? await time.track(askDecision(options.ask, `  Approve ${label}? [a]pprove / [r]eject: `)) : undefined;
           if (answer !== undefined) {
-            decision = /^r/i.test(answer.trim()) ? 'reject' : 'approve';
+            decision = answer;
             answered.set(asked.approvalId, decision);
           } else {
             decision = plan?.answer ?? 'approve';

@@ -23,7 +23,9 @@ describe('the approval state in statemachines/deploy.asl.yml', () => {
 
     // Assess
     expect(definition.States.RequestApproval!.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
-    expect([...waitsForToken]).toEqual(['RequestApproval']);
+    // The approval, and the event-driven waits (awaitEvent), share the one partition-built ARN.
+    expect([...waitsForToken].sort()).toEqual(['AwaitBake', 'AwaitRollback', 'AwaitRollout', 'AwaitScan', 'RequestApproval']);
+    for (const state of waitsForToken) expect(definition.States[state]!.Resource, state).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(taskFunctions.RequestApproval).toBe('requestApproval');
   });
 });

@@ -897,7 +897,7 @@ const configCases: Case[] = [
   config('config-typo', 'bakeMinute for bakeMinutes', configWith((t) => t.replace('bakeMinutes:', 'bakeMinute:')), 'services\\[0\\]\\.health\\.bakeMinute: unknown key \\(did you mean "bakeMinutes"\\?\\)'),
   config('config-typo', 'imag for image', configWith((t) => t.replace('image:', 'imag:')), 'services\\[0\\]\\.imag: unknown key \\(did you mean "image"\\?\\)'),
   config('config-typo', 'service for services at the top', configWith((t) => t.replace('services:', 'service:')), 'service: unknown key \\(did you mean "services"\\?\\)'),
-  config('config-typo', 'pollSeconds 7', appended('      pollSeconds: 7\n'), 'services\\[0\\]\\.health\\.pollSeconds: expected one of 5, 10, 15, 20, 30, 60, 120'),
+  config('config-typo', 'pollSeconds 4 (below 5)', appended('      pollSeconds: 4\n'), 'services\\[0\\]\\.health\\.pollSeconds: Too small: expected number to be >=5'),
   config('config-typo', 'bakeMinutes in words', configWith((t) => t.replace('bakeMinutes: 10', 'bakeMinutes: ten')), 'services\\[0\\]\\.health\\.bakeMinutes: Invalid input: expected number, received string'),
   config('config-typo', 'a list of alarms written as one string', configWith((t) => t.replace('alarms: [web-5xx-alarm]', 'alarms: web-5xx-alarm')), 'services\\[0\\]\\.health\\.alarms: Invalid input: expected array, received string'),
   config(

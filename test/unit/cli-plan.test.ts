@@ -20,6 +20,7 @@ describe('shipwatch plan (offline)', () => {
     expect(plan.matched.map((m) => m.service)).toEqual(['checkout']);
     expect(plan.notMatched).toEqual([
       { service: 'payments', why: 'repository is payments, not checkout' },
+      { service: 'ledger', why: 'repository is ledger, not checkout' },
       { service: 'catalog', why: 'repository is catalog, not checkout' },
     ]);
     const [checkout] = plan.matched;

@@ -31,6 +31,7 @@ describe('shipwatch validate --aws', () => {
     expect(rows.map((r) => r.split(/\s{2,}/).slice(0, 3).join(' | '))).toEqual([
       'ok | ecr checkout | exists, scans',
       'ok | ecr payments | exists, scans',
+      'ok | ecr ledger | exists, scans',
       'ok | ecr catalog | exists, scans',
       'ok | ecs prod/checkout | service exists',
       'ok | ecs prod/checkout | task definition readable',
@@ -38,10 +39,14 @@ describe('shipwatch validate --aws', () => {
       'ok | ecs prod/payments | service exists',
       'ok | ecs prod/payments | task definition readable',
       'ok | ecs prod/payments | container in task definition',
+      'ok | ecs prod/ledger | service exists',
+      'ok | ecs prod/ledger | task definition readable',
+      'ok | ecs prod/ledger | container in task definition',
       'ok | eks shop | cluster answers',
       'ok | eks shop/shop/catalog | Deployment and container exist',
       'ok | eks shop/shop/catalog | group shipwatch-deployers may get, patch',
       'ok | alarm checkout-5xx | exists',
+      'ok | alarm ledger-5xx | exists',
       'ok | alarm catalog-5xx | exists',
       'ok | metric payments/5xx rate | returns data (last hour)',
       'ok | slack /shipwatch/slack-bot-token | bot token works',
@@ -49,7 +54,7 @@ describe('shipwatch validate --aws', () => {
     ]);
     expect(out).toMatch(/ok\s+eks shop\s+cluster answers\s+Kubernetes v1\.31\.2-eks-sandbox at https:\/\/127\.0\.0\.1:\d+/);
     expect(out).toMatch(/ok\s+metric payments\/5xx rate\s+returns data \(last hour\)\s+\d+ datapoints, latest [\d.]+% \(threshold > 2%\)/);
-    expect(out).toMatch(/17 checks: 17 ok, 0 warnings, 0 errors$/);
+    expect(out).toMatch(/22 checks: 22 ok, 0 warnings, 0 errors$/);
   });
 
   it('answers each missing or wrong resource with what to fix, and exits 1', async () => {

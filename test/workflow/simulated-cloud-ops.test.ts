@@ -74,7 +74,7 @@ describe('the simulated cloud over the wire', () => {
     const byRevision = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'checkout:1' }));
     const byFamily = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'payments' }));
 
-    expect(services.serviceArns).toEqual(['arn:aws:ecs:us-east-1:123456789012:service/prod/checkout', 'arn:aws:ecs:us-east-1:123456789012:service/prod/payments']);
+    expect(services.serviceArns).toEqual(['arn:aws:ecs:us-east-1:123456789012:service/prod/checkout', 'arn:aws:ecs:us-east-1:123456789012:service/prod/payments', 'arn:aws:ecs:us-east-1:123456789012:service/prod/ledger']);
     expect(byRevision.taskDefinition).toMatchObject({ family: 'checkout', revision: 1 });
     expect(byFamily.taskDefinition).toMatchObject({ family: 'payments', revision: 1 });
   });
