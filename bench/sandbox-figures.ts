@@ -35,13 +35,15 @@ export async function sandboxFigures() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { rowOf, useOf, rows } = await sandboxFigures();
   const lines: string[] = [];
-  lines.push('Cost per deployment (10-minute bake polled every 30 s; list prices us-east-1)');
+  lines.push('Cost per deployment (10-minute bake, event-driven; list prices us-east-1)');
   lines.push('| deployment | transitions | Lambda invocations | Lambda GB-s | metrics requested | DynamoDB writes / reads | Step Functions | Lambda | CloudWatch | DynamoDB | **Shipwatch total** | CodePipeline V2, same deploy |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [label, scenario, lead] of [
     ['happy deploy (ECS, alarm)', 'good-release', rowOf('good-release').leadTimeSeconds ?? 0],
     ['happy deploy (EKS, alarm)', 'eks-good-release', rowOf('eks-good-release').leadTimeSeconds ?? 0],
-    ['rollback (5xx during bake)', '5xx-during-bake', durationOf(rowOf('5xx-during-bake'))],
+    ['happy deploy (ECS, alarm, 60-min bake, 1 call in 3 throttled)', 'long-bake-sporadic-throttling', rowOf('long-bake-sporadic-throttling').leadTimeSeconds ?? 0],
+    ['rollback (5xx metric math during bake, polled once a period)', '5xx-during-bake', durationOf(rowOf('5xx-during-bake'))],
+    ['rollback (alarm during bake, event-driven)', 'alarm-during-bake', durationOf(rowOf('alarm-during-bake'))],
   ] as const) {
     const u = useOf(scenario);
     const c = cost(u, lead);
@@ -52,10 +54,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   lines.push('| failure | detected after | physical floor | rolled back in |');
   lines.push('| --- | ---: | --- | ---: |');
   const detect = [
-    ['tasks fail health checks (ECS circuit breaker)', 'failing-tasks', '2 min: the breaker trips after 3 failed tasks (40 s each in the model); +≤30 s poll'],
-    ['5xx rate > 2% during the bake (metric math)', '5xx-during-bake', '3 min: 2 breaching 60 s periods (failureLimit 1) + 60 s ingestion; +≤30 s poll'],
-    ['pods never ready (EKS progress deadline)', 'eks-pods-not-ready', '10 min: progressDeadlineSeconds 600; +≤30 s poll'],
-    ['alarm after the deploy (guard window)', 'alarm-after-deploy', '2.5 min: 2 of 3 breaching 60 s periods + 30 s ingestion; +≤60 s alarm delivery'],
+    ['tasks fail health checks (ECS circuit breaker)', 'failing-tasks', '2 min: the breaker trips after 3 failed tasks (40 s each in the model); + the FAILED event (≤5 s)'],
+    ['5xx rate > 2% during the bake (metric math)', '5xx-during-bake', '3 min: 2 breaching 60 s periods (failureLimit 1) + 60 s ingestion; + ≤60 s (one look a period)'],
+    ['5xx alarm during the bake', 'alarm-during-bake', '2.5 min: 2 of 3 breaching 60 s periods + 30 s ingestion; + the alarm event (≤5 s)'],
+    ['pods never ready (EKS progress deadline)', 'eks-pods-not-ready', '10 min: progressDeadlineSeconds 600; + ≤30 s poll (Kubernetes sends no event)'],
+    ['alarm after the deploy (guard window)', 'alarm-after-deploy', '2.5 min: 2 of 3 breaching 60 s periods + 30 s ingestion; + the alarm event (≤5 s)'],
   ] as const;
   for (const [label, scenario, floor] of detect) {
     const r = rowOf(scenario);
