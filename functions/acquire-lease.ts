@@ -6,6 +6,7 @@ import { lambdaHandler } from '../shared/lambda/handler.js';
 import { setPhase } from '../shared/records/admission.js';
 import { acquireLease, leaseFor } from '../shared/records/lease.js';
 import { updateMessage, viewOf } from '../shared/slack/live-message.js';
+import { pending } from '../shared/waits/look.js';
 import { requireRecordId, workflowStateSchema } from '../shared/workflow/state.js';
 
 const input = z.object({ phase: z.enum(['deploying', 'rolling_back']), state: workflowStateSchema });
@@ -17,14 +18,16 @@ export const handler = lambdaHandler('acquire-lease', input, async ({ phase, sta
   const { health, name } = state.service;
   // Long enough for rollout, bake and a rollback: a crashed holder blocks the service no longer.
   const minutes = phase === 'deploying' ? 2 * health.rolloutTimeoutMinutes + health.bakeMinutes + 15 : health.rolloutTimeoutMinutes + 15;
-  const request = { service: name, recordId, phase, durationMs: minutes * 60_000, pollSeconds: health.pollSeconds, mustBeNewest: phase === 'deploying' };
+  const request = { service: name, recordId, phase, durationMs: minutes * 60_000, mustBeNewest: phase === 'deploying' };
   const at = now();
   const lease = leaseFor(request, at);
   if (phase === 'deploying') await setPhase(records, name, recordId, 'waiting', at);
-  const look = await acquireLease(records, request, at, lease);
-  if (look.done && phase === 'deploying') {
+  const answer = await acquireLease(records, request, at, lease);
+  // Held by another deployment: no event says when it ends, so a Wait state asks again after pollSeconds.
+  if (!answer.done) return pending(`${name}: waiting for ${answer.heldBy}`, health.pollSeconds, at);
+  if (phase === 'deploying') {
     await setPhase(records, name, recordId, 'deploying', at);
     await updateMessage(state.admission?.slack, viewOf(state, 'deploying', state.approval ? { decision: state.approval } : {}));
   }
-  return look;
+  return answer;
 });

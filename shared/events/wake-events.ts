@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import '../validation/zod-messages.js';
 import { InvalidInput } from '../errors.js';
 import { describeIssues } from '../validation/union-issues.js';
-import { alarmKey, ecsServiceKey, scanKey } from '../waits/keys.js';
+import { alarmKey, ecsServiceKey, scanKey, type Wake } from '../waits/keys.js';
 import { imageDigestSchema } from './ecr-push.js';
 
 // The EventBridge events that end a wait, each reduced to the keys it concerns
@@ -24,12 +24,6 @@ const wakeEventSchema = z.discriminatedUnion('detail-type', [
   z.looseObject({ source: z.literal('aws.ecs'), 'detail-type': z.literal('ECS Deployment State Change'), resources: z.array(z.string()).check(z.minLength(1)), detail: z.looseObject({ eventName: z.string() }) }),
   z.looseObject({ source: z.literal('aws.cloudwatch'), 'detail-type': z.literal('CloudWatch Alarm State Change'), detail: z.looseObject({ alarmName: z.string().check(z.minLength(1)) }) }),
 ]);
-
-export interface Wake {
-  keys: string[];
-  /** For the woken execution's history: which event, about what. */
-  what: string;
-}
 
 /** `arn:aws:ecr:us-east-1:123456789012:repository/team/app` → `team/app`; a bare name stays as it is. */
 const repositoryName = (nameOrArn: string) => (nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.indexOf(':repository/') + ':repository/'.length) : nameOrArn);

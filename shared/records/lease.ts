@@ -1,6 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Superseded } from '../errors.js';
-import { pending, type Pending } from '../waits/look.js';
 import { getState } from './admission.js';
 import { isConditionFailure, type RecordsDb } from './db.js';
 import { servicePk, STATE_SK } from './keys.js';
@@ -12,7 +11,6 @@ export interface LeaseRequest {
   phase: Lease['phase'];
   /** Long enough for the worst case of what the holder does; a crashed holder blocks no longer than this. */
   durationMs: number;
-  pollSeconds: number;
   /** Deployments must still be the newest push; a rollback of the current release need not. */
   mustBeNewest: boolean;
 }
@@ -29,10 +27,11 @@ export function leaseFor(req: Pick<LeaseRequest, 'recordId' | 'phase' | 'duratio
 
 /**
  * One deployment per service at a time: a conditional write takes the lease
- * if it is free, expired or already ours. Held by another → pending (the state
- * machine looks again after pollSeconds); no longer the newest → Superseded.
+ * if it is free, expired or already ours. Held by another → `done: false`
+ * with who holds it (the caller waits and asks again); no longer the newest →
+ * Superseded.
  */
-export async function acquireLease(r: RecordsDb, req: LeaseRequest, now: Date, lease: Lease = leaseFor(req, now)): Promise<(Lease & { done: true }) | Pending> {
+export async function acquireLease(r: RecordsDb, req: LeaseRequest, now: Date, lease: Lease = leaseFor(req, now)): Promise<(Lease & { done: true }) | { done: false; heldBy: string }> {
   const free = '(attribute_not_exists(lease) OR lease.expiresAt < :now OR lease.holder = :me)';
   try {
     await r.db.send(
@@ -56,7 +55,9 @@ export async function acquireLease(r: RecordsDb, req: LeaseRequest, now: Date, l
   if (!req.mustBeNewest && held) {
     throw new Superseded(`${req.service}: ${held.holder} is ${held.phase.replace('_', ' ')}; its own watch handles the service`);
   }
-  return pending(`${req.service}: waiting for ${held?.holder} (${held?.phase.replace('_', ' ')} until ${held?.expiresAt} at the latest)`, req.pollSeconds, now);
+  // Released between the write and this read: free again, and the next look takes it.
+  const heldBy = held ? `${held.holder} (${held.phase.replace('_', ' ')} until ${held.expiresAt} at the latest)` : 'a holder that has just released it';
+  return { done: false, heldBy };
 }
 
 /** Gives the lease back if we still hold it; safe to call twice. */

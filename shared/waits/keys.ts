@@ -8,3 +8,9 @@ export const scanKey = (repository: string, digest: string) => `scan:${repositor
 export const ecsServiceKey = (cluster: string, service: string) => `ecs:${cluster}/${service}`;
 /** A CloudWatch alarm changed state. */
 export const alarmKey = (name: string) => `alarm:${name}`;
+
+/** What an event is about: the keys of the waits it may end, and a line for the woken execution's history. */
+export interface Wake {
+  keys: string[];
+  what: string;
+}

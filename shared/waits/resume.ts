@@ -1,6 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import type { Wake } from '../events/wake-events.js';
 import type { RecordsDb } from '../records/db.js';
+import type { Wake } from './keys.js';
 import { markEvent, wakeWaiters } from './waiters.js';
 
 /**

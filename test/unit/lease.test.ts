@@ -27,7 +27,6 @@ const request = (over: Partial<LeaseRequest> = {}): LeaseRequest => ({
   recordId: ME,
   phase: 'deploying',
   durationMs: 90 * 60_000,
-  pollSeconds: 45,
   mustBeNewest: true,
   ...over,
 });
@@ -57,7 +56,7 @@ describe('acquireLease', () => {
     expect(dbMock.commandCalls(GetCommand)).toHaveLength(0);
   });
 
-  it('is pending while another deployment holds the lease: a plain wait of pollSeconds, nothing to wake it', async () => {
+  it('says who holds the lease while another deployment holds it (the handler waits pollSeconds; no event ends it)', async () => {
     // Prepare
     dbMock.on(UpdateCommand).rejects(conditionFailed());
     dbMock.on(GetCommand).resolves({ Item: { pk: 'SVC#web', sk: 'STATE', newest: { recordId: ME }, lease: { ...otherLease, phase: 'deploying' } } });
@@ -66,14 +65,7 @@ describe('acquireLease', () => {
     const look = await acquireLease(records, request(), NOW);
 
     // Assess
-    expect(look).toStrictEqual({
-      done: false,
-      detail: `web: waiting for ${OTHER} (deploying until 2025-02-21T13:20:00.000Z at the latest)`,
-      lookAgainSeconds: 45,
-      lookedAt: '2025-02-21T12:00:00.000Z',
-      wake: [],
-      awaitEvent: false,
-    });
+    expect(look).toStrictEqual({ done: false, heldBy: `${OTHER} (deploying until 2025-02-21T13:20:00.000Z at the latest)` });
     expect(dbMock.commandCalls(GetCommand).map((c) => c.args[0].input)).toStrictEqual([{ TableName: TABLE, Key: { pk: 'SVC#web', sk: 'STATE' }, ConsistentRead: true }]);
   });
 
@@ -83,10 +75,10 @@ describe('acquireLease', () => {
     dbMock.on(GetCommand).resolves({ Item: { newest: { recordId: ME }, lease: otherLease } });
 
     // Act
-    const look = await acquireLease(records, request({ pollSeconds: 7 }), NOW);
+    const look = await acquireLease(records, request(), NOW);
 
     // Assess
-    expect(look).toMatchObject({ done: false, detail: `web: waiting for ${OTHER} (rolling back until 2025-02-21T13:20:00.000Z at the latest)`, lookAgainSeconds: 7, wake: [] });
+    expect(look).toStrictEqual({ done: false, heldBy: `${OTHER} (rolling back until 2025-02-21T13:20:00.000Z at the latest)` });
   });
 
   it('throws Superseded when a newer push arrived while it waited', async () => {

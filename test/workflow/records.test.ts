@@ -204,7 +204,7 @@ describe('one deployment per service at a time, newest wins', () => {
     const { clock } = webWorld();
     restore = () => clock.uninstall();
     const request = (recordId: string) =>
-      acquire(records, { service: 'web', recordId, phase: 'rolling_back', durationMs: 60_000, pollSeconds: 30, mustBeNewest: false }, new Date(clock.now()));
+      acquire(records, { service: 'web', recordId, phase: 'rolling_back', durationMs: 60_000, mustBeNewest: false }, new Date(clock.now()));
 
     const settled = await Promise.allSettled([request('a'), request('b')]);
 
