@@ -4,13 +4,13 @@ import { sfnClient } from '../shared/aws/sfn.js';
 import { recordsDb } from '../shared/aws/dynamodb.js';
 import { handleAlarm } from '../shared/alarms/after-deploy.js';
 import { now } from '../shared/clock.js';
-import { loadConfig } from '../shared/config/load.js';
+import { packagedConfig } from '../shared/config/packaged.js';
 import { isAlarmFiring, parseAlarmEvent } from '../shared/events/alarm-state.js';
 import { requiredEnv } from '../shared/lambda/env.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { logger } from '../shared/lambda/logger.js';
 
-const config = loadConfig();
+const config = packagedConfig();
 const stateMachineArn = requiredEnv('STATE_MACHINE_ARN');
 
 /** CloudWatch Alarm State Change → roll back a release the alarm caught after its workflow ended. */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import '../validation/zod-messages.js';
-import type { ServiceConfig } from '../config/schema.js';
+import type { Config, ServiceConfig } from '../config/schema.js';
 import { SEVERITIES } from '../config/severities.js';
 import { POLL_SECONDS } from '../errors.js';
 
@@ -58,15 +58,21 @@ const approval = z.looseObject({
   allowSelfApproval: z.boolean(),
 });
 
+const serviceShape = {
+  name: text,
+  target,
+  scan,
+  health,
+  approval: z.optional(approval),
+  notify: z.optional(z.looseObject({ channel: text })),
+};
+
 /** Typed as the full schema's output, which it is: the edge parsed it, this schema re-checks what the tasks rely on. */
-export const serviceConfigSchema = z.looseObject(
-  {
-    name: text,
-    target,
-    scan,
-    health,
-    approval: z.optional(approval),
-    notify: z.optional(z.looseObject({ channel: text })),
-  },
-  { error: 'a service config as validated by the trigger (name, target, scan, health)' },
-) as unknown as z.ZodMiniType<ServiceConfig>;
+export const serviceConfigSchema = z.looseObject(serviceShape, {
+  error: 'a service config as validated by the trigger (name, target, scan, health)',
+}) as unknown as z.ZodMiniType<ServiceConfig>;
+
+/** The whole config as `serverless package` validated it, plus what the trigger reads (the image to match). */
+export const packagedConfigSchema = z.looseObject({
+  services: z.array(z.looseObject({ ...serviceShape, image: z.looseObject({ repository: text, tags: z.array(text) }) })).check(z.minLength(1)),
+}) as unknown as z.ZodMiniType<Config>;
