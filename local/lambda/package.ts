@@ -26,7 +26,7 @@ interface LambdaResource {
 }
 
 /** What the Lambda service sets for every function (the credentials are stand-ins; nothing here reaches AWS). */
-function lambdaVariables(functionName: string, memory: number, handler: string): Record<string, string> {
+export function lambdaVariables(functionName: string, memory: number, handler: string): Record<string, string> {
   return {
     AWS_REGION: 'us-east-1',
     AWS_DEFAULT_REGION: 'us-east-1',
