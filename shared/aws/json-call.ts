@@ -1,0 +1,113 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { Sha256 } from '@smithy/core/checksum';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { ConfigError } from '../errors.js';
+import { dnsSuffix } from './partition.js';
+
+// One AWS JSON-protocol call (awsJson 1.1), signed with SigV4 and sent over
+// node:http(s), for a service Shipwatch calls once and nothing else from: SSM
+// GetParameter. The SDK's client for it would ship the service's whole error
+// registry and schemas (about 84 KB for SSM) in every function that reads a
+// Slack secret. What the SDK does for us elsewhere is kept: the endpoint
+// variables (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, FIPS), the
+// credential chain (env-only in the bundles, as for the clients), and
+// retries of what the SDK classifies as throttling or transient.
+
+export interface JsonCall {
+  /** Signing name and endpoint prefix (`ssm`); `AWS_ENDPOINT_URL_<SERVICE>` overrides the endpoint. */
+  service: string;
+  /** `X-Amz-Target`, e.g. `AmazonSSM.GetParameter`. */
+  target: string;
+  input: Record<string, unknown>;
+}
+
+/** An AWS error answer, shaped as the SDK shapes one, so classifyError reads it as it reads the SDK's. */
+export class AwsCallError extends Error {
+  constructor(
+    override readonly name: string,
+    message: string,
+    readonly $metadata: { httpStatusCode?: number },
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+const ATTEMPTS = 3;
+const TIMEOUT_MS = 5_000;
+const credentials = defaultProvider();
+
+/** Where the SDK would send it: the service's endpoint variable, the global one, else the regional (FIPS) endpoint. */
+export function endpointFor(service: string, region: string, env: NodeJS.ProcessEnv = process.env): URL {
+  const override = env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || env.AWS_ENDPOINT_URL;
+  if (override) return new URL(override);
+  const fips = env.AWS_USE_FIPS_ENDPOINT === 'true' ? '-fips' : '';
+  return new URL(`https://${service}${fips}.${region}.${dnsSuffix(region)}/`);
+}
+
+function send(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'http:' ? httpRequest : httpsRequest)(url, { method: 'POST', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS} ms`), { name: 'TimeoutError' })), TIMEOUT_MS);
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    req.end(body);
+  });
+}
+
+async function attempt(call: JsonCall, region: string): Promise<unknown> {
+  const url = endpointFor(call.service, region);
+  const body = JSON.stringify(call.input);
+  const signer = new SignatureV4({ service: call.service, region, credentials, sha256: Sha256 });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    path: url.pathname,
+    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': call.target },
+    body,
+  });
+  const { status, text } = await send(url, signed.headers, body);
+  const answer = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+  if (status === 200) return answer;
+  // `__type` may carry a namespace: `com.amazonaws.ssm#ParameterNotFound`.
+  const type = String(answer.__type ?? `Http${status}`);
+  throw new AwsCallError(type.slice(type.lastIndexOf('#') + 1), String(answer.message ?? answer.Message ?? ''), { httpStatusCode: status });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What the SDK would retry: throttling, 5xx, timeouts, dropped connections. */
+export function isRetryable(error: unknown): boolean {
+  const e = error as AwsCallError;
+  const sdkLike = { name: e?.name, message: e?.message, $metadata: e?.$metadata ?? {}, code: e?.code } as Parameters<typeof isTransientError>[0];
+  return isThrottlingError(sdkLike) || isTransientError(sdkLike) || isServerError(sdkLike);
+}
+
+/** The call's answer; throttling, 5xx and network failures are tried up to three times, with jittered backoff. */
+export async function awsJsonCall<T>(call: JsonCall): Promise<T> {
+  const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (!region) throw new ConfigError(`AWS_REGION is not set: ${call.target} needs a region`);
+  for (let n = 1; ; n++) {
+    try {
+      return (await attempt(call, region)) as T;
+    } catch (error) {
+      if (!isRetryable(error) || n >= ATTEMPTS) throw error;
+      await sleep(Math.random() * Math.min(20_000, 100 * 2 ** n));
+    }
+  }
+}
