@@ -1,12 +1,11 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import '../validation/zod-messages.js';
 import { InvalidInput, ShipwatchError, Transient } from '../errors.js';
 import { describeIssues } from '../validation/union-issues.js';
-import { logger } from './logger.js';
+import { injectLambdaContext, logger } from './logger.js';
 
 /**
  * Throttling, 5xx, timeouts and dropped connections are worth another try;
