@@ -1,15 +1,14 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ConfigError } from '../errors.js';
+import { post } from '../lambda/post.js';
 import { dnsSuffix } from './partition.js';
 
-// One AWS JSON-protocol call (awsJson 1.1), signed with SigV4 and sent over
-// node:http(s), for a service Shipwatch calls once and nothing else from: SSM
-// GetParameter. The SDK's client for it would ship the service's whole error
+// One AWS JSON-protocol call (awsJson 1.1), signed with SigV4 and sent with
+// shared/lambda/post.ts, for a service Shipwatch calls once and nothing else
+// from: SSM GetParameter. The SDK's client for it would ship the service's whole error
 // registry and schemas (about 84 KB for SSM) in every function that reads a
 // Slack secret. What the SDK does for us elsewhere is kept: the endpoint
 // variables (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, FIPS), the
@@ -48,26 +47,6 @@ export function endpointFor(service: string, region: string, env: NodeJS.Process
   return new URL(`https://${service}${fips}.${region}.${dnsSuffix(region)}/`);
 }
 
-function send(url: URL, headers: Record<string, string>, body: string): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = (url.protocol === 'http:' ? httpRequest : httpsRequest)(url, { method: 'POST', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${TIMEOUT_MS} ms`), { name: 'TimeoutError' })), TIMEOUT_MS);
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    req.end(body);
-  });
-}
-
 async function attempt(call: JsonCall, region: string): Promise<unknown> {
   const url = endpointFor(call.service, region);
   const body = JSON.stringify(call.input);
@@ -81,7 +60,7 @@ async function attempt(call: JsonCall, region: string): Promise<unknown> {
     headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': call.target },
     body,
   });
-  const { status, text } = await send(url, signed.headers, body);
+  const { status, text } = await post(url, signed.headers, body, TIMEOUT_MS);
   const answer = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
   if (status === 200) return answer;
   // `__type` may carry a namespace: `com.amazonaws.ssm#ParameterNotFound`.

@@ -1,12 +1,11 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { post, type PostAnswer } from '../lambda/post.js';
 
 // The Slack Web API calls Shipwatch makes (chat.postMessage, chat.update,
 // chat.postEphemeral, users.lookupByEmail, usergroups.users.list), over
-// node:http(s). Not @slack/web-api (62 KB and 4–6 ms of cold start in six
-// functions for five methods), and not fetch: undici loads on the first fetch
-// call, 40–85 ms on our machines, where node:https is already loaded by the
-// AWS SDK's own HTTP handler (README: "Cold start").
+// node:https (shared/lambda/post.ts). Not @slack/web-api (62 KB and 4–6 ms of
+// cold start in six functions for five methods), and not fetch: undici loads
+// on the first fetch call, 40–85 ms on our machines, where node:https is
+// already loaded by the AWS SDK's own HTTP handler (README: "Cold start").
 
 export interface SlackCallPolicy {
   /** Attempts after the first, for 5xx, timeouts, dropped connections and 429. */
@@ -43,43 +42,28 @@ function formBody(args: Record<string, unknown>): string {
   return form.toString();
 }
 
-function attempt(url: URL, token: string, body: string, timeoutMs: number): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-    const req = send(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', (error) => {
-        clearTimeout(timer);
-        reject(new SlackCallFailure('request_failed', `request failed: ${error.message}`, true));
-      });
-      res.on('end', () => {
-        clearTimeout(timer);
-        const status = res.statusCode ?? 0;
-        if (status === 429) {
-          const seconds = Number(res.headers['retry-after'] ?? 1);
-          return reject(new SlackCallFailure('rate_limited', `rate limited (retry after ${seconds} s)`, true, (Number.isFinite(seconds) ? seconds : 1) * 1000));
-        }
-        if (status !== 200) return reject(new SlackCallFailure(`http_${status}`, `HTTP ${status}`, status >= 500));
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          // Left undefined: a proxy's error page, a truncated body.
-        }
-        const answer = parsed as { ok?: unknown; error?: unknown } | null | undefined;
-        if (typeof answer !== 'object' || answer === null) return reject(new SlackCallFailure('invalid_response', 'Slack answered something that is not a JSON object', true));
-        if (answer.ok !== true) return reject(new SlackCallFailure(String(answer.error ?? 'unknown_error'), `Slack answered ${String(answer.error ?? 'an error')}`, false));
-        resolve(answer as Record<string, unknown>);
-      });
-    });
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new SlackCallFailure('request_failed', `request failed: ${error.message}`, true));
-    });
-    req.end(body);
-  });
+async function attempt(url: URL, token: string, body: string, timeoutMs: number): Promise<Record<string, unknown>> {
+  let answer: PostAnswer;
+  try {
+    answer = await post(url, { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body, timeoutMs);
+  } catch (error) {
+    throw new SlackCallFailure('request_failed', `request failed: ${(error as Error).message}`, true);
+  }
+  if (answer.status === 429) {
+    const seconds = Number(answer.headers['retry-after'] ?? 1);
+    throw new SlackCallFailure('rate_limited', `rate limited (retry after ${seconds} s)`, true, (Number.isFinite(seconds) ? seconds : 1) * 1000);
+  }
+  if (answer.status !== 200) throw new SlackCallFailure(`http_${answer.status}`, `HTTP ${answer.status}`, answer.status >= 500);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.text);
+  } catch {
+    // Left undefined: a proxy's error page, a truncated body.
+  }
+  const result = parsed as { ok?: unknown; error?: unknown } | null | undefined;
+  if (typeof result !== 'object' || result === null) throw new SlackCallFailure('invalid_response', 'Slack answered something that is not a JSON object', true);
+  if (result.ok !== true) throw new SlackCallFailure(String(result.error ?? 'unknown_error'), `Slack answered ${String(result.error ?? 'an error')}`, false);
+  return result as Record<string, unknown>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

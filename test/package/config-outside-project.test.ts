@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import AdmZip from 'adm-zip';
 import { extractFunction, packagedFunctions, zipEntries, type PackagedFunction } from '../../local/lambda/package.js';
 import { coldStart } from '../../local/lambda/run.js';
 import { packageCopy } from '../support/package-copy.js';
@@ -102,5 +103,21 @@ describe('a config file outside the project', () => {
     // Assess
     expect(envs.filter((env) => 'SHIPWATCH_CONFIG' in env)).toEqual([]);
     expect(files.filter((f) => !f.endsWith('.mjs'))).toEqual([]);
+  });
+});
+
+// The same package, for a cost no test of behaviour would see: a static ES
+// import of node:http makes Node 22 build the module's ESM facade, which
+// loads undici (25–40 ms of cold start here); shared/lambda/post.ts avoids it.
+describe('every packaged function', () => {
+  it('imports node:http only when it needs it, never as a static ES import', () => {
+    // Prepare / Act
+    const staticHttp = [...functions.values()].filter((fn) => {
+      const code = new AdmZip(fn.zip).readAsText(fn.handlerFile);
+      return /\bfrom\s*["'](node:)?http["']/.test(code);
+    });
+
+    // Assess
+    expect(staticHttp.map((fn) => fn.name)).toEqual([]);
   });
 });
