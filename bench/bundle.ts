@@ -16,7 +16,9 @@ function serverlessEsbuildOptions(): { options: BuildOptions; plugins: Plugin[] 
   const { esbuild } = sls.custom;
   const options = Object.fromEntries(Object.entries(esbuild).filter(([k]) => !PLUGIN_ONLY.includes(k))) as BuildOptions;
   const pluginsFile = esbuild.plugins as string | undefined;
-  const plugins = pluginsFile ? (createRequire(join(ROOT, 'package.json'))(join(ROOT, pluginsFile)) as Plugin[]) : [];
+  // serverless-esbuild takes an array, or a function it calls for one.
+  const exported = pluginsFile ? (createRequire(join(ROOT, 'package.json'))(join(ROOT, pluginsFile)) as Plugin[] | (() => Plugin[])) : [];
+  const plugins = typeof exported === 'function' ? exported() : exported;
   return { options, plugins };
 }
 
