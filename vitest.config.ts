@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // What `serverless package` wrote has its own suite: npm run test:package (vitest.package.config.ts).
+    exclude: ['test/package/**', 'node_modules/**'],
     // Handlers read these at import; tests never reach AWS (clients are mocked or local).
     env: {
       AWS_REGION: 'us-east-1',
@@ -12,6 +14,8 @@ export default defineConfig({
       POWERTOOLS_DEV: 'false',
       STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:shipwatch-deploy',
       SHIPWATCH_CONFIG: 'test/fixtures/shipwatch.test.yml',
+      // The SDK's retries keep their count but skip the real-time backoff (shared/aws/client-config.ts).
+      SHIPWATCH_SDK_RETRY_DELAY_MS: '0',
     },
     testTimeout: 20_000,
   },

@@ -12,22 +12,20 @@
 // --before packages that commit in a checkout of its own (bench/package-ref.ts)
 // and measures it in the same rounds; --keep-names adds each function built
 // without esbuild's keepNames, to price it.
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { codeBytes, extractFunction, lambdaVariables, packagedFunctions } from '../local/lambda/package.js';
-import { coldStart } from '../local/lambda/run.js';
+import type { FunctionPackage } from '../local/lambda-runtime/environments.js';
+import { loadPackage, type PackagedApp } from '../local/lambda-runtime/packaged.js';
 import { bundleLikeServerless } from './bundle.js';
+import { codeBytes, initMs } from './init-time.js';
 import { packageCommit, packageWorkingTree } from './package-ref.js';
 import { formatSummary, seededRandom, shuffle, summary } from './stats.js';
 
 interface Variant {
   id: string;
-  file: string;
-  handlerExport: string;
-  env: Record<string, string>;
-  cwd: string;
+  pkg: FunctionPackage;
   kb: number;
   times: number[];
 }
@@ -40,51 +38,49 @@ const TARGET_KB = 300;
 const TARGET_MS = 40;
 
 const variants: Variant[] = [];
+const apps: PackagedApp[] = [];
 const kb = (bytes: number) => bytes / 1024;
+const STACK = { table: 'shipwatch-bench-records', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:shipwatch-bench-deploy' };
 
-function addPackage(label: string, packageDir: string): string[] {
-  return packagedFunctions(packageDir).map((fn) => {
-    const cwd = join(WORK, label, fn.name, 'task');
-    variants.push({ id: `${label}:${fn.name}`, file: extractFunction(fn, cwd), handlerExport: fn.handlerExport, env: fn.env, cwd, kb: kb(codeBytes(fn)), times: [] });
-    return fn.name;
-  });
+async function addPackage(label: string, packageDir: string): Promise<FunctionPackage[]> {
+  const app = await loadPackage(packageDir, STACK);
+  apps.push(app);
+  for (const pkg of app.functions.values()) variants.push({ id: `${label}:${pkg.name}`, pkg, kb: kb(codeBytes(pkg.root)), times: [] });
+  return [...app.functions.values()];
 }
 
 /** A module made here (the references, the keepNames variants), in a task root of its own. */
-async function addBuilt(id: string, make: (file: string) => void | Promise<void>, env = lambdaVariables(`shipwatch-bench-${id}`, 256, 'index.handler')): Promise<void> {
-  const cwd = join(WORK, ...id.split(':'), 'task');
-  const file = join(cwd, 'index.mjs');
-  mkdirSync(cwd, { recursive: true });
-  await make(file);
-  variants.push({ id, file, handlerExport: 'handler', env, cwd, kb: kb(statSync(file).size), times: [] });
+async function addBuilt(id: string, make: (file: string) => void | Promise<void>, env: Record<string, string> = {}): Promise<void> {
+  const root = join(WORK, ...id.split(':'));
+  mkdirSync(root, { recursive: true });
+  await make(join(root, 'index.mjs'));
+  variants.push({ id, pkg: { name: id, root, handler: 'index.handler', timeoutSeconds: 30, env }, kb: kb(codeBytes(root)), times: [] });
 }
 
 rmSync(WORK, { recursive: true, force: true });
 console.error('packaging the working tree…');
-const afterDir = packageWorkingTree();
-const functions = addPackage('after', afterDir);
+const functions = await addPackage('after', packageWorkingTree());
 let beforeSha: string | undefined;
 if (args.before) {
   console.error(`packaging ${args.before} (first time: a checkout and npm ci)…`);
   const before = packageCommit(args.before);
   beforeSha = before.sha;
-  addPackage('before', before.dir);
+  await addPackage('before', before.dir);
 }
 await addBuilt('empty', (file) => writeFileSync(file, 'export const handler = async () => ({});\n'));
 const BARE_CLIENT = "import { ECSClient } from '@aws-sdk/client-ecs';\nconst ecs = new ECSClient({});\nexport const handler = async () => ecs.config.serviceId;\n";
 await addBuilt('bare-client', (file) => bundleLikeServerless({ code: BARE_CLIENT }, file));
 if (args['keep-names']) {
-  for (const fn of packagedFunctions(afterDir)) {
-    await addBuilt(`no-keep-names:${fn.name}`, (file) => bundleLikeServerless({ entry: fn.handlerFile.replace(/\.mjs$/, '.ts') }, file, { keepNames: false }), fn.env);
+  for (const fn of functions) {
+    const entry = `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.ts`;
+    await addBuilt(`no-keep-names:${fn.name}`, (file) => bundleLikeServerless({ entry }, file, { keepNames: false }), fn.env);
   }
 }
 
 const random = seededRandom(SEED);
 for (let round = 1; round <= ROUNDS; round++) {
   for (const v of shuffle(variants, random)) {
-    const run = await coldStart(v.file, v.handlerExport, v.env, { cwd: v.cwd });
-    if (run.initError || run.initMs === undefined) throw new Error(`${v.id} failed at cold start: ${run.initError?.name}: ${run.initError?.message}`);
-    v.times.push(run.initMs);
+    v.times.push(await initMs(v.pkg));
   }
   console.error(`round ${round}/${ROUNDS}`);
 }
@@ -102,7 +98,7 @@ console.log(`(empty script: ${formatSummary(empty.times)} ms absolute; bare ECS 
 const beforeCols = beforeSha ? ' before KB | before: ms over empty |' : '';
 console.log(`| function |${beforeCols} KB | ms over empty script | ms over bare client | ≤ ${TARGET_KB} KB and ≤ ${TARGET_MS} ms |`);
 console.log(`| --- |${beforeSha ? ' ---: | ---: |' : ''} ---: | ---: | ---: | :---: |`);
-for (const name of functions) {
+for (const { name } of functions) {
   const after = get(`after:${name}`)!;
   const before = get(`before:${name}`);
   const overEmpty = summary(diff(after, empty)).median;
@@ -114,9 +110,11 @@ if (args['keep-names']) {
   console.log('\nkeepNames: the same functions built without it (same options otherwise), in the same rounds.\n');
   console.log('| function | KB with keepNames | KB without | ms it costs |');
   console.log('| --- | ---: | ---: | ---: |');
-  for (const name of functions) {
+  for (const { name } of functions) {
     const withNames = get(`after:${name}`)!;
     const without = get(`no-keep-names:${name}`)!;
     console.log(`| ${name} | ${withNames.kb.toFixed(0)} | ${without.kb.toFixed(0)} | ${formatSummary(diff(withNames, without))} |`);
   }
 }
+
+for (const app of apps) await app.dispose();

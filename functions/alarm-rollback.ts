@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import '../shared/validation/zod-messages.js';
+import { cloudwatchClient } from '../shared/aws/cloudwatch.js';
 import { sfnClient } from '../shared/aws/sfn.js';
 import { recordsDb } from '../shared/aws/dynamodb.js';
 import { handleAlarm } from '../shared/alarms/after-deploy.js';
@@ -20,6 +21,6 @@ export const handler = lambdaHandler('alarm-rollback', z.unknown(), async (raw) 
     logger.info('not a transition into ALARM; nothing to do', { alarm: event.detail.alarmName, detailType: event['detail-type'], state: event.detail.state?.value });
     return { alarm: event.detail.alarmName, services: [] };
   }
-  const services = await handleAlarm({ records: recordsDb(), sfn: sfnClient(), stateMachineArn }, config, event, now());
+  const services = await handleAlarm({ records: recordsDb(), sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn }, config, event, now());
   return { alarm: event.detail.alarmName, services };
 });

@@ -6,8 +6,8 @@ import { executionInputOf, parseSfnStatusEvent } from '../shared/events/sfn-stat
 import { requiredEnv } from '../shared/lambda/env.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { logger } from '../shared/lambda/logger.js';
-import { recordIdOf } from '../shared/records/keys.js';
-import { closeUnfinished } from '../shared/records/outcome.js';
+import { sfnClient } from '../shared/aws/sfn.js';
+import { closeExecution } from '../shared/workflow/close-execution.js';
 import { workflowStateSchema } from '../shared/workflow/state.js';
 
 const inputSchema = z.pick(workflowStateSchema, { release: true, service: true, admission: true });
@@ -15,12 +15,13 @@ const stateMachineArn = requiredEnv('STATE_MACHINE_ARN');
 
 /**
  * Step Functions Execution Status Change (FAILED, TIMED_OUT, ABORTED): an
- * execution that ended without writing its outcome (a crash, a stop by hand)
- * gets `failed`, and its lease is released. Records with an outcome are untouched.
+ * execution that ended without writing its outcome gets one (its true one
+ * when the workflow knew it, `failed` otherwise), and its lease is released.
+ * Records with an outcome are untouched.
  */
 export const handler = lambdaHandler('close-record', z.unknown(), async (raw) => {
   const event = parseSfnStatusEvent(raw);
-  const { status, error, name } = event.detail;
+  const { status, name } = event.detail;
   if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(status)) return { execution: name, closed: false, why: `status ${status}` };
   const parsed = z.safeParse(inputSchema, executionInputOf(event));
   if (!parsed.success) {
@@ -32,22 +33,5 @@ export const handler = lambdaHandler('close-record', z.unknown(), async (raw) =>
     logger.warn('execution of another state machine; nothing to close', { execution: name, stateMachineArn: event.detail.stateMachineArn });
     return { execution: name, closed: false, why: 'execution of another state machine' };
   }
-  const { release, service, admission } = parsed.data;
-  const recordId = admission?.recordId ?? recordIdOf(release);
-  const closed = await closeUnfinished(
-    recordsDb(),
-    {
-      service: service.name,
-      recordId,
-      repository: release.repository,
-      digest: release.digest,
-      imageUri: release.imageUri,
-      ...(release.tag ? { tag: release.tag } : {}),
-      startedAt: new Date(event.detail.startDate).toISOString(),
-      status,
-      ...(error ? { error } : {}),
-    },
-    now(),
-  );
-  return { execution: name, recordId, closed };
+  return closeExecution({ records: recordsDb(), sfn: sfnClient() }, event, parsed.data, now());
 });

@@ -4,15 +4,13 @@
 //    `serverless package` fails on a bad config, naming the file and the path.
 // 2. Builds one IAM role per function naming only the actions that function
 //    calls and, where AWS supports resource-level permissions, the resources
-//    the config names (repositories, ECS services, alarms).
-// ARNs are built with Fn::Join because `${AWS::…}` would collide with the
-// Framework's own variable syntax.
+//    the config names (repositories, ECS services and task-definition
+//    families, EKS clusters, alarms).
 const { tsImport } = require('tsx/esm/api');
-
-const arn = (...parts) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':', ...parts]] });
-const inAccount = (service, resource) => arn(service, ':', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', resource);
-const allow = (Action, Resource, Condition) => ({ Effect: 'Allow', Action, Resource, ...(Condition ? { Condition } : {}) });
-const unique = (xs) => [...new Set(xs)];
+const { accessEntries } = require('./access-entries.cjs');
+const { DEAD_LETTERS } = require('./dead-letters.cjs');
+const { taskDefinitionStatements } = require('./ecs-task-definitions.cjs');
+const { arn, inAccount, allow, unique } = require('./policy.cjs');
 
 async function loadValidated() {
   const file = process.env.SHIPWATCH_CONFIG || 'shipwatch.yml';
@@ -38,11 +36,11 @@ function statementsFor(config, stage) {
   const parameter = (name) => arn('ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/shipwatch/${stage}/${name}`);
   // The Slack bot token (SecureString under the AWS managed key: no kms:Decrypt needed).
   const botToken = allow(['ssm:GetParameter'], [parameter('slack-bot-token')]);
+  // Lambda sends a failed asynchronous invocation's record to the on-failure destination with the
+  // function's own role: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+  const deadLetter = (fn) => allow(['sqs:SendMessage'], [{ 'Fn::GetAtt': [DEAD_LETTERS[fn].queue, 'Arn'] }]);
   return {
-    startDeployments: [
-      allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]),
-      allow(['sqs:SendMessage'], [{ 'Fn::GetAtt': ['FailedPushesQueue', 'Arn'] }]),
-    ],
+    startDeployments: [allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]), deadLetter('startDeployments')],
     admitRelease: [records('PutItem', 'UpdateItem', 'GetItem'), botToken, allow(['states:SendTaskFailure'], ['*'])],
     requestApproval: [records('PutItem', 'UpdateItem'), botToken],
     // SendTask* has no resource-level permissions: the token itself is the capability.
@@ -50,17 +48,21 @@ function statementsFor(config, stage) {
       // Who pushed the image, for allowSelfApproval: false (LookupEvents has no resource-level permissions).
       allow(['cloudtrail:LookupEvents'], ['*']),
     ],
-    scanImage: [allow(['ecr:DescribeImageScanFindings', 'ecr:DescribeRepositories', 'ecr:StartImageScan'], repos), records('GetItem', 'UpdateItem')],
+    scanImage: [
+      allow(['ecr:DescribeImageScanFindings', 'ecr:DescribeRepositories', 'ecr:StartImageScan'], repos),
+      // Enhanced scanning: ECR answers DescribeImageScanFindings from Amazon Inspector with the
+      // caller's permissions, the findings (ListFindings) and the scan status (ListCoverage). Neither
+      // has resource-level permissions. Enable/Disable and the service-linked role in the same ECR
+      // guide page are for turning enhanced scanning on, which Shipwatch never does.
+      // https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html
+      allow(['inspector2:ListFindings', 'inspector2:ListCoverage'], ['*']),
+      records('GetItem', 'UpdateItem'),
+    ],
     acquireLease: [records('GetItem', 'UpdateItem'), botToken],
     deployRelease: [
       allow(['cloudwatch:DescribeAlarms'], alarms),
       allow(['ecs:DescribeServices', 'ecs:UpdateService'], services),
-      // Neither supports resource-level permissions.
-      allow(['ecs:DescribeTaskDefinition', 'ecs:RegisterTaskDefinition'], ['*']),
-      // Tags are copied to the new revision; ECS checks TagResource on create.
-      allow(['ecs:TagResource'], [inAccount('ecs', 'task-definition/*')], { StringEquals: { 'ecs:CreateAction': 'RegisterTaskDefinition' } }),
-      // The new revision keeps its task and execution roles, which ECS makes us pass.
-      allow(['iam:PassRole'], [arn('iam::', { Ref: 'AWS::AccountId' }, ':role/*')], { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } }),
+      ...taskDefinitionStatements(ecs),
       describeCluster,
     ],
     watchRollout: [describeServices, describeCluster],
@@ -74,8 +76,13 @@ function statementsFor(config, stage) {
     ],
     rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services), describeCluster],
     finishDeployment: [records('UpdateItem', 'Query', 'GetItem'), botToken],
-    closeRecord: [records('UpdateItem', 'Query')],
-    alarmRollback: [records('GetItem', 'UpdateItem', 'Query'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }])],
+    // GetItem: is the outcome already there; DescribeExecution: the error and cause the status
+    // change event leaves out; the rest records a known outcome as Finish would (Query for an
+    // amended rollback, the bot token for the message and the @here post).
+    closeRecord: [records('GetItem', 'UpdateItem', 'Query'), botToken, allow(['states:DescribeExecution'], [inAccount('states', `execution:shipwatch-${stage}-deploy:*`)]), deadLetter('closeRecord')],
+    // handleAlarm reads the service state and one record, and notes the alarm on a record; no Query.
+    // DescribeAlarms: a late or stale ALARM event rolls back only while the alarm is still in ALARM.
+    alarmRollback: [records('GetItem', 'UpdateItem'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]), allow(['cloudwatch:DescribeAlarms'], alarms), deadLetter('alarmRollback')],
   };
 }
 
@@ -114,11 +121,6 @@ module.exports.alarmNames = async () => {
   return names.length > 0 ? names : ['shipwatch-no-alarms-configured'];
 };
 
-/** The functions that call the Kubernetes API, and so need an EKS access entry for their role. */
-const KUBERNETES_CALLERS = ['deployRelease', 'watchRollout', 'checkHealth', 'rollBack'];
-/** The Kubernetes group the access entries map to; README shows the RBAC that grants it get/patch on Deployments. */
-const KUBERNETES_GROUP = 'shipwatch-deployers';
-
 module.exports.roles = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
@@ -129,22 +131,7 @@ module.exports.roles = async ({ resolveVariable }) => {
   }
   // Opt-in (SHIPWATCH_EKS_ACCESS_ENTRIES=true when packaging): one EKS access entry per
   // cluster and calling role, mapped to a Kubernetes group your RBAC grants.
-  if (process.env.SHIPWATCH_EKS_ACCESS_ENTRIES === 'true') {
-    const clusters = unique(config.services.filter((s) => s.target.eks).map((s) => s.target.eks.cluster));
-    for (const cluster of clusters) {
-      for (const fn of KUBERNETES_CALLERS) {
-        Resources[`${roleName(fn)}${cluster.replace(/[^A-Za-z0-9]/g, '')}AccessEntry`] = {
-          Type: 'AWS::EKS::AccessEntry',
-          Properties: {
-            ClusterName: cluster,
-            PrincipalArn: { 'Fn::GetAtt': [roleName(fn), 'Arn'] },
-            KubernetesGroups: [KUBERNETES_GROUP],
-            Type: 'STANDARD',
-          },
-        };
-      }
-    }
-  }
+  if (process.env.SHIPWATCH_EKS_ACCESS_ENTRIES === 'true') Object.assign(Resources, accessEntries(config, roleName));
   return { Resources };
 };
 

@@ -1,6 +1,8 @@
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
-import type { DeploymentResult } from '../shared/workflow/result.js';
-import { loadDefinition, type StateDefinition } from './definition.js';
+import { buildResult, type DeploymentResult, type Outcome } from '../shared/workflow/result.js';
+import type { WorkflowState } from '../shared/workflow/state.js';
+import { loadDefinition, type LoadedDefinition, type StateDefinition } from './definition.js';
+import { StateVisit } from './retriers.js';
 import type { SimClock } from './sim-clock.js';
 import { TaskTokens } from './task-tokens.js';
 import { lambdaContext, taskHandlers, type LambdaHandler } from './task-handlers.js';
@@ -10,6 +12,8 @@ export interface WorkflowRun {
   /** The Succeed state's output, or the Fail state's cause parsed: the same DeploymentResult either way. */
   result: DeploymentResult;
   error?: string;
+  /** The Fail state's cause as Step Functions keeps it (DescribeExecution's `cause`). */
+  cause?: string;
   /** Every state entered, in order, retries included (what Step Functions bills as transitions). */
   path: string[];
   transitions: number;
@@ -28,6 +32,8 @@ export interface StateEvent {
 
 export interface RunOptions {
   clock: SimClock;
+  /** The state machine to run; by default statemachines/deploy.asl.yml (the package-level suite passes the packaged one). */
+  definition?: LoadedDefinition;
   executionName?: string;
   /** Simulated duration of one Lambda invocation. */
   invocationMs?: number;
@@ -47,21 +53,24 @@ export interface RunOptions {
 /** The task token of an execution's `.waitForTaskToken` state (one such state per execution). */
 export const taskTokenOf = (executionName: string) => `${executionName}:task-token`;
 
-/** The retry pause Step Functions would apply to `error` in `state` (no jitter: runs are deterministic). */
-function retryPauseMs(state: StateDefinition, errorName: string, attempt: number): number {
-  const retrier = state.Retry?.find((r) => r.ErrorEquals.includes(errorName) || r.ErrorEquals.includes('States.ALL'));
-  if (!retrier) return 0;
-  const seconds = (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempt;
-  return Math.min(seconds, retrier.MaxDelaySeconds ?? Infinity) * 1000;
+interface Prepared extends LoadedDefinition {
+  machine: StateMachine;
+  tokenTimeouts: Map<string, { path?: string; seconds?: number }>;
 }
 
 /**
- * Runs statemachines/deploy.asl.yml with aws-local-stepfunctions, every Task
- * calling the real handler in-process, in simulated time: a retry interval
- * moves the clock instead of sleeping.
+ * Building a StateMachine validates the whole definition (asl-validator
+ * compiles about fifteen JSON schemas): done once per definition per process,
+ * not once per execution. Executions of one StateMachine are independent.
  */
-export async function runWorkflow(input: unknown, options: RunOptions): Promise<WorkflowRun> {
-  const { definition, taskFunctions, waitsForToken } = loadDefinition();
+const prepared = new WeakMap<LoadedDefinition, Prepared>();
+let sourceDefinition: LoadedDefinition | undefined;
+
+function prepare(loaded: LoadedDefinition): Prepared {
+  const cached = prepared.get(loaded);
+  if (cached) return cached;
+  const definition = structuredClone(loaded.definition);
+  const { taskFunctions, waitsForToken } = loaded;
   // The runner times `.waitForTaskToken` states itself, in simulated time and
   // against the state input as Step Functions does (aws-local-stepfunctions
   // would read the path from the effective input, after Parameters, in real time).
@@ -78,9 +87,21 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     delete state.TimeoutSecondsPath;
     delete state.TimeoutSeconds;
   }
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  const ready: Prepared = { definition, taskFunctions, waitsForToken, machine, tokenTimeouts };
+  prepared.set(loaded, ready);
+  return ready;
+}
+
+/**
+ * Runs statemachines/deploy.asl.yml with aws-local-stepfunctions, every Task
+ * calling the real handler in-process, in simulated time: a retry interval
+ * moves the clock instead of sleeping.
+ */
+export async function runWorkflow(input: unknown, options: RunOptions): Promise<WorkflowRun> {
+  const { definition, taskFunctions, waitsForToken, machine, tokenTimeouts } = prepare(options.definition ?? (sourceDefinition ??= loadDefinition()));
   const tokens = options.tokens ?? new TaskTokens();
   const taskToken = taskTokenOf(options.executionName ?? 'local');
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const invocations: Record<string, number> = {};
   const pause = options.pause ?? (async (ms: number) => options.clock.advance(ms));
   let handlerMs = 0;
@@ -94,7 +115,8 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
         handlerMs += performance.now() - t0;
       }
     });
-  const attempts = new Map<string, number>();
+  // Each state's current execution, for its retriers' budgets (see retriers.ts).
+  const visits = new Map<string, StateVisit>();
 
   const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [stateName, fn] of Object.entries(taskFunctions)) {
@@ -112,15 +134,18 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
         if (crashed === 'before') throw lost();
         const out = await invoke(() => handler(taskInput, lambdaContext(fn)));
         if (crashed === 'after') throw lost();
-        attempts.delete(stateName);
+        visits.delete(stateName);
         return out;
       } catch (error) {
         const name = (error as Error).name;
-        const key = `${stateName}:${name}`;
-        const attempt = attempts.get(key) ?? 0;
-        attempts.set(key, attempt + 1);
         options.onState?.({ execution: options.executionName ?? 'local', state: stateName, type: 'failed', at: options.clock.now(), detail: `${name}: ${(error as Error).message}` });
-        await pause(retryPauseMs(state, name, attempt));
+        const visit = visits.get(stateName) ?? new StateVisit(state.Retry);
+        visits.set(stateName, visit);
+        // aws-local-stepfunctions decides the same way (its retry interval is
+        // overridden to 0 below); this runner passes the pause in simulated time.
+        const pauseMs = visit.retryAfterMs(name);
+        if (pauseMs === undefined) visits.delete(stateName);
+        else await pause(pauseMs);
         throw error;
       }
     };
@@ -156,6 +181,7 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     }
   }
 
+  const startedAt = options.clock.now();
   const retryIntervalOverrides = Object.fromEntries(Object.keys(taskFunctions).map((s) => [s, 0]));
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
@@ -189,11 +215,13 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     const failure = error.cause as Error;
     let result: DeploymentResult;
     try {
-      result = JSON.parse(failure.message) as DeploymentResult;
+      const cause = JSON.parse(failure.message) as DeploymentResult | (WorkflowState & { outcome: Outcome });
+      // OutcomeNotRecorded carries the whole state: what Finish would have said, for the report (the record is the closer's to write).
+      result = failure.name === 'Shipwatch.OutcomeNotRecorded' ? buildResult((cause as { outcome: Outcome }).outcome, cause as WorkflowState, new Date(startedAt).toISOString(), new Date(options.clock.now())) : (cause as DeploymentResult);
     } catch {
       throw new Error(`execution failed without a Shipwatch result: ${failure.name}: ${failure.message}`, { cause: error });
     }
-    run = { status: 'FAILED', error: failure.name, result };
+    run = { status: 'FAILED', error: failure.name, cause: failure.message, result };
   }
   await collect;
   return { ...run, path, transitions: path.length, invocations, handlerMs };

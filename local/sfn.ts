@@ -102,7 +102,7 @@ export class StepFunctionsModel {
       startDate: new Date(e.startedAt),
       input: e.input,
       ...(e.status === 'SUCCEEDED' && result ? { output: JSON.stringify(result) } : {}),
-      ...(e.status === 'FAILED' ? { error: e.run?.error ?? 'States.Runtime', cause: result ? JSON.stringify(result) : e.error } : {}),
+      ...(e.status === 'FAILED' ? { error: e.run?.error ?? 'States.Runtime', cause: e.run?.cause ?? (result ? JSON.stringify(result) : e.error) } : {}),
     } as Out<DescribeExecutionCommandOutput>;
   }
 }

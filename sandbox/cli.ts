@@ -1,6 +1,6 @@
-import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { SCENARIOS } from './scenarios.js';
+import { terminalPrompt } from './terminal.js';
 
 const USAGE = 'shipwatch sandbox [--scenario NAME] [--seed N] [--speed X|max] [--json FILE] [--interactive|--no-interactive]';
 
@@ -34,24 +34,23 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
   // Before the handlers load: their logger reads its level once, at import.
   process.env.POWERTOOLS_LOG_LEVEL = process.env.SHIPWATCH_SANDBOX_LOG_LEVEL ?? 'SILENT';
   const { runSandbox } = await import('./sandbox.js');
-  const terminal = interactive ? createInterface({ input: process.stdin, output: process.stdout }) : undefined;
-  // If the terminal goes away (input closed), the scenarios' planned answers take over.
-  let closed = false;
-  terminal?.on('close', () => {
-    closed = true;
-  });
-  const ask = (question: string): Promise<string | undefined> =>
-    closed ? Promise.resolve(undefined) : Promise.race([terminal!.question(question), new Promise<undefined>((resolve) => terminal!.once('close', () => resolve(undefined)))]);
+  const terminal = interactive ? terminalPrompt({ input: process.stdin, output: process.stdout, onInterrupt: interrupted }) : undefined;
   try {
     const { ok } = await runSandbox({
       ...(values.scenario ? { scenario: values.scenario } : {}),
       seed,
       speed,
       ...(values.json ? { json: values.json } : {}),
-      ...(terminal ? { ask } : {}),
+      ...(terminal ? { ask: terminal.ask } : {}),
     });
     return ok ? 0 : 1;
   } finally {
     terminal?.close();
   }
+}
+
+/** Ctrl-C at the terminal: the run ends now, as an interrupted command does (128 + SIGINT). */
+function interrupted(): never {
+  process.stdout.write('\nInterrupted: the sandbox run ends here.\n');
+  process.exit(130);
 }

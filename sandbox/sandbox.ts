@@ -8,7 +8,7 @@ import type { CloudService } from '../local/cloud/world.js';
 import { createRecordsTable, startLocalDynamo } from '../local/dynamo.js';
 import type { StateEvent } from '../local/run-workflow.js';
 import { installSimClock } from '../local/sim-clock.js';
-import { StepFunctionsModel } from '../local/sfn.js';
+import { StepFunctionsModel, type SimExecution } from '../local/sfn.js';
 import { lambdaContext } from '../local/task-handlers.js';
 import { VirtualTime } from '../local/virtual-time.js';
 import { executionName } from '../shared/match/match-push.js';
@@ -16,9 +16,15 @@ import type { DeploymentResult } from '../shared/workflow/result.js';
 import { alarmEvent } from './alarm-events.js';
 import { measure, table, type Row, type Usage } from './report.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
+import { askDecision } from './terminal.js';
 import { sandboxWorld } from './world.js';
 import { faultInjector, faultyProxy, type FaultPlan } from '../local/faults.js';
 import { signedClick } from '../local/slack/click.js';
+import { LocalLambda } from '../local/lambda-runtime/environments.js';
+import { loadPackage, type PackagedApp } from '../local/lambda-runtime/packaged.js';
+import { taskHandlers, type LambdaHandler } from '../local/task-handlers.js';
+import { scenarioCues } from './cues.js';
+import { statusEvent } from './status-events.js';
 import { startSlackStandIn } from '../local/slack/slack-server.js';
 
 export interface SandboxOptions {
@@ -35,8 +41,18 @@ export interface SandboxOptions {
    * (before or after doing their work). Deterministic for the seed.
    */
   faults?: FaultPlan;
-  /** A person answers approval requests at the terminal (undefined: nobody there); otherwise each scenario's planned click is played. */
+  /**
+   * A person answers approval requests at the terminal (undefined: nobody
+   * there); otherwise each scenario's planned click is played. Only `a`/`approve`
+   * and `r`/`reject` decide; anything else is asked again.
+   */
   ask?: (question: string) => Promise<string | undefined>;
+  /**
+   * Run what `serverless package` wrote to this folder instead of the
+   * sources: each function from its zip in an execution environment of its
+   * own, the state machine as the CloudFormation template renders it.
+   */
+  artifacts?: string;
 }
 
 const SLACK_TOKEN = 'xoxb-sandbox-bot-token';
@@ -56,6 +72,44 @@ let proxyPort = 0;
 const kubePorts = new Map<string, number>();
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** The functions the sandbox invokes, from the sources (in this process) or from the package. */
+interface Functions {
+  handler(name: string): Handler;
+  /** The Slack secrets' SSM parameter names the functions read (serverless.yml sets them per stage). */
+  slackParameters?: { botToken?: string | undefined; signingSecret?: string | undefined };
+  taskHandlers?: Record<string, LambdaHandler>;
+  definition?: PackagedApp['definition'];
+  close(): Promise<void>;
+}
+
+async function sourceFunctions(): Promise<Functions> {
+  const entry: Record<string, () => Promise<{ handler: Handler }>> = {
+    startDeployments: () => import('../functions/start-deployments.js'),
+    alarmRollback: () => import('../functions/alarm-rollback.js'),
+    closeRecord: () => import('../functions/close-record.js'),
+    slackInteraction: () => import('../functions/slack-interaction.js') as Promise<{ handler: Handler }>,
+  };
+  const loaded = Object.fromEntries(await Promise.all(Object.entries(entry).map(async ([name, load]) => [name, (await load()).handler] as const)));
+  return { handler: (name) => loaded[name] ?? taskHandlers[name]!, close: async () => undefined };
+}
+
+async function packagedFunctions(dir: string, now: () => number, env: Record<string, string>): Promise<Functions> {
+  const app = await loadPackage(dir, { table: TABLE, stateMachineArn: STATE_MACHINE_ARN });
+  const lambda = new LocalLambda(app.functions, now, env);
+  const tasks = Object.fromEntries(Object.values(app.definition.taskFunctions).map((fn) => [fn, lambda.handler(fn)]));
+  const slackEnv = app.functions.get('slackInteraction')?.env ?? {};
+  return {
+    handler: (name) => lambda.handler(name),
+    slackParameters: { botToken: slackEnv.SLACK_BOT_TOKEN_PARAMETER, signingSecret: slackEnv.SLACK_SIGNING_SECRET_PARAMETER },
+    taskHandlers: tasks,
+    definition: app.definition,
+    close: async () => {
+      await lambda.close();
+      await app.dispose();
+    },
+  };
+}
 
 /**
  * The whole pipeline on a laptop: the simulated cloud on 127.0.0.1, a real
@@ -92,18 +146,16 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
   };
   let lastFinish = 0;
   const faults = options.faults ? faultInjector(options.faults) : undefined;
-  if (faults) world.faults = ({ service, operation }) => faults.decide(`${service}:${operation}`);
+  let cues: ReturnType<typeof scenarioCues> | undefined;
+  world.faults = (call) => cues?.fault(call) ?? faults?.decide(`${call.service}:${call.operation}`);
   // Crashed invocations alternate between before and after the work is done.
   let crashes = 0;
   const crash = faults ? (fn: string) => (faults.decide(`lambda:${fn}`) ? (crashes++ % 2 === 0 ? ('before' as const) : ('after' as const)) : undefined) : undefined;
-  const sfn = new StepFunctionsModel(time, STATE_MACHINE_ARN, { onState, ...(crash ? { crash } : {}) }, () => {
-    lastFinish = clock.now();
-  });
   const dynamo = await startLocalDynamo(dynamoPort);
   dynamoPort = Number(new URL(dynamo.endpoint).port);
   await createRecordsTable(dynamo.endpoint, TABLE);
   // DynamoDB is reached through a proxy that can fail calls like DynamoDB does (when faults are asked for).
-  const dynamoProxy = await faultyProxy(dynamo.endpoint, (site) => faults?.decide(site), proxyPort);
+  const dynamoProxy = await faultyProxy(dynamo.endpoint, (site) => cues?.faultAt(site) ?? faults?.decide(site), proxyPort);
   proxyPort = Number(new URL(dynamoProxy.url).port);
   // The handlers' SDK clients live as long as the process, as in a warm Lambda,
   // so a second run in one process listens where the first one did.
@@ -127,8 +179,6 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
   }
 
   // Slack: a local stand-in for the Web API; the secrets live in the simulated Parameter Store.
-  world.ssm.put(DEFAULT_BOT_PARAMETER, SLACK_TOKEN);
-  world.ssm.put(DEFAULT_SIGNING_PARAMETER, SIGNING_SECRET);
   let current: Scenario | undefined;
   let interaction: Handler | undefined;
   const answered = new Map<string, 'approve' | 'reject'>();
@@ -145,9 +195,9 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         let decision: 'approve' | 'reject';
         let minutes = 0;
         // Time stands still while a person decides.
-        const answer = options.ask ? await time.track(options.ask(`  Approve ${label}? [a]pprove / [r]eject: `)) : undefined;
+        const answer = options.ask ? await time.track(askDecision(options.ask, `  Approve ${label}? [a]pprove / [r]eject: `)) : undefined;
         if (answer !== undefined) {
-          decision = /^r/i.test(answer.trim()) ? 'reject' : 'approve';
+          decision = answer;
           answered.set(asked.approvalId, decision);
         } else {
           decision = plan?.answer ?? 'approve';
@@ -155,10 +205,18 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         }
         if (minutes > 0) await time.sleep(minutes * 60_000);
         const user = plan?.as ?? 'U0SANDBOXYOU';
-        const click = signedClick({ approvalId: asked.approvalId, decision, user, channel: asked.channel, messageTs: asked.ts }, SIGNING_SECRET, new Date(clock.now()));
-        say(label, `<@${user}> clicks ${decision === 'approve' ? 'Approve' : 'Reject'} (a signed request to the interaction endpoint)`);
-        const response = (await time.track(interaction!(click, lambdaContext('slackInteraction')))) as { statusCode: number };
-        say(label, `interaction endpoint answered ${response.statusCode}`);
+        // When Slack shows them an error (the endpoint failed or answered 5xx), a person clicks again a minute later.
+        for (let attempt = 1; attempt <= 3; attempt += 1) {
+          const click = signedClick({ approvalId: asked.approvalId, decision, user, channel: asked.channel, messageTs: asked.ts }, SIGNING_SECRET, new Date(clock.now()));
+          say(label, `<@${user}> clicks ${decision === 'approve' ? 'Approve' : 'Reject'} (a signed request to the interaction endpoint)`);
+          const status = await time.track(interaction!(click, lambdaContext('slackInteraction'))).then(
+            (response) => (response as { statusCode: number }).statusCode,
+            (error: Error) => `an error (${error.name})`,
+          );
+          say(label, `interaction endpoint answered ${status}`);
+          if (status === 200) break;
+          await time.sleep(60_000);
+        }
       })();
     },
   });
@@ -166,7 +224,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
 
   const kubeRequestCount = () => [...world.eks.clusters.values()].reduce((n, c) => n + c.kubernetes.requests.length, 0);
   const saved = { ...process.env };
-  Object.assign(process.env, {
+  const localEnv: Record<string, string> = {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'sandbox',
     AWS_SECRET_ACCESS_KEY: 'sandbox',
@@ -183,7 +241,38 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     SHIPWATCH_CONFIG: CONFIG,
     STATE_MACHINE_ARN,
     POWERTOOLS_LOG_LEVEL: process.env.SHIPWATCH_SANDBOX_LOG_LEVEL ?? 'SILENT',
-  });
+    // The SDK's retries keep their count but do not sleep in real time (shared/aws/client-config.ts).
+    SHIPWATCH_SDK_RETRY_DELAY_MS: '0',
+  };
+  Object.assign(process.env, localEnv);
+  const functions = options.artifacts ? await packagedFunctions(options.artifacts, clock.now, localEnv) : await sourceFunctions();
+  world.ssm.put(functions.slackParameters?.botToken ?? DEFAULT_BOT_PARAMETER, SLACK_TOKEN);
+  world.ssm.put(functions.slackParameters?.signingSecret ?? DEFAULT_SIGNING_PARAMETER, SIGNING_SECRET);
+  const onEntered = (e: StateEvent) => {
+    if (e.type === 'entered') cues?.enter(e.state);
+    onState(e);
+  };
+  const sfn = new StepFunctionsModel(
+    time,
+    STATE_MACHINE_ARN,
+    { onState: onEntered, ...(crash ? { crash } : {}), ...(functions.taskHandlers ? { handlers: functions.taskHandlers } : {}), ...(functions.definition ? { definition: functions.definition } : {}) },
+    (execution) => {
+      lastFinish = clock.now();
+      // EventBridge's part: the status-change rule delivers a FAILED, TIMED_OUT or ABORTED end to the closer.
+      if (execution.status === 'FAILED') closing.push(closeEnded(execution));
+    },
+  );
+  const closing: Promise<void>[] = [];
+  const closeEnded = async (execution: SimExecution) => {
+    const label = labels.get(execution.name) ?? execution.name;
+    try {
+      const out = (await invokeAsync(functions.handler('closeRecord'), statusEvent(execution, STATE_MACHINE_ARN, world.account, world.region), 'closeRecord')) as { closed: boolean; outcome?: string };
+      if (out.closed) say(label, `the closer recorded ${out.outcome ?? 'an outcome'} for an execution that ended without one`);
+    } catch (error) {
+      // After Lambda's two retries the event goes to the function's failure destination.
+      say(label, `the closer failed three times (${(error as Error).name}: ${(error as Error).message}); the event goes to its dead-letter queue`);
+    }
+  };
   print(`Shipwatch sandbox: simulated cloud at ${server.url} (aws --endpoint-url ${server.url} ecs describe-services --cluster prod --services checkout)`);
   for (const [name, cluster] of world.eks.clusters) {
     print(`EKS cluster ${name}: Kubernetes API at ${cluster.endpoint} (CA local/cloud/tls/ca.pem; token: aws eks get-token --cluster-name ${name})`);
@@ -209,9 +298,9 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
   };
   let watching = true;
   try {
-    const { handler: startDeployments } = (await import('../functions/start-deployments.js')) as { handler: Handler };
-    const { handler: alarmRollback } = (await import('../functions/alarm-rollback.js')) as { handler: Handler };
-    ({ handler: interaction } = (await import('../functions/slack-interaction.js')) as { handler: Handler });
+    const startDeployments = functions.handler('startDeployments');
+    const alarmRollback = functions.handler('alarmRollback');
+    interaction = functions.handler('slackInteraction');
     const { history } = await import('../shared/records/queries.js');
     const { dynamoClient } = await import('../shared/aws/dynamodb.js');
     const records = { db: dynamoClient(), table: TABLE };
@@ -237,6 +326,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
 
     for (const scenario of scenarios) {
       current = scenario;
+      cues = scenarioCues(world, scenario, say);
       const mark = { calls: world.calls.length, dynamo: new Map(dynamo.requests), slack: slack.calls.length, kube: kubeRequestCount(), executions: new Set(sfn.executions.keys()) };
       print(`▶ ${scenario.name}: ${scenario.title} (expect ${scenario.expect.join(', ')})`);
       const digests: { digest: string; label: string; service: string }[] = [];
@@ -249,12 +339,22 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
           digests.push({ digest: event.detail['image-digest'], label, service: push.repository });
           labels.set(executionName(push.repository, event.detail['image-digest']), label);
           say(label, `pushed ${event.detail['image-digest']}`);
+          if (push.deliveredAfterSeconds) {
+            say(label, `EventBridge delivers the push event ${push.deliveredAfterSeconds} s late`);
+            await time.sleep(push.deliveredAfterSeconds * 1000);
+          }
           const trigger = (await invokeAsync(startDeployments, event, 'startDeployments')) as { started: { executionArn: string }[] };
           trigger.started.forEach((s) => labels.set(s.executionArn.split(':').pop()!, label));
           pending -= 1;
         })();
       }
+      let closed = false;
       await time.run(() => pending === 0 && sfn.idle && clock.now() >= lastFinish + (scenario.observeMinutes ?? 0) * 60_000);
+      // The closer runs after the execution ends; wait for it as EventBridge would deliver to it.
+      void Promise.all(closing.splice(0)).finally(() => {
+        closed = true;
+      });
+      await time.run(() => closed);
       const calls = world.calls.slice(mark.calls).filter((c) => !c.error);
       const ran = [...sfn.executions.values()].filter((e) => !mark.executions.has(e.arn));
       usage.push({
@@ -300,6 +400,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     }
   } finally {
     watching = false;
+    await functions.close();
     await server.close();
     await Promise.all(kubeServers.map((k) => k.close()));
     await dynamo.close();

@@ -7,6 +7,27 @@ export interface Push {
   behaviour: Partial<ImageProfile>;
   /** Seconds after the scenario's first push. */
   afterSeconds?: number;
+  /** EventBridge delivers the push event this many seconds late (it may, and may reorder events). */
+  deliveredAfterSeconds?: number;
+}
+
+/**
+ * AWS misbehaving on cue: once an execution enters `when`, calls to
+ * `operation` (service:Operation, dynamodb:UpdateItem included) fail with
+ * `error`: the next `times` of them, or all of them until an execution enters `until`.
+ */
+export interface FaultCue {
+  when: string;
+  operation: string;
+  times?: number;
+  until?: string;
+  error: 'ThrottlingException' | 'AccessDeniedException' | 'InternalServerError';
+}
+
+/** Someone else deploys to `service` (cluster/service) while an execution is in `when`: their own revision, their own UpdateService. */
+export interface InterferenceCue {
+  when: string;
+  service: string;
 }
 
 export interface Scenario {
@@ -25,6 +46,8 @@ export interface Scenario {
    * instead (and the expected outcome follows their answer).
    */
   approval?: { answer: 'approve' | 'reject'; as: string; afterMinutes: number };
+  faults?: FaultCue[];
+  interference?: InterferenceCue;
 }
 
 /** Each scenario is one or more pushes to ECR; they play in order on the same simulated account. */
@@ -95,5 +118,46 @@ export const SCENARIOS: Scenario[] = [
     pushes: [{ repository: 'payments', tag: 'release-4.1', behaviour: {} }],
     expect: ['rejected'],
     approval: { answer: 'reject', as: 'U0SANDBOXYOU', afterMinutes: 3 },
+  },
+  {
+    name: 'throttled-watch-and-bake',
+    title: 'ECS and CloudWatch throttle the watch, then the bake → retried, still deployed',
+    pushes: [{ repository: 'checkout', tag: 'v6', behaviour: {} }],
+    expect: ['deployed'],
+    faults: [
+      { when: 'WatchRollout', operation: 'ecs:DescribeServices', times: 5, error: 'ThrottlingException' },
+      { when: 'Bake', operation: 'cloudwatch:DescribeAlarms', times: 5, error: 'ThrottlingException' },
+    ],
+  },
+  {
+    name: 'someone-elses-deployment',
+    title: "a teammate's UpdateService lands during our rollout → theirs stands, ours ends superseded",
+    pushes: [{ repository: 'checkout', tag: 'v7', behaviour: {} }],
+    expect: ['superseded'],
+    interference: { when: 'WatchRollout', service: 'prod/checkout' },
+  },
+  {
+    name: 'late-event',
+    title: "an older push's event arrives after a newer one's → the older ends superseded",
+    pushes: [
+      { repository: 'checkout', tag: 'v8', behaviour: {}, deliveredAfterSeconds: 90 },
+      { repository: 'checkout', tag: 'v9', behaviour: {}, afterSeconds: 20 },
+    ],
+    expect: ['superseded', 'deployed'],
+  },
+  {
+    name: 'rollback-fails',
+    title: 'the 5xx rate climbs, and the rollback itself is refused → rollback_failed, loudly',
+    pushes: [{ repository: 'payments', tag: 'release-5', behaviour: { latent: { afterMinutes: 3, errorRate: 8 } } }],
+    expect: ['rollback_failed'],
+    failsAt: { servingMinutes: 3 },
+    faults: [{ when: 'RollBack', operation: 'ecs:UpdateService', times: 10, error: 'AccessDeniedException' }],
+  },
+  {
+    name: 'outcome-not-recorded',
+    title: 'DynamoDB fails every write while the workflow records its outcome → the closer records the true one',
+    pushes: [{ repository: 'checkout', tag: 'v10', behaviour: {} }],
+    expect: ['deployed'],
+    faults: [{ when: 'Finish', operation: 'dynamodb:UpdateItem', until: 'NotRecorded', error: 'InternalServerError' }],
   },
 ];

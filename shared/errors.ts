@@ -1,6 +1,6 @@
 // Error names are the contract with the state machine: `Retry` and `Catch` in
 // statemachines/deploy.asl.yml match `error.name`. Each name is a string
-// literal, never derived from the class (`new.target.name`): the bundler
+// literal, never derived from the class name at run time: the bundler
 // renames classes when it minifies, and a renamed error matches no retrier and
 // no catcher in what ships. ERROR_NAMES lists them all;
 // test/workflow/asl-contract.test.ts reads it, and test/package/ checks the

@@ -49,6 +49,12 @@ export class CloudWatchModel {
   readonly alarms = new Map<string, SimMetricAlarm | SimCompositeAlarm>();
   /** Keyed by the LoadBalancer dimension value. */
   readonly sources = new Map<string, MetricSource>();
+  /**
+   * Error bursts that are no release's fault (a dependency down for a while):
+   * behind this load balancer, this share of requests (in percent) fails from
+   * `from` until `to`, whatever image serves. Alarms go to ALARM and back.
+   */
+  readonly outages: { loadBalancer: string; from: number; to: number; errorRate: number }[] = [];
 
   constructor(
     readonly account: string,
@@ -69,7 +75,8 @@ export class CloudWatchModel {
     const minutes = periodSeconds / 60;
     const requests = Math.max(0, Math.round(behaviour.requestsPerMinute * minutes * (1 + 0.1 * noise(this.seed, `${lb}:req`, t))));
     const latent = profile?.latent && serving && t >= serving.since + profile.latent.afterMinutes * 60_000 ? profile.latent.errorRate : undefined;
-    const rate = (latent ?? behaviour.errorRate) * (1 + 0.2 * noise(this.seed, `${lb}:err`, t));
+    const outage = this.outages.find((o) => o.loadBalancer === lb && t >= o.from && t < o.to)?.errorRate;
+    const rate = (outage ?? latent ?? behaviour.errorRate) * (1 + 0.2 * noise(this.seed, `${lb}:err`, t));
     const counts: Record<string, number> = {
       RequestCount: requests,
       HTTPCode_Target_5XX_Count: Math.round((requests * Math.max(0, rate)) / 100),

@@ -241,7 +241,10 @@ export class EcsModel {
   UpdateService(input: UpdateServiceCommandInput): Out<UpdateServiceCommandOutput> {
     const service = this.service(input.cluster, input.service);
     this.settle(service);
-    if (input.taskDefinition) {
+    // As ECS documents forceNewDeployment: without it, asking for the task
+    // definition the service already has starts no deployment.
+    const changes = input.taskDefinition !== undefined && (input.taskDefinition !== service.taskDefinition || input.forceNewDeployment === true);
+    if (input.taskDefinition && changes) {
       if (!this.taskDefinitions.has(input.taskDefinition)) throw new CloudError('ClientException', 'TaskDefinition not found.');
       const t = this.now();
       const id = this.nextDeploymentId();

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Config, ServiceConfig } from '../config/schema.js';
 import { alarmTime, type AlarmStateEvent } from '../events/alarm-state.js';
+import { readAlarms, type AlarmState } from '../health/alarms.js';
 import { appendEvent } from '../records/outcome.js';
 import { getState } from '../records/admission.js';
 import type { RecordsDb } from '../records/db.js';
@@ -15,10 +17,13 @@ export type AlarmDecision =
   | { action: 'none'; why: string };
 
 /**
- * Pure: what an alarm going to ALARM means for one service. Inside the guard
- * window after a successful deploy → roll back to the release before it. A
- * deployment in flight → nothing (its own watch handles it: never two
- * rollbacks). Otherwise → record and notify only.
+ * Pure: what an alarm going to ALARM at `alarmAt` means for one service. A
+ * transition after the deployment finished and inside the guard window →
+ * roll back to the release before it. A deployment in flight → nothing (its
+ * own watch handles it: never two rollbacks). Otherwise → record and notify
+ * only. EventBridge may deliver an event late, so `alarmAt` is the
+ * transition's own time, which can be long before `now`, and even before the
+ * deployment: that ALARM judged the release before this one.
  */
 export function decideAfterDeploy(service: ServiceConfig, state: ServiceState | undefined, alarmAt: Date, now: Date): AlarmDecision {
   const lease = state?.lease;
@@ -29,6 +34,9 @@ export function decideAfterDeploy(service: ServiceConfig, state: ServiceState | 
   if (!last) return { action: 'notify', why: 'no deployment by Shipwatch to roll back' };
   if (last.outcome !== 'deployed') return { action: 'notify', recordId: last.recordId, why: `the last deployment ended ${last.outcome}, nothing of ours to roll back` };
   const minutesAfter = (alarmAt.getTime() - Date.parse(last.finishedAt)) / 60_000;
+  if (minutesAfter < 0) {
+    return { action: 'notify', recordId: last.recordId, why: `the alarm went to ALARM ${Math.round(-minutesAfter)} minutes before the deployment finished, so not because of it` };
+  }
   // Fails closed: a time that cannot be compared (NaN) is outside the window, never inside.
   if (!(minutesAfter <= service.health.guardMinutes)) {
     return { action: 'notify', recordId: last.recordId, why: `${Math.round(minutesAfter)} minutes after the deploy, outside guardMinutes (${service.health.guardMinutes})` };
@@ -46,26 +54,38 @@ export interface AlarmOutcome {
 }
 
 /**
- * For each service listing the alarm: decide, then act. A rollback runs as an
- * execution of the deploy state machine in rollback mode (the same RollBack
- * and WatchRollback steps), named after service, alarm and transition time so
- * a duplicate event starts nothing new.
+ * For each service listing the alarm: decide, then act. A rollback needs the
+ * alarm to be in ALARM now (DescribeAlarms): a late event can describe a
+ * transition the alarm has long since left. It runs as an execution of the
+ * deploy state machine in rollback mode (the same RollBack and WatchRollback
+ * steps), named after service, alarm and transition time, and a note is
+ * written once per transition: a duplicate event starts and writes nothing new.
  */
 export async function handleAlarm(
-  deps: { records: RecordsDb; sfn: SFNClient; stateMachineArn: string },
+  deps: { records: RecordsDb; sfn: SFNClient; cloudwatch: CloudWatchClient; stateMachineArn: string },
   config: Config,
   event: AlarmStateEvent,
   now: Date,
 ): Promise<AlarmOutcome[]> {
   const name = event.detail.alarmName;
   const at = alarmTime(event);
+  let current: Promise<AlarmState> | undefined;
+  const alarmNow = () => (current ??= readAlarms(deps.cloudwatch, [name]).then(([alarm]) => alarm!));
   const outcomes: AlarmOutcome[] = [];
   for (const service of config.services.filter((s) => s.health.alarms.includes(name))) {
     const state = await getState(deps.records, service.name);
-    const decision = decideAfterDeploy(service, state, at, now);
+    let decision = decideAfterDeploy(service, state, at, now);
+    if (decision.action === 'rollback') {
+      const alarm = await alarmNow();
+      if (alarm.state !== 'ALARM') {
+        const where = alarm.state === 'MISSING' ? 'no longer exists' : `is ${alarm.state} now`;
+        decision = { action: 'notify', recordId: decision.recordId, why: `alarm ${name} ${where} (DescribeAlarms): nothing to roll back for` };
+      }
+    }
     const outcome: AlarmOutcome = { service: service.name, decision };
     if (decision.action === 'notify' && decision.recordId) {
-      await appendEvent(deps.records, service.name, decision.recordId, `alarm ${name} went to ALARM; not rolled back: ${decision.why}`, now);
+      const note = `alarm ${name} went to ALARM at ${at.toISOString()}; not rolled back: ${decision.why}`;
+      await appendEvent(deps.records, service.name, decision.recordId, note, now, { once: `${name}@${at.toISOString()}` });
     }
     if (decision.action === 'rollback') {
       const record = await getRecord(deps.records, service.name, decision.recordId);

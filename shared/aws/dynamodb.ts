@@ -1,9 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordsDb } from '../records/db.js';
+import { clientConfig } from './client-config.js';
 import { once } from './once.js';
 
-export const dynamoClient = once(() => DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }));
+export const dynamoClient = once(() => DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig()), { marshallOptions: { removeUndefinedValues: true } }));
 
 /** The records table: SHIPWATCH_TABLE names it (serverless.yml sets it for every function). */
 export function recordsDb(): RecordsDb {

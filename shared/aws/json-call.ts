@@ -1,6 +1,6 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Sha256 } from '@smithy/core/checksum';
-import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { DEFAULT_MAX_ATTEMPTS, isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ConfigError } from '../errors.js';
 import { post } from '../lambda/post.js';
@@ -35,7 +35,6 @@ export class AwsCallError extends Error {
   }
 }
 
-const ATTEMPTS = 3;
 const TIMEOUT_MS = 5_000;
 const credentials = defaultProvider();
 
@@ -77,7 +76,12 @@ export function isRetryable(error: unknown): boolean {
   return isThrottlingError(sdkLike) || isTransientError(sdkLike) || isServerError(sdkLike);
 }
 
-/** The call's answer; throttling, 5xx and network failures are tried up to three times, with jittered backoff. */
+/**
+ * The call's answer; throttling, 5xx and network failures are tried again as
+ * the SDK clients do (shared/aws/client-config.ts): AWS_MAX_ATTEMPTS attempts
+ * (3 unless set) with jittered exponential backoff, or without real-time
+ * sleeps where SHIPWATCH_SDK_RETRY_DELAY_MS says so (local runs).
+ */
 export async function awsJsonCall<T>(call: JsonCall): Promise<T> {
   const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   if (!region) throw new ConfigError(`AWS_REGION is not set: ${call.target} needs a region`);
@@ -85,8 +89,9 @@ export async function awsJsonCall<T>(call: JsonCall): Promise<T> {
     try {
       return (await attempt(call, region)) as T;
     } catch (error) {
-      if (!isRetryable(error) || n >= ATTEMPTS) throw error;
-      await sleep(Math.random() * Math.min(20_000, 100 * 2 ** n));
+      if (!isRetryable(error) || n >= Number(process.env.AWS_MAX_ATTEMPTS || DEFAULT_MAX_ATTEMPTS)) throw error;
+      const fixed = process.env.SHIPWATCH_SDK_RETRY_DELAY_MS;
+      await sleep(fixed ? Number(fixed) : Math.random() * Math.min(20_000, 100 * 2 ** n));
     }
   }
 }

@@ -3,7 +3,7 @@ import type { DeploymentResult } from '../workflow/result.js';
 import { isConditionFailure, type RecordsDb } from './db.js';
 import { releaseLease } from './lease.js';
 import { recordSk, servicePk, STATE_SK } from './keys.js';
-import { history } from './queries.js';
+import { getRecord, history } from './queries.js';
 
 /**
  * Writes a push's one terminal outcome. `amend` is for the only outcome that
@@ -88,17 +88,31 @@ export async function recordOutcome(r: RecordsDb, recordId: string, result: Depl
   return true;
 }
 
-/** Notes something that happened to a record after its outcome (an alarm outside the guard window, say). */
-export async function appendEvent(r: RecordsDb, service: string, recordId: string, what: string, now: Date): Promise<void> {
-  await r.db.send(
-    new UpdateCommand({
-      TableName: r.table,
-      Key: { pk: servicePk(service), sk: recordSk(recordId) },
-      UpdateExpression: 'SET events = list_append(if_not_exists(events, :none), :event), updatedAt = :at',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':none': [], ':event': [{ at: now.toISOString(), what }], ':at': now.toISOString() },
-    }),
-  );
+/**
+ * Notes something that happened to a record after its outcome (an alarm
+ * outside the guard window, say). With `once`, the note is written only the
+ * first time for that key (one per alarm transition, however often the event
+ * is delivered); the keys are kept on the record. False when already noted.
+ */
+export async function appendEvent(r: RecordsDb, service: string, recordId: string, what: string, now: Date, options: { once?: string } = {}): Promise<boolean> {
+  const key = { pk: servicePk(service), sk: recordSk(recordId) };
+  const { once } = options;
+  try {
+    await r.db.send(
+      new UpdateCommand({
+        TableName: r.table,
+        Key: key,
+        UpdateExpression: `SET events = list_append(if_not_exists(events, :none), :event), updatedAt = :at${once ? ', noted = list_append(if_not_exists(noted, :none), :keys)' : ''}`,
+        ConditionExpression: once ? 'attribute_exists(pk) AND NOT contains(noted, :key)' : 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':none': [], ':event': [{ at: now.toISOString(), what }], ':at': now.toISOString(), ...(once ? { ':keys': [once], ':key': once } : {}) },
+      }),
+    );
+    return true;
+  } catch (error) {
+    // The same condition refuses a missing record: that one is still an error.
+    if (once && isConditionFailure(error) && (await getRecord(r, service, recordId))) return false;
+    throw error;
+  }
 }
 
 /**

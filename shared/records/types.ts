@@ -23,6 +23,8 @@ export interface DeploymentRecord {
   slack?: { channel: string; ts: string };
   /** Things that happened after the outcome, e.g. an alarm outside the guard window. */
   events?: { at: string; what: string }[];
+  /** Keys of the notes in `events` that are written once (an alarm transition: `<alarm>@<time>`). */
+  noted?: string[];
   createdAt: string;
   updatedAt: string;
 }

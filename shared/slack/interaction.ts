@@ -1,6 +1,7 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
 import '../validation/zod-messages.js';
+import { Transient } from '../errors.js';
 import { logger } from '../lambda/logger.js';
 import { canDecide, mention, userGroupsIn } from './approval-policy.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './constants.js';
@@ -57,7 +58,9 @@ export interface InteractionDeps {
   /**
    * Who pushed the image (its Slack user, if known), for `allowSelfApproval:
    * false`; undefined when it cannot be told yet. Looked up once, at the first
-   * click, because CloudTrail needs minutes to deliver the push.
+   * click, because CloudTrail needs minutes to deliver the push. It must
+   * answer (or throw) well within Slack's 3 seconds; a throw is answered like
+   * "not yet".
    */
   whoPushed?: (approval: Approval) => Promise<{ principal: string; slackUser?: string } | undefined>;
 }
@@ -140,8 +143,16 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
 
   let triggeredBy = approval.triggeredBy;
   if (!approval.allowSelfApproval && triggeredBy === undefined && deps.whoPushed) {
-    const pusher = await deps.whoPushed(approval);
     // Not knowing who pushed must not let the pusher through: refuse until CloudTrail knows.
+    let pusher: Awaited<ReturnType<NonNullable<InteractionDeps['whoPushed']>>>;
+    try {
+      pusher = await deps.whoPushed(approval);
+    } catch (error) {
+      // Throttled (two lookups per second per account) or failed: the clicker still gets an answer.
+      const cause = error instanceof Transient && error.cause instanceof Error ? error.cause : (error as Error);
+      logger.warn('slack approval: who pushed is unknown, CloudTrail did not answer', { approvalId, deploymentService: approval.service, error: `${(error as Error)?.name}: ${(error as Error)?.message}` });
+      return tell(`Shipwatch cannot tell yet who pushed this image (CloudTrail did not answer: ${cause?.name ?? 'Error'}), and this service does not allow approving your own push. Nothing was changed; try again in a minute.`);
+    }
     if (!pusher) return tell('Shipwatch cannot tell yet who pushed this image (CloudTrail delivers the push within about 15 minutes), and this service does not allow approving your own push. Nothing was changed; try again in a few minutes.');
     triggeredBy = pusher.slackUser;
   }

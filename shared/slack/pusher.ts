@@ -1,4 +1,7 @@
-import { LookupEventsCommand, type CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LookupEventsCommand, type CloudTrailClient, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import { Transient } from '../errors.js';
+import { classifyError } from '../lambda/handler.js';
 
 export interface Pusher {
   /** The IAM principal that called ecr:PutImage (role session or user ARN). */
@@ -7,8 +10,24 @@ export interface Pusher {
   slackUser?: string;
 }
 
-/** CloudTrail delivers events within about 15 minutes; look that far either side of the push. */
-const WINDOW_MS = 15 * 60_000;
+/**
+ * CloudTrail delivers an event within about 15 minutes of the call, but
+ * LookupEvents filters on when the call happened: PutImage is the push
+ * itself, so a few minutes either side of the push time finds it (and keeps
+ * the pages, each one request, few).
+ */
+const WINDOW_MS = 5 * 60_000;
+
+/**
+ * The lookup answers a click, and Slack wants its answer within 3 seconds.
+ * LookupEvents allows two requests per second per account and Region
+ * (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html),
+ * shared with everything else in the account: requests (pages, and retries
+ * of a throttled or failed one) are spaced `intervalMs` apart, and all of
+ * them fit in `budgetMs`, at most three, leaving the rest of the 3 seconds
+ * to DynamoDB, Slack and Step Functions.
+ */
+export const LOOKUP_LIMITS = { budgetMs: 1_500, intervalMs: 500 } as const;
 
 /** `alice@example.com` from `…:assumed-role/AWSReservedSSO_Dev_1234/alice@example.com`, or an IAM user name. */
 export function emailOf(identity: { arn?: string; userName?: string; type?: string }): string | undefined {
@@ -20,16 +39,20 @@ export function emailOf(identity: { arn?: string; userName?: string; type?: stri
  * Who pushed a digest: the ECR `PutImage` call in CloudTrail, its caller, and
  * (for SSO sessions and IAM users named by email) the Slack user with that
  * email. The ECR push event itself does not say who pushed. Undefined when
- * CloudTrail has not delivered the event yet.
+ * CloudTrail has not delivered the event yet. Throws `Transient` when
+ * CloudTrail throttles or fails beyond the budget, and any other error at
+ * once: the caller cannot tell who pushed either way.
  */
 export async function whoPushed(
   deps: { cloudtrail: CloudTrailClient; slackUserByEmail: (email: string) => Promise<string | undefined> },
   push: { repository: string; digest: string; pushedAt: string },
+  limits: { budgetMs: number; intervalMs: number } = LOOKUP_LIMITS,
 ): Promise<Pusher | undefined> {
   const at = Date.parse(push.pushedAt);
+  const lookup = pacedLookup(deps.cloudtrail, limits);
   let NextToken: string | undefined;
-  for (let page = 0; page < 5; page++) {
-    const out = await deps.cloudtrail.send(
+  do {
+    const out = await lookup(
       new LookupEventsCommand({
         LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'PutImage' }],
         StartTime: new Date(at - WINDOW_MS),
@@ -52,7 +75,36 @@ export async function whoPushed(
       return { principal: identity.arn ?? identity.userName ?? 'unknown', ...(slackUser ? { slackUser } : {}) };
     }
     NextToken = out.NextToken;
-    if (!NextToken) break;
-  }
+  } while (NextToken);
   return undefined;
+}
+
+/**
+ * LookupEvents, one request at a time: the n-th (pages and retries alike)
+ * no sooner than n × `intervalMs` after the first, and no more than fit in
+ * `budgetMs` (real time: the clock Slack's 3 seconds run on). A throttled or
+ * transient failure is tried again while a slot is left; the SDK client must
+ * not retry by itself (maxAttempts 1), or its backoff would spend the budget
+ * unseen.
+ */
+function pacedLookup(cloudtrail: CloudTrailClient, limits: { budgetMs: number; intervalMs: number }) {
+  const started = performance.now();
+  const slots = Math.max(1, Math.floor(limits.budgetMs / limits.intervalMs));
+  let sent = 0;
+  return async (command: LookupEventsCommand): Promise<LookupEventsCommandOutput> => {
+    for (;;) {
+      if (sent >= slots) throw new Transient(`CloudTrail LookupEvents: ${sent} requests in ${limits.budgetMs} ms did not find the push`);
+      const wait = started + sent * limits.intervalMs - performance.now();
+      if (wait > 0) await sleep(wait);
+      sent += 1;
+      const left = Math.max(1, Math.floor(started + limits.budgetMs - performance.now()));
+      try {
+        return await cloudtrail.send(command, { abortSignal: AbortSignal.timeout(left) });
+      } catch (error) {
+        const classified = classifyError(error);
+        if (!(classified instanceof Transient)) throw error;
+        if (sent >= slots) throw new Transient(`CloudTrail LookupEvents: ${classified.message} (${sent} requests in ${limits.budgetMs} ms)`, { cause: error });
+      }
+    }
+  };
 }

@@ -1,6 +1,7 @@
 import { logger } from '../lambda/logger.js';
 import type { RecordsDb } from '../records/db.js';
 import { appendEvent, recordOutcome } from '../records/outcome.js';
+import { recordIdOf } from '../records/keys.js';
 import { getRecord } from '../records/queries.js';
 import { channelFor, postMessage, updateMessage, viewOf, type SlackRef } from '../slack/live-message.js';
 import { buildResult, type DeploymentResult, type Outcome } from './result.js';
@@ -14,8 +15,11 @@ import { deploymentOf, type WorkflowState } from './state.js';
 export async function finishDeployment(records: RecordsDb, outcome: Outcome, state: WorkflowState, executionStartedAt: string, now: Date): Promise<DeploymentResult> {
   const result = buildResult(outcome, state, executionStartedAt, now);
   let slack: SlackRef | undefined = state.admission?.slack;
-  if (state.admission) {
-    const { recordId } = state.admission;
+  // A push superseded or failed at admission has no `admission` in its state,
+  // yet it has its record (or must get one): the record id is derived from the
+  // release alone, so the outcome is written either way.
+  const recordId = state.admission?.recordId ?? (state.mode === 'rollback' ? undefined : recordIdOf(state.release));
+  if (recordId) {
     if (state.mode === 'rollback') slack ??= (await getRecord(records, state.service.name, recordId))?.slack;
     if (state.mode === 'rollback' && outcome === 'superseded') {
       // A rollback that found a deployment in flight leaves the record as it was.

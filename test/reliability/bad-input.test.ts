@@ -2,7 +2,7 @@ import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, type Des
 import { DescribeImageScanFindingsCommand, DescribeRepositoriesCommand, ECRClient, StartImageScanCommand } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
 import { EKSClient } from '@aws-sdk/client-eks';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -155,6 +155,8 @@ function answerAsAHealthyWorld(slack: SlackTestServer): void {
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
   sfn.on(StopExecutionCommand).resolves({ stopDate: NOW });
+  // The closer reads the error of a FAILED execution (the status change event has none).
+  sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'States.TaskFailed', cause: 'the task failed' });
   // The Slack secrets; any other name is SSM's own ParameterNotFound (whose message is empty).
   ssm.store.put('/shipwatch/slack-bot-token', slack.token);
   ssm.store.put('/shipwatch/slack-signing-secret', SIGNING_SECRET);
@@ -360,7 +362,8 @@ describe('controls: good input through the same harness does write', () => {
     expect(awsWrites()).toEqual(['sfn StartExecution', 'sfn StartExecution']);
   });
 
-  it('the base alarm, a minute old and ten minutes after the last deploy, starts a rollback execution', async () => {
+  it('the base alarm, a minute old, ten minutes after the last deploy and still in ALARM, starts a rollback execution', async () => {
+    cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'web-5xx-alarm', StateValue: 'ALARM' }], CompositeAlarms: [] });
     const result = (await alarmRollback(alarmEvent(), context('alarm-rollback'))) as { services: { decision: { action: string } }[] };
     expect(result.services.map((s) => s.decision.action)).toEqual(['rollback']);
     expect(awsWrites()).toEqual(['sfn StartExecution']);

@@ -20,6 +20,14 @@ describe('decideAfterDeploy: the guard window', () => {
     expect(decision).toMatchObject({ action: 'rollback', to: 'web:41', from: 'web:42', minutesAfter: 10 });
   });
 
+  it('does not roll back for a transition before the deployment finished, however late its event arrives', () => {
+    // Act: the ALARM of 10:06 reaches Shipwatch at 10:30; the deployment finished at 10:19.
+    const decision = decideAfterDeploy(web, deployedAt('2026-11-02T10:19:00.000Z'), new Date('2026-11-02T10:06:00.000Z'), NOW);
+
+    // Assess
+    expect(decision).toEqual({ action: 'notify', recordId: 'r1', why: 'the alarm went to ALARM 13 minutes before the deployment finished, so not because of it' });
+  });
+
   it('fails closed: a deploy time that cannot be compared is outside the window, never inside', () => {
     // Act
     const decision = decideAfterDeploy(web, deployedAt('not a time'), new Date('2026-11-02T10:29:00.000Z'), NOW);

@@ -67,7 +67,8 @@ describe('parseConfigText: defaults', () => {
         {
           name: 'web',
           image: { repository: 'web', tags: ['*'] },
-          target: { ecs: { cluster: 'prod', service: 'web', container: 'app' } },
+          // The task-definition family defaults to the ECS service name (infra/iam.cjs scopes RegisterTaskDefinition to it).
+          target: { ecs: { cluster: 'prod', service: 'web', container: 'app', family: 'web' } },
           scan: { blockAt: 'CRITICAL', ignore: [], timeoutMinutes: 30, onUnsupported: 'block', onFailed: 'block' },
           health: { alarms: [], metrics: [], bakeMinutes: 10, pollSeconds: 30, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] },
         },

@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../shared/config/load.js';
 import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
-import { TargetMisconfigured } from '../../shared/errors.js';
+import { RollbackFailed, RolloutFailed, TargetMisconfigured } from '../../shared/errors.js';
 import { releaseFromPush } from '../../shared/release/release.js';
 import { ecsRolloutStatus } from '../../shared/targets/ecs/rollout-status.js';
 import { ecsTarget } from '../../shared/targets/ecs/ecs-target.js';
@@ -276,6 +276,44 @@ describe('ecsTarget', () => {
       });
     });
 
+    it('does not follow a PRIMARY deployment that runs another revision than the one it registered', async () => {
+      // Prepare: the service ECS answers with is led by someone else's web:10.
+      const theirs = 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:10';
+      ecsMock.on(DescribeServicesCommand).resolves({ services: [steady()] });
+      ecsMock.on(DescribeTaskDefinitionCommand).resolves(taskDefinition(8, TAG_URI));
+      ecsMock.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: NEW } });
+      ecsMock.on(UpdateServiceCommand).resolves({
+        service: service(theirs, [
+          { id: 'ecs-svc/2222222222222222222', status: 'PRIMARY', taskDefinition: theirs, rolloutState: 'IN_PROGRESS' },
+          { id: NEW_DEPLOYMENT, status: 'ACTIVE', taskDefinition: NEW, rolloutState: 'IN_PROGRESS' },
+        ]),
+      });
+
+      // Act
+      const act = target().deploy(release, NOW);
+
+      // Assess
+      await expect(act).rejects.toThrow(RolloutFailed);
+      await expect(act).rejects.toThrow(`UpdateService on ECS service prod/web: the PRIMARY deployment ecs-svc/2222222222222222222 (${theirs}, IN_PROGRESS) does not run ${NEW}; not following it`);
+      expect(sent().map(([command]) => command)).toEqual([DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand]);
+    });
+
+    it('on a retry, does not adopt a PRIMARY deployment that does not run the revision carrying the digest', async () => {
+      // Prepare: the service names web:9 (our digest), but its PRIMARY deployment runs web:8.
+      ecsMock.on(DescribeServicesCommand).resolves({ services: [service(NEW, [{ id: OLD_DEPLOYMENT, status: 'PRIMARY', taskDefinition: CURRENT, rolloutState: 'COMPLETED' }])] });
+      ecsMock.on(DescribeTaskDefinitionCommand).resolves(taskDefinition(9, DIGEST_URI));
+
+      // Act
+      const act = target().deploy(release, NOW);
+
+      // Assess
+      await expect(act).rejects.toThrow(`DescribeServices on ECS service prod/web: the PRIMARY deployment ${OLD_DEPLOYMENT} (${CURRENT}, COMPLETED) does not run ${NEW}; not following it`);
+      expect(sent()).toStrictEqual([
+        [DescribeServicesCommand, { cluster: 'prod', services: ['web'] }],
+        [DescribeTaskDefinitionCommand, { taskDefinition: NEW, include: ['TAGS'] }],
+      ]);
+    });
+
     it('fails when UpdateService returns no PRIMARY deployment', async () => {
       // Prepare
       ecsMock.on(DescribeServicesCommand).resolves({ services: [steady()] });
@@ -312,6 +350,60 @@ describe('ecsTarget', () => {
       expect(start).toStrictEqual({ revision: CURRENT, deploymentId: 'ecs-svc/5830149223018863412', startedAt: '2025-02-21T19:26:00.000Z', adopted: false });
     });
 
+    it('does not adopt a FAILED deployment of the previous revision: it forces a new one (ECS starts none for an unchanged task definition)', async () => {
+      // Prepare: a deployment of web:8 is PRIMARY, and it failed.
+      const failed = service(CURRENT, [
+        { id: 'ecs-svc/5830149223018863412', status: 'PRIMARY', taskDefinition: CURRENT, rolloutState: 'FAILED' },
+        { id: NEW_DEPLOYMENT, status: 'ACTIVE', taskDefinition: NEW, rolloutState: 'COMPLETED' },
+      ]);
+      const forced = service(CURRENT, [
+        { id: 'ecs-svc/6000000000000000001', status: 'PRIMARY', taskDefinition: CURRENT, rolloutState: 'IN_PROGRESS' },
+        { id: NEW_DEPLOYMENT, status: 'ACTIVE', taskDefinition: NEW, rolloutState: 'COMPLETED' },
+      ]);
+      ecsMock.on(DescribeServicesCommand).resolves({ services: [failed] });
+      ecsMock.on(UpdateServiceCommand).resolves({ service: forced });
+
+      // Act
+      const start = await target().rollback(CURRENT, NOW);
+
+      // Assess
+      expect(sent()).toStrictEqual([
+        [DescribeServicesCommand, { cluster: 'prod', services: ['web'] }],
+        [UpdateServiceCommand, { cluster: 'prod', service: 'web', taskDefinition: CURRENT, forceNewDeployment: true }],
+      ]);
+      expect(start).toStrictEqual({ revision: CURRENT, deploymentId: 'ecs-svc/6000000000000000001', startedAt: '2025-02-21T19:26:00.000Z', adopted: false });
+    });
+
+    it('with the previous revision already COMPLETED, sends a plain UpdateService and follows what ECS answers', async () => {
+      // Prepare: someone already rolled back, and it finished; ECS changes nothing for the same task definition.
+      const done = service(CURRENT, [{ id: 'ecs-svc/5830149223018863412', status: 'PRIMARY', taskDefinition: CURRENT, rolloutState: 'COMPLETED' }]);
+      ecsMock.on(DescribeServicesCommand).resolves({ services: [done] });
+      ecsMock.on(UpdateServiceCommand).resolves({ service: done });
+
+      // Act
+      const start = await target().rollback(CURRENT, NOW);
+
+      // Assess
+      expect(sent()).toStrictEqual([
+        [DescribeServicesCommand, { cluster: 'prod', services: ['web'] }],
+        [UpdateServiceCommand, { cluster: 'prod', service: 'web', taskDefinition: CURRENT }],
+      ]);
+      expect(start).toMatchObject({ deploymentId: 'ecs-svc/5830149223018863412', adopted: false });
+    });
+
+    it('does not follow an UpdateService answer whose PRIMARY deployment runs another revision', async () => {
+      // Prepare
+      ecsMock.on(DescribeServicesCommand).resolves({ services: [rollingOut()] });
+      ecsMock.on(UpdateServiceCommand).resolves({ service: rollingOut() });
+
+      // Act
+      const act = target().rollback(CURRENT, NOW);
+
+      // Assess
+      await expect(act).rejects.toThrow(RollbackFailed);
+      await expect(act).rejects.toThrow(`UpdateService (rollback) on ECS service prod/web: the PRIMARY deployment ${NEW_DEPLOYMENT} (${NEW}, IN_PROGRESS) does not run ${CURRENT}; not following it`);
+    });
+
     it('adopts the rollback ECS already started (circuit breaker) and sends no UpdateService', async () => {
       // Prepare
       const rolledBack = service(CURRENT, [
@@ -324,7 +416,7 @@ describe('ecsTarget', () => {
       const start = await target().rollback(CURRENT, NOW);
 
       // Assess
-      expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
+      expect(sent()).toStrictEqual([[DescribeServicesCommand, { cluster: 'prod', services: ['web'] }]]);
       expect(start).toStrictEqual({ revision: CURRENT, deploymentId: 'ecs-svc/5830149223018863412', startedAt: '2025-02-21T19:26:00.000Z', adopted: true });
     });
   });

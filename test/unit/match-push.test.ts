@@ -70,7 +70,7 @@ describe('matchServices', () => {
 
     // Assess
     expect(matched).toBe(config.services[5]);
-    expect(matched?.target.ecs).toEqual({ cluster: 'prod', service: 'other-repo', container: 'app' });
+    expect(matched?.target.ecs).toEqual({ cluster: 'prod', service: 'other-repo', container: 'app', family: 'other-repo' });
   });
 
   it('matches nothing for a repository no service deploys', () => {

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Transient } from '../../shared/errors.js';
 import { handleInteraction, type Approval, type InteractionResponse } from '../../shared/slack/interaction.js';
 import { deploymentMessage } from '../../shared/slack/messages.js';
 import { INTERACTIVE_NOTIFIER_OPTIONS, Notifier } from '../../shared/slack/slack-notifier.js';
@@ -344,6 +345,25 @@ describe('handleInteraction: refused with an explanation (200 ephemeral, nothing
     const text = ephemeralText(await handleInteraction(signed(click()), deps()));
     expect(text).toContain('self-approval is not allowed');
     expectNothingChanged();
+  });
+
+  it('a click while CloudTrail cannot say who pushed (throttled beyond the budget): try again, nothing decided', async () => {
+    // Prepare
+    store.put(approval({ triggeredBy: undefined }));
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    const whoPushed = () => Promise.reject(new Transient('CloudTrail LookupEvents: ThrottlingException: Rate exceeded (3 requests in 1500 ms)', { cause: throttled }));
+
+    // Act
+    const response = await handleInteraction(signed(click()), { ...deps(), whoPushed });
+
+    // Assess
+    const text = ephemeralText(response);
+    expect(text).toBe(
+      'Shipwatch cannot tell yet who pushed this image (CloudTrail did not answer: ThrottlingException), and this service does not allow approving your own push. Nothing was changed; try again in a minute.',
+    );
+    expect(slack.callsTo('chat.postEphemeral').map((c) => c.body)).toEqual([{ channel: CHANNEL, user: APPROVER, text }]);
+    expectNothingChanged();
+    expect(store.decideCalls).toEqual([]);
   });
 
   it('a click when the user groups cannot be read', async () => {

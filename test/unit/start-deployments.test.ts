@@ -120,7 +120,8 @@ describe('startDeployments', () => {
     const input = JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '');
     const state = workflowStateSchema.parse(input);
     expect(state.release.imageUri).toBe(`${REGISTRY}/api@${DIGEST}`);
-    expect(state.service.target.ecs).toEqual({ cluster: 'prod', service: 'api', container: 'api' });
+    // The task-definition family (default: the service name) travels with the config: deploy checks it.
+    expect(state.service.target.ecs).toEqual({ cluster: 'prod', service: 'api', container: 'api', family: 'api' });
   });
 
   it('starts one execution per matching service', async () => {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { handler as alarmRollback } from '../../functions/alarm-rollback.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { handleAlarm } from '../../shared/alarms/after-deploy.js';
+import { cloudwatchClient } from '../../shared/aws/cloudwatch.js';
 import { sfnClient } from '../../shared/aws/sfn.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { parseAlarmEvent } from '../../shared/events/alarm-state.js';
@@ -42,7 +43,11 @@ const SAMPLES = {
   configuration: 'eventbridge-cloudwatch-alarm-configuration-change-metric-update',
 } as const;
 
-/** A service guarded by every alarm the samples name, all existing (and quiet) in the simulated CloudWatch. */
+/**
+ * A service guarded by every alarm the samples name, all existing in the
+ * simulated CloudWatch on its 5xx count, and v2 deployed: its latent bug
+ * makes them fire about five minutes after the bake ended.
+ */
 async function deployedService(guardMinutes = 30) {
   const names = Object.values(SAMPLES).map((s) => fixture(s).detail.alarmName as string);
   const config = parseConfigText(
@@ -63,10 +68,10 @@ async function deployedService(guardMinutes = 30) {
   for (const name of new Set(names)) {
     w.world.cloudwatch.alarms.set(name, name === 'ServiceAggregatedAlarm'
       ? { kind: 'composite', name, anyOf: ['ServerCpuTooHigh'] }
-      : { kind: 'metric', name, metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: LOAD_BALANCER }, stat: 'Sum', period: 60 }, comparison: '>', threshold: 1e9, evaluationPeriods: 1, datapointsToAlarm: 1 });
+      : { kind: 'metric', name, metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: LOAD_BALANCER }, stat: 'Sum', period: 60 }, comparison: '>', threshold: 60, evaluationPeriods: 3, datapointsToAlarm: 2 });
   }
   const before = w.world.ecs.services.get('prod/web')!.taskDefinition;
-  await w.push('v2');
+  await w.push('v2', { latent: { afterMinutes: 8, errorRate: 12 } });
   await w.settle();
   expect(w.outcomes()[0]!.outcome).toBe('deployed');
   return { ...w, config, records, before };
@@ -81,7 +86,7 @@ describe('alarm after the deploy', () => {
       const event = parseAlarmEvent(alarmEvent(SAMPLES[kind], w.clock.now()));
 
       // Act
-      const outcomes = await handleAlarm({ records: w.records, sfn: sfnClient(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now()));
+      const outcomes = await handleAlarm({ records: w.records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now()));
       await w.settle();
 
       // Assess
@@ -96,9 +101,9 @@ describe('alarm after the deploy', () => {
 
   it('starts one rollback however often the alarm event is delivered', async () => {
     const w = await deployedService();
-    w.clock.advance(5 * 60_000);
+    w.clock.advance(12 * 60_000);
     const event = parseAlarmEvent(alarmEvent(SAMPLES.single, w.clock.now()));
-    const deps = { records: w.records, sfn: sfnClient(), stateMachineArn: STATE_MACHINE_ARN };
+    const deps = { records: w.records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN };
 
     await Promise.all([handleAlarm(deps, w.config, event, new Date(w.clock.now())), handleAlarm(deps, w.config, event, new Date(w.clock.now()))]);
     await w.settle();
@@ -107,18 +112,23 @@ describe('alarm after the deploy', () => {
     expect(w.world.callsTo('UpdateService')).toHaveLength(2);
   });
 
-  it('outside the guard window it only records and notifies', async () => {
+  it('outside the guard window it only records and notifies, once per transition however often it is delivered', async () => {
     const w = await deployedService(30);
     w.clock.advance(45 * 60_000);
     const event = parseAlarmEvent(alarmEvent(SAMPLES.single, w.clock.now()));
+    const deps = { records: w.records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN };
 
-    const outcomes = await handleAlarm({ records: w.records, sfn: sfnClient(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now()));
+    const outcomes = await handleAlarm(deps, w.config, event, new Date(w.clock.now()));
+    w.clock.advance(60_000);
+    await handleAlarm(deps, w.config, event, new Date(w.clock.now()));
 
     expect(outcomes[0]!.decision).toMatchObject({ action: 'notify', why: expect.stringContaining('outside guardMinutes (30)') });
     expect(w.sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(1);
     const [record] = await history(w.records, 'web');
     expect(record).toMatchObject({ outcome: 'deployed' });
-    expect(record!.events?.at(-1)?.what).toMatch(/alarm ServerCpuTooHigh went to ALARM; not rolled back: \d+ minutes after the deploy, outside guardMinutes/);
+    const notes = (record!.events ?? []).filter((e) => e.what.startsWith('alarm ServerCpuTooHigh went to ALARM'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.what).toMatch(/^alarm ServerCpuTooHigh went to ALARM at \S+; not rolled back: \d+ minutes after the deploy, outside guardMinutes/);
   });
 
   it('while a deployment is in flight it does nothing: the workflow watches', async () => {
@@ -127,7 +137,7 @@ describe('alarm after the deploy', () => {
     w.on((e) => {
       if (!outcomes && e.state === 'Bake' && e.type === 'retried') {
         const event = parseAlarmEvent(alarmEvent(SAMPLES.single, w.clock.now()));
-        void handleAlarm({ records: w.records, sfn: sfnClient(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now())).then((o) => {
+        void handleAlarm({ records: w.records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now())).then((o) => {
           outcomes = o;
         });
       }

@@ -2,7 +2,10 @@ import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approvalIdIn, signedClick } from '../../local/slack/click.js';
 import { lambdaContext } from '../../local/task-handlers.js';
+import { CloudError } from '../../local/cloud/errors.js';
+import { recordsDb } from '../../shared/aws/dynamodb.js';
 import { parseConfigText } from '../../shared/config/load.js';
+import { dynamoApprovals } from '../../shared/records/approvals.js';
 import { history } from '../../shared/records/queries.js';
 import { concurrentWorld } from '../support/concurrent.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
@@ -196,6 +199,73 @@ describe('approval in Slack', () => {
     expect(w.world.callsTo('LookupEvents').length).toBeGreaterThan(0);
     expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { by: 'U0GROUPIE' } });
     slack.usersByEmail.clear();
+  });
+
+  it('while CloudTrail throttles, a click is answered "cannot tell yet who pushed" within Slack\'s 3 seconds and decides nothing; the next click decides', async () => {
+    // Prepare: Alice pushed; CloudTrail's LookupEvents (2 requests per second per account) throttles at first.
+    const w = await given();
+    w.world.pusher = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_0a1b2c/alice@example.com';
+    slack.usersByEmail.set('alice@example.com', 'U0ALICE');
+    let throttling = true;
+    w.world.faults = ({ operation }) => (throttling && operation === 'LookupEvents' ? new CloudError('ThrottlingException', 'Rate exceeded') : undefined);
+    const clicks: { answer: APIGatewayProxyStructuredResultV2 | Error; ms: number; undecided?: boolean }[] = [];
+    const approvals = dynamoApprovals(recordsDb());
+    const click = async (user: string) => {
+      const { approvalId, channel, ts } = approvalRequest();
+      const started = performance.now();
+      const event = signedClick({ approvalId, decision: 'approve', user, channel, messageTs: ts }, SIGNING_SECRET, new Date(w.clock.now()));
+      const answer = await w.time.track(interaction(event, lambdaContext('slackInteraction'))).catch((error: Error) => error);
+      clicks.push({ answer, ms: performance.now() - started, undecided: (await approvals.get(approvalId))?.decision === undefined });
+    };
+    w.on((e) => {
+      if (e.state !== 'RequestApproval' || e.type !== 'entered') return;
+      void (async () => {
+        await w.time.sleep(60_000);
+        await click('U0GROUPIE');
+        throttling = false;
+        await w.time.sleep(2 * 60_000);
+        await click('U0GROUPIE');
+      })();
+    });
+
+    // Act
+    await w.push('v2');
+    await w.settle();
+
+    // Assess: the first click got its answer in time and changed nothing.
+    expect(clicks[0]!.answer).toMatchObject({ statusCode: 200 });
+    expect(clicks[0]!.ms).toBeLessThan(3_000);
+    expect(clicks[0]!.undecided).toBe(true);
+    const whisper = slack.callsTo('chat.postEphemeral').find((c) => c.body.user === 'U0GROUPIE')!;
+    expect(String(whisper.body.text)).toMatch(/^Shipwatch cannot tell yet who pushed this image \(CloudTrail did not answer: ThrottlingException\).*Nothing was changed; try again in a minute\.$/);
+    // Retries were bounded and paced at the API's rate: at most three lookups, half a second apart.
+    const throttled = w.world.calls.filter((c) => c.operation === 'LookupEvents' && c.error === 'ThrottlingException');
+    expect(throttled.length).toBeGreaterThanOrEqual(2);
+    expect(throttled.length).toBeLessThanOrEqual(3);
+    // The second click found the pusher and decided; the records say so.
+    expect(clicks[1]).toMatchObject({ answer: { statusCode: 200 }, undecided: false });
+    expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { decision: 'approved', by: 'U0GROUPIE' } });
+    const [record] = await history(recordsDb(), 'web');
+    expect(record).toMatchObject({ tag: 'v2', outcome: 'deployed' });
+    const { approvalId } = approvalRequest();
+    expect((await approvals.get(approvalId))!.decision).toMatchObject({ decision: 'approved', by: 'U0GROUPIE' });
+    slack.usersByEmail.clear();
+  });
+
+  it('when CloudTrail fails outright, the click is answered the same way and nothing is decided', async () => {
+    const w = await given();
+    w.world.faults = ({ operation }) => (operation === 'LookupEvents' ? new CloudError('AccessDeniedException', 'not authorized to perform: cloudtrail:LookupEvents') : undefined);
+    const answers = clickWhenAsked(w, 1, 'reject', 'U0ALICE');
+
+    await w.push('v2');
+    await w.settle();
+
+    expect(answers).toEqual([expect.objectContaining({ statusCode: 200 })]);
+    expect(String(slack.callsTo('chat.postEphemeral').at(-1)!.body.text)).toMatch(/^Shipwatch cannot tell yet who pushed this image \(CloudTrail did not answer: AccessDeniedException\)/);
+    // One look only: an error that is not throttling or a server fault is not retried.
+    expect(w.world.calls.filter((c) => c.operation === 'LookupEvents')).toHaveLength(1);
+    const [record] = await history(recordsDb(), 'web');
+    expect(record).toMatchObject({ tag: 'v2', outcome: 'expired' });
   });
 
   it('a newer push ends an older one waiting for approval at once, as superseded', async () => {

@@ -1,4 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler as closeRecord } from '../../functions/close-record.js';
+import { lambdaContext } from '../../local/task-handlers.js';
+import { history } from '../../shared/records/queries.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runWorkflow } from '../../local/run-workflow.js';
 import { nextRevision } from '../../shared/targets/ecs/task-definition.js';
@@ -147,7 +153,38 @@ describe('ECS Fargate deploy workflow', () => {
     expect(run.error).toBe('Shipwatch.RollbackFailed');
     expect(run.result.outcome).toBe('rollback_failed');
     expect(run.result.reason).toContain('ROLLBACK TO');
-    expect(run.path).toContain('FinishRollbackFailed');
+    expect(run.path).toContain('EndRollbackFailed');
+  });
+
+  it('records the true outcome through the closer when the Finish step itself cannot (a failed rollback stays rollback_failed)', async () => {
+    // Prepare: the rollback fails, and DynamoDB refuses every write while the workflow records its outcome.
+    const { world, clock, records, initialRevision } = await given();
+    const input = pushRelease(world, 'v2', { errorRate: 12 }, webService());
+    const previousImage = world.ecs.imageOf(initialRevision)!;
+    const onState = (e: { state: string; type: string }) => {
+      if (e.state === 'RollBack' && e.type === 'entered') world.ecr.profileOf(previousImage)!.healthy = false;
+    };
+    const dynamoDown = async () => {
+      throw Object.assign(new Error('InternalServerError: Internal server error'), { name: 'Transient' });
+    };
+    const sfn = mockClient(SFNClient);
+    cleanup.push(() => sfn.restore());
+
+    // Act
+    const run = await runWorkflow(input, { clock, onState, executionName: 'web-v2', handlers: { finishDeployment: dynamoDown } });
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: run.error, cause: run.cause });
+    const event = JSON.parse(readFileSync(new URL('../fixtures/eventbridge-stepfunctions-execution-status-change-failed.json', import.meta.url), 'utf8'));
+    Object.assign(event.detail, { input: JSON.stringify(input), stateMachineArn: process.env.STATE_MACHINE_ARN, executionArn: 'arn:aws:states:us-east-1:123456789012:execution:shipwatch-deploy:web-v2', name: 'web-v2' });
+    const closed = await closeRecord(event, lambdaContext('closeRecord'));
+
+    // Assess
+    expect(run.error).toBe('Shipwatch.OutcomeNotRecorded');
+    expect(run.invocations.finishDeployment).toBe(13);
+    expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input)).toEqual([{ executionArn: event.detail.executionArn }]);
+    expect(closed).toMatchObject({ closed: true, outcome: 'rollback_failed' });
+    const [record] = await history(records, 'web');
+    expect(record).toMatchObject({ outcome: 'rollback_failed', phase: 'done' });
+    expect(record!.reason).toContain('ROLLBACK TO');
   });
 
   it('ends superseded, without rolling back, when someone else deploys during the bake', async () => {

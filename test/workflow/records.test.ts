@@ -34,6 +34,9 @@ async function given(options: Parameters<typeof concurrentWorld>[1] = {}) {
   return { ...w, records };
 }
 
+/** What the records table says of each push: its tag, its outcome, and whether it is done. */
+const recorded = async (w: Awaited<ReturnType<typeof given>>) => (await history(w.records, 'web')).map((r) => [r.tag, r.outcome, r.phase]).sort();
+
 /** Start and end (simulated ms) of each deployment that changed the service, from the UpdateService calls and outcomes. */
 const updates = (w: Awaited<ReturnType<typeof given>>) => w.world.callsTo('UpdateService').map((c) => ({ at: c.at, taskDefinition: (c.input as { taskDefinition: string }).taskDefinition }));
 
@@ -50,7 +53,10 @@ describe('one deployment per service at a time, newest wins', () => {
     expect(w.outcomes().map((o) => o.outcome).sort()).toEqual(['deployed', 'superseded']);
     expect(updates(w)).toHaveLength(1);
     const rows = await history(w.records, 'web');
-    expect(rows.map((r) => r.outcome).sort()).toEqual(['deployed', 'superseded']);
+    expect(rows.map((r) => [r.outcome, r.phase]).sort()).toEqual([
+      ['deployed', 'done'],
+      ['superseded', 'done'],
+    ]);
     expect((await getState(w.records, 'web'))?.lease).toBeUndefined();
   });
 
@@ -69,6 +75,11 @@ describe('one deployment per service at a time, newest wins', () => {
     expect(byTag.v2!.outcome).toBe('superseded');
     expect(byTag.v2!.reason).toMatch(/a newer image \(.*\) was pushed before this one/);
     expect(updates(w)).toHaveLength(1);
+    // The older push keeps its outcome in the records, not `admitted` forever.
+    expect(await recorded(w)).toEqual([
+      ['v2', 'superseded', 'done'],
+      ['v3', 'deployed', 'done'],
+    ]);
   });
 
   it('a newer push supersedes an older one that is still scanning', async () => {
@@ -89,6 +100,10 @@ describe('one deployment per service at a time, newest wins', () => {
       ['v3', 'deployed'],
     ]);
     expect(w.outcomes()[0]!.reason).toMatch(/superseded by a newer image/);
+    expect(await recorded(w)).toEqual([
+      ['v2', 'superseded', 'done'],
+      ['v3', 'deployed', 'done'],
+    ]);
   });
 
   it('a push arriving while another deploys waits its turn, then deploys; the two never overlap', async () => {
@@ -107,6 +122,10 @@ describe('one deployment per service at a time, newest wins', () => {
     expect(w.outcomes().map((o) => [o.tag, o.outcome])).toEqual([
       ['v2', 'deployed'],
       ['v3', 'deployed'],
+    ]);
+    expect(await recorded(w)).toEqual([
+      ['v2', 'deployed', 'done'],
+      ['v3', 'deployed', 'done'],
     ]);
     const [first, second] = updates(w);
     const v2 = [...w.sfn.executions.values()][0]!.run!.result;
@@ -135,6 +154,12 @@ describe('one deployment per service at a time, newest wins', () => {
       ['v5', 'deployed'],
     ]);
     expect(updates(w)).toHaveLength(2);
+    expect(await recorded(w)).toEqual([
+      ['v2', 'deployed', 'done'],
+      ['v3', 'superseded', 'done'],
+      ['v4', 'superseded', 'done'],
+      ['v5', 'deployed', 'done'],
+    ]);
   });
 
   it('the same push delivered three times at once makes exactly one deployment', async () => {

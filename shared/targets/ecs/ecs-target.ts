@@ -7,10 +7,12 @@ import {
   type Service,
 } from '@aws-sdk/client-ecs';
 import type { ServiceConfig } from '../../config/schema.js';
-import { TargetMisconfigured } from '../../errors.js';
+import { RollbackFailed, RolloutFailed, TargetMisconfigured } from '../../errors.js';
 import type { Release } from '../../release/release.js';
 import type { Deployment, RollbackStart, RolloutStatus } from '../rollout.js';
 import type { DeployTarget, Watch } from '../target.js';
+import { outsideIamScope } from './iam-scope.js';
+import { describePrimary, primaryRunning, rollbackPlan } from './rollback-plan.js';
 import { ecsRolloutStatus } from './rollout-status.js';
 import { containerImage, nextRevision } from './task-definition.js';
 
@@ -35,7 +37,15 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
     return service;
   }
 
-  const primaryOf = (service: Service) => service.deployments?.find((d) => d.status === 'PRIMARY');
+  /** Before following a deployment: the PRIMARY one must run the revision Shipwatch registered (or rolls back to). */
+  function follow(service: Service | undefined, revision: string, Failure: typeof RolloutFailed | typeof RollbackFailed, what: string): string {
+    const id = primaryRunning(service, revision);
+    if (id) return id;
+    const primary = describePrimary(service);
+    throw new Failure(
+      primary === 'none' ? `${what} on ${label} returned no PRIMARY deployment` : `${what} on ${label}: the PRIMARY deployment ${primary} does not run ${revision}; not following it`,
+    );
+  }
 
   return {
     label,
@@ -51,26 +61,27 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
         // Either a retry of this very step after UpdateService went through
         // (our deployment is PRIMARY and the one it replaces is still ACTIVE),
         // or the service already runs this digest. Never update twice.
-        const primary = primaryOf(service);
+        const deploymentId = follow(service, currentArn, RolloutFailed, 'DescribeServices');
         const replaced = service.deployments?.find((d) => d.status === 'ACTIVE' && d.taskDefinition !== currentArn);
         return {
           platform: 'ecs',
           previousRevision: replaced?.taskDefinition ?? currentArn,
           revision: currentArn,
-          deploymentId: primary?.id ?? '',
+          deploymentId,
           startedAt,
           alreadyRunning: !replaced,
         };
       }
 
+      const outside = current.taskDefinition && outsideIamScope(current.taskDefinition, config, label);
+      if (outside) throw new TargetMisconfigured(outside);
       const input = nextRevision(current, config.container, release.imageUri);
       const registered = await ecs.send(new RegisterTaskDefinitionCommand(input));
       const revision = registered.taskDefinition?.taskDefinitionArn;
       if (!revision) throw new TargetMisconfigured('RegisterTaskDefinition returned no task-definition ARN');
 
       const updated = await ecs.send(new UpdateServiceCommand({ cluster: config.cluster, service: config.service, taskDefinition: revision }));
-      const deploymentId = updated.service ? primaryOf(updated.service)?.id : undefined;
-      if (!deploymentId) throw new TargetMisconfigured(`UpdateService on ${label} returned no PRIMARY deployment`);
+      const deploymentId = follow(updated.service, revision, RolloutFailed, 'UpdateService');
       return { platform: 'ecs', previousRevision: currentArn, revision, deploymentId, startedAt, alreadyRunning: false };
     },
 
@@ -79,16 +90,13 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
     },
 
     async rollback(revision: string, now: Date): Promise<RollbackStart> {
-      const service = await describeService();
-      const primary = primaryOf(service);
+      const plan = rollbackPlan(await describeService(), revision);
       const startedAt = now.toISOString();
-      if (primary?.id && primary.taskDefinition === revision) {
-        return { revision, deploymentId: primary.id, startedAt, adopted: true };
-      }
-      const updated = await ecs.send(new UpdateServiceCommand({ cluster: config.cluster, service: config.service, taskDefinition: revision }));
-      const deploymentId = updated.service ? primaryOf(updated.service)?.id : undefined;
-      if (!deploymentId) throw new TargetMisconfigured(`UpdateService (rollback) on ${label} returned no PRIMARY deployment`);
-      return { revision, deploymentId, startedAt, adopted: false };
+      if ('adopt' in plan) return { revision, deploymentId: plan.adopt, startedAt, adopted: true };
+      const updated = await ecs.send(
+        new UpdateServiceCommand({ cluster: config.cluster, service: config.service, taskDefinition: revision, ...(plan.update.forceNewDeployment ? { forceNewDeployment: true } : {}) }),
+      );
+      return { revision, deploymentId: follow(updated.service, revision, RollbackFailed, 'UpdateService (rollback)'), startedAt, adopted: false };
     },
   };
 }
