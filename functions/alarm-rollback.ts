@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
-import '../shared/validation/zod-messages.js';
+import * as v from 'valibot';
+import '../shared/validation/messages.js';
 import { cloudwatchClient } from '../shared/aws/cloudwatch.js';
 import { sfnClient } from '../shared/aws/sfn.js';
 import { recordsDb } from '../shared/aws/dynamodb.js';
@@ -15,7 +15,7 @@ const config = packagedConfig();
 const stateMachineArn = requiredEnv('STATE_MACHINE_ARN');
 
 /** CloudWatch Alarm State Change → roll back a release the alarm caught after its workflow ended. */
-export const handler = lambdaHandler('alarm-rollback', z.unknown(), async (raw) => {
+export const handler = lambdaHandler('alarm-rollback', v.unknown(), async (raw) => {
   const event = parseAlarmEvent(raw);
   if (!isAlarmFiring(event)) {
     logger.info('not a transition into ALARM; nothing to do', { alarm: event.detail.alarmName, detailType: event['detail-type'], state: event.detail.state?.value });

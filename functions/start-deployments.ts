@@ -1,5 +1,5 @@
-import * as z from 'zod/mini';
-import '../shared/validation/zod-messages.js';
+import * as v from 'valibot';
+import '../shared/validation/messages.js';
 import { sfnClient } from '../shared/aws/sfn.js';
 import { packagedConfig } from '../shared/config/packaged.js';
 import { parseEcrPushEvent } from '../shared/events/ecr-push.js';
@@ -16,7 +16,7 @@ const stateMachineArn = requiredEnv('STATE_MACHINE_ARN');
 const account = accountOfArn('STATE_MACHINE_ARN', stateMachineArn);
 
 /** EventBridge `ECR Image Action` (PUSH, SUCCESS) → one deploy execution per matching service. */
-export const handler = lambdaHandler('start-deployments', z.unknown(), async (event) => {
+export const handler = lambdaHandler('start-deployments', v.unknown(), async (event) => {
   const push = parseEcrPushEvent(event, { account });
   const result = await startDeployments(sfnClient(), stateMachineArn, config, push);
   if (result.started.length === 0 && result.duplicates.length === 0) {

@@ -1,7 +1,7 @@
-import * as z from 'zod/mini';
-import '../validation/zod-messages.js';
+import * as v from 'valibot';
+import '../validation/messages.js';
 import { ConfigError } from '../errors.js';
-import { describeIssues } from '../validation/union-issues.js';
+import { describeIssues } from '../validation/issues.js';
 import { packagedConfigSchema } from '../workflow/service-config.js';
 import { configDocument } from './document.js';
 import type { Config } from './schema.js';
@@ -14,7 +14,7 @@ import type { Config } from './schema.js';
  */
 export function packagedConfig(): Config {
   const { file, config } = configDocument();
-  const parsed = z.safeParse(packagedConfigSchema, config);
-  if (parsed.success) return parsed.data;
-  throw new ConfigError(`${file}, as packaged, is not a Shipwatch config: ${describeIssues(parsed.error.issues, '(config)').join('; ')}; package the functions again`);
+  const parsed = v.safeParse(packagedConfigSchema, config);
+  if (parsed.success) return parsed.output;
+  throw new ConfigError(`${file}, as packaged, is not a Shipwatch config: ${describeIssues(parsed.issues, '(config)', packagedConfigSchema).join('; ')}; package the functions again`);
 }

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod/mini';
-import '../validation/zod-messages.js';
+import * as v from 'valibot';
+import '../validation/messages.js';
 import { InvalidInput, ShipwatchError, Transient } from '../errors.js';
-import { describeIssues } from '../validation/union-issues.js';
+import { describeIssues } from '../validation/issues.js';
 import { injectLambdaContext, logger } from './logger.js';
 
 /**
@@ -22,10 +22,10 @@ export function classifyError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-export function parseInput<S extends z.ZodMiniType>(schema: S, event: unknown, what: string): z.infer<S> {
-  const parsed = z.safeParse(schema, event);
-  if (parsed.success) return parsed.data;
-  throw new InvalidInput(`${what}: ${describeIssues(parsed.error.issues, '(input)').join('; ')}`);
+export function parseInput<S extends v.GenericSchema>(schema: S, event: unknown, what: string): v.InferOutput<S> {
+  const parsed = v.safeParse(schema, event);
+  if (parsed.success) return parsed.output;
+  throw new InvalidInput(`${what}: ${describeIssues(parsed.issues, '(input)', schema).join('; ')}`);
 }
 
 /**
@@ -33,7 +33,7 @@ export function parseInput<S extends z.ZodMiniType>(schema: S, event: unknown, w
  * what it throws. `work` gets the parsed input only; its clients come from
  * module scope so they outlive the invocation.
  */
-export function lambdaHandler<S extends z.ZodMiniType, R>(what: string, schema: S, work: (input: z.infer<S>) => Promise<R>) {
+export function lambdaHandler<S extends v.GenericSchema, R>(what: string, schema: S, work: (input: v.InferOutput<S>) => Promise<R>) {
   return middy<unknown, R, Error, Context>()
     .use(injectLambdaContext(logger))
     .use({
