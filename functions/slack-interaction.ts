@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import middy from '@middy/core';
 import { recordsDb } from '../shared/aws/dynamodb.js';
-import { cloudtrailClient } from '../shared/aws/cloudtrail.js';
+import { lookupEvents } from '../shared/aws/cloudtrail.js';
 import { sfnClient } from '../shared/aws/sfn.js';
 import { whoPushed } from '../shared/slack/pusher.js';
 import { now } from '../shared/clock.js';
@@ -34,7 +34,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
         slack: notifier,
         whoPushed: (approval) =>
           whoPushed(
-            { cloudtrail: cloudtrailClient(), slackUserByEmail: (email) => notifier!.userByEmail(email) },
+            { lookupEvents, slackUserByEmail: (email) => notifier!.userByEmail(email) },
             { repository: approval.view.repository, digest: approval.view.digest, pushedAt: approval.pushedAt ?? approval.expiresAt },
           ),
       },

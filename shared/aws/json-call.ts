@@ -7,12 +7,13 @@ import { post } from '../lambda/post.js';
 import { dnsSuffix } from './partition.js';
 
 // One AWS JSON-protocol call (awsJson 1.1), signed with SigV4 and sent with
-// shared/lambda/post.ts, for a service Shipwatch calls once and nothing else
-// from: SSM GetParameter. The SDK's client for it would ship the service's whole error
-// registry and schemas (about 84 KB for SSM) in every function that reads a
-// Slack secret. What the SDK does for us elsewhere is kept: the endpoint
-// variables (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, FIPS), the
-// credential chain (env-only in the bundles, as for the clients), and
+// shared/lambda/post.ts, for the services Shipwatch makes a single call to:
+// SSM GetParameter (the Slack secrets, in six functions) and CloudTrail
+// LookupEvents (who pushed, in the Slack endpoint). The SDK's client for each
+// would ship the service's whole error registry and schemas: about 84 KB for
+// SSM, 44 KB for CloudTrail. What the SDK does for us elsewhere is kept: the
+// endpoint variables (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, FIPS),
+// the credential chain (env-only in the bundles, as for the clients), and
 // retries of what the SDK classifies as throttling or transient.
 
 export interface JsonCall {
@@ -20,7 +21,12 @@ export interface JsonCall {
   service: string;
   /** `X-Amz-Target`, e.g. `AmazonSSM.GetParameter`. */
   target: string;
+  /** Dates go on the wire as epoch seconds, as awsJson has them. */
   input: Record<string, unknown>;
+  /** Default: as the SDK clients (AWS_MAX_ATTEMPTS, else 3). 1 for a caller that paces its own retries. */
+  attempts?: number;
+  /** Per attempt; default 5 s. */
+  timeoutMs?: number;
 }
 
 /** An AWS error answer, shaped as the SDK shapes one, so classifyError reads it as it reads the SDK's. */
@@ -46,9 +52,17 @@ export function endpointFor(service: string, region: string, env: NodeJS.Process
   return new URL(`https://${service}${fips}.${region}.${dnsSuffix(region)}/`);
 }
 
+/** awsJson's timestamps: epoch seconds. (A replacer sees a Date already as text, so its holder is asked.) */
+function wireJson(input: Record<string, unknown>): string {
+  return JSON.stringify(input, function (this: Record<string, unknown>, key, value: unknown) {
+    const own = this[key];
+    return own instanceof Date ? own.getTime() / 1000 : value;
+  });
+}
+
 async function attempt(call: JsonCall, region: string): Promise<unknown> {
   const url = endpointFor(call.service, region);
-  const body = JSON.stringify(call.input);
+  const body = wireJson(call.input);
   const signer = new SignatureV4({ service: call.service, region, credentials, sha256: Sha256 });
   const signed = await signer.sign({
     method: 'POST',
@@ -59,8 +73,14 @@ async function attempt(call: JsonCall, region: string): Promise<unknown> {
     headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': call.target },
     body,
   });
-  const { status, text } = await post(url, signed.headers, body, TIMEOUT_MS);
-  const answer = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+  const { status, text } = await post(url, signed.headers, body, call.timeoutMs ?? TIMEOUT_MS);
+  let answer: Record<string, unknown>;
+  try {
+    answer = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+  } catch {
+    // A proxy's page instead of AWS's JSON: named by its status, so a 5xx is still retried.
+    throw new AwsCallError(`Http${status}`, text.slice(0, 200), { httpStatusCode: status });
+  }
   if (status === 200) return answer;
   // `__type` may carry a namespace: `com.amazonaws.ssm#ParameterNotFound`.
   const type = String(answer.__type ?? `Http${status}`);
@@ -89,7 +109,7 @@ export async function awsJsonCall<T>(call: JsonCall): Promise<T> {
     try {
       return (await attempt(call, region)) as T;
     } catch (error) {
-      if (!isRetryable(error) || n >= Number(process.env.AWS_MAX_ATTEMPTS || DEFAULT_MAX_ATTEMPTS)) throw error;
+      if (!isRetryable(error) || n >= (call.attempts ?? Number(process.env.AWS_MAX_ATTEMPTS || DEFAULT_MAX_ATTEMPTS))) throw error;
       const fixed = process.env.SHIPWATCH_SDK_RETRY_DELAY_MS;
       await sleep(fixed ? Number(fixed) : Math.random() * Math.min(20_000, 100 * 2 ** n));
     }

@@ -2,7 +2,6 @@ import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@
 import { DescribeImageScanFindingsCommand, DescribeRepositoriesCommand, ECRClient, StartImageScanCommand } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CloudService, World } from '../../local/cloud/world.js';
 
@@ -19,8 +18,6 @@ export function mockCloud(world: World) {
   const ecr = mockClient(ECRClient);
   const cloudwatch = mockClient(CloudWatchClient);
   const eks = mockClient(EKSClient);
-  const cloudtrail = mockClient(CloudTrailClient);
-  cloudtrail.on(LookupEventsCommand).callsFake((input) => world.handle('cloudtrail', 'LookupEvents', input));
   const route = (service: CloudService, operation: string) => (input: unknown) => world.handle(service, operation, input);
   for (const [mock, service] of [[ecs, 'ecs'], [ecr, 'ecr'], [cloudwatch, 'cloudwatch'], [eks, 'eks']] as const) {
     (mock as ReturnType<typeof mockClient>).onAnyCommand().callsFake(() => {
@@ -47,7 +44,6 @@ export function mockCloud(world: World) {
       ecr.restore();
       cloudwatch.restore();
       eks.restore();
-      cloudtrail.restore();
     },
   };
 }

@@ -3,6 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approvalIdIn, signedClick } from '../../local/slack/click.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { CloudError } from '../../local/cloud/errors.js';
+import { startCloudServer } from '../../local/cloud/http.js';
+import type { World } from '../../local/cloud/world.js';
 import { recordsDb } from '../../shared/aws/dynamodb.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { dynamoApprovals } from '../../shared/records/approvals.js';
@@ -21,6 +23,9 @@ const SIGNING_SECRET = 'test-signing-secret-not-a-secret';
 let slack: SlackTestServer;
 let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
 let interaction: (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+// CloudTrail over its wire protocol, answered by the current test's world (whoPushed's LookupEvents is no SDK client).
+let world: World | undefined;
+let cloudtrail: Awaited<ReturnType<typeof startCloudServer>>;
 
 beforeAll(async () => {
   slack = await SlackTestServer.start();
@@ -30,12 +35,16 @@ beforeAll(async () => {
   ssm.store.put('/shipwatch/slack-bot-token', slack.token);
   ssm.store.put('/shipwatch/slack-signing-secret', SIGNING_SECRET);
   slack.userGroups.set('S0RELEASE', ['U0GROUPIE']);
+  cloudtrail = await startCloudServer((service, operation, input) => world!.handle(service as 'cloudtrail', operation, input));
+  process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = cloudtrail.url;
   ({ handler: interaction } = (await import('../../functions/slack-interaction.js')) as never);
 });
 afterAll(async () => {
   await slack.stop();
   await ssm.close();
+  await cloudtrail.close();
   delete process.env.AWS_ENDPOINT_URL_SSM;
+  delete process.env.AWS_ENDPOINT_URL_CLOUDTRAIL;
 });
 
 let restore: (() => void) | undefined;
@@ -62,6 +71,7 @@ const APPROVAL = `      channel: C0DEPLOYS
 async function given(approval = APPROVAL) {
   await freshRecordsTable();
   const w = concurrentWorld(parseConfigText(serviceYaml(approval), 'test config'));
+  world = w.world;
   restore = () => w.restore();
   return w;
 }
