@@ -10,7 +10,7 @@
 // - shared/match/glob-regex.ts: the regular expression of every tag glob in
 //   the config, compiled by picomatch now; picomatch does not ship.
 // - shared/targets/platforms.ts: only the deploy platforms the config uses;
-//   an ECS-only package carries no EKS client, and the other way round.
+//   an EKS-only package carries no ECS client, an ECS-only one no EKS target.
 const path = require('node:path');
 const { tsImport } = require('tsx/esm/api');
 

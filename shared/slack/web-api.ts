@@ -1,8 +1,8 @@
-import { post, type PostAnswer } from '../lambda/post.js';
+import { httpRequest, type HttpAnswer } from '../lambda/http.js';
 
 // The Slack Web API calls Shipwatch makes (chat.postMessage, chat.update,
 // chat.postEphemeral, users.lookupByEmail, usergroups.users.list), over
-// node:https (shared/lambda/post.ts). Not @slack/web-api (62 KB and 4–6 ms of
+// node:https (shared/lambda/http.ts). Not @slack/web-api (62 KB and 4–6 ms of
 // cold start in six functions for five methods), and not fetch: undici loads
 // on the first fetch call, 40–85 ms on our machines, where node:https is
 // already loaded by the AWS SDK's own HTTP handler (README: "Cold start").
@@ -43,9 +43,9 @@ function formBody(args: Record<string, unknown>): string {
 }
 
 async function attempt(url: URL, token: string, body: string, timeoutMs: number): Promise<Record<string, unknown>> {
-  let answer: PostAnswer;
+  let answer: HttpAnswer;
   try {
-    answer = await post(url, { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body, timeoutMs);
+    answer = await httpRequest('POST', url, { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }, body, timeoutMs);
   } catch (error) {
     throw new SlackCallFailure('request_failed', `request failed: ${(error as Error).message}`, true);
   }

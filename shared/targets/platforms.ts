@@ -3,8 +3,8 @@
 //
 // From source (tests, the sandbox, the CLI): all of them. In the zips,
 // infra/esbuild-plugins.cjs keeps only the platforms the packaged config
-// uses, so an ECS-only package carries no EKS client (53 KB) and an EKS-only
-// package no ECS client (38 KB).
+// uses, so an ECS-only package carries no EKS target and an EKS-only package
+// no ECS client (38 KB).
 import type { ServiceConfig } from '../config/schema.js';
 import { ecsPlatform } from './ecs/platform.js';
 import { eksPlatform } from './eks/platform.js';

@@ -1,7 +1,6 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, type DescribeAlarmsCommandInput } from '@aws-sdk/client-cloudwatch';
 import { DescribeImageScanFindingsCommand, DescribeRepositoriesCommand, ECRClient, StartImageScanCommand } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
-import { EKSClient } from '@aws-sdk/client-eks';
 import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -94,7 +93,6 @@ const ecs = mockClient(ECSClient);
 const ecr = mockClient(ECRClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const sfn = mockClient(SFNClient);
-const eks = mockClient(EKSClient);
 
 /** Commands that only read; anything else sent to AWS is a write. */
 const READ = /^(Describe|List|Get|BatchGet)/;
@@ -107,7 +105,6 @@ function awsWrites(): string[] {
     ...named('sfn', sfn.calls()),
     // SSM: the stand-in answers GetParameter, a read, and nothing else.
     ...ssm.calls.filter((c) => c.target !== 'AmazonSSM.GetParameter').map((c) => `ssm ${c.target}`),
-    ...named('eks', eks.calls()),
   ].filter((call) => !READ.test(call.split(' ')[1]!));
 }
 
@@ -160,7 +157,6 @@ function answerAsAHealthyWorld(slack: SlackTestServer): void {
   // The Slack secrets; any other name is SSM's own ParameterNotFound (whose message is empty).
   ssm.store.put('/shipwatch/slack-bot-token', slack.token);
   ssm.store.put('/shipwatch/slack-signing-secret', SIGNING_SECRET);
-  eks.onAnyCommand().rejects(new Error('no EKS cluster in this test'));
 }
 
 /**
@@ -231,16 +227,25 @@ let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
 let records: RecordsDb;
 let logs: MockInstance[] = [];
 const savedSlackUrl = process.env.SLACK_API_URL;
+const savedEndpoints = { AWS_ENDPOINT_URL_EKS: process.env.AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL_CLOUDTRAIL: process.env.AWS_ENDPOINT_URL_CLOUDTRAIL };
 
 beforeAll(async () => {
   slack = await SlackTestServer.start();
   process.env.SLACK_API_URL = slack.url;
   ssm = await startSsmStandIn();
   process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
+  // EKS DescribeCluster and CloudTrail LookupEvents go over the wire, not through a client mocked here: no
+  // service in these cases reaches them, and if one did, it would fail fast here instead of reaching AWS.
+  process.env.AWS_ENDPOINT_URL_EKS = 'http://127.0.0.1:9';
+  process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = 'http://127.0.0.1:9';
 });
 
 afterAll(async () => {
-  for (const mock of [ecs, ecr, cloudwatch, sfn, eks]) mock.restore();
+  for (const mock of [ecs, ecr, cloudwatch, sfn]) mock.restore();
+  for (const [key, value] of Object.entries(savedEndpoints)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
   delete process.env.AWS_ENDPOINT_URL_SSM;
   await ssm.close();
   if (savedSlackUrl === undefined) delete process.env.SLACK_API_URL;
@@ -253,7 +258,7 @@ beforeEach(async () => {
   vi.setSystemTime(NOW);
   records = await freshRecordsTable();
   await seedRecords(records);
-  for (const mock of [ecs, ecr, cloudwatch, sfn, eks]) mock.reset();
+  for (const mock of [ecs, ecr, cloudwatch, sfn]) mock.reset();
   ssm.calls.length = 0;
   slack.reset();
   slack.userGroups.set(GROUP, [GROUP_MEMBER]);
