@@ -7,7 +7,8 @@
 // with its interquartile range of the per-round differences, so a noisy,
 // shared machine moves all variants of a round together and drops out.
 //
-//   tsx bench/cold-start.ts [--before <git ref>] [--keep-names] [--rounds N]
+//   tsx bench/cold-start.ts [--before <git ref>] [--keep-names] [--rounds N] [--seed N]
+//   (or BENCH_BEFORE, BENCH_KEEP_NAMES=1, BENCH_ROUNDS through `npm run bench`)
 //
 // --before packages that commit in a checkout of its own (bench/package-ref.ts)
 // and measures it in the same rounds; --keep-names adds each function built
@@ -32,6 +33,8 @@ interface Variant {
 
 const { values: args } = parseArgs({ options: { before: { type: 'string' }, 'keep-names': { type: 'boolean' }, rounds: { type: 'string' }, seed: { type: 'string' } } });
 const ROUNDS = Number(args.rounds ?? process.env.BENCH_ROUNDS ?? 25);
+const BEFORE = args.before ?? process.env.BENCH_BEFORE;
+const KEEP_NAMES = args['keep-names'] ?? process.env.BENCH_KEEP_NAMES === '1';
 const SEED = Number(args.seed ?? 14);
 const WORK = join(tmpdir(), 'shipwatch-bench-cold-start');
 const TARGET_KB = 300;
@@ -61,16 +64,16 @@ rmSync(WORK, { recursive: true, force: true });
 console.error('packaging the working tree…');
 const functions = await addPackage('after', packageWorkingTree());
 let beforeSha: string | undefined;
-if (args.before) {
-  console.error(`packaging ${args.before} (first time: a checkout and npm ci)…`);
-  const before = packageCommit(args.before);
+if (BEFORE) {
+  console.error(`packaging ${BEFORE} (first time: a checkout and npm ci)…`);
+  const before = packageCommit(BEFORE);
   beforeSha = before.sha;
   await addPackage('before', before.dir);
 }
 await addBuilt('empty', (file) => writeFileSync(file, 'export const handler = async () => ({});\n'));
 const BARE_CLIENT = "import { ECSClient } from '@aws-sdk/client-ecs';\nconst ecs = new ECSClient({});\nexport const handler = async () => ecs.config.serviceId;\n";
 await addBuilt('bare-client', (file) => bundleLikeServerless({ code: BARE_CLIENT }, file));
-if (args['keep-names']) {
+if (KEEP_NAMES) {
   for (const fn of functions) {
     const entry = `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.ts`;
     await addBuilt(`no-keep-names:${fn.name}`, (file) => bundleLikeServerless({ entry }, file, { keepNames: false }), fn.env);
@@ -95,18 +98,18 @@ const bare = get('bare-client')!;
 console.log(`Cold start, ${ROUNDS} interleaved rounds (seed ${SEED}), Node ${process.version}${beforeSha ? `, before = ${beforeSha.slice(0, 7)}` : ''}.`);
 console.log('KB: uncompressed code in the zip. ms: import of the handler module in a fresh process, minus the same round\'s empty script (or bare client); median [interquartile range].\n');
 console.log(`(empty script: ${formatSummary(empty.times)} ms absolute; bare ECS client with env-only credentials: ${bare.kb.toFixed(0)} KB, ${formatSummary(diff(bare, empty))} ms over the empty script)\n`);
-const beforeCols = beforeSha ? ' before KB | before: ms over empty |' : '';
+const beforeCols = beforeSha ? ' before: KB | before: ms over empty | before: ms over bare client |' : '';
 console.log(`| function |${beforeCols} KB | ms over empty script | ms over bare client | ≤ ${TARGET_KB} KB and ≤ ${TARGET_MS} ms |`);
-console.log(`| --- |${beforeSha ? ' ---: | ---: |' : ''} ---: | ---: | ---: | :---: |`);
+console.log(`| --- |${beforeSha ? ' ---: | ---: | ---: |' : ''} ---: | ---: | ---: | :---: |`);
 for (const { name } of functions) {
   const after = get(`after:${name}`)!;
   const before = get(`before:${name}`);
   const overEmpty = summary(diff(after, empty)).median;
   const met = after.kb <= TARGET_KB && overEmpty <= TARGET_MS ? 'yes' : 'no';
-  const beforeCells = before ? ` ${before.kb.toFixed(0)} | ${formatSummary(diff(before, empty))} |` : '';
+  const beforeCells = before ? ` ${before.kb.toFixed(0)} | ${formatSummary(diff(before, empty))} | ${formatSummary(diff(before, bare))} |` : '';
   console.log(`| ${name} |${beforeCells} ${after.kb.toFixed(0)} | ${formatSummary(diff(after, empty))} | ${formatSummary(diff(after, bare))} | ${met} |`);
 }
-if (args['keep-names']) {
+if (KEEP_NAMES) {
   console.log('\nkeepNames: the same functions built without it (same options otherwise), in the same rounds.\n');
   console.log('| function | KB with keepNames | KB without | ms it costs |');
   console.log('| --- | ---: | ---: | ---: |');
