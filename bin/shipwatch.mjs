@@ -14,9 +14,5 @@ const { main } = await import('../cli/main.ts');
 // Anything that ends the process before main() answers (a promise nobody
 // settles) must not pass for success.
 process.exitCode = 1;
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  console.error(`shipwatch: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 2;
-}
+// main() reports its own errors and never throws.
+process.exitCode = await main(process.argv.slice(2));

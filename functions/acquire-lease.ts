@@ -11,7 +11,7 @@ import { requireRecordId, workflowStateSchema } from '../shared/workflow/state.j
 
 const input = object({ phase: v.picklist(['deploying', 'rolling_back']), state: workflowStateSchema });
 
-/** Waits its turn for the service (the state machine retries), then holds it until the outcome is written. */
+/** Takes the service if it is free (else pending: the state machine looks again after pollSeconds), and holds it until the outcome is written. */
 export const handler = lambdaHandler('acquire-lease', input, async ({ phase, state }) => {
   const records = recordsDb();
   const recordId = requireRecordId(state);
@@ -22,10 +22,10 @@ export const handler = lambdaHandler('acquire-lease', input, async ({ phase, sta
   const at = now();
   const lease = leaseFor(request, at);
   if (phase === 'deploying') await setPhase(records, name, recordId, 'waiting', at);
-  await acquireLease(records, request, at, lease);
-  if (phase === 'deploying') {
+  const look = await acquireLease(records, request, at, lease);
+  if (look.done && phase === 'deploying') {
     await setPhase(records, name, recordId, 'deploying', at);
     await updateMessage(state.admission?.slack, viewOf(state, 'deploying', state.approval ? { decision: state.approval } : {}));
   }
-  return lease;
+  return look;
 });

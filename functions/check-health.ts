@@ -1,21 +1,18 @@
 import { cloudwatchClient } from '../shared/aws/cloudwatch.js';
 import { now } from '../shared/clock.js';
-import { NotYet } from '../shared/errors.js';
 import { bakeCheck } from '../shared/health/bake.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { updateMessage, viewOf } from '../shared/slack/live-message.js';
 import { targetFor } from '../shared/targets/target-for.js';
 import { requireDeploy, workflowStateSchema } from '../shared/workflow/state.js';
 
-/** One look during the bake: alarms, metric thresholds, and whether our deployment is still the service's. */
+/** One look during the bake - alarms, metric thresholds, and whether our deployment is still the service's. */
 export const handler = lambdaHandler('check-health', workflowStateSchema, async (state) => {
   const deploy = requireDeploy(state);
-  const bakeStartedAt = state.rollout?.completedAt ?? deploy.startedAt;
-  try {
-    return await bakeCheck({ cloudwatch: cloudwatchClient(), target: targetFor(state.service) }, state.service.health, deploy, bakeStartedAt, now());
-  } catch (error) {
-    // The live verdict goes into the deployment's message at every poll.
-    if (error instanceof NotYet) await updateMessage(state.admission?.slack, viewOf(state, 'baking', { health: error.message }));
-    throw error;
-  }
+  const bakeStartedAt = state.rollout?.done ? state.rollout.completedAt : deploy.startedAt;
+  const previous = state.bake && !state.bake.done ? { measurementErrors: state.bake.measurementErrors } : {};
+  const look = await bakeCheck({ cloudwatch: cloudwatchClient(), target: targetFor(state.service) }, state.service.health, deploy, bakeStartedAt, now(), previous);
+  // The live verdict goes into the deployment's message at every look.
+  if (!look.done) await updateMessage(state.admission?.slack, viewOf(state, 'baking', { health: look.detail }));
+  return look;
 });

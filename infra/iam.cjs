@@ -76,6 +76,10 @@ function statementsFor(config, stage) {
     ],
     rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services), describeCluster],
     finishDeployment: [records('UpdateItem', 'Query', 'GetItem'), botToken],
+    // Event-driven waits (shared/waits): task tokens and event marks in the records table.
+    // SendTaskSuccess has no resource-level permissions: the token itself is the capability.
+    awaitEvent: [records('PutItem', 'BatchGetItem'), allow(['states:SendTaskSuccess'], ['*'])],
+    resumeWaiters: [records('PutItem', 'Query', 'DeleteItem'), allow(['states:SendTaskSuccess'], ['*'])],
     // GetItem: is the outcome already there; DescribeExecution: the error and cause the status
     // change event leaves out; the rest records a known outcome as Finish would (Query for an
     // amended rollback, the bot token for the message and the @here post).
@@ -120,6 +124,9 @@ module.exports.alarmNames = async () => {
   const names = unique(config.services.flatMap((s) => s.health.alarms));
   return names.length > 0 ? names : ['shipwatch-no-alarms-configured'];
 };
+
+/** The repositories any service deploys from: the scan rule only invokes Shipwatch for these. */
+module.exports.repositoryNames = async () => unique((await loadValidated()).config.services.map((s) => s.image.repository));
 
 module.exports.roles = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');

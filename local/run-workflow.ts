@@ -1,7 +1,7 @@
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { buildResult, type DeploymentResult, type Outcome } from '../shared/workflow/result.js';
 import type { WorkflowState } from '../shared/workflow/state.js';
-import { loadDefinition, type LoadedDefinition, type StateDefinition } from './definition.js';
+import { loadDefinition, localFunctionArn, type LoadedDefinition, type StateDefinition } from './definition.js';
 import { StateVisit } from './retriers.js';
 import type { SimClock } from './sim-clock.js';
 import { TaskTokens } from './task-tokens.js';
@@ -20,12 +20,15 @@ export interface WorkflowRun {
   invocations: Record<string, number>;
   /** Real time spent inside the handlers (what Lambda would bill as duration), in ms. */
   handlerMs: number;
+  /** Invocations that ended in a function error (what Lambda's Errors metric counts), by function. */
+  lambdaErrors: Record<string, number>;
 }
 
 export interface StateEvent {
   execution: string;
   state: string;
-  type: 'entered' | 'retried' | 'failed';
+  /** `looked`: a look answered "not yet" (waits/look.ts); its detail says where things stand. */
+  type: 'entered' | 'retried' | 'failed' | 'looked';
   at: number;
   detail?: string;
 }
@@ -45,17 +48,27 @@ export interface RunOptions {
   tokens?: TaskTokens;
   /** Fault injection: crash this invocation of `fn` before it runs, or after it did its work (its answer lost). */
   crash?: (fn: string) => 'before' | 'after' | undefined;
+  /**
+   * Alone (no `pause`): the simulated cloud's events and who receives them
+   * (resumeWaiters), so that an event-driven wait ends as it would in AWS.
+   * The clock then moves in steps of EVENT_STEP_MS while a wait lasts.
+   */
+  events?: { drain: () => unknown[]; deliver: (event: unknown) => Promise<unknown> };
   /** Replace a function's handler (fault injection); the default is the real one. */
   handlers?: Partial<Record<string, LambdaHandler>>;
   onState?: (event: StateEvent) => void;
 }
 
-/** The task token of an execution's `.waitForTaskToken` state (one such state per execution). */
-export const taskTokenOf = (executionName: string) => `${executionName}:task-token`;
+/** The key under which a `.waitForTaskToken` Payload carries its state's timeout to this runner (see prepare). */
+const TIMEOUT_KEY = '__shipwatchLocalTimeoutSeconds';
+/** The local stand-in for Wait states (see prepare). */
+const LOCAL_WAIT = '__wait';
+/** How far the clock moves at a time while an execution alone waits for an event. */
+const EVENT_STEP_MS = 5_000;
 
 interface Prepared extends LoadedDefinition {
   machine: StateMachine;
-  tokenTimeouts: Map<string, { path?: string; seconds?: number }>;
+  tokenTimeouts: Map<string, number | undefined>;
 }
 
 /**
@@ -80,12 +93,25 @@ function prepare(loaded: LoadedDefinition): Prepared {
     const state = definition.States[name]!;
     if (!waitsForToken.has(name) && state.TimeoutSeconds === undefined && state.TimeoutSecondsPath === undefined) state.TimeoutSeconds = 24 * 3600;
   }
-  const tokenTimeouts = new Map<string, { path?: string; seconds?: number }>();
+  // A TimeoutSecondsPath is read from the state's input, as Step Functions reads it: the
+  // library evaluates it for us as one more Payload field, which the runner takes out.
+  const tokenTimeouts = new Map<string, number | undefined>();
   for (const name of waitsForToken) {
     const state = definition.States[name]!;
-    tokenTimeouts.set(name, { ...(state.TimeoutSecondsPath ? { path: String(state.TimeoutSecondsPath) } : {}), ...(state.TimeoutSeconds ? { seconds: Number(state.TimeoutSeconds) } : {}) });
+    const payload = (state.Parameters as { Payload: Record<string, unknown> }).Payload;
+    if (state.TimeoutSecondsPath) payload[`${TIMEOUT_KEY}.$`] = state.TimeoutSecondsPath;
+    tokenTimeouts.set(name, state.TimeoutSeconds === undefined ? undefined : Number(state.TimeoutSeconds));
     delete state.TimeoutSecondsPath;
     delete state.TimeoutSeconds;
+  }
+  // aws-local-stepfunctions sleeps through a Wait state in real time; here it is a Task that
+  // passes simulated time and hands its input on unchanged (still one transition).
+  for (const state of Object.values(definition.States)) {
+    if (state.Type !== 'Wait') continue;
+    const seconds = state.SecondsPath ? { 'seconds.$': state.SecondsPath } : { seconds: state.Seconds };
+    delete state.SecondsPath;
+    delete state.Seconds;
+    Object.assign(state, { Type: 'Task', Resource: localFunctionArn(LOCAL_WAIT), Parameters: { ...seconds, 'input.$': '$' }, OutputPath: '$.input', TimeoutSeconds: 24 * 3600 });
   }
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const ready: Prepared = { definition, taskFunctions, waitsForToken, machine, tokenTimeouts };
@@ -101,7 +127,15 @@ function prepare(loaded: LoadedDefinition): Prepared {
 export async function runWorkflow(input: unknown, options: RunOptions): Promise<WorkflowRun> {
   const { definition, taskFunctions, waitsForToken, machine, tokenTimeouts } = prepare(options.definition ?? (sourceDefinition ??= loadDefinition()));
   const tokens = options.tokens ?? new TaskTokens();
-  const taskToken = taskTokenOf(options.executionName ?? 'local');
+  const executionName = options.executionName ?? 'local';
+  // Step Functions gives each entry into a `.waitForTaskToken` state a token of its own.
+  let tokensIssued = 0;
+  const lambdaErrors: Record<string, number> = {};
+  /** A thrown error is a function error in Lambda's Errors metric; a timeout or SendTaskFailure is not. */
+  const countError = (fn: string, error: Error) => {
+    lambdaErrors[fn] = (lambdaErrors[fn] ?? 0) + 1;
+    return error;
+  };
   const invocations: Record<string, number> = {};
   const pause = options.pause ?? (async (ms: number) => options.clock.advance(ms));
   let handlerMs = 0;
@@ -119,6 +153,13 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
   const visits = new Map<string, StateVisit>();
 
   const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const [stateName, state] of Object.entries(definition.States)) {
+    if (state.Resource !== localFunctionArn(LOCAL_WAIT)) continue;
+    overrides[stateName] = async (waitInput) => {
+      await pause(Number((waitInput as { seconds: number }).seconds) * 1000);
+      return waitInput;
+    };
+  }
   for (const [stateName, fn] of Object.entries(taskFunctions)) {
     const state = definition.States[stateName]!;
     const handler = options.handlers?.[fn] ?? taskHandlers[fn];
@@ -128,17 +169,21 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
       const cost = options.invocationMs ?? 200;
       if (cost > 0) await pause(cost);
       try {
-        if (waitsForToken.has(stateName)) return await waitForToken(stateName, state, fn, handler, taskInput as { Payload: { state?: unknown } });
+        if (waitsForToken.has(stateName)) return await waitForToken(stateName, fn, handler, taskInput as { Payload: Record<string, unknown> });
         const crashed = options.crash?.(fn);
         const lost = () => Object.assign(new Error(`${fn}: the Lambda invocation crashed (injected)`), { name: 'Lambda.Unknown' });
-        if (crashed === 'before') throw lost();
-        const out = await invoke(() => handler(taskInput, lambdaContext(fn)));
-        if (crashed === 'after') throw lost();
+        if (crashed === 'before') throw countError(fn, lost());
+        const out = await invoke(() => handler(taskInput, lambdaContext(fn))).catch((error: Error) => {
+          throw countError(fn, error);
+        });
+        if (crashed === 'after') throw countError(fn, lost());
         visits.delete(stateName);
+        const look = out as { done?: unknown; detail?: unknown } | null;
+        if (look?.done === false) options.onState?.({ execution: executionName, state: stateName, type: 'looked', at: options.clock.now(), detail: String(look.detail) });
         return out;
       } catch (error) {
         const name = (error as Error).name;
-        options.onState?.({ execution: options.executionName ?? 'local', state: stateName, type: 'failed', at: options.clock.now(), detail: `${name}: ${(error as Error).message}` });
+        options.onState?.({ execution: executionName, state: stateName, type: 'failed', at: options.clock.now(), detail: `${name}: ${(error as Error).message}` });
         const visit = visits.get(stateName) ?? new StateVisit(state.Retry);
         visits.set(stateName, visit);
         // aws-local-stepfunctions decides the same way (its retry interval is
@@ -156,18 +201,47 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
    * the token, in simulated time, up to the state's TimeoutSecondsPath
    * (States.Timeout after that, as Step Functions does).
    */
-  async function waitForToken(stateName: string, state: StateDefinition, fn: string, handler: LambdaHandler, input: { Payload: { state?: unknown } }): Promise<unknown> {
+  async function waitForToken(stateName: string, fn: string, handler: LambdaHandler, input: { Payload: Record<string, unknown> }): Promise<unknown> {
+    tokensIssued += 1;
+    const taskToken = `${executionName}:${stateName}:${tokensIssued}`;
+    const { [TIMEOUT_KEY]: fromPath, ...payload } = input.Payload;
+    payload.taskToken = taskToken;
     const answer = tokens.wait(taskToken);
     answer.catch(() => undefined);
-    await invoke(() => handler(input.Payload, lambdaContext(fn)));
-    const { path, seconds: fixed } = tokenTimeouts.get(stateName) ?? {};
-    const seconds = path ? Number(path.split('.').slice(1).reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], input.Payload.state)) : (fixed ?? 31_536_000);
+    try {
+      await invoke(() => handler(payload, lambdaContext(fn)));
+    } catch (error) {
+      tokens.expire(taskToken);
+      throw countError(fn, error as Error);
+    }
+    const seconds = fromPath === undefined ? (tokenTimeouts.get(stateName) ?? 31_536_000) : Number(fromPath);
+    if (!Number.isInteger(seconds) || seconds < 1) throw Object.assign(new Error(`${stateName}: TimeoutSecondsPath gave ${String(fromPath)}, not a positive integer`), { name: 'States.Runtime' });
     let waiting = true;
     const stop = new AbortController();
-    // Alone (no virtual time), an execution cannot tell a long wait from a
-    // person still deciding, so it waits for the answer; timeouts need the
-    // virtual time of the sandbox or of test/support/concurrent.ts.
-    const wait = options.pause ?? (() => new Promise<void>(() => undefined));
+    // Alone (no virtual time) nothing sends this execution events: a wait for
+    // one ends at its timeout, the clock jumping there once whatever is already
+    // under way has run. A person's approval is still waited for, since a
+    // test's click may take any time; approval timeouts need the virtual time
+    // of the sandbox or of test/support/concurrent.ts.
+    let answered = false;
+    answer.then(
+      () => (answered = true),
+      () => (answered = true),
+    );
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    const alone =
+      fn === 'awaitEvent'
+        ? async (ms: number) => {
+            await turn();
+            if (!options.events) return options.clock.advance(ms);
+            for (let waited = 0; waited < ms && !answered; waited += EVENT_STEP_MS) {
+              options.clock.advance(Math.min(EVENT_STEP_MS, ms - waited));
+              for (const event of options.events.drain()) await options.events.deliver(event);
+              await turn();
+            }
+          }
+        : () => new Promise<void>(() => undefined);
+    const wait = options.pause ?? alone;
     const timeout = wait(seconds * 1000, stop.signal).then(() => {
       if (!waiting) return undefined;
       tokens.expire(taskToken);
@@ -186,7 +260,8 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers: overrides as never, retryIntervalOverrides },
     context: {
-      Task: { Token: taskToken },
+      // Each waitForTaskToken entry gets its own token (waitForToken); this one is never used.
+      Task: { Token: `${executionName}:no-token` },
       Execution: {
         Id: `arn:aws:states:us-east-1:123456789012:execution:shipwatch-local-deploy:${options.executionName ?? 'local'}`,
         Name: options.executionName ?? 'local',
@@ -206,7 +281,7 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     }
   })();
 
-  let run: Omit<WorkflowRun, 'path' | 'transitions' | 'invocations' | 'handlerMs'>;
+  let run: Omit<WorkflowRun, 'path' | 'transitions' | 'invocations' | 'handlerMs' | 'lambdaErrors'>;
   try {
     const output = (await execution.result) as unknown as DeploymentResult;
     run = { status: 'SUCCEEDED', result: output };
@@ -224,5 +299,5 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     run = { status: 'FAILED', error: failure.name, cause: failure.message, result };
   }
   await collect;
-  return { ...run, path, transitions: path.length, invocations, handlerMs };
+  return { ...run, path, transitions: path.length, invocations, handlerMs, lambdaErrors };
 }

@@ -1,7 +1,8 @@
 import type { DescribeExecutionCommandOutput, StartExecutionCommandInput, StartExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import type { DeploymentResult } from '../shared/workflow/result.js';
 import { CloudError, NotImplementedInSandbox } from './cloud/errors.js';
-import { runWorkflow, type RunOptions, type WorkflowRun } from './run-workflow.js';
+import { runWorkflow, type RunOptions, type StateEvent, type WorkflowRun } from './run-workflow.js';
+import { historyEvents } from './sfn-history.js';
 import { TaskTokens } from './task-tokens.js';
 import type { VirtualTime } from './virtual-time.js';
 
@@ -29,13 +30,18 @@ export class StepFunctionsModel {
   /** Tokens of executions waiting in a `.waitForTaskToken` state. */
   readonly tokens = new TaskTokens();
   private readonly pending = new Set<Promise<unknown>>();
+  /** What each execution's states did, for GetExecutionHistory. */
+  private readonly history = new Map<string, StateEvent[]>();
+  private readonly createdAt: number;
 
   constructor(
     private readonly time: VirtualTime,
     private readonly stateMachineArn: string,
     private readonly runOptions: Omit<RunOptions, 'clock' | 'pause' | 'executionName'> = {},
     private readonly onFinished?: (execution: SimExecution) => void,
-  ) {}
+  ) {
+    this.createdAt = time.clock.now();
+  }
 
   get idle(): boolean {
     return this.pending.size === 0;
@@ -45,6 +51,15 @@ export class StepFunctionsModel {
     if (operation === 'StartExecution') return this.StartExecution(input as unknown as StartExecutionCommandInput);
     if (operation === 'DescribeExecution') return this.DescribeExecution(String(input.executionArn));
     if (operation === 'ListExecutions') return { executions: [...this.executions.values()].map((e) => this.summary(e)) };
+    if (operation === 'ListStateMachines') {
+      return { stateMachines: [{ stateMachineArn: this.stateMachineArn, name: this.stateMachineArn.split(':').pop(), type: 'STANDARD', creationDate: new Date(this.createdAt) }] };
+    }
+    if (operation === 'GetExecutionHistory') {
+      const e = this.executions.get(String(input.executionArn));
+      if (!e) throw new CloudError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(input.executionArn)}'`);
+      const events = historyEvents(e, this.history.get(e.arn) ?? []);
+      return { events: input.reverseOrder ? events.reverse() : events };
+    }
     if (operation === 'SendTaskSuccess') {
       this.tokens.succeed(String(input.taskToken), String(input.output ?? '{}'));
       return {};
@@ -71,8 +86,14 @@ export class StepFunctionsModel {
     }
     const execution: SimExecution = { arn, name, input: input.input ?? '{}', startedAt: this.time.clock.now(), status: 'RUNNING' };
     this.executions.set(arn, execution);
+    const states: StateEvent[] = [];
+    this.history.set(arn, states);
     const work = runWorkflow(JSON.parse(execution.input), {
       ...this.runOptions,
+      onState: (event) => {
+        states.push(event);
+        this.runOptions.onState?.(event);
+      },
       clock: this.time.clock,
       executionName: name,
       pause: (ms, signal) => this.time.sleep(ms, signal),

@@ -20,8 +20,13 @@ export class VirtualTime {
 
   constructor(
     readonly clock: SimClock,
-    private readonly speed = Infinity,
+    private speed = Infinity,
   ) {}
+
+  /** A new pace from now on (the sandbox slows down once a person takes over). */
+  setSpeed(speed: number): void {
+    this.speed = speed;
+  }
 
   /** Wakes after `ms` of simulated time; an aborted sleep never wakes and no longer holds the clock. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -15,7 +15,7 @@ const errors = {
  * every state entered; each cue fires once.
  */
 export function scenarioCues(world: World, scenario: Scenario, say: (who: string, text: string) => void) {
-  const armed = new Map<string, { remaining: number; until?: string; make: () => CloudError }>();
+  const armed = new Map<string, { remaining: number; until?: string; every: number; calls: number; make: () => CloudError }>();
   const pending = [...(scenario.faults ?? [])];
   let interference = scenario.interference;
   const enter = (state: string) => {
@@ -26,8 +26,9 @@ export function scenarioCues(world: World, scenario: Scenario, say: (who: string
     }
     for (const cue of pending.filter((c) => c.when === state)) {
       pending.splice(pending.indexOf(cue), 1);
-      armed.set(cue.operation, { remaining: cue.times ?? Number.POSITIVE_INFINITY, make: errors[cue.error], ...(cue.until ? { until: cue.until } : {}) });
-      say('aws', `${cue.times ? `the next ${cue.times}` : 'every'} ${cue.operation} call${cue.until ? ` until ${cue.until}` : 's'} fail${cue.times ? '' : 's'} with ${cue.error}`);
+      armed.set(cue.operation, { remaining: cue.times ?? Number.POSITIVE_INFINITY, every: cue.every ?? 1, calls: 0, make: errors[cue.error], ...(cue.until ? { until: cue.until } : {}) });
+      const which = cue.every ? `one ${cue.operation} call in ${cue.every}` : cue.times ? `the next ${cue.times} ${cue.operation} calls` : `every ${cue.operation} call`;
+      say('aws', `${which}${cue.until ? ` until ${cue.until}` : ''} fail${cue.every || !cue.times ? 's' : ''} with ${cue.error}`);
     }
     if (interference?.when === state) {
       say('teammate', `deploys their own revision to ${interference.service} with UpdateService`);
@@ -39,6 +40,8 @@ export function scenarioCues(world: World, scenario: Scenario, say: (who: string
   const faultAt = (site: string): CloudError | undefined => {
     const cue = armed.get(site);
     if (!cue || cue.remaining <= 0) return undefined;
+    cue.calls += 1;
+    if (cue.calls % cue.every !== 1 % cue.every) return undefined;
     cue.remaining -= 1;
     return cue.make();
   };

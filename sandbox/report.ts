@@ -8,6 +8,8 @@ export interface Usage {
   pushes: number;
   transitions: number;
   lambdaInvocations: number;
+  /** Invocations that ended in a function error (Lambda's Errors metric): 0 on every healthy path. */
+  lambdaErrors: number;
   handlerMs: number;
   awsCalls: Record<string, number>;
   /** Metrics requested through GetMetricData (each query counts, inputs of metric math included). */
@@ -30,6 +32,9 @@ export interface Row {
   timeToRollBackSeconds?: number;
   transitions: number;
   lambdaInvocations: number;
+  lambdaErrors: number;
+  /** From an alarm's event reaching Shipwatch to the rollback's UpdateService, in simulated seconds. */
+  alarmToActionSeconds?: number;
   results?: DeploymentResult[];
 }
 
@@ -59,7 +64,7 @@ const duration = (s?: number) => (s === undefined ? '-' : s >= 60 ? `${Math.floo
 
 export function table(rows: Row[]): string {
   return textTable(
-    ['scenario', 'service', 'image', 'outcome', 'lead time', 'detect', 'roll back', 'transitions', 'lambdas', 'reason'],
+    ['scenario', 'service', 'image', 'outcome', 'lead time', 'detect', 'roll back', 'transitions', 'lambdas', 'errors', 'reason'],
     rows.map((r) => [
       r.scenario,
       r.service,
@@ -70,6 +75,7 @@ export function table(rows: Row[]): string {
       duration(r.timeToRollBackSeconds),
       String(r.transitions),
       String(r.lambdaInvocations),
+      String(r.lambdaErrors),
       r.reason,
     ]),
   );

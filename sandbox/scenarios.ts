@@ -1,4 +1,5 @@
 import type { ImageProfile } from '../local/cloud/profiles.js';
+import type { DeliveryPlan } from '../local/eventbridge/bus.js';
 import type { Outcome } from '../shared/workflow/result.js';
 
 export interface Push {
@@ -21,6 +22,8 @@ export interface FaultCue {
   operation: string;
   times?: number;
   until?: string;
+  /** Only every n-th call fails (1 in n), not each one. */
+  every?: number;
   error: 'ThrottlingException' | 'AccessDeniedException' | 'InternalServerError';
 }
 
@@ -48,6 +51,8 @@ export interface Scenario {
   approval?: { answer: 'approve' | 'reject'; as: string; afterMinutes: number };
   faults?: FaultCue[];
   interference?: InterferenceCue;
+  /** How EventBridge treats this scenario's events: late, twice, or never. */
+  events?: DeliveryPlan[];
 }
 
 /** Each scenario is one or more pushes to ECR; they play in order on the same simulated account. */
@@ -159,5 +164,39 @@ export const SCENARIOS: Scenario[] = [
     pushes: [{ repository: 'checkout', tag: 'v10', behaviour: {} }],
     expect: ['deployed'],
     faults: [{ when: 'Finish', operation: 'dynamodb:UpdateItem', until: 'NotRecorded', error: 'InternalServerError' }],
+  },
+  {
+    name: 'alarm-during-bake',
+    title: 'the 5xx alarm fires during the bake, its event delivered twice → one rollback, seconds after the event',
+    pushes: [{ repository: 'checkout', tag: 'v11', behaviour: { latent: { afterMinutes: 3, errorRate: 12 } } }],
+    expect: ['rolled_back'],
+    failsAt: { servingMinutes: 3 },
+    events: [{ detailType: 'CloudWatch Alarm State Change', copies: 2 }],
+    // Until the alarm is OK again: the next scenario deploys to the same service.
+    observeMinutes: 10,
+  },
+  {
+    name: 'lost-rollout-event',
+    title: "EventBridge loses ECS's deployment events → the rollout is still followed, by the fallback look",
+    pushes: [{ repository: 'checkout', tag: 'v12', behaviour: {} }],
+    expect: ['deployed'],
+    events: [{ detailType: 'ECS Deployment State Change', drop: true }],
+  },
+  {
+    name: 'long-bake-sporadic-throttling',
+    title: 'a 60-minute bake while one call in three is throttled → deployed; the bill does not grow with the bake',
+    pushes: [{ repository: 'ledger', tag: 'v2', behaviour: {} }],
+    expect: ['deployed'],
+    faults: [
+      { when: 'WatchRollout', operation: 'ecs:DescribeServices', every: 3, until: 'EndDeployed', error: 'ThrottlingException' },
+      { when: 'Bake', operation: 'cloudwatch:DescribeAlarms', every: 3, until: 'EndDeployed', error: 'ThrottlingException' },
+    ],
+  },
+  {
+    name: 'measurement-fails',
+    title: 'CloudWatch refuses every metric query during the bake → rolled back as "could not measure", not as unhealthy',
+    pushes: [{ repository: 'payments', tag: 'release-6', behaviour: {} }],
+    expect: ['rolled_back'],
+    faults: [{ when: 'Bake', operation: 'cloudwatch:GetMetricData', until: 'EndRolledBack', error: 'AccessDeniedException' }],
   },
 ];

@@ -39,6 +39,7 @@ export function sandboxWorld(now: () => number, seed: number): World {
   for (const [repo, service, container, lb] of [
     ['checkout', 'checkout', 'app', 'app/checkout/7c1a'],
     ['payments', 'payments', 'api', 'app/payments/5f3e'],
+    ['ledger', 'ledger', 'app', 'app/ledger/2b8d'],
   ] as const) {
     world.ecr.createRepository(repo, true);
     const first = world.ecr.push(repo, repo === 'payments' ? 'release-1' : 'v1', profile());
@@ -48,7 +49,10 @@ export function sandboxWorld(now: () => number, seed: number): World {
   const eks = SANDBOX_EKS;
   world.ecr.createRepository('catalog', true);
   const first = world.ecr.push('catalog', 'v1', profile());
-  world.eks.createCluster(eks.cluster).createDeployment({
+  const kubernetes = world.eks.createCluster(eks.cluster);
+  // The Role and RoleBinding the README asks for: the Shipwatch roles' group may get and patch Deployments in the namespace.
+  kubernetes.grant('shipwatch-deployers', eks.namespace, ['get', 'patch']);
+  kubernetes.createDeployment({
     namespace: eks.namespace,
     name: eks.deployment,
     replicas: 4,
@@ -62,6 +66,7 @@ export function sandboxWorld(now: () => number, seed: number): World {
   for (const [alarm, lb] of [
     ['checkout-5xx', 'app/checkout/7c1a'],
     ['catalog-5xx', eks.loadBalancer],
+    ['ledger-5xx', 'app/ledger/2b8d'],
   ] as const) {
     world.cloudwatch.alarms.set(alarm, {
       kind: 'metric',

@@ -15,12 +15,13 @@ export const ERROR_NAMES = [
   'Superseded',
   'Unhealthy',
   'RollbackFailed',
+  'MeasurementFailed',
   'Rejected',
   'SlackSignatureError',
   'SlackApiError',
   'KubeApiError',
 ] as const;
-export type ErrorName = (typeof ERROR_NAMES)[number] | `NotYet${PollSeconds}s`;
+export type ErrorName = (typeof ERROR_NAMES)[number];
 
 export abstract class ShipwatchError extends Error {
   abstract override readonly name: ErrorName;
@@ -64,29 +65,16 @@ export class Unhealthy extends ShipwatchError {
   override readonly name = 'Unhealthy';
 }
 
+/**
+ * Health could not be measured (a metric query or DescribeAlarms kept
+ * failing) `consecutiveErrorLimit` times in a row: not "unhealthy", which is
+ * a measurement that failed its threshold, but no measurement at all.
+ */
+export class MeasurementFailed extends ShipwatchError {
+  override readonly name = 'MeasurementFailed';
+}
+
 /** The rollback itself failed or did not finish in time. */
 export class RollbackFailed extends ShipwatchError {
   override readonly name = 'RollbackFailed';
 }
-
-/**
- * "Not yet": the thing we watch has not reached a final state. The state
- * machine retries the task after `pollSeconds`; the name carries the interval
- * because `Retry.IntervalSeconds` is static in ASL, so one retrier per allowed
- * interval lets each service keep its own poll rate at one state transition
- * per poll (a Wait + Task + Choice loop costs three).
- */
-export class NotYet extends ShipwatchError {
-  override readonly name: `NotYet${PollSeconds}s`;
-  constructor(
-    message: string,
-    readonly afterSeconds: PollSeconds,
-  ) {
-    super(message);
-    this.name = notYetName(afterSeconds);
-  }
-}
-
-export const POLL_SECONDS = [5, 10, 15, 20, 30, 60, 120] as const;
-export type PollSeconds = (typeof POLL_SECONDS)[number];
-export const notYetName = (seconds: PollSeconds) => `NotYet${seconds}s` as const;

@@ -1,50 +1,70 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { Option } from 'commander';
 import { loadConfig } from '../../shared/config/load.js';
 import { getState } from '../../shared/records/admission.js';
 import { getRecord } from '../../shared/records/queries.js';
 import type { ExecutionInput } from '../../shared/workflow/state.js';
-import type { CliContext } from '../context.js';
+import { EXIT, Refused, SetupError } from '../errors.js';
+import { examples, jsonOption, type RegisterCommand } from '../program.js';
+import { chooseRollback } from '../rollback/choose.js';
+import { waitForExecution } from '../rollback/wait.js';
 
 /**
- * `shipwatch rollback <service> [--to <record>] [--json]`: the same rollback
- * steps as the workflow (an execution in rollback mode), back to the release
- * before the last deployment, or to the release of `--to`.
+ * `shipwatch rollback <service> [--to <record>]`: the workflow's own rollback
+ * steps (an execution in rollback mode), from what runs now back to the
+ * release before it, or to the release of `--to`. Waits for the outcome.
  */
-export async function rollbackCommand(ctx: CliContext, service: string, options: { to?: string; json: boolean }): Promise<number> {
-  const config = loadConfig(ctx.configFile);
-  const serviceConfig = config.services.find((s) => s.name === service);
-  if (!serviceConfig) throw new Error(`no service "${service}" in ${ctx.configFile} (services: ${config.services.map((s) => s.name).join(', ')})`);
-  if (!ctx.stateMachineArn) throw new Error('set STATE_MACHINE_ARN to the stack output DeployStateMachineArn');
-  const state = await getState(ctx.records, service);
-  if (state?.lease && Date.parse(state.lease.expiresAt) > Date.now()) {
-    throw new Error(`${service}: ${state.lease.holder} is ${state.lease.phase.replace('_', ' ')}; wait for it (it rolls back by itself if it fails)`);
-  }
-  const last = state?.lastDeployment;
-  if (!last?.revision) throw new Error(`${service}: no deployment by Shipwatch to roll back`);
-  const current = await getRecord(ctx.records, service, last.recordId);
-  if (!current) throw new Error(`${service}: the record ${last.recordId} of the last deployment is missing`);
+export const rollbackCommand: RegisterCommand = (program, run) => {
+  program
+    .command('rollback')
+    .description('roll a service back to the release before the one that runs now (or to a record\'s release), and wait for the outcome')
+    .argument('<service>', 'a service name from the config')
+    .addOption(new Option('--to <record>', 'roll back to the release of this record (shipwatch history shows record ids)'))
+    .addOption(new Option('--force', 'roll back to a release that was itself rolled back, failed or blocked, or after a failed rollback').default(false))
+    .addOption(new Option('--no-wait', 'start the rollback and return at once, without waiting for its outcome'))
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      examples([
+        ['shipwatch rollback checkout', 'back to the release before the one that runs now'],
+        ['shipwatch rollback checkout --to 20261102T093000Z-a882867ff7a6', 'back to the release of that record'],
+        ['shipwatch rollback checkout --no-wait --json', 'start it, print the execution ARN as JSON, return'],
+      ]) + '\n\nExits 0 when the service is back on the release; 1 when the rollback did not complete (outcome rollback_failed); 3 when refused.',
+    )
+    .action(
+      run(async (ctx, service: string, options: { to?: string; force: boolean; wait: boolean; json?: boolean }) => {
+        const reach = await ctx.reach();
+        const config = loadConfig(reach.configFile);
+        const serviceConfig = config.services.find((s) => s.name === service);
+        if (!serviceConfig) throw new Refused(`no service "${service}" in ${reach.configFile} (services: ${config.services.map((s) => s.name).join(', ')})`);
+        const stack = await reach.stack();
+        if (!stack.stateMachineArn) throw new SetupError(`the state machine is unknown (${stack.source}): set STATE_MACHINE_ARN to the stack output DeployStateMachineArn, or use --stage`);
 
-  let to = last.previousRevision;
-  if (options.to) {
-    const target = await getRecord(ctx.records, service, options.to);
-    if (!target) throw new Error(`${service}: no record "${options.to}" (see shipwatch history ${service})`);
-    if (target.outcome !== 'deployed' && target.outcome !== 'rolled_back') throw new Error(`${service}: record ${options.to} ended ${target.outcome ?? 'in progress'}; only a release that was deployed can be rolled back to`);
-    to = target.revision;
-  }
-  if (!to) throw new Error(`${service}: no earlier release to roll back to`);
-  if (to === last.revision) throw new Error(`${service}: already running ${to}`);
-
-  const input: ExecutionInput = {
-    mode: 'rollback',
-    release: { repository: current.repository, registry: current.imageUri.split('/')[0]!, digest: current.digest, ...(current.tag ? { tag: current.tag } : {}), imageUri: current.imageUri, pushedAt: current.pushedAt, eventId: 'cli', region: process.env.AWS_REGION ?? 'us-east-1' },
-    service: serviceConfig,
-    admission: { recordId: current.recordId, admittedAt: new Date().toISOString() },
-    deploy: { platform: (last.platform as 'ecs' | 'eks' | undefined) ?? 'ecs', previousRevision: to, revision: last.revision, deploymentId: '', startedAt: last.finishedAt, alreadyRunning: false },
-    failure: { Error: 'ManualRollback', Cause: `rolled back by ${ctx.user} with shipwatch rollback` },
-  };
-  const name = `${service}-rollback-${Date.now()}`;
-  const out = await ctx.sfn.send(new StartExecutionCommand({ stateMachineArn: ctx.stateMachineArn, name, input: JSON.stringify(input) }));
-  const summary = { service, from: last.revision, to, record: current.recordId, executionArn: out.executionArn };
-  ctx.print(options.json ? JSON.stringify(summary, null, 2) : `rolling ${service} back from ${last.revision} to ${to}\nexecution ${out.executionArn}`);
-  return 0;
-}
+        const choice = await chooseRollback(service, await getState(stack.records, service), (id) => getRecord(stack.records, service, id), { ...(options.to ? { to: options.to } : {}), force: options.force }, ctx.now());
+        const current = choice.record;
+        // The registry host names the region: <account>.dkr.ecr.<region>.amazonaws.com.
+        const region = current.imageUri.split('/')[0]!.split('.')[3] ?? 'us-east-1';
+        const input: ExecutionInput = {
+          mode: 'rollback',
+          release: { repository: current.repository, registry: current.imageUri.split('/')[0]!, digest: current.digest, ...(current.tag ? { tag: current.tag } : {}), imageUri: current.imageUri, pushedAt: current.pushedAt, eventId: 'cli', region },
+          service: serviceConfig,
+          admission: { recordId: current.recordId, admittedAt: ctx.now().toISOString() },
+          deploy: { platform: choice.platform, previousRevision: choice.to, revision: choice.from, deploymentId: '', startedAt: ctx.now().toISOString(), alreadyRunning: false },
+          failure: { Error: 'ManualRollback', Cause: `rolled back by ${ctx.user} with shipwatch rollback${choice.toRecord ? ` --to ${choice.toRecord}` : ''}` },
+        };
+        const name = `${service}-rollback-${ctx.now().getTime()}`;
+        const started = await stack.sfn.send(new StartExecutionCommand({ stateMachineArn: stack.stateMachineArn, name, input: JSON.stringify(input) }));
+        const summary = { service, from: choice.from, to: choice.to, record: current.recordId, executionArn: started.executionArn };
+        if (!options.wait) {
+          ctx.out(options.json ? JSON.stringify(summary, null, 2) : `rolling ${service} back from ${choice.from} to ${choice.to}\nexecution ${started.executionArn}`);
+          return EXIT.ok;
+        }
+        if (!options.json) ctx.out(`rolling ${service} back from ${choice.from} to ${choice.to}\nexecution ${started.executionArn}\nwaiting for the outcome (Ctrl-C stops waiting, not the rollback)…`);
+        const ended = await waitForExecution(stack.sfn, started.executionArn!, (ms) => ctx.sleep(ms));
+        const outcome = ended.result?.outcome ?? `execution ${ended.status}`;
+        const reason = ended.result?.reason ?? ended.error ?? '';
+        ctx.out(options.json ? JSON.stringify({ ...summary, status: ended.status, outcome, reason }, null, 2) : `${outcome}: ${reason}`);
+        return ended.result?.outcome === 'rolled_back' ? EXIT.ok : EXIT.failed;
+      }),
+    );
+};

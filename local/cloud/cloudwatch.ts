@@ -7,6 +7,8 @@ import type {
   MetricAlarm,
   MetricDataResult,
   MetricStat,
+  SetAlarmStateCommandInput,
+  SetAlarmStateCommandOutput,
 } from '@aws-sdk/client-cloudwatch';
 import { CloudError } from './errors.js';
 import { evaluateExpression } from './expression.js';
@@ -55,6 +57,8 @@ export class CloudWatchModel {
    * `from` until `to`, whatever image serves. Alarms go to ALARM and back.
    */
   readonly outages: { loadBalancer: string; from: number; to: number; errorRate: number }[] = [];
+  /** States set by SetAlarmState, each until the alarm's next evaluation. */
+  private readonly overrides = new Map<string, { state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'; reason: string; since: number; until: number }>();
 
   constructor(
     readonly account: string,
@@ -131,10 +135,28 @@ export class CloudWatchModel {
     return { MetricDataResults: results, Messages: [] };
   }
 
+  /**
+   * SetAlarmState: the alarm takes that state until its next evaluation (here
+   * one period and the ingestion delay later, so the sandbox's once-a-minute
+   * EventBridge sees it), then returns to what its metric says, as in
+   * CloudWatch; the transition is delivered like any other.
+   */
+  SetAlarmState(input: SetAlarmStateCommandInput): Out<SetAlarmStateCommandOutput> {
+    const alarm = this.alarms.get(input.AlarmName ?? '');
+    if (!alarm) throw new CloudError('ResourceNotFound', `Alarm ${input.AlarmName} does not exist`, 404);
+    if (!['OK', 'ALARM', 'INSUFFICIENT_DATA'].includes(String(input.StateValue))) throw new CloudError('InvalidParameterValue', `Invalid state value: ${input.StateValue}`);
+    const at = this.now();
+    const period = alarm.kind === 'metric' ? alarm.metric.period * 1000 : 60_000;
+    this.overrides.set(alarm.name, { state: input.StateValue as 'OK' | 'ALARM' | 'INSUFFICIENT_DATA', reason: input.StateReason ?? '', since: at, until: at + period + INGESTION_MS });
+    return {};
+  }
+
   /** State of an alarm now, and since when it has been in that state. */
   alarmState(name: string, at = this.now()): { state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'; since: number; reason: string } {
     const alarm = this.alarms.get(name);
     if (!alarm) throw new CloudError('ResourceNotFound', `alarm ${name} does not exist`);
+    const set = this.overrides.get(name);
+    if (set && at >= set.since && at < set.until) return { state: set.state, since: set.since, reason: set.reason };
     if (alarm.kind === 'composite') {
       const firing = alarm.anyOf.filter((a) => this.alarmState(a, at).state === 'ALARM');
       return firing.length > 0

@@ -1,25 +1,37 @@
 import type {
+  BatchGetImageCommandInput,
+  BatchGetImageCommandOutput,
+  DescribeImagesCommandInput,
+  DescribeImagesCommandOutput,
+  ListImagesCommandInput,
+  ListImagesCommandOutput,
+  PutImageCommandInput,
+  PutImageCommandOutput,
   DescribeImageScanFindingsCommandInput,
   DescribeImageScanFindingsCommandOutput,
   DescribeRepositoriesCommandInput,
   DescribeRepositoriesCommandOutput,
+  GetRegistryScanningConfigurationCommandOutput,
   ImageScanFinding,
   StartImageScanCommandInput,
   StartImageScanCommandOutput,
 } from '@aws-sdk/client-ecr';
 import { CloudError } from './errors.js';
 import type { ImageProfile } from './profiles.js';
+import { batchGetImage, describeImages, listImages, putImage, seededManifest } from './ecr-images.js';
 import { digestOf } from './random.js';
 
-interface StoredImage {
+export interface StoredImage {
   digest: string;
   tags: string[];
   pushedAt: number;
   profile: ImageProfile;
+  /** The image manifest as pushed (PutImage), or one made for a seeded image. */
+  manifest: string;
   scanStartedAt?: number;
 }
 
-interface Repository {
+export interface Repository {
   name: string;
   scanOnPush: boolean;
   images: Map<string, StoredImage>;
@@ -32,6 +44,8 @@ export class EcrModel {
   readonly repositories = new Map<string, Repository>();
   /** Told of every push (CloudTrail records who made it). */
   onPush: ((at: number, repository: string, digest: string, tag: string) => void) | undefined;
+  /** Told of a push through the API (PutImage): the sandbox's EventBridge delivers the event. */
+  onPutImage: ((event: ReturnType<EcrModel['push']>) => void) | undefined;
   private pushes = 0;
 
   constructor(
@@ -50,12 +64,19 @@ export class EcrModel {
   }
 
   /** Stores an image and returns the EventBridge event ECR would emit for the push. */
-  push(repositoryName: string, tag: string, profile: ImageProfile) {
+  push(repositoryName: string, tag: string, profile: ImageProfile, pushed?: { digest: string; manifest: string }) {
     const repo = this.repo(repositoryName);
     this.pushes += 1;
-    const digest = digestOf(this.seed, repositoryName, tag, String(this.pushes));
-    const image: StoredImage = { digest, tags: [tag], pushedAt: this.now(), profile, ...(repo.scanOnPush ? { scanStartedAt: this.now() } : {}) };
-    repo.images.set(digest, image);
+    const digest = pushed?.digest ?? digestOf(this.seed, repositoryName, tag, String(this.pushes));
+    const existing = repo.images.get(digest);
+    // A tag names one image: pushing it again moves it.
+    for (const other of repo.images.values()) if (other !== existing) other.tags = other.tags.filter((t) => t !== tag);
+    if (existing) {
+      if (tag && !existing.tags.includes(tag)) existing.tags.push(tag);
+    } else {
+      const manifest = pushed?.manifest ?? seededManifest(digest);
+      repo.images.set(digest, { digest, tags: tag ? [tag] : [], pushedAt: this.now(), profile, manifest, ...(repo.scanOnPush ? { scanStartedAt: this.now() } : {}) });
+    }
     this.onPush?.(this.now(), repositoryName, digest, tag);
     return {
       version: '0',
@@ -66,7 +87,7 @@ export class EcrModel {
       time: new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       region: this.region,
       resources: [],
-      detail: { result: 'SUCCESS', 'repository-name': repositoryName, 'image-digest': digest, 'action-type': 'PUSH', 'image-tag': tag },
+      detail: { result: 'SUCCESS', 'repository-name': repositoryName, 'image-digest': digest, 'action-type': 'PUSH', ...(tag ? { 'image-tag': tag } : {}) },
     };
   }
 
@@ -76,13 +97,14 @@ export class EcrModel {
     return this.repositories.get(match[1]!)?.images.get(match[2]!)?.profile;
   }
 
-  private repo(name: string | undefined): Repository {
+  /** The repository by name, or RepositoryNotFoundException as ECR answers. */
+  repo(name: string | undefined): Repository {
     const repo = name ? this.repositories.get(name) : undefined;
     if (!repo) throw new CloudError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${this.account}'`);
     return repo;
   }
 
-  private image(repo: Repository, digest: string | undefined): StoredImage {
+  image(repo: Repository, digest: string | undefined): StoredImage {
     const image = digest ? repo.images.get(digest) : undefined;
     if (!image) throw new CloudError('ImageNotFoundException', `The image with imageId {imageDigest:'${digest}'} does not exist within the repository with name '${repo.name}'`);
     return image;
@@ -104,6 +126,27 @@ export class EcrModel {
     };
   }
 
+  DescribeImages(input: DescribeImagesCommandInput): Out<DescribeImagesCommandOutput> {
+    return describeImages(this, input);
+  }
+
+  ListImages(input: ListImagesCommandInput): Out<ListImagesCommandOutput> {
+    return listImages(this, input);
+  }
+
+  BatchGetImage(input: BatchGetImageCommandInput): Out<BatchGetImageCommandOutput> {
+    return batchGetImage(this, input);
+  }
+
+  PutImage(input: PutImageCommandInput): Out<PutImageCommandOutput> {
+    return putImage(this, input);
+  }
+
+  /** The simulated registry scans with basic scanning; each repository's scanOnPush says when. */
+  GetRegistryScanningConfiguration(): Out<GetRegistryScanningConfigurationCommandOutput> {
+    return { registryId: this.account, scanningConfiguration: { scanType: 'BASIC', rules: [] } };
+  }
+
   StartImageScan(input: StartImageScanCommandInput): Out<StartImageScanCommandOutput> {
     const repo = this.repo(input.repositoryName);
     const image = this.image(repo, input.imageId?.imageDigest);
@@ -112,6 +155,22 @@ export class EcrModel {
     }
     image.scanStartedAt = this.now();
     return { registryId: this.account, repositoryName: repo.name, imageId: { imageDigest: image.digest }, imageScanStatus: { status: 'IN_PROGRESS' } };
+  }
+
+  /** Scans that finished (or failed) by `now`: what ECR announces with an ECR Image Scan event. */
+  *scansFinishedBy(now: number): Generator<{ repository: string; digest: string; tags: string[]; at: number; status: string; counts: Record<string, number> }> {
+    for (const repo of this.repositories.values()) {
+      for (const image of repo.images.values()) {
+        if (image.scanStartedAt === undefined) continue;
+        const at = image.scanStartedAt + image.profile.scanSeconds * 1000;
+        if (at > now) continue;
+        // ECR leaves out severities with no findings.
+        const counts: Record<string, number> = {};
+        for (const f of image.profile.findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+        const status = image.profile.scanStatus === 'FAILED' ? 'FAILED' : image.profile.scanStatus ? 'UNSUPPORTED_IMAGE' : 'COMPLETE';
+        yield { repository: repo.name, digest: image.digest, tags: image.tags, at, status, counts };
+      }
+    }
   }
 
   DescribeImageScanFindings(input: DescribeImageScanFindingsCommandInput): Out<DescribeImageScanFindingsCommandOutput> {

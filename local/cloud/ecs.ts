@@ -4,6 +4,8 @@ import type {
   DescribeServicesCommandOutput,
   DescribeTaskDefinitionCommandInput,
   DescribeTaskDefinitionCommandOutput,
+  ListServicesCommandInput,
+  ListServicesCommandOutput,
   RegisterTaskDefinitionCommandInput,
   RegisterTaskDefinitionCommandOutput,
   Service,
@@ -53,8 +55,19 @@ interface SimService {
  * reach COMPLETED or FAILED over simulated time, with the deployment circuit
  * breaker (and its rollback) as ECS documents it. Fargate and EC2 alike.
  */
+/** A deployment's change of state, as ECS announces it with an ECS Deployment State Change event. */
+export interface DeploymentChange {
+  at: number;
+  cluster: string;
+  service: string;
+  deploymentId: string;
+  eventName: 'SERVICE_DEPLOYMENT_IN_PROGRESS' | 'SERVICE_DEPLOYMENT_COMPLETED' | 'SERVICE_DEPLOYMENT_FAILED';
+  reason: string;
+}
+
 export class EcsModel {
   readonly services = new Map<string, SimService>();
+  private changes: DeploymentChange[] = [];
   readonly taskDefinitions = new Map<string, TaskDefinition & { tags?: Tag[] }>();
   private readonly revisions = new Map<string, number>();
   private deploymentCount = 0;
@@ -117,6 +130,18 @@ export class EcsModel {
     return images.map((i) => this.profileOf(i)).find((p) => p && !p.healthy) ?? images.map((i) => this.profileOf(i)).find(Boolean);
   }
 
+  /** Every deployment change up to now, each once (settling every service first). */
+  drainDeploymentEvents(): DeploymentChange[] {
+    for (const service of this.services.values()) this.settle(service);
+    const out = this.changes.sort((a, b) => a.at - b.at);
+    this.changes = [];
+    return out;
+  }
+
+  private announce(service: SimService, at: number, deploymentId: string, eventName: DeploymentChange['eventName'], reason: string): void {
+    this.changes.push({ at, cluster: service.cluster, service: service.name, deploymentId, eventName, reason });
+  }
+
   /** Moves every deployment of a service forward to now, event by event, in time order. */
   private settle(service: SimService): void {
     const now = this.now();
@@ -139,12 +164,14 @@ export class EcsModel {
         service.serving.push({ from: doneAt, image: this.imageOf(primary.taskDefinition) ?? '' });
         service.lastCompleted = primary.taskDefinition;
         service.events.unshift({ id: `ev-${doneAt}`, createdAt: doneAt, message: `(service ${service.name}) has reached a steady state.` });
+        this.announce(service, doneAt, primary.id, 'SERVICE_DEPLOYMENT_COMPLETED', `ECS deployment ${primary.id} completed.`);
         continue;
       }
       if (!service.circuitBreaker.enable) return;
       primary.rolloutState = 'FAILED';
       primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
       primary.updatedAt = doneAt;
+      this.announce(service, doneAt, primary.id, 'SERVICE_DEPLOYMENT_FAILED', 'ECS deployment circuit breaker: tasks failed to start.');
       if (!service.circuitBreaker.rollback) return;
       // ECS rolls back to the last deployment that completed.
       const target = service.lastCompleted;
@@ -156,6 +183,7 @@ export class EcsModel {
         primary,
       ];
       service.taskDefinition = target;
+      this.announce(service, doneAt, id, 'SERVICE_DEPLOYMENT_IN_PROGRESS', `ECS deployment circuit breaker: rolling back to deploymentId ${primary.id}.`);
     }
   }
 
@@ -204,8 +232,24 @@ export class EcsModel {
     return { services: found, failures };
   }
 
+  /** A task definition by ARN, `family:revision`, or `family` (its newest ACTIVE revision), as DescribeTaskDefinition accepts. */
+  private findTaskDefinition(ref: string): (TaskDefinition & { tags?: Tag[] }) | undefined {
+    if (ref.startsWith('arn:')) return this.taskDefinitions.get(ref);
+    const [family, revision] = ref.split(':');
+    const latest = revision ?? String(this.revisions.get(family ?? '') ?? '');
+    return this.taskDefinitions.get(`arn:aws:ecs:${this.region}:${this.account}:task-definition/${family}:${latest}`);
+  }
+
+  ListServices(input: ListServicesCommandInput): Out<ListServicesCommandOutput> {
+    const cluster = input.cluster ?? 'default';
+    const arns = [...this.services.values()].filter((s) => s.cluster === cluster).map((s) => `arn:aws:ecs:${this.region}:${this.account}:service/${s.cluster}/${s.name}`);
+    const start = input.nextToken ? Number(input.nextToken) : 0;
+    const size = input.maxResults ?? 10;
+    return { serviceArns: arns.slice(start, start + size), ...(start + size < arns.length ? { nextToken: String(start + size) } : {}) };
+  }
+
   DescribeTaskDefinition(input: DescribeTaskDefinitionCommandInput): Out<DescribeTaskDefinitionCommandOutput> {
-    const def = this.taskDefinitions.get(input.taskDefinition ?? '');
+    const def = this.findTaskDefinition(input.taskDefinition ?? '');
     if (!def) throw new CloudError('ClientException', 'Unable to describe task definition.');
     const { tags, ...taskDefinition } = def;
     return { taskDefinition: structuredClone(taskDefinition), ...(input.include?.includes('TAGS') ? { tags: structuredClone(tags ?? []) } : {}) };
@@ -254,6 +298,7 @@ export class EcsModel {
         ...service.deployments,
       ];
       service.taskDefinition = input.taskDefinition;
+      this.announce(service, t, id, 'SERVICE_DEPLOYMENT_IN_PROGRESS', `ECS deployment ${id} in progress.`);
     }
     if (input.desiredCount !== undefined) service.desiredCount = input.desiredCount;
     return { service: this.shape(service) };

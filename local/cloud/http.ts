@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudError, NotImplementedInSandbox } from './errors.js';
+import { answerQuery, isQueryRequest, type QueryDispatch } from './query-protocol.js';
 
 /** `X-Amz-Target` prefixes of the JSON protocols the handlers' SDK clients speak. */
 const TARGETS: Record<string, string> = {
@@ -29,6 +30,27 @@ const INPUT_TIMESTAMPS = new Set(['StartTime', 'EndTime', 'StartDate', 'EndDate'
 export const CONNECTION_RESET = 'ConnectionReset';
 
 export type Dispatch = (service: string, operation: string, input: Record<string, unknown>) => Promise<unknown>;
+
+/** What the sandbox's endpoint answers besides the JSON and REST protocols. */
+export interface CloudServerExtras {
+  /** X-Amz-Target prefix → a server that answers it (DynamoDB_20120810 → dynalite), so one endpoint serves every service. */
+  forward?: Record<string, string>;
+  /** awsQuery requests (CloudFormation). */
+  query?: QueryDispatch;
+  /** GET `path` answers this JSON (what the sandbox tells the CLI). */
+  info?: { path: string; answer: () => unknown };
+}
+
+/** Passes one request through to `url` as it came, and its answer back. */
+function forwardTo(url: string, req: IncomingMessage, res: ServerResponse): void {
+  const to = new URL(url);
+  const upstream = httpRequest({ hostname: to.hostname, port: to.port, path: req.url, method: req.method, headers: { ...req.headers, host: to.host } }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(res);
+  });
+  upstream.on('error', () => req.socket.destroy());
+  req.pipe(upstream);
+}
 
 function fromWire(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fromWire);
@@ -63,9 +85,16 @@ async function body(req: IncomingMessage): Promise<string> {
  * and 1.1, selected by X-Amz-Target; restJson1 for EKS, selected by method
  * and path), so any SDK or `aws --endpoint-url` can talk to it while it runs.
  */
-export async function startCloudServer(dispatch: Dispatch, port = 0): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startCloudServer(dispatch: Dispatch, port = 0, extras: CloudServerExtras = {}): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const target = String(req.headers['x-amz-target'] ?? '');
+    const forward = Object.entries(extras.forward ?? {}).find(([prefix]) => target.startsWith(`${prefix}.`));
+    if (forward) return void forwardTo(forward[1], req, res);
+    if (extras.info && req.method === 'GET' && (req.url ?? '').split('?')[0] === extras.info.path) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(extras.info.answer()));
+    }
+    if (extras.query && isQueryRequest(req)) return void (await answerQuery('cloudformation', await body(req), res, extras.query));
     if (!target) return void (await rest(req, res, dispatch));
     // `Prefix.Operation`; CloudTrail's prefix is namespaced (com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101).
     const operation = target.slice(target.lastIndexOf('.') + 1);

@@ -19,6 +19,24 @@ export interface KubeServer {
   close(): Promise<void>;
 }
 
+/** How often a watch looks for changes (real time; the sandbox's clock moves meanwhile). */
+const WATCH_POLL_MS = 200;
+
+/** A watch, as the API server streams it: chunked, one JSON event per line, until its timeout or the client goes. */
+function stream(res: ServerResponse, watch: NonNullable<KubeAnswer['watch']>): void {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  const send = () => {
+    for (const event of watch.events()) res.write(`${JSON.stringify(event)}\n`);
+  };
+  send();
+  const timer = setInterval(send, WATCH_POLL_MS);
+  const end = setTimeout(() => res.end(), watch.timeoutMs);
+  res.on('close', () => {
+    clearInterval(timer);
+    clearTimeout(end);
+  });
+}
+
 /** Serves `handle` (a KubernetesModel's, usually) on 127.0.0.1; `port` 0 picks a free one. */
 export async function startKubeServer(handle: (request: KubeRequest) => KubeAnswer, port = 0): Promise<KubeServer> {
   const server = createServer({ key: pem('server-key.pem'), cert: pem('server.pem') }, (req: IncomingMessage, res: ServerResponse) => {
@@ -31,8 +49,9 @@ export async function startKubeServer(handle: (request: KubeRequest) => KubeAnsw
       } catch (error) {
         answer = kubeStatus(500, `the Shipwatch simulated cloud failed: ${(error as Error).message}`);
       }
+      if (answer.watch) return void stream(res, answer.watch);
       const text = JSON.stringify(answer.body);
-      res.writeHead(answer.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+      res.writeHead(answer.status, { 'Content-Type': answer.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
       res.end(text);
     });
   });

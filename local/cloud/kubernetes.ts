@@ -1,4 +1,5 @@
 import { verifyEksToken } from './eks-token.js';
+import { deploymentTable, discovery, TABLE_CONTENT_TYPE, wantsTable } from './kube-discovery.js';
 import type { ImageProfile } from './profiles.js';
 import { digestOf } from './random.js';
 
@@ -16,6 +17,8 @@ export const KUBE_OBSERVE_MS = 1000;
 /** spec.progressDeadlineSeconds when the Deployment does not set it (the API server's default). */
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** The Kubernetes minor version the simulated API servers report (EKS 1.31). */
+const KUBE_MINOR = '31';
 const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
 
 export interface KubeContainerSpec {
@@ -82,6 +85,10 @@ export interface KubeRequest {
 export interface KubeAnswer {
   status: number;
   body: unknown;
+  /** Default application/json. */
+  contentType?: string;
+  /** A watch: the server streams what `events()` returns, one JSON line each, until `timeoutMs` (real time) or the client leaves. */
+  watch?: { events(): unknown[]; timeoutMs: number };
 }
 
 export interface RecordedKubeRequest extends KubeRequest {
@@ -209,6 +216,7 @@ export class KubernetesModel {
   readonly requests: RecordedKubeRequest[] = [];
   faults: KubeFaultInjector | undefined;
   private readonly deployments = new Map<string, SimDeployment>();
+  private readonly bindings: { group: string; namespace: string; verbs: string[] }[] = [];
   private lastResourceVersion = 48_000;
 
   constructor(
@@ -325,19 +333,23 @@ export class KubernetesModel {
     }
 
     const path = request.path.split('?')[0]!;
+    const cluster = this.clusterApi(request, path);
+    if (cluster) return cluster;
     const match = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments(?:\/([^/]+))?$/.exec(path);
     if (!match) return kubeStatus(404, 'the server could not find the requested resource');
     const namespace = decodeURIComponent(match[1]!);
     if (match[2] === undefined) {
       if (request.method !== 'GET') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on a list of deployments`);
-      const items = [...this.deployments.values()].filter((d) => d.object.metadata.namespace === namespace).map((d) => this.shape(d));
-      return { status: 200, body: { kind: 'DeploymentList', apiVersion: 'apps/v1', metadata: { resourceVersion: String(this.lastResourceVersion) }, items } };
+      return this.list(request, (d) => d.object.metadata.namespace === namespace);
     }
     const name = decodeURIComponent(match[2]);
     const d = this.deployments.get(this.key(namespace, name));
     if (request.method !== 'GET' && request.method !== 'PATCH') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on deployments`);
     if (!d) return kubeStatus(404, `deployments.apps "${name}" not found`, name);
-    if (request.method === 'GET') return { status: 200, body: this.shape(d) };
+    if (request.method === 'GET') {
+      const shaped = this.shape(d);
+      return wantsTable(request.headers.accept) ? { status: 200, body: deploymentTable([shaped], shaped.metadata.resourceVersion, this.now()), contentType: TABLE_CONTENT_TYPE } : { status: 200, body: shaped };
+    }
 
     const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim();
     if (type !== STRATEGIC_MERGE_PATCH) {
@@ -350,6 +362,79 @@ export class KubernetesModel {
       return kubeStatus(400, `error decoding patch: ${(error as Error).message}`);
     }
     return this.applyPatch(d, patch);
+  }
+
+  /**
+   * Grants `verbs` on Deployments in `namespace` ('*': every namespace) to a
+   * group, as a Role and RoleBinding would: what SubjectAccessReview answers from.
+   */
+  grant(group: string, namespace: string, verbs: string[]): void {
+    this.bindings.push({ group, namespace, verbs: [...verbs] });
+  }
+
+  /** Cluster-level endpoints beside Deployments: the version, and access reviews (who may do what). */
+  private clusterApi(request: KubeRequest, path: string): KubeAnswer | undefined {
+    const document = request.method === 'GET' ? discovery(path) : undefined;
+    if (document) return { status: 200, body: document };
+    if (path === '/apis/apps/v1/deployments') {
+      if (request.method !== 'GET') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on a list of deployments`);
+      return this.list(request, () => true);
+    }
+    if (path === '/version' && request.method === 'GET') {
+      return { status: 200, body: { major: '1', minor: KUBE_MINOR, gitVersion: `v1.${KUBE_MINOR}.2-eks-sandbox`, gitCommit: 'sandbox', gitTreeState: 'clean', buildDate: '2026-10-01T00:00:00Z', goVersion: 'go1.23.4', compiler: 'gc', platform: 'linux/amd64' } };
+    }
+    if (path !== '/apis/authorization.k8s.io/v1/subjectaccessreviews') return undefined;
+    if (request.method !== 'POST') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on subjectaccessreviews`);
+    let review: { spec?: { user?: string; groups?: string[]; resourceAttributes?: { namespace?: string; verb?: string; group?: string; resource?: string } } };
+    try {
+      review = JSON.parse(request.body) as typeof review;
+    } catch (error) {
+      return kubeStatus(400, `error decoding the review: ${(error as Error).message}`);
+    }
+    const spec = review.spec ?? {};
+    const attributes = spec.resourceAttributes;
+    if (!attributes?.verb || !attributes.resource) return kubeStatus(422, 'SubjectAccessReview.authorization.k8s.io is invalid: spec.resourceAttributes: Required value: the Shipwatch simulated cloud reviews resource access only');
+    const binding = this.bindings.find(
+      (b) => (spec.groups ?? []).includes(b.group) && (b.namespace === '*' || b.namespace === attributes.namespace) && b.verbs.includes(attributes.verb!) && attributes.resource === 'deployments' && (attributes.group ?? '') === 'apps',
+    );
+    const status = binding ? { allowed: true, reason: `RBAC: allowed by RoleBinding for group "${binding.group}" in namespace "${binding.namespace}"` } : { allowed: false };
+    return { status: 201, body: { kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status } };
+  }
+
+  /**
+   * A list of Deployments (one namespace, or all): `fieldSelector=metadata.name=…`
+   * as `kubectl rollout status` sends it, server-side printing for `kubectl
+   * get`, and `watch=true`: each change of a listed Deployment after the
+   * given resourceVersion, as a MODIFIED event (the rollout moves on
+   * simulated time, so the stream follows the sandbox's clock).
+   */
+  private list(request: KubeRequest, inScope: (d: SimDeployment) => boolean): KubeAnswer {
+    const query = new URLSearchParams(request.path.split('?')[1] ?? '');
+    const named = /^metadata\.name=(.+)$/.exec(query.get('fieldSelector') ?? '')?.[1];
+    const selected = () => [...this.deployments.values()].filter((d) => inScope(d) && (named === undefined || d.object.metadata.name === named));
+    if (query.get('watch') === 'true' || query.get('watch') === '1') {
+      const sent = new Map<SimDeployment, number>();
+      const from = Number(query.get('resourceVersion') ?? 0);
+      return {
+        status: 200,
+        body: undefined,
+        watch: {
+          timeoutMs: Math.min(Number(query.get('timeoutSeconds') ?? 300), 300) * 1000,
+          events: () =>
+            selected().flatMap((d) => {
+              const shaped = this.shape(d);
+              const version = Number(shaped.metadata.resourceVersion);
+              if (version <= (sent.get(d) ?? from)) return [];
+              sent.set(d, version);
+              return [{ type: 'MODIFIED', object: shaped }];
+            }),
+        },
+      };
+    }
+    const items = selected().map((d) => this.shape(d));
+    const resourceVersion = String(this.lastResourceVersion);
+    if (wantsTable(request.headers.accept)) return { status: 200, body: deploymentTable(items, resourceVersion, this.now()), contentType: TABLE_CONTENT_TYPE };
+    return { status: 200, body: { kind: 'DeploymentList', apiVersion: 'apps/v1', metadata: { resourceVersion }, items } };
   }
 
   private key(namespace: string, name: string): string {

@@ -5,6 +5,7 @@ import { EksModel } from './eks.js';
 import { NotImplementedInSandbox } from './errors.js';
 import { SsmModel } from './ssm.js';
 import { CloudTrailModel } from './cloudtrail.js';
+import { CloudEvents } from './events.js';
 
 export type CloudService = 'ecs' | 'ecr' | 'cloudwatch' | 'eks' | 'ssm' | 'cloudtrail';
 
@@ -21,9 +22,9 @@ export type FaultInjector = (call: { service: CloudService; operation: string; i
 
 /** Operations each service answers; anything else fails loudly with its name. */
 const OPERATIONS: Record<CloudService, readonly string[]> = {
-  ecs: ['DescribeServices', 'DescribeTaskDefinition', 'RegisterTaskDefinition', 'UpdateService'],
-  ecr: ['DescribeImageScanFindings', 'DescribeRepositories', 'StartImageScan'],
-  cloudwatch: ['DescribeAlarms', 'GetMetricData'],
+  ecs: ['DescribeServices', 'DescribeTaskDefinition', 'ListServices', 'RegisterTaskDefinition', 'UpdateService'],
+  ecr: ['BatchGetImage', 'DescribeImageScanFindings', 'DescribeImages', 'DescribeRepositories', 'GetRegistryScanningConfiguration', 'ListImages', 'PutImage', 'StartImageScan'],
+  cloudwatch: ['DescribeAlarms', 'GetMetricData', 'SetAlarmState'],
   eks: ['DescribeCluster'],
   ssm: ['GetParameter'],
   cloudtrail: ['LookupEvents'],
@@ -60,6 +61,13 @@ export class World {
     this.cloudtrail = new CloudTrailModel(account, region);
     // Every push is in CloudTrail, by the CI role unless a test says otherwise.
     this.ecr.onPush = (at, repository, digest, tag) => this.cloudtrail.recordPutImage(at, repository, digest, tag, this.pusher);
+  }
+
+  private announcer: CloudEvents | undefined;
+  /** What the services announced on EventBridge since the last call (created on first use: alarms set up before it count as their initial state). */
+  drainEvents() {
+    this.announcer ??= new CloudEvents(this);
+    return this.announcer.drain();
   }
 
   /** Lets CloudWatch measure an ECS service through the load balancer in front of it. */

@@ -18,7 +18,8 @@ export interface ApprovalAsked {
 
 /**
  * A local stand-in for the Slack Web API (`SLACK_API_URL`): chat.postMessage,
- * chat.update, chat.postEphemeral and usergroups.users.list, checking the bot
+ * chat.update, chat.postEphemeral, usergroups.users.list, and auth.test and
+ * conversations.info (for `shipwatch validate --aws`), checking the bot
  * token as Slack does. It keeps each message's latest version and tells the
  * sandbox when one starts asking for approval.
  */
@@ -28,6 +29,8 @@ export async function startSlackStandIn(options: {
   onApproval: (asked: ApprovalAsked) => void;
   onEphemeral?: (user: string, text: string) => void;
   port?: number;
+  /** Channels the bot is in (id → name), for conversations.info; others answer channel_not_found. */
+  channels?: Record<string, string>;
 }): Promise<{ url: string; messages: Map<string, PostedMessage>; calls: string[]; close: () => Promise<void> }> {
   const messages = new Map<string, PostedMessage>();
   const calls: string[] = [];
@@ -75,6 +78,12 @@ export async function startSlackStandIn(options: {
       case 'chat.postEphemeral':
         options.onEphemeral?.(String(body.user), String(body.text));
         return reply({ ok: true, message_ts: `${Math.floor(Date.now() / 1000)}.000000` });
+      case 'auth.test':
+        return reply({ ok: true, url: 'https://sandbox.slack.example/', team: 'Shipwatch sandbox', user: 'shipwatch', team_id: 'T0SANDBOX', user_id: 'U0SHIPWATCH', bot_id: 'B0SHIPWATCH', is_enterprise_install: false });
+      case 'conversations.info': {
+        const name = options.channels?.[String(body.channel)];
+        return name ? reply({ ok: true, channel: { id: body.channel, name, is_channel: true, is_private: false, is_archived: false, is_member: true } }) : reply({ ok: false, error: 'channel_not_found' });
+      }
       case 'usergroups.users.list': {
         const users = options.userGroups[String(body.usergroup)];
         return users ? reply({ ok: true, users }) : reply({ ok: false, error: 'no_such_subteam' });

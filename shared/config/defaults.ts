@@ -18,7 +18,13 @@ export const DEFAULTS = {
   },
   health: {
     bakeMinutes: 10,
-    pollSeconds: 30 as const,
+    pollSeconds: 30,
+    /** Argo Rollouts' consecutiveErrorLimit: a measurement that errors this often in a row ends the bake as "could not measure". */
+    consecutiveErrorLimit: 4,
+    /** Event-driven waits (scans, ECS rollouts) look for themselves this often in case an event was lost. */
+    eventFallbackSeconds: 300,
+    /** A bake judged by alarms only looks at them this often besides the alarm events (and at its end). */
+    bakeLookMinutes: 30,
     rolloutTimeoutMinutes: 30,
     /** How long after a deploy an alarm still means "this release broke it". */
     guardMinutes: 60,

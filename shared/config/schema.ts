@@ -1,6 +1,5 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { POLL_SECONDS } from '../errors.js';
 import { DEFAULTS } from './defaults.js';
 import { SEVERITIES, type Severity } from './severities.js';
 
@@ -116,8 +115,11 @@ const health = z
     alarms: z.array(z.string().min(1)).max(100).default(() => []),
     metrics: z.array(metricCheck).default(() => []),
     bakeMinutes: z.number().min(0).max(240).default(DEFAULTS.health.bakeMinutes),
-    // Fixed choices: each is one retrier in the state machine (see shared/errors.ts).
-    pollSeconds: z.literal(POLL_SECONDS, { error: `expected one of ${POLL_SECONDS.join(', ')}` }).default(DEFAULTS.health.pollSeconds),
+    // Where waiting is still polling (an EKS rollout, a lease held by another deployment, metric
+    // checks during the bake): any whole number of seconds, a Wait state's SecondsPath.
+    pollSeconds: z.number().int().min(5).max(3600).default(DEFAULTS.health.pollSeconds),
+    /** Failed measurements in a row (a metric query or DescribeAlarms that errors) before the bake ends as "could not measure". */
+    consecutiveErrorLimit: z.number().int().min(1).max(100).default(DEFAULTS.health.consecutiveErrorLimit),
     rolloutTimeoutMinutes: z.number().min(1).max(240).default(DEFAULTS.health.rolloutTimeoutMinutes),
     /** After a deploy, an alarm going to ALARM within this many minutes rolls the release back. */
     guardMinutes: z.number().min(0).max(24 * 60).default(DEFAULTS.health.guardMinutes),

@@ -1,6 +1,10 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { HealthPolicy } from '../config/schema.js';
-import { NotYet, RolloutFailed, Superseded, Unhealthy } from '../errors.js';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import { DEFAULTS } from '../config/defaults.js';
+import { MeasurementFailed, RolloutFailed, Superseded, Unhealthy } from '../errors.js';
+import { alarmKey } from '../waits/keys.js';
+import { pending, type Pending } from '../waits/look.js';
 import type { Deployment } from '../targets/rollout.js';
 import type { DeployTarget } from '../targets/target.js';
 import { alarmVerdict, readAlarms } from './alarms.js';
@@ -8,6 +12,7 @@ import { metricVerdict, periodsOf, readMetric } from './metrics.js';
 import { isFailing, summarize, type HealthVerdict } from './verdict.js';
 
 export interface BakeResult {
+  done: true;
   healthy: true;
   startedAt: string;
   finishedAt: string;
@@ -33,10 +38,39 @@ export async function judgeHealth(cloudwatch: CloudWatchClient, health: HealthPo
   return [...alarms, ...metrics];
 }
 
+/** A bake still under way, or whose last measurement failed (`measurementErrors` in a row). */
+export type BakePending = Pending & { measurementErrors?: number };
+
+/**
+ * An AWS call that failed (the SDK attaches `$metadata` to what it throws, after its own
+ * retries) for a reason another try will not fix soon (access denied, a bad query): no
+ * measurement, not a verdict. Throttling, 5xx and timeouts are left to the state
+ * machine's Transient retrier, with backoff, before they count.
+ */
+const isMeasurementError = (error: unknown) => {
+  if (!(error instanceof Error) || !('$metadata' in error)) return false;
+  const e = error as Parameters<typeof isTransientError>[0];
+  return !(isThrottlingError(e) || isTransientError(e) || isServerError(e));
+};
+
+/**
+ * When to look again: at the end of the bake at the latest; with metric checks,
+ * once a period (a metric has no event, and a look sooner finds no new
+ * period), or every pollSeconds if that is longer; with alarms only, every
+ * bakeLookMinutes, since an alarm's own event ends the wait at once.
+ */
+function nextLook(health: HealthPolicy, remainingSeconds: number): number {
+  const period = Math.min(...health.metrics.map((m) => m.period));
+  const cadence = health.metrics.length > 0 ? Math.max(health.pollSeconds, period) : DEFAULTS.health.bakeLookMinutes * 60;
+  return Math.min(remainingSeconds, cadence);
+}
+
 /**
  * One look during the bake. Unhealthy → `Unhealthy` (roll back); someone
- * else's deployment took over → `Superseded`; bake not over → `NotYet` with
- * the live verdict; bake over and healthy → the verdicts.
+ * else's deployment took over → `Superseded`; bake not over → pending with
+ * the live verdict, woken early by any of its alarms; a measurement that
+ * fails `consecutiveErrorLimit` times in a row → `MeasurementFailed`; bake
+ * over and healthy → the verdicts.
  */
 export async function bakeCheck(
   deps: { cloudwatch: CloudWatchClient; target: DeployTarget },
@@ -44,19 +78,34 @@ export async function bakeCheck(
   deployment: Deployment,
   bakeStartedAt: string,
   now: Date,
-): Promise<BakeResult> {
+  previous: { measurementErrors?: number | undefined } = {},
+): Promise<BakeResult | BakePending> {
   const status = await deps.target.status({ deploymentId: deployment.deploymentId, revision: deployment.revision, revertRevision: deployment.previousRevision, since: new Date(deployment.startedAt) });
   if (status.state === 'superseded') throw new Superseded(`${deps.target.label} now runs ${status.by}: someone else's deployment replaced this release during the bake`);
   if (status.state === 'failed') throw new RolloutFailed(status.reason);
 
   const from = new Date(bakeStartedAt);
-  const final = now.getTime() - from.getTime() >= health.bakeMinutes * 60_000;
-  const verdicts = await judgeHealth(deps.cloudwatch, health, from, now, final, deployment.firingAtDeploy);
+  const elapsedSeconds = (now.getTime() - from.getTime()) / 1000;
+  const remaining = health.bakeMinutes * 60 - elapsedSeconds;
+  const final = remaining <= 0;
+  // An alarm's event, or one of the service's deployments ending (someone else's, say).
+  const wake = [...new Set([...health.alarms.map(alarmKey), ...deps.target.wakeKeys])];
+  let verdicts: HealthVerdict[];
+  try {
+    verdicts = await judgeHealth(deps.cloudwatch, health, from, now, final, deployment.firingAtDeploy);
+  } catch (error) {
+    if (!isMeasurementError(error)) throw error;
+    const errors = (previous.measurementErrors ?? 0) + 1;
+    const what = `${(error as Error).name}: ${(error as Error).message}`;
+    const limit = health.consecutiveErrorLimit;
+    if (errors >= limit) throw new MeasurementFailed(`health could not be measured: ${errors} failed measurements in a row, consecutiveErrorLimit ${limit}; last: ${what}`, { cause: error });
+    return { ...pending(`could not measure health (${errors} of ${limit} in a row): ${what}`, Math.max(health.pollSeconds, 1), now, wake), measurementErrors: errors };
+  }
   const summary = summarize(verdicts);
   if (verdicts.some(isFailing)) throw new Unhealthy(summary);
   if (!final) {
-    const minute = ((now.getTime() - from.getTime()) / 60_000).toFixed(1);
-    throw new NotYet(`baking, ${minute} of ${health.bakeMinutes} minutes: ${summary}`, health.pollSeconds);
+    const minute = (elapsedSeconds / 60).toFixed(1);
+    return pending(`baking, ${minute} of ${health.bakeMinutes} minutes: ${summary}`, nextLook(health, remaining), now, wake);
   }
-  return { healthy: true, startedAt: bakeStartedAt, finishedAt: now.toISOString(), verdicts, summary };
+  return { done: true, healthy: true, startedAt: bakeStartedAt, finishedAt: now.toISOString(), verdicts, summary };
 }

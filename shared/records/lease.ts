@@ -1,6 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { PollSeconds } from '../errors.js';
-import { NotYet, Superseded } from '../errors.js';
+import { Superseded } from '../errors.js';
+import { pending, type Pending } from '../waits/look.js';
 import { getState } from './admission.js';
 import { isConditionFailure, type RecordsDb } from './db.js';
 import { servicePk, STATE_SK } from './keys.js';
@@ -12,7 +12,7 @@ export interface LeaseRequest {
   phase: Lease['phase'];
   /** Long enough for the worst case of what the holder does; a crashed holder blocks no longer than this. */
   durationMs: number;
-  pollSeconds: PollSeconds;
+  pollSeconds: number;
   /** Deployments must still be the newest push; a rollback of the current release need not. */
   mustBeNewest: boolean;
 }
@@ -29,10 +29,10 @@ export function leaseFor(req: Pick<LeaseRequest, 'recordId' | 'phase' | 'duratio
 
 /**
  * One deployment per service at a time: a conditional write takes the lease
- * if it is free, expired or already ours. Held by another → NotYet (the state
- * machine tries again after pollSeconds); no longer the newest → Superseded.
+ * if it is free, expired or already ours. Held by another → pending (the state
+ * machine looks again after pollSeconds); no longer the newest → Superseded.
  */
-export async function acquireLease(r: RecordsDb, req: LeaseRequest, now: Date, lease: Lease = leaseFor(req, now)): Promise<Lease> {
+export async function acquireLease(r: RecordsDb, req: LeaseRequest, now: Date, lease: Lease = leaseFor(req, now)): Promise<(Lease & { done: true }) | Pending> {
   const free = '(attribute_not_exists(lease) OR lease.expiresAt < :now OR lease.holder = :me)';
   try {
     await r.db.send(
@@ -44,7 +44,7 @@ export async function acquireLease(r: RecordsDb, req: LeaseRequest, now: Date, l
         ExpressionAttributeValues: { ':lease': lease, ':now': now.toISOString(), ':me': req.recordId, ':service': req.service },
       }),
     );
-    return lease;
+    return { done: true, ...lease };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
@@ -56,7 +56,7 @@ export async function acquireLease(r: RecordsDb, req: LeaseRequest, now: Date, l
   if (!req.mustBeNewest && held) {
     throw new Superseded(`${req.service}: ${held.holder} is ${held.phase.replace('_', ' ')}; its own watch handles the service`);
   }
-  throw new NotYet(`${req.service}: waiting for ${held?.holder} (${held?.phase.replace('_', ' ')} until ${held?.expiresAt} at the latest)`, req.pollSeconds);
+  return pending(`${req.service}: waiting for ${held?.holder} (${held?.phase.replace('_', ' ')} until ${held?.expiresAt} at the latest)`, req.pollSeconds, now);
 }
 
 /** Gives the lease back if we still hold it; safe to call twice. */

@@ -1,12 +1,15 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { ServiceConfig, Severity } from '../config/schema.js';
-import { NotYet } from '../errors.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { scanKey } from '../waits/keys.js';
+import { pending, type Pending } from '../waits/look.js';
 import type { Release } from '../release/release.js';
 import type { Finding } from './findings.js';
 import { evaluateScan, type IgnoredFinding } from './policy.js';
 import { readScan } from './read-scan.js';
 
 export interface ScanResult {
+  done: true;
   passed: boolean;
   reason: string;
   scanStatus: string;
@@ -22,21 +25,23 @@ export interface ScanResult {
 const MAX_LISTED = 50;
 
 /**
- * The scan gate: one look at the scan per call. Still scanning → NotYet (the
- * state machine retries); finished → the policy's verdict.
+ * The scan gate: one look at the scan per call. Still scanning → pending,
+ * woken by ECR's or Inspector's scan event; finished → the policy's verdict.
  */
-export async function scanGate(ecr: ECRClient, release: Release, service: ServiceConfig, now: Date): Promise<ScanResult> {
+export async function scanGate(ecr: ECRClient, release: Release, service: ServiceConfig, now: Date): Promise<ScanResult | Pending> {
   const policy = service.scan;
   const read = await readScan(ecr, release);
   const at = now.toISOString();
   const outcome = (passed: boolean, scanStatus: string, reason: string): ScanResult => ({
-    passed, reason, scanStatus, blocking: [], blockingTotal: 0, ignored: [], at,
+    done: true, passed, reason, scanStatus, blocking: [], blockingTotal: 0, ignored: [], at,
   });
 
   if (read.status === 'pending') {
     const waitedMinutes = (now.getTime() - Date.parse(release.pushedAt)) / 60_000;
     if (waitedMinutes < policy.timeoutMinutes) {
-      throw new NotYet(`scan of ${release.repository}@${release.digest} not finished: ${read.description}`, service.health.pollSeconds);
+      // ECR (basic) and Inspector (enhanced) send an event when the scan completes; the fallback covers a lost one.
+      const remaining = (policy.timeoutMinutes - waitedMinutes) * 60;
+      return pending(`scan of ${release.repository}@${release.digest} not finished: ${read.description}`, Math.min(DEFAULTS.health.eventFallbackSeconds, remaining), now, [scanKey(release.repository, release.digest)]);
     }
     const reason = `scan did not finish within ${policy.timeoutMinutes} minutes (${read.description})`;
     return policy.onFailed === 'allow'
@@ -56,6 +61,7 @@ export async function scanGate(ecr: ECRClient, release: Release, service: Servic
 
   const verdict = evaluateScan(read.findings, policy, now);
   return {
+    done: true,
     passed: verdict.passed,
     reason: verdict.reason,
     scanStatus: read.scanStatus,

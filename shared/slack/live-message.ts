@@ -1,7 +1,7 @@
 import type { ServiceConfig } from '../config/schema.js';
 import { logger } from '../lambda/logger.js';
 import type { WorkflowState } from '../workflow/state.js';
-import { deploymentOf } from '../workflow/state.js';
+import { deploymentOf, finished } from '../workflow/state.js';
 import type { DeploymentPhase, DeploymentView } from './messages.js';
 import { slackBotToken } from './secrets.js';
 import { Notifier } from './slack-notifier.js';
@@ -33,7 +33,7 @@ export function slackNotifier(): Promise<Notifier> {
 /** The message's content for a workflow state in a given phase. */
 export function viewOf(state: Pick<WorkflowState, 'release' | 'service' | 'scan' | 'deploy'>, phase: DeploymentPhase, extra: Partial<DeploymentView> = {}): DeploymentView {
   const d = deploymentOf(state as WorkflowState);
-  const scan = state.scan;
+  const scan = finished(state.scan);
   return {
     service: state.service.name,
     repository: state.release.repository,
@@ -41,7 +41,7 @@ export function viewOf(state: Pick<WorkflowState, 'release' | 'service' | 'scan'
     digest: state.release.digest,
     imageUri: state.release.imageUri,
     phase,
-    ...(scan ? { scanSummary: String(scan.reason) } : {}),
+    ...(scan ? { scanSummary: scan.reason } : {}),
     ...(d && !d.alreadyRunning ? { change: { from: d.previousRevision, to: d.revision } } : {}),
     ...extra,
   };

@@ -18,6 +18,8 @@ export interface Watch {
 export interface DeployTarget {
   /** For messages: "ECS service prod/web". */
   readonly label: string;
+  /** The event keys (waits/keys.ts) that announce a change to this target's deployments; none where the platform sends no events (EKS). */
+  readonly wakeKeys: string[];
   deploy(release: Release, now: Date): Promise<Deployment>;
   /** One look at a deployment (ours, or our rollback). */
   status(watch: Watch): Promise<RolloutStatus>;

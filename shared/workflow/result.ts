@@ -1,4 +1,4 @@
-import { deploymentOf, type WorkflowState } from './state.js';
+import { deploymentOf, finished, type WorkflowState } from './state.js';
 
 export const OUTCOMES = ['deployed', 'rolled_back', 'blocked', 'rejected', 'expired', 'superseded', 'failed', 'rollback_failed'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -47,7 +47,10 @@ export function errorMessage(error: { Error: string; Cause?: string | undefined 
 
 /** Rollbacks started after the workflow (an alarm, a person) carry their reason as the cause. */
 const REASON_ONLY = new Set(['AlarmAfterDeploy', 'ManualRollback']);
-const failureText = (s: WorkflowState) => (s.failure && REASON_ONLY.has(s.failure.Error) ? (s.failure.Cause ?? s.failure.Error) : errorMessage(s.failure));
+/** A Transient failure during the bake (after the state machine's retries) is health that could not be measured, not an unhealthy release. */
+const measurementFailed = (s: WorkflowState) => s.failure?.Error === 'Transient' && finished(s.rollout) !== undefined && finished(s.bake) === undefined;
+const failureText = (s: WorkflowState) =>
+  s.failure && REASON_ONLY.has(s.failure.Error) ? (s.failure.Cause ?? s.failure.Error) : measurementFailed(s) ? `health could not be measured: ${errorMessage(s.failure)}` : errorMessage(s.failure);
 
 function reasonFor(outcome: Outcome, s: WorkflowState): string {
   const d = deploymentOf(s);
@@ -55,9 +58,9 @@ function reasonFor(outcome: Outcome, s: WorkflowState): string {
     case 'deployed':
       return d?.alreadyRunning
         ? `${d.revision} already runs ${s.release.imageUri}; nothing to change`
-        : `deployed ${s.release.imageUri}${s.bake ? `; healthy through the bake: ${s.bake.summary}` : ''}`;
+        : `deployed ${s.release.imageUri}${finished(s.bake) ? `; healthy through the bake: ${finished(s.bake)!.summary}` : ''}`;
     case 'blocked':
-      return s.deploy && 'blocked' in s.deploy ? s.deploy.blocked.reason : (s.scan?.reason ?? 'blocked by the scan gate');
+      return s.deploy && 'blocked' in s.deploy ? s.deploy.blocked.reason : (finished(s.scan)?.reason ?? 'blocked by the scan gate');
     case 'superseded':
       return errorMessage(s.rollbackFailure ?? s.failure);
     case 'rolled_back':
@@ -95,18 +98,21 @@ function decisionOf(s: WorkflowState): DeploymentResult['approval'] | undefined 
 function stepsOf(s: WorkflowState, startedAt: string, finishedAt: string): StepTime[] {
   const steps: StepTime[] = [];
   const d = deploymentOf(s);
+  const scan = finished(s.scan);
+  const rollout = finished(s.rollout);
+  const bake = finished(s.bake);
   if (s.mode !== 'rollback') {
-    const scanEnd = s.scan?.at ?? (d ? undefined : finishedAt);
+    const scanEnd = scan?.at ?? (d ? undefined : finishedAt);
     steps.push({ step: 'scan', startedAt, ...(scanEnd ? { endedAt: scanEnd } : {}) });
   }
   if (d && s.mode !== 'rollback') {
-    steps.push({ step: 'deploy', startedAt: s.scan?.at ?? startedAt, endedAt: d.startedAt });
+    steps.push({ step: 'deploy', startedAt: scan?.at ?? startedAt, endedAt: d.startedAt });
     if (!d.alreadyRunning) {
-      steps.push({ step: 'rollout', startedAt: d.startedAt, endedAt: s.rollout?.completedAt ?? s.rollback?.startedAt ?? finishedAt });
+      steps.push({ step: 'rollout', startedAt: d.startedAt, endedAt: rollout?.completedAt ?? s.rollback?.startedAt ?? finishedAt });
     }
   }
-  if (s.rollout) steps.push({ step: 'bake', startedAt: s.rollout.completedAt, endedAt: s.bake?.finishedAt ?? s.rollback?.startedAt ?? finishedAt });
-  if (s.rollback) steps.push({ step: 'rollback', startedAt: s.rollback.startedAt, endedAt: s.rollbackDone?.completedAt ?? finishedAt });
+  if (rollout) steps.push({ step: 'bake', startedAt: rollout.completedAt, endedAt: bake?.finishedAt ?? s.rollback?.startedAt ?? finishedAt });
+  if (s.rollback) steps.push({ step: 'rollback', startedAt: s.rollback.startedAt, endedAt: finished(s.rollbackDone)?.completedAt ?? finishedAt });
   return steps;
 }
 
@@ -124,8 +130,8 @@ export function buildResult(outcome: Outcome, s: WorkflowState, executionStarted
     outcome,
     reason: reasonFor(outcome, s),
     ...(deploymentOf(s) ? { previousRevision: deploymentOf(s)!.previousRevision, revision: deploymentOf(s)!.revision } : {}),
-    ...(outcome === 'blocked' && s.scan && !s.deploy ? { blockingFindings: s.scan.blocking } : {}),
-    ...(s.bake ? { health: s.bake.verdicts } : {}),
+    ...(outcome === 'blocked' && finished(s.scan) && !s.deploy ? { blockingFindings: finished(s.scan)!.blocking } : {}),
+    ...(finished(s.bake) ? { health: finished(s.bake)!.verdicts } : {}),
     ...(decisionOf(s) ? { approval: withTime(decisionOf(s)!, finishedAt) } : {}),
     steps: stepsOf(s, executionStartedAt, finishedAt),
     startedAt: executionStartedAt,

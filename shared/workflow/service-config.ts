@@ -3,7 +3,6 @@ import '../validation/messages.js';
 import { looseObject } from '../validation/object.js';
 import type { Config, ServiceConfig } from '../config/schema.js';
 import { SEVERITIES } from '../config/severities.js';
-import { POLL_SECONDS } from '../errors.js';
 
 // The service config as it travels in the execution state. The full schema
 // (config/schema.ts, classic zod) validated it at the edge: packaging, the
@@ -36,7 +35,8 @@ const health = looseObject({
   alarms: texts,
   metrics: v.array(metricCheck),
   bakeMinutes: v.number(),
-  pollSeconds: v.picklist(POLL_SECONDS, `expected one of ${POLL_SECONDS.join(', ')}`),
+  pollSeconds: v.number(),
+  consecutiveErrorLimit: v.number(),
   rolloutTimeoutMinutes: v.number(),
   guardMinutes: v.number(),
   fixForwardTags: texts,

@@ -22,13 +22,15 @@ const deploymentSchema = object({
 /** The deploy step refused to start: the service's alarms already fire (and this is no fix-forward). */
 const blockedSchema = object({ blocked: object({ reason: v.string(), alarms: v.array(v.string()) }) });
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
  * The Deploy step's output: `{ blocked }` when it refused, else a deployment.
  * Chosen by that key rather than tried in turn, so a broken deployment is
  * reported field by field instead of as "neither".
  */
 const deployOutputSchema = v.lazy((output: unknown) =>
-  typeof output === 'object' && output !== null && !Array.isArray(output)
+  isObject(output)
     ? 'blocked' in output
       ? blockedSchema
       : deploymentSchema
@@ -36,6 +38,21 @@ const deployOutputSchema = v.lazy((output: unknown) =>
 );
 
 const errorOutputSchema = object({ Error: v.string(), Cause: v.optional(v.string()) });
+
+/** A look that found its subject not there yet (waits/look.ts): the state machine looks again. */
+const pendingSchema = object({
+  done: v.literal(false),
+  detail: v.string(),
+  lookAgainSeconds: v.number(),
+  lookedAt: v.string(),
+  wake: v.array(v.string()),
+  awaitEvent: v.boolean(),
+  measurementErrors: v.optional(v.number()),
+});
+
+/** A look's output: pending (`done: false`) or its result; told apart by `done`, so a broken result is reported field by field. */
+const look = <S extends v.GenericSchema>(result: S) => v.lazy((output: unknown) => (isObject(output) && output.done === false ? pendingSchema : result));
+const watchedSchema = look(object({ done: v.literal(true), completedAt: v.string(), detail: v.string() }));
 
 /** The fields of the state, for the schemas made of some of them (the closer's). */
 export const workflowStateEntries = {
@@ -57,13 +74,13 @@ export const workflowStateEntries = {
   approval: v.optional(object({ decision: v.literal('approved'), by: v.string(), at: v.string() })),
   /** Present when nobody decided in time and the policy approves on timeout. */
   approvalTimeout: v.optional(object({ Error: v.string(), Cause: v.optional(v.string()) })),
-  scan: v.optional(looseObject({ passed: v.boolean(), reason: v.string(), at: v.string(), blocking: v.array(v.unknown()), blockingTotal: v.number() })),
+  scan: v.optional(look(looseObject({ done: v.literal(true), passed: v.boolean(), reason: v.string(), at: v.string(), blocking: v.array(v.unknown()), blockingTotal: v.number() }))),
   deploy: v.optional(deployOutputSchema),
-  rollout: v.optional(object({ completedAt: v.string(), detail: v.string() })),
-  bake: v.optional(looseObject({ startedAt: v.string(), finishedAt: v.string(), summary: v.string(), verdicts: v.array(v.unknown()) })),
+  rollout: v.optional(watchedSchema),
+  bake: v.optional(look(looseObject({ done: v.literal(true), startedAt: v.string(), finishedAt: v.string(), summary: v.string(), verdicts: v.array(v.unknown()) }))),
   failure: v.optional(errorOutputSchema),
   rollback: v.optional(object({ revision: v.string(), deploymentId: v.string(), startedAt: v.string(), adopted: v.boolean() })),
-  rollbackDone: v.optional(object({ completedAt: v.string(), detail: v.string() })),
+  rollbackDone: v.optional(watchedSchema),
   rollbackFailure: v.optional(errorOutputSchema),
 };
 
@@ -91,4 +108,9 @@ export function requireRollback(state: WorkflowState): NonNullable<WorkflowState
 export function requireRecordId(state: WorkflowState): string {
   if (!state.admission) throw new Error('workflow state has no admission: the state machine called this task out of order');
   return state.admission.recordId;
+}
+
+/** A look's result once its subject is there; undefined while it is pending (or was never looked at). */
+export function finished<T extends { done: boolean }>(look: T | undefined): Extract<T, { done: true }> | undefined {
+  return look?.done ? (look as Extract<T, { done: true }>) : undefined;
 }

@@ -40,6 +40,23 @@ describe('the packaged functions and state machine play every scenario', () => {
     expect(row?.reason).toMatch(/ROLLBACK TO arn:aws:ecs:us-east-1:123456789012:task-definition\/payments:\d+ FAILED: AccessDeniedException/);
   });
 
+  it('acts on an alarm during the bake within 5 s of its event, once for a duplicated event, and makes no function error on a healthy path', () => {
+    const [alarm] = run.rows.filter((r) => r.scenario === 'alarm-during-bake');
+    expect(alarm?.alarmToActionSeconds).toBeLessThanOrEqual(5);
+    for (const healthy of run.rows.filter((r) => r.outcome === 'deployed' && !['throttled-watch-and-bake', 'long-bake-sporadic-throttling', 'outcome-not-recorded'].includes(r.scenario))) {
+      expect({ scenario: healthy.scenario, lambdaErrors: healthy.lambdaErrors }).toEqual({ scenario: healthy.scenario, lambdaErrors: 0 });
+    }
+    const [good] = run.rows.filter((r) => r.scenario === 'good-release');
+    const [long] = run.rows.filter((r) => r.scenario === 'long-bake-sporadic-throttling');
+    expect(good?.transitions).toBeLessThanOrEqual(30);
+    expect(long?.transitions).toBeLessThanOrEqual(32);
+  });
+
+  it('says a persistent measurement failure is one, not an unhealthy release', () => {
+    const [row] = run.rows.filter((r) => r.scenario === 'measurement-fails');
+    expect(row?.reason).toMatch(/^MeasurementFailed: health could not be measured: 4 failed measurements in a row/);
+  });
+
   it('asked in Slack and took the signed click through the packaged interaction endpoint', () => {
     expect(lines.join('\n')).toMatch(/interaction endpoint answered 200/);
   });

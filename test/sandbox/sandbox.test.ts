@@ -16,7 +16,8 @@ describe('sandbox', () => {
     expect(ok).toBe(true);
     expect(lines.join('\n')).toContain('pushes ended as expected');
     const good = rows.find((r) => r.scenario === 'good-release')!;
-    expect(good.transitions).toBeLessThanOrEqual(50);
+    expect(good.transitions).toBeLessThanOrEqual(30);
+    expect(good.lambdaErrors).toBe(0);
     const bake = rows.find((r) => r.scenario === '5xx-during-bake')!;
     expect(bake.reason).toMatch(/5xx rate [\d.]+% > 2% in \d+ of \d+ periods, failure limit 1/);
     expect(bake.timeToDetectSeconds).toBeGreaterThan(0);

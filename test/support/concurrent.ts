@@ -8,6 +8,12 @@ import { sfnClient } from '../../shared/aws/sfn.js';
 import type { Config } from '../../shared/config/schema.js';
 import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
 import { startDeployments } from '../../shared/trigger/start-deployments.js';
+import type { Context } from 'aws-lambda';
+import { handler as resumeWaiters } from '../../functions/resume-waiters.js';
+import { EventBus } from '../../local/eventbridge/bus.js';
+import { pumpEvents } from '../../local/eventbridge/pump.js';
+import { declaredRules } from '../../local/eventbridge/rules.js';
+import { lambdaContext } from '../../local/task-handlers.js';
 import { mockCloud } from './mock-cloud.js';
 import { webWorld } from './world-fixture.js';
 
@@ -35,6 +41,12 @@ export function concurrentWorld(config: Config, options: Parameters<typeof webWo
   sfnMock.on(SendTaskSuccessCommand).callsFake((input) => sfn.handle('SendTaskSuccess', input));
   sfnMock.on(SendTaskFailureCommand).callsFake((input) => sfn.handle('SendTaskFailure', input));
 
+  // EventBridge: the simulated cloud's announcements reach the real resumeWaiters through
+  // the rules serverless.yml declares for it (alarm-after-deploy tests deliver to alarmRollback themselves).
+  const rules = declaredRules(config, { stateMachineArn: STATE_MACHINE_ARN }).filter((r) => r.target === 'resumeWaiters');
+  const bus = new EventBus(rules, (_target, event) => time.track(resumeWaiters(event, lambdaContext('resumeWaiters') as Context)), (ms) => time.sleep(ms));
+  const pump = pumpEvents(env.world, time, bus);
+
   const pushEvent = (tag: string, behaviour: Partial<ImageProfile> = {}) => env.world.ecr.push('web', tag, profile(behaviour));
   const deliver = (event: ReturnType<typeof pushEvent>) => time.track(startDeployments(sfnClient(), STATE_MACHINE_ARN, config, parseEcrPushEvent(event)));
 
@@ -50,9 +62,11 @@ export function concurrentWorld(config: Config, options: Parameters<typeof webWo
     pushEvent,
     deliver,
     push: async (tag: string, behaviour: Partial<ImageProfile> = {}) => deliver(pushEvent(tag, behaviour)),
-    settle: () => time.run(() => sfn.idle),
+    bus,
+    settle: () => time.run(() => sfn.idle && pump.settled),
     outcomes: () => [...sfn.executions.values()].map((e) => ({ tag: e.run?.result.tag, outcome: e.run?.result.outcome, reason: e.run?.result.reason, error: e.error })),
     restore() {
+      pump.stop();
       mocks.restore();
       sfnMock.restore();
       env.clock.uninstall();

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, POLL_SECONDS } from '../../shared/errors.js';
+import { ConfigError } from '../../shared/errors.js';
 import { DEFAULTS } from '../../shared/config/defaults.js';
 import { configPath, formatPath, loadConfig, parseConfig, parseConfigText } from '../../shared/config/load.js';
 
@@ -44,6 +44,9 @@ describe('DEFAULTS', () => {
     expect(DEFAULTS.health).toEqual({
       bakeMinutes: 10,
       pollSeconds: 30,
+      consecutiveErrorLimit: 4,
+      eventFallbackSeconds: 300,
+      bakeLookMinutes: 30,
       rolloutTimeoutMinutes: 30,
       guardMinutes: 60,
       failureLimit: 1,
@@ -70,7 +73,7 @@ describe('parseConfigText: defaults', () => {
           // The task-definition family defaults to the ECS service name (infra/iam.cjs scopes RegisterTaskDefinition to it).
           target: { ecs: { cluster: 'prod', service: 'web', container: 'app', family: 'web' } },
           scan: { blockAt: 'CRITICAL', ignore: [], timeoutMinutes: 30, onUnsupported: 'block', onFailed: 'block' },
-          health: { alarms: [], metrics: [], bakeMinutes: 10, pollSeconds: 30, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] },
+          health: { alarms: [], metrics: [], bakeMinutes: 10, pollSeconds: 30, consecutiveErrorLimit: 4, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] },
         },
       ],
     });
@@ -85,7 +88,20 @@ describe('parseConfigText: defaults', () => {
 
     // Assess
     expect(service?.scan).toEqual({ blockAt: 'HIGH', ignore: [], timeoutMinutes: 30, onUnsupported: 'block', onFailed: 'block' });
-    expect(service?.health).toEqual({ alarms: [], metrics: [], bakeMinutes: 15, pollSeconds: 30, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] });
+    expect(service?.health).toEqual({ alarms: [], metrics: [], bakeMinutes: 15, pollSeconds: 30, consecutiveErrorLimit: 4, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] });
+  });
+
+  it('fills consecutiveErrorLimit with 4 (DEFAULTS.health.consecutiveErrorLimit) when the health section leaves it out', () => {
+    // Prepare
+    const text = configYaml(serviceYaml('web', ['health:', '  pollSeconds: 45']));
+
+    // Act
+    const [service] = parseConfigText(text, 'shipwatch.yml').services;
+
+    // Assess
+    expect(service?.health.consecutiveErrorLimit).toBe(4);
+    expect(service?.health.consecutiveErrorLimit).toBe(DEFAULTS.health.consecutiveErrorLimit);
+    expect(service?.health.pollSeconds).toBe(45);
   });
 
   it('fills the defaults of a metric check (period 60, Average, no dimensions, limits 1 and 2)', () => {
@@ -245,18 +261,7 @@ describe('parseConfigText: wrong values', () => {
     expect(error.message).toContain('received string');
   });
 
-  it('lists the allowed values for pollSeconds: 7', () => {
-    // Prepare
-    const text = configYaml(serviceYaml('web', ['health:', '  pollSeconds: 7']));
-
-    // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
-
-    // Assess
-    expect(error.message).toBe('shipwatch.yml is not a valid Shipwatch config:\n  services[0].health.pollSeconds: expected one of 5, 10, 15, 20, 30, 60, 120');
-  });
-
-  it.each(POLL_SECONDS.map((s) => [s]))('accepts pollSeconds: %i', (seconds) => {
+  it.each([[5], [7], [45], [3600]])('accepts any whole number of seconds from 5 to 3600 as pollSeconds: %i', (seconds) => {
     // Prepare
     const text = configYaml(serviceYaml('web', ['health:', `  pollSeconds: ${seconds}`]));
 
@@ -265,6 +270,47 @@ describe('parseConfigText: wrong values', () => {
 
     // Assess
     expect(service?.health.pollSeconds).toBe(seconds);
+  });
+
+  it.each([
+    ['4', 'Too small: expected number to be >=5'],
+    ['3601', 'Too big: expected number to be <=3600'],
+    ['2.5', 'Invalid input: expected int, received number'],
+  ])('refuses pollSeconds: %s, naming the path and the bound', (value, message) => {
+    // Prepare
+    const text = configYaml(serviceYaml('web', ['health:', `  pollSeconds: ${value}`]));
+
+    // Act
+    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+
+    // Assess
+    expect(error.message).toBe(`shipwatch.yml is not a valid Shipwatch config:\n  services[0].health.pollSeconds: ${message}`);
+  });
+
+  it.each([[1], [4], [100]])('accepts consecutiveErrorLimit: %i', (limit) => {
+    // Prepare
+    const text = configYaml(serviceYaml('web', ['health:', `  consecutiveErrorLimit: ${limit}`]));
+
+    // Act
+    const [service] = parseConfigText(text, 'shipwatch.yml').services;
+
+    // Assess
+    expect(service?.health.consecutiveErrorLimit).toBe(limit);
+  });
+
+  it.each([
+    ['0', 'Too small: expected number to be >=1'],
+    ['101', 'Too big: expected number to be <=100'],
+    ['1.5', 'Invalid input: expected int, received number'],
+  ])('refuses consecutiveErrorLimit: %s, naming the path and the bound', (value, message) => {
+    // Prepare
+    const text = configYaml(serviceYaml('web', ['health:', `  consecutiveErrorLimit: ${value}`]));
+
+    // Act
+    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+
+    // Assess
+    expect(error.message).toBe(`shipwatch.yml is not a valid Shipwatch config:\n  services[0].health.consecutiveErrorLimit: ${message}`);
   });
 
   it('refuses a service name with characters Step Functions would not accept in an execution name', () => {
@@ -324,13 +370,13 @@ describe('parseConfigText: wrong values', () => {
 
   it('lists problems from different services in one error', () => {
     // Prepare
-    const text = configYaml(serviceYaml('a', ['health:', '  pollSeconds: 7']), serviceYaml('b', ['scan:', '  blockAt: SEVERE']));
+    const text = configYaml(serviceYaml('a', ['health:', '  pollSeconds: 4']), serviceYaml('b', ['scan:', '  blockAt: SEVERE']));
 
     // Act
     const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
-    expect(error.message).toContain('  services[0].health.pollSeconds: expected one of');
+    expect(error.message).toContain('  services[0].health.pollSeconds: Too small: expected number to be >=5');
     expect(error.message).toContain('  services[1].scan.blockAt:');
   });
 
@@ -717,6 +763,6 @@ describe('loadConfig', () => {
       ['api', 'api', ['*']],
     ]);
     expect(config.services[0]?.scan.ignore).toEqual([{ id: 'CVE-2023-0001', until: '2099-12-31', reason: 'not reachable in our build' }]);
-    expect(config.services[2]?.health).toEqual({ alarms: [], metrics: [], bakeMinutes: 10, pollSeconds: 30, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] });
+    expect(config.services[2]?.health).toEqual({ alarms: [], metrics: [], bakeMinutes: 10, pollSeconds: 30, consecutiveErrorLimit: 4, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] });
   });
 });

@@ -115,6 +115,14 @@ describe('ecsTarget', () => {
     expect(label).toBe('ECS service prod/web');
   });
 
+  it('is woken by the deployment events of its service: ecs:<cluster>/<service>', () => {
+    // Prepare / Act
+    const keys = target().wakeKeys;
+
+    // Assess
+    expect(keys).toEqual(['ecs:prod/web']);
+  });
+
   describe('deploy', () => {
     it('registers a digest-pinned revision and points the service at it', async () => {
       // Prepare

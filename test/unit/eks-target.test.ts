@@ -92,6 +92,14 @@ describe('eksTarget', () => {
     expect(label).toBe('EKS deployment prod/default/guestbook-ui');
   });
 
+  it('has no events to be woken by: Kubernetes rollouts are polled', () => {
+    // Prepare / Act
+    const keys = target().wakeKeys;
+
+    // Assess
+    expect(keys).toEqual([]);
+  });
+
   describe('deploy', () => {
     it('patches only the configured container to the digest and returns the generation as deployment id', async () => {
       // Prepare

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
   CloudWatchClient,
+  CloudWatchServiceException,
   DescribeAlarmsCommand,
   GetMetricDataCommand,
   type CompositeAlarm,
@@ -11,7 +12,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfigText } from '../../shared/config/load.js';
 import type { MetricCheck, ServiceConfig } from '../../shared/config/schema.js';
-import { NotYet, RollbackFailed, RolloutFailed, Superseded, TargetMisconfigured, Unhealthy } from '../../shared/errors.js';
+import { DEFAULTS } from '../../shared/config/defaults.js';
+import { MeasurementFailed, RollbackFailed, RolloutFailed, Superseded, TargetMisconfigured, Unhealthy } from '../../shared/errors.js';
 import { alarmVerdict, readAlarms } from '../../shared/health/alarms.js';
 import { bakeCheck } from '../../shared/health/bake.js';
 import { metricQueries, metricVerdict, periodsOf, readMetric, RESULT_ID } from '../../shared/health/metrics.js';
@@ -20,6 +22,7 @@ import { isFailing, summarize } from '../../shared/health/verdict.js';
 import type { Deployment, RolloutStatus } from '../../shared/targets/rollout.js';
 import type { DeployTarget, Watch } from '../../shared/targets/target.js';
 import { watchRollout } from '../../shared/targets/watch.js';
+import { alarmKey, ecsServiceKey } from '../../shared/waits/keys.js';
 
 const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
 
@@ -633,10 +636,18 @@ const deployment: Deployment = {
 };
 const BAKE_STARTED = '2025-02-21T12:00:00.000Z';
 
-/** A DeployTarget that answers status() with `status` and must not deploy or roll back. */
-function fakeTarget(status: RolloutStatus) {
+/** The event key of the ECS service prod/web, as ecsTarget names it. */
+const ECS_KEY = 'ecs:prod/web';
+
+/**
+ * A DeployTarget that answers status() with `status` and must not deploy or
+ * roll back. Woken like ECS by default; `wakeKeys: []` is a target without
+ * deployment events (EKS).
+ */
+function fakeTarget(status: RolloutStatus, wakeKeys: string[] = [ECS_KEY]) {
   return {
     label: 'ECS service prod/web',
+    wakeKeys,
     status: vi.fn(async (_watch: Watch) => status),
     deploy: vi.fn(async () => {
       throw new Error('deploy must not be called');
@@ -695,21 +706,23 @@ describe('bakeCheck', () => {
     expect(call!.args[0].input).toMatchObject({ StartTime: at('2025-02-21T12:00:00Z'), EndTime: at('2025-02-21T12:05:00Z') });
   });
 
-  it('throws NotYet30s with the live verdict while the bake is not over', async () => {
+  it('is pending with the live verdict while the bake is not over, woken by its alarm and the ECS service', async () => {
     // Prepare
     const target = fakeTarget({ state: 'completed', detail: 'done' });
     cloudwatchMock.on(DescribeAlarmsCommand).resolves(alarmState('OK', 'ok'));
     metricValues([0.5, 0.7]);
 
     // Act
-    const act = bakeCheck({ cloudwatch: cloudwatch(), target }, bakeService.health, deployment, BAKE_STARTED, at('2025-02-21T12:03:00Z'));
+    const look = await bakeCheck({ cloudwatch: cloudwatch(), target }, bakeService.health, deployment, BAKE_STARTED, at('2025-02-21T12:03:00Z'));
 
-    // Assess
-    await expect(act).rejects.toBeInstanceOf(NotYet);
-    await expect(act).rejects.toMatchObject({
-      name: 'NotYet30s',
-      afterSeconds: 30,
-      message: 'baking, 3.0 of 5 minutes: alarm web-5xx-alarm is OK; 5xx rate worst 0.7%, > 2% in 0 of 2 periods, failure limit 2',
+    // Assess: 120 s of the bake left; the next look is one metric period (60 s, longer than pollSeconds 30) away.
+    expect(look).toStrictEqual({
+      done: false,
+      detail: 'baking, 3.0 of 5 minutes: alarm web-5xx-alarm is OK; 5xx rate worst 0.7%, > 2% in 0 of 2 periods, failure limit 2',
+      lookAgainSeconds: 60,
+      lookedAt: '2025-02-21T12:03:00.000Z',
+      wake: ['alarm:web-5xx-alarm', 'ecs:prod/web'],
+      awaitEvent: true,
     });
   });
 
@@ -725,6 +738,7 @@ describe('bakeCheck', () => {
     // Assess
     expect(target.status).toHaveBeenCalledWith({ deploymentId: 'ecs-svc/7419115625193919142', revision: deployment.revision, revertRevision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:8', since: new Date('2025-02-21T11:55:00.000Z') });
     expect(result).toStrictEqual({
+      done: true,
       healthy: true,
       startedAt: BAKE_STARTED,
       finishedAt: '2025-02-21T12:06:00.000Z',
@@ -781,6 +795,329 @@ describe('bakeCheck', () => {
     // Assess
     await expect(act).rejects.toThrow(RolloutFailed);
     await expect(act).rejects.toThrow('ECS deployment circuit breaker: task failed to start.');
+  });
+});
+
+describe('bakeCheck: when to look again', () => {
+  const OK = () => cloudwatchMock.on(DescribeAlarmsCommand).resolves(alarmState('OK', 'ok'));
+
+  it('with alarms only, looks every bakeLookMinutes (30 min) and is woken by the alarm event', async () => {
+    // Prepare
+    const alarmsOnly = serviceWith(`
+alarms: [web-5xx-alarm]
+bakeMinutes: 60`);
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    OK();
+
+    // Act
+    const look = await bakeCheck({ cloudwatch: cloudwatch(), target }, alarmsOnly.health, deployment, BAKE_STARTED, at('2025-02-21T12:10:00Z'));
+
+    // Assess
+    expect(DEFAULTS.health.bakeLookMinutes).toBe(30);
+    expect(look).toStrictEqual({
+      done: false,
+      detail: 'baking, 10.0 of 60 minutes: alarm web-5xx-alarm is OK',
+      lookAgainSeconds: 1800,
+      lookedAt: '2025-02-21T12:10:00.000Z',
+      wake: [alarmKey('web-5xx-alarm'), ecsServiceKey('prod', 'web')],
+      awaitEvent: true,
+    });
+    expect(cloudwatchMock.commandCalls(GetMetricDataCommand)).toHaveLength(0);
+  });
+
+  it('with alarms only, looks at the end of the bake when that comes sooner', async () => {
+    // Prepare
+    const alarmsOnly = serviceWith(`
+alarms: [web-5xx-alarm]
+bakeMinutes: 60`);
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    OK();
+
+    // Act
+    const look = await bakeCheck({ cloudwatch: cloudwatch(), target }, alarmsOnly.health, deployment, BAKE_STARTED, at('2025-02-21T12:45:00.250Z'));
+
+    // Assess: 899.75 s left, rounded up.
+    expect(look).toMatchObject({ done: false, lookAgainSeconds: 900, wake: ['alarm:web-5xx-alarm', 'ecs:prod/web'] });
+  });
+
+  it('with metric checks, looks every pollSeconds when that is longer than the shortest period', async () => {
+    // Prepare
+    const slowPoll = serviceWith(`
+alarms: [web-5xx-alarm]
+bakeMinutes: 30
+pollSeconds: 600
+metrics:
+${FIVE_XX.split('\n').map((l) => `  ${l}`).join('\n')}`);
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    OK();
+    metricValues([0.5, 0.7]);
+
+    // Act
+    const look = await bakeCheck({ cloudwatch: cloudwatch(), target }, slowPoll.health, deployment, BAKE_STARTED, at('2025-02-21T12:03:00Z'));
+
+    // Assess
+    expect(look).toMatchObject({ done: false, lookAgainSeconds: 600, wake: ['alarm:web-5xx-alarm', 'ecs:prod/web'], awaitEvent: true });
+  });
+
+  it('with metric checks, looks once per shortest period, never sooner than pollSeconds', async () => {
+    // Prepare: periods 300 and 120, pollSeconds 30 → every 120 s.
+    const slowPeriods = serviceWith(`
+bakeMinutes: 30
+pollSeconds: 30
+metrics:
+  - name: cpu
+    metric: { namespace: AWS/ECS, metricName: CPUUtilization, dimensions: { ClusterName: prod, ServiceName: web } }
+    period: 300
+    comparison: ">"
+    threshold: 80
+  - name: memory
+    metric: { namespace: AWS/ECS, metricName: MemoryUtilization, dimensions: { ClusterName: prod, ServiceName: web } }
+    period: 120
+    comparison: ">"
+    threshold: 90`);
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+
+    // Act: no period is complete yet, so nothing is read.
+    const look = await bakeCheck({ cloudwatch: cloudwatch(), target }, slowPeriods.health, deployment, BAKE_STARTED, at('2025-02-21T12:01:00Z'));
+
+    // Assess
+    expect(look).toMatchObject({ done: false, lookAgainSeconds: 120, wake: ['ecs:prod/web'], awaitEvent: true });
+  });
+
+  it('with metric checks, looks at the end of the bake when that comes before the next period', async () => {
+    // Prepare
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    OK();
+    metricValues([0.5, 0.7, 0.2, 0.1]);
+
+    // Act: 5-minute bake, 20 s left.
+    const look = await bakeCheck({ cloudwatch: cloudwatch(), target }, bakeService.health, deployment, BAKE_STARTED, at('2025-02-21T12:04:40Z'));
+
+    // Assess
+    expect(look).toMatchObject({ done: false, lookAgainSeconds: 20 });
+  });
+
+  it('on a target without events and no alarms, is a plain wait (nothing to wake it)', async () => {
+    // Prepare
+    const metricsOnly = serviceWith(`
+bakeMinutes: 5
+pollSeconds: 30
+metrics:
+${FIVE_XX.split('\n').map((l) => `  ${l}`).join('\n')}`);
+    const target = fakeTarget({ state: 'completed', detail: 'done' }, []);
+    metricValues([0.5, 0.7]);
+
+    // Act
+    const look = await bakeCheck({ cloudwatch: cloudwatch(), target }, metricsOnly.health, deployment, BAKE_STARTED, at('2025-02-21T12:03:00Z'));
+
+    // Assess
+    expect(look).toStrictEqual({
+      done: false,
+      detail: 'baking, 3.0 of 5 minutes: 5xx rate worst 0.7%, > 2% in 0 of 2 periods, failure limit 2',
+      lookAgainSeconds: 60,
+      lookedAt: '2025-02-21T12:03:00.000Z',
+      wake: [],
+      awaitEvent: false,
+    });
+    expect(cloudwatchMock.commandCalls(DescribeAlarmsCommand)).toHaveLength(0);
+  });
+});
+
+describe('bakeCheck: measurement errors', () => {
+  /** What the SDK throws after its own retries: a service exception carrying `$metadata`. */
+  // Access denied: a failure another try soon will not fix (throttling goes to the Transient retrier; see below).
+  const throttled = () =>
+    new CloudWatchServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400, attempts: 1 }, message: 'not authorized to perform: cloudwatch:DescribeAlarms' });
+  const reallyThrottled = () =>
+    new CloudWatchServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400, attempts: 3 }, message: 'Rate exceeded' });
+  const LOOKED_AT = '2025-02-21T12:03:00.000Z';
+  const look = (target: DeployTarget, previous: { measurementErrors?: number }, health = bakeService.health, now = LOOKED_AT) =>
+    bakeCheck({ cloudwatch: cloudwatch(), target }, health, deployment, BAKE_STARTED, at(now), previous);
+
+  it('leaves throttling to the state machine\'s Transient retrier: rethrown, not counted', async () => {
+    // Prepare
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    const error = reallyThrottled();
+    cloudwatchMock.on(DescribeAlarmsCommand).rejects(error);
+    metricValues([0.5, 0.7]);
+
+    // Act
+    const act = look(target, { measurementErrors: 2 });
+
+    // Assess
+    await expect(act).rejects.toBe(error);
+  });
+
+  it('holds the documented default limit of 4 failed measurements in a row', () => {
+    // Prepare / Act / Assess
+    expect(bakeService.health.consecutiveErrorLimit).toBe(4);
+  });
+
+  it.each([
+    [{}, 1],
+    [{ measurementErrors: 1 }, 2],
+    [{ measurementErrors: 2 }, 3],
+  ])('after %o, a DescribeAlarms that fails is pending with measurementErrors %i, looking again after pollSeconds', async (previous, errors) => {
+    // Prepare
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    cloudwatchMock.on(DescribeAlarmsCommand).rejects(throttled());
+    metricValues([0.5, 0.7]);
+
+    // Act
+    const result = await look(target, previous);
+
+    // Assess
+    expect(result).toStrictEqual({
+      done: false,
+      detail: `could not measure health (${errors} of 4 in a row): AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms`,
+      lookAgainSeconds: 30,
+      lookedAt: LOOKED_AT,
+      wake: ['alarm:web-5xx-alarm', 'ecs:prod/web'],
+      awaitEvent: true,
+      measurementErrors: errors,
+    });
+  });
+
+  it('counts a GetMetricData that fails as a failed measurement too', async () => {
+    // Prepare
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    cloudwatchMock.on(DescribeAlarmsCommand).resolves(alarmState('OK', 'ok'));
+    cloudwatchMock.on(GetMetricDataCommand).rejects(throttled());
+
+    // Act
+    const result = await look(target, { measurementErrors: 1 });
+
+    // Assess
+    expect(result).toMatchObject({ done: false, measurementErrors: 2, detail: 'could not measure health (2 of 4 in a row): AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms' });
+  });
+
+  it('throws MeasurementFailed at the 4th failed measurement in a row, keeping the SDK error as the cause', async () => {
+    // Prepare
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    const error = throttled();
+    cloudwatchMock.on(DescribeAlarmsCommand).rejects(error);
+
+    // Act
+    const act = look(target, { measurementErrors: 3 });
+
+    // Assess
+    await expect(act).rejects.toThrow(MeasurementFailed);
+    await expect(act).rejects.toMatchObject({
+      name: 'MeasurementFailed',
+      message: 'health could not be measured: 4 failed measurements in a row, consecutiveErrorLimit 4; last: AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms',
+      cause: error,
+    });
+  });
+
+  it('follows the configured consecutiveErrorLimit', async () => {
+    // Prepare
+    const strict = serviceWith(`
+alarms: [web-5xx-alarm]
+bakeMinutes: 5
+consecutiveErrorLimit: 2`);
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    cloudwatchMock.on(DescribeAlarmsCommand).rejects(throttled());
+
+    // Act
+    const first = await look(target, {}, strict.health);
+    const second = look(target, { measurementErrors: 1 }, strict.health);
+
+    // Assess
+    expect(first).toMatchObject({ done: false, measurementErrors: 1, detail: 'could not measure health (1 of 2 in a row): AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms' });
+    await expect(second).rejects.toThrow(MeasurementFailed);
+    await expect(second).rejects.toThrow(/^health could not be measured: 2 failed measurements in a row, consecutiveErrorLimit 2;/);
+  });
+
+  it('with consecutiveErrorLimit 1, the first failed measurement ends the bake', async () => {
+    // Prepare
+    const strict = serviceWith(`
+alarms: [web-5xx-alarm]
+bakeMinutes: 5
+consecutiveErrorLimit: 1`);
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    cloudwatchMock.on(DescribeAlarmsCommand).rejects(throttled());
+
+    // Act
+    const act = look(target, {}, strict.health);
+
+    // Assess
+    await expect(act).rejects.toThrow(MeasurementFailed);
+    await expect(act).rejects.toThrow('health could not be measured: 1 failed measurements in a row, consecutiveErrorLimit 1; last: AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms');
+  });
+
+  it('lets an error that is not an AWS call failing (no $metadata) propagate unchanged', async () => {
+    // Prepare
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    const bug = new TypeError('Cannot read properties of undefined');
+    cloudwatchMock.on(DescribeAlarmsCommand).rejects(bug);
+
+    // Act
+    const act = look(target, { measurementErrors: 3 });
+
+    // Assess
+    await expect(act).rejects.toBe(bug);
+  });
+
+  it('still throws Unhealthy for an unhealthy verdict after failed measurements', async () => {
+    // Prepare
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    cloudwatchMock.on(DescribeAlarmsCommand).resolves(alarmState('ALARM', 'Threshold Crossed'));
+    metricValues([0.5, 0.7]);
+
+    // Act
+    const act = look(target, { measurementErrors: 3 });
+
+    // Assess
+    await expect(act).rejects.toThrow(Unhealthy);
+    await expect(act).rejects.toThrow('alarm web-5xx-alarm is ALARM since 2025-02-21T12:02:10.000Z: Threshold Crossed');
+  });
+
+  it('forgets earlier failed measurements once one succeeds: a plain pending look, no measurementErrors', async () => {
+    // Prepare
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    cloudwatchMock.on(DescribeAlarmsCommand).resolves(alarmState('OK', 'ok'));
+    metricValues([0.5, 0.7]);
+
+    // Act
+    const result = await look(target, { measurementErrors: 3 });
+
+    // Assess
+    expect(result).toStrictEqual({
+      done: false,
+      detail: 'baking, 3.0 of 5 minutes: alarm web-5xx-alarm is OK; 5xx rate worst 0.7%, > 2% in 0 of 2 periods, failure limit 2',
+      lookAgainSeconds: 60,
+      lookedAt: LOOKED_AT,
+      wake: ['alarm:web-5xx-alarm', 'ecs:prod/web'],
+      awaitEvent: true,
+    });
+    expect(result).not.toHaveProperty('measurementErrors');
+  });
+
+  it('finishes a healthy bake after failed measurements with no trace of them', async () => {
+    // Prepare
+    const target = fakeTarget({ state: 'completed', detail: 'done' });
+    cloudwatchMock.on(DescribeAlarmsCommand).resolves(alarmState('OK', 'ok'));
+    metricValues([0.5, 0.7, 0.2, 0.2, 0.1]);
+
+    // Act
+    const result = await look(target, { measurementErrors: 2 }, bakeService.health, '2025-02-21T12:06:00.000Z');
+
+    // Assess
+    expect(result).toMatchObject({ done: true, healthy: true, finishedAt: '2025-02-21T12:06:00.000Z' });
+    expect(result).not.toHaveProperty('measurementErrors');
+  });
+
+  it('reads the deployment status before measuring: Superseded wins over a failed measurement', async () => {
+    // Prepare
+    const target = fakeTarget({ state: 'superseded', by: 'ecs-svc/999 (web:10)' });
+    cloudwatchMock.on(DescribeAlarmsCommand).rejects(throttled());
+
+    // Act
+    const act = look(target, { measurementErrors: 3 });
+
+    // Assess
+    await expect(act).rejects.toThrow(Superseded);
+    expect(cloudwatchMock.calls()).toHaveLength(0);
   });
 });
 
@@ -875,7 +1212,8 @@ bakeMinutes: 5`);
 
 describe('watchRollout', () => {
   const watched = { deploymentId: 'ecs-svc/7419115625193919142', startedAt: '2025-02-21T12:00:00.000Z', revision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:9', revertRevision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:8' };
-  const limits = { pollSeconds: 15 as const, timeoutMinutes: 30 };
+  const limits = { pollSeconds: 15, fallbackSeconds: 300, timeoutMinutes: 30 };
+  const IN_PROGRESS = 'ecs-svc/7419115625193919142 IN_PROGRESS: 1/2 tasks running, 0 failed';
 
   it('returns when the rollout completed', async () => {
     // Prepare
@@ -886,7 +1224,7 @@ describe('watchRollout', () => {
 
     // Assess
     expect(target.status).toHaveBeenCalledWith({ deploymentId: watched.deploymentId, revision: watched.revision, revertRevision: watched.revertRevision, since: new Date(watched.startedAt) });
-    expect(result).toStrictEqual({ completedAt: '2025-02-21T12:04:00.000Z', detail: 'ecs-svc/7419115625193919142 completed: 2/2 tasks running, 0 failed' });
+    expect(result).toStrictEqual({ done: true, completedAt: '2025-02-21T12:04:00.000Z', detail: 'ecs-svc/7419115625193919142 completed: 2/2 tasks running, 0 failed' });
   });
 
   it('throws RolloutFailed at once when the rollout failed', async () => {
@@ -925,19 +1263,97 @@ describe('watchRollout', () => {
     await expect(act).rejects.toThrow("ECS service prod/web now runs ecs-svc/999 (web:10); the rollout was replaced by someone else's deployment");
   });
 
-  it('throws NotYet with the configured poll interval while in progress', async () => {
+  it('is pending while in progress on ECS: woken by the service event, looking again after the fallback', async () => {
     // Prepare
-    const target = fakeTarget({ state: 'in_progress', detail: 'ecs-svc/7419115625193919142 IN_PROGRESS: 1/2 tasks running, 0 failed' });
+    const target = fakeTarget({ state: 'in_progress', detail: IN_PROGRESS });
 
     // Act
-    const act = watchRollout(target, watched, limits, 'rollout', at('2025-02-21T12:29:59Z'));
+    const look = await watchRollout(target, watched, limits, 'rollout', at('2025-02-21T12:04:00Z'));
 
     // Assess
-    await expect(act).rejects.toBeInstanceOf(NotYet);
-    await expect(act).rejects.toMatchObject({
-      name: 'NotYet15s',
-      afterSeconds: 15,
-      message: 'rollout on ECS service prod/web: ecs-svc/7419115625193919142 IN_PROGRESS: 1/2 tasks running, 0 failed',
+    expect(look).toStrictEqual({
+      done: false,
+      detail: 'rollout on ECS service prod/web: ecs-svc/7419115625193919142 IN_PROGRESS: 1/2 tasks running, 0 failed',
+      lookAgainSeconds: 300,
+      lookedAt: '2025-02-21T12:04:00.000Z',
+      wake: ['ecs:prod/web'],
+      awaitEvent: true,
+    });
+  });
+
+  it('is pending while in progress without deployment events (EKS): a plain wait of the configured poll interval', async () => {
+    // Prepare
+    const target = fakeTarget({ state: 'in_progress', detail: IN_PROGRESS }, []);
+
+    // Act
+    const look = await watchRollout(target, watched, limits, 'rollout', at('2025-02-21T12:04:00Z'));
+
+    // Assess
+    expect(look).toStrictEqual({
+      done: false,
+      detail: `rollout on ECS service prod/web: ${IN_PROGRESS}`,
+      lookAgainSeconds: 15,
+      lookedAt: '2025-02-21T12:04:00.000Z',
+      wake: [],
+      awaitEvent: false,
+    });
+  });
+
+  it('looks again no later than the timeout: one second before it, in one second', async () => {
+    // Prepare
+    const target = fakeTarget({ state: 'in_progress', detail: IN_PROGRESS });
+
+    // Act
+    const look = await watchRollout(target, watched, limits, 'rollout', at('2025-02-21T12:29:59Z'));
+
+    // Assess
+    expect(look).toStrictEqual({
+      done: false,
+      detail: `rollout on ECS service prod/web: ${IN_PROGRESS}`,
+      lookAgainSeconds: 1,
+      lookedAt: '2025-02-21T12:29:59.000Z',
+      wake: ['ecs:prod/web'],
+      awaitEvent: true,
+    });
+  });
+
+  it('caps the fallback at the seconds left before the timeout, rounded up to a whole second', async () => {
+    // Prepare: 200.5 s left, less than the 300 s fallback.
+    const target = fakeTarget({ state: 'in_progress', detail: IN_PROGRESS });
+
+    // Act
+    const look = await watchRollout(target, watched, limits, 'rollout', at('2025-02-21T12:26:39.500Z'));
+
+    // Assess
+    expect(look).toMatchObject({ done: false, lookAgainSeconds: 201, wake: ['ecs:prod/web'], awaitEvent: true });
+  });
+
+  it('caps the poll interval at the seconds left before the timeout on EKS too', async () => {
+    // Prepare: 10 s left, less than pollSeconds 15.
+    const target = fakeTarget({ state: 'in_progress', detail: IN_PROGRESS }, []);
+
+    // Act
+    const look = await watchRollout(target, watched, limits, 'rollout', at('2025-02-21T12:29:50Z'));
+
+    // Assess
+    expect(look).toMatchObject({ done: false, lookAgainSeconds: 10, wake: [], awaitEvent: false });
+  });
+
+  it('says rollback in the detail of a rollback still in progress', async () => {
+    // Prepare
+    const target = fakeTarget({ state: 'in_progress', detail: 'rolling back' });
+
+    // Act
+    const look = await watchRollout(target, watched, limits, 'rollback', at('2025-02-21T12:10:00Z'));
+
+    // Assess
+    expect(look).toStrictEqual({
+      done: false,
+      detail: 'rollback on ECS service prod/web: rolling back',
+      lookAgainSeconds: 300,
+      lookedAt: '2025-02-21T12:10:00.000Z',
+      wake: ['ecs:prod/web'],
+      awaitEvent: true,
     });
   });
 

@@ -17,11 +17,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../shared/config/load.js';
 import type { ServiceConfig } from '../../shared/config/schema.js';
-import { InvalidInput, NotYet } from '../../shared/errors.js';
+import { DEFAULTS } from '../../shared/config/defaults.js';
+import { InvalidInput } from '../../shared/errors.js';
 import type { EcrPushEvent } from '../../shared/events/ecr-push.js';
 import { releaseFromPush } from '../../shared/release/release.js';
-import { scanGate } from '../../shared/scan/gate.js';
+import { scanGate, type ScanResult } from '../../shared/scan/gate.js';
 import { readScan } from '../../shared/scan/read-scan.js';
+import { scanKey } from '../../shared/waits/keys.js';
+import type { Pending } from '../../shared/waits/look.js';
 
 const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
 
@@ -62,6 +65,26 @@ const withStatus = (status: string, description = ''): Partial<DescribeImageScan
 });
 const basicFinding = (name: string, severity: string): ImageScanFinding => ({ name, severity: severity as never });
 const sdkError = (name: string, message = name) => Object.assign(new Error(message), { name, $metadata: {} });
+
+/** The key ECR's and Inspector's scan events for the pushed digest resolve to. */
+const SCAN_KEY = `scan:my-repository-name@${DIGEST}`;
+
+/** The verdict of a finished scan; fails the test when the look is still pending. */
+function finished(look: ScanResult | Pending): ScanResult {
+  expect(look.done, 'the scan gate gave a verdict').toBe(true);
+  if (!look.done) throw new Error(`expected a finished scan, got pending: ${look.detail}`);
+  return look;
+}
+
+/** What the gate returns while the scan runs: look again after `seconds`, or at once on the scan event. */
+const stillScanning = (description: string, seconds: number, at: Date): Pending => ({
+  done: false,
+  detail: `scan of my-repository-name@${DIGEST} not finished: ${description}`,
+  lookAgainSeconds: seconds,
+  lookedAt: at.toISOString(),
+  wake: [SCAN_KEY],
+  awaitEvent: true,
+});
 
 const ecrMock = mockClient(ECRClient);
 let ecr: ECRClient;
@@ -157,10 +180,11 @@ describe('scanGate: finished scans go through the policy', () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves(basic());
 
     // Act
-    const result = await scanGate(ecr, release, service({ blockAt: 'HIGH' }), NOW);
+    const result = finished(await scanGate(ecr, release, service({ blockAt: 'HIGH' }), NOW));
 
     // Assess
     expect(result).toEqual({
+      done: true,
       passed: true,
       reason: 'scan passed: MEDIUM 1',
       scanStatus: 'COMPLETE',
@@ -177,7 +201,7 @@ describe('scanGate: finished scans go through the policy', () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves(basic());
 
     // Act
-    const result = await scanGate(ecr, release, service({ blockAt: 'MEDIUM' }), NOW);
+    const result = finished(await scanGate(ecr, release, service({ blockAt: 'MEDIUM' }), NOW));
 
     // Assess
     expect(result.passed).toBe(false);
@@ -195,7 +219,7 @@ describe('scanGate: finished scans go through the policy', () => {
       .resolvesOnce({ ...withStatus('COMPLETE'), imageScanFindings: { findings: [basicFinding('CVE-2', 'HIGH')] } });
 
     // Act
-    const result = await scanGate(ecr, release, service({ blockAt: 'none', maxCounts: { HIGH: 1 } }), NOW);
+    const result = finished(await scanGate(ecr, release, service({ blockAt: 'none', maxCounts: { HIGH: 1 } }), NOW));
 
     // Assess
     expect(ecrMock.commandCalls(DescribeImageScanFindingsCommand)).toHaveLength(2);
@@ -209,7 +233,7 @@ describe('scanGate: finished scans go through the policy', () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves({ ...enhanced(), imageScanStatus: { status: 'ACTIVE', description: '' } });
 
     // Act
-    const result = await scanGate(ecr, release, service({ blockAt: 'MEDIUM' }), NOW);
+    const result = finished(await scanGate(ecr, release, service({ blockAt: 'MEDIUM' }), NOW));
 
     // Assess
     expect(result.passed).toBe(false);
@@ -233,7 +257,7 @@ describe('scanGate: finished scans go through the policy', () => {
     const svc = service({ blockAt: 'MEDIUM', ignore: [{ id: arn, until: '2019-11-16', reason: 'no HSTS in use' }] });
 
     // Act
-    const result = await scanGate(ecr, release, svc, NOW);
+    const result = finished(await scanGate(ecr, release, svc, NOW));
 
     // Assess
     expect(result.passed).toBe(true);
@@ -247,7 +271,7 @@ describe('scanGate: finished scans go through the policy', () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves({ ...withStatus('COMPLETE'), imageScanFindings: { findings } });
 
     // Act
-    const result = await scanGate(ecr, release, service(), NOW);
+    const result = finished(await scanGate(ecr, release, service(), NOW));
 
     // Assess
     expect(result.passed).toBe(false);
@@ -257,27 +281,52 @@ describe('scanGate: finished scans go through the policy', () => {
 });
 
 describe('scanGate: a scan still running', () => {
-  it('throws NotYet named after the service poll interval while within the timeout', async () => {
+  it('is pending, woken by the scan event, with the event fallback (300 s) as the next look well within the timeout', async () => {
     // Prepare
     ecrMock.on(DescribeImageScanFindingsCommand).resolves(withStatus('IN_PROGRESS'));
 
     // Act
-    const gate = scanGate(ecr, release, service({}, { pollSeconds: 30 }), minutesAfterPush(29));
+    const look = await scanGate(ecr, release, service({}, { pollSeconds: 30 }), NOW);
 
     // Assess
-    await expect(gate).rejects.toBeInstanceOf(NotYet);
-    await expect(gate).rejects.toMatchObject({ name: 'NotYet30s', afterSeconds: 30 });
+    expect(look).toStrictEqual(stillScanning('scan in progress', 300, NOW));
+    expect(DEFAULTS.health.eventFallbackSeconds).toBe(300);
+    expect(scanKey('my-repository-name', DIGEST)).toBe(SCAN_KEY);
   });
 
-  it('uses the service pollSeconds, not a fixed interval', async () => {
+  it('looks again no later than scan.timeoutMinutes after the push', async () => {
+    // Prepare: one minute of the 30 left.
+    ecrMock.on(DescribeImageScanFindingsCommand).resolves(withStatus('IN_PROGRESS'));
+    const at = minutesAfterPush(29);
+
+    // Act
+    const look = await scanGate(ecr, release, service({}, { pollSeconds: 30 }), at);
+
+    // Assess
+    expect(look).toStrictEqual(stillScanning('scan in progress', 60, at));
+  });
+
+  it('rounds the seconds left up to a whole second', async () => {
+    // Prepare: 29.5 s of a 12-minute timeout left.
+    ecrMock.on(DescribeImageScanFindingsCommand).resolves(withStatus('IN_PROGRESS', 'scanning'));
+    const at = new Date(PUSHED_AT + 12 * 60_000 - 29_500);
+
+    // Act
+    const look = await scanGate(ecr, release, service({ timeoutMinutes: 12 }), at);
+
+    // Assess
+    expect(look).toStrictEqual(stillScanning('scanning', 30, at));
+  });
+
+  it('does not use the service pollSeconds: the scan event ends the wait', async () => {
     // Prepare
     ecrMock.on(DescribeImageScanFindingsCommand).resolves(withStatus('PENDING'));
 
     // Act
-    const gate = scanGate(ecr, release, service({}, { pollSeconds: 60 }), NOW);
+    const look = await scanGate(ecr, release, service({}, { pollSeconds: 60 }), NOW);
 
     // Assess
-    await expect(gate).rejects.toMatchObject({ name: 'NotYet60s', afterSeconds: 60 });
+    expect(look).toStrictEqual(stillScanning('scan in progress', 300, NOW));
   });
 
   it('reads only the first page while the scan is still running', async () => {
@@ -285,10 +334,10 @@ describe('scanGate: a scan still running', () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves({ ...withStatus('IN_PROGRESS'), nextToken: 'ignored' });
 
     // Act
-    const gate = scanGate(ecr, release, service(), NOW);
+    const look = await scanGate(ecr, release, service(), NOW);
 
     // Assess
-    await expect(gate).rejects.toMatchObject({ name: 'NotYet30s' });
+    expect(look).toStrictEqual(stillScanning('scan in progress', 300, NOW));
     expect(ecrMock.commandCalls(DescribeImageScanFindingsCommand)).toHaveLength(1);
   });
 
@@ -298,10 +347,11 @@ describe('scanGate: a scan still running', () => {
     const at = minutesAfterPush(20);
 
     // Act
-    const result = await scanGate(ecr, release, service({ timeoutMinutes: 20 }), at);
+    const result = finished(await scanGate(ecr, release, service({ timeoutMinutes: 20 }), at));
 
     // Assess
     expect(result).toEqual({
+      done: true,
       passed: false,
       reason: 'scan did not finish within 20 minutes (scanning); blocked by scan.onFailed',
       scanStatus: 'TIMED_OUT',
@@ -317,7 +367,7 @@ describe('scanGate: a scan still running', () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves(withStatus('IN_PROGRESS', 'scanning'));
 
     // Act
-    const result = await scanGate(ecr, release, service({ timeoutMinutes: 20, onFailed: 'allow' }), minutesAfterPush(21));
+    const result = finished(await scanGate(ecr, release, service({ timeoutMinutes: 20, onFailed: 'allow' }), minutesAfterPush(21)));
 
     // Assess
     expect(result.passed).toBe(true);
@@ -335,10 +385,10 @@ describe('scanGate: no scan yet (ScanNotFoundException)', () => {
     });
 
     // Act
-    const gate = scanGate(ecr, release, service(), NOW);
+    const look = await scanGate(ecr, release, service(), NOW);
 
     // Assess
-    await expect(gate).rejects.toMatchObject({ name: 'NotYet30s' });
+    expect(look).toStrictEqual(stillScanning('waiting for the scan on push to start', 300, NOW));
     const describe = ecrMock.commandCalls(DescribeRepositoriesCommand);
     expect(describe).toHaveLength(1);
     expect(describe[0]!.args[0].input).toEqual({ repositoryNames: ['my-repository-name'], registryId: '123456789012' });
@@ -354,10 +404,10 @@ describe('scanGate: no scan yet (ScanNotFoundException)', () => {
     ecrMock.on(StartImageScanCommand).resolves({ imageScanStatus: { status: 'IN_PROGRESS' } });
 
     // Act
-    const gate = scanGate(ecr, release, service(), NOW);
+    const look = await scanGate(ecr, release, service(), NOW);
 
     // Assess
-    await expect(gate).rejects.toMatchObject({ name: 'NotYet30s' });
+    expect(look).toStrictEqual(stillScanning('scan started by Shipwatch', 300, NOW));
     const start = ecrMock.commandCalls(StartImageScanCommand);
     expect(start).toHaveLength(1);
     expect(start[0]!.args[0].input).toEqual(TARGET);
@@ -366,17 +416,17 @@ describe('scanGate: no scan yet (ScanNotFoundException)', () => {
   it.each([
     ['LimitExceededException', () => new LimitExceededException({ message: 'one scan per day', $metadata: {} })],
     ['ValidationException', () => new ValidationException({ message: 'enhanced scanning', $metadata: {} })],
-  ])('waits when StartImageScan says %s (a scan is coming)', async (_name, error) => {
+  ])('waits when StartImageScan says %s (a scan is coming)', async (name, error) => {
     // Prepare
     ecrMock.on(DescribeImageScanFindingsCommand).rejects(new ScanNotFoundException({ message: 'no scan', $metadata: {} }));
     ecrMock.on(DescribeRepositoriesCommand).resolves({ repositories: [{ imageScanningConfiguration: { scanOnPush: false } }] });
     ecrMock.on(StartImageScanCommand).rejects(error());
 
     // Act
-    const gate = scanGate(ecr, release, service(), NOW);
+    const look = await scanGate(ecr, release, service(), NOW);
 
     // Assess
-    await expect(gate).rejects.toMatchObject({ name: 'NotYet30s' });
+    expect(look).toStrictEqual(stillScanning(`waiting for the existing scan (${name})`, 300, NOW));
     expect(ecrMock.commandCalls(StartImageScanCommand)).toHaveLength(1);
   });
 
@@ -389,10 +439,11 @@ describe('scanGate: no scan yet (ScanNotFoundException)', () => {
       .rejects(new UnsupportedImageTypeException({ message: 'The operating system is not supported', $metadata: {} }));
 
     // Act
-    const result = await scanGate(ecr, release, service(), NOW);
+    const result = finished(await scanGate(ecr, release, service(), NOW));
 
     // Assess
     expect(result).toEqual({
+      done: true,
       passed: false,
       reason: 'image cannot be scanned (The operating system is not supported); blocked by scan.onUnsupported',
       scanStatus: 'UNSUPPORTED_IMAGE',
@@ -410,7 +461,7 @@ describe('scanGate: no scan yet (ScanNotFoundException)', () => {
     ecrMock.on(StartImageScanCommand).rejects(sdkError('UnsupportedImageTypeException', 'not supported'));
 
     // Act
-    const result = await scanGate(ecr, release, service({ onUnsupported: 'allow' }), NOW);
+    const result = finished(await scanGate(ecr, release, service({ onUnsupported: 'allow' }), NOW));
 
     // Assess
     expect(result.passed).toBe(true);
@@ -439,7 +490,7 @@ describe('scanGate: scans that cannot give a verdict', () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves(withStatus('UNSUPPORTED_IMAGE', 'UnsupportedImageError: distroless'));
 
     // Act
-    const result = await scanGate(ecr, release, service(), NOW);
+    const result = finished(await scanGate(ecr, release, service(), NOW));
 
     // Assess
     expect(result.passed).toBe(false);
@@ -454,7 +505,7 @@ describe('scanGate: scans that cannot give a verdict', () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves(withStatus('UNSUPPORTED_IMAGE', 'distroless'));
 
     // Act
-    const result = await scanGate(ecr, release, service({ onUnsupported: 'allow' }), NOW);
+    const result = finished(await scanGate(ecr, release, service({ onUnsupported: 'allow' }), NOW));
 
     // Assess
     expect(result.passed).toBe(true);
@@ -466,7 +517,7 @@ describe('scanGate: scans that cannot give a verdict', () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves(withStatus('UNSUPPORTED_IMAGE', 'distroless'));
 
     // Act
-    const result = await scanGate(ecr, release, service({ onFailed: 'allow' }), NOW);
+    const result = finished(await scanGate(ecr, release, service({ onFailed: 'allow' }), NOW));
 
     // Assess
     expect(result.passed).toBe(false);
@@ -477,10 +528,11 @@ describe('scanGate: scans that cannot give a verdict', () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves(withStatus('FAILED', 'internal error'));
 
     // Act
-    const result = await scanGate(ecr, release, service(), NOW);
+    const result = finished(await scanGate(ecr, release, service(), NOW));
 
     // Assess
     expect(result).toEqual({
+      done: true,
       passed: false,
       reason: 'scan failed (FAILED: internal error); blocked by scan.onFailed',
       scanStatus: 'FAILED',
@@ -496,7 +548,7 @@ describe('scanGate: scans that cannot give a verdict', () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves(withStatus('FAILED', 'internal error'));
 
     // Act
-    const result = await scanGate(ecr, release, service({ onFailed: 'allow' }), NOW);
+    const result = finished(await scanGate(ecr, release, service({ onFailed: 'allow' }), NOW));
 
     // Assess
     expect(result.passed).toBe(true);
@@ -508,7 +560,7 @@ describe('scanGate: scans that cannot give a verdict', () => {
     ecrMock.on(DescribeImageScanFindingsCommand).resolves(withStatus('SCAN_ELIGIBILITY_EXPIRED', 'expired'));
 
     // Act
-    const result = await scanGate(ecr, release, service(), NOW);
+    const result = finished(await scanGate(ecr, release, service(), NOW));
 
     // Assess
     expect(result.passed).toBe(false);

@@ -95,6 +95,7 @@ describe('scan-image handler', () => {
       maxResults: 1000,
     });
     expect(result).toEqual({
+      done: true,
       passed: true,
       reason: 'scan passed: MEDIUM 1',
       scanStatus: 'COMPLETE',
@@ -106,15 +107,22 @@ describe('scan-image handler', () => {
     });
   });
 
-  it('keeps NotYet30s as it is while the scan runs', async () => {
+  it('returns pending while the scan runs, woken by the scan event, looking again after the 300 s fallback', async () => {
     // Prepare
     ecrMock.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: 'IN_PROGRESS', description: '' } });
 
     // Act
-    const invocation = handler(state(), context);
+    const result = await handler(state(), context);
 
     // Assess
-    await expect(invocation).rejects.toMatchObject({ name: 'NotYet30s' });
+    expect(result).toStrictEqual({
+      done: false,
+      detail: 'scan of my-repository-name@sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234 not finished: scan in progress',
+      lookAgainSeconds: 300,
+      lookedAt: '2019-11-16T02:04:34.000Z',
+      wake: ['scan:my-repository-name@sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234'],
+      awaitEvent: true,
+    });
   });
 
   it('blocks with TIMED_OUT once the clock is past the scan timeout', async () => {
@@ -126,7 +134,7 @@ describe('scan-image handler', () => {
     const result = await handler(state(), context);
 
     // Assess
-    expect(result).toMatchObject({ passed: false, scanStatus: 'TIMED_OUT', at: '2019-11-16T02:24:34.000Z' });
+    expect(result).toMatchObject({ done: true, passed: false, scanStatus: 'TIMED_OUT', at: '2019-11-16T02:24:34.000Z' });
   });
 
   it('turns a ThrottlingException from ECR into Transient, keeping the cause', async () => {

@@ -56,7 +56,10 @@ const verdicts = [
   { check: 'web-5xx-alarm', kind: 'alarm', phase: 'Successful', message: 'alarm web-5xx-alarm is OK' },
 ];
 
-const scanned = (passed: boolean): NonNullable<WorkflowState['scan']> => ({
+type Finished<T> = Extract<NonNullable<T>, { done: true }>;
+
+const scanned = (passed: boolean): Finished<WorkflowState['scan']> => ({
+  done: true,
   passed,
   reason: passed ? 'no findings at or above CRITICAL' : '2 findings at or above HIGH: CVE-2024-0001 (CRITICAL), CVE-2024-0002 (HIGH)',
   at: T.scanned,
@@ -68,6 +71,9 @@ const scanned = (passed: boolean): NonNullable<WorkflowState['scan']> => ({
       ],
   blockingTotal: passed ? 0 : 2,
 });
+
+/** A look that found its subject not there yet (waits/look.ts), as the state machine keeps it in the state. */
+const pendingLook = (detail: string, lookedAt: string, wake: string[]) => ({ done: false as const, detail, lookAgainSeconds: 300, lookedAt, wake, awaitEvent: wake.length > 0 });
 
 const deploy = (alreadyRunning = false): NonNullable<WorkflowState['deploy']> => ({
   platform: 'ecs',
@@ -134,8 +140,8 @@ describe('buildResult', () => {
       ...base,
       scan: scanned(true),
       deploy: deploy(),
-      rollout: { completedAt: T.rolledOut, detail: 'ecs-svc/7419115625193919142 completed: 2/2 tasks running, 0 failed' },
-      bake: { startedAt: T.rolledOut, finishedAt: T.baked, summary: 'alarm web-5xx-alarm is OK', verdicts },
+      rollout: { done: true, completedAt: T.rolledOut, detail: 'ecs-svc/7419115625193919142 completed: 2/2 tasks running, 0 failed' },
+      bake: { done: true, startedAt: T.rolledOut, finishedAt: T.baked, summary: 'alarm web-5xx-alarm is OK', verdicts },
     };
 
     // Act
@@ -216,7 +222,7 @@ describe('buildResult', () => {
       ...base,
       scan: scanned(true),
       deploy: deploy(),
-      rollout: { completedAt: T.rolledOut, detail: 'completed' },
+      rollout: { done: true, completedAt: T.rolledOut, detail: 'completed' },
       failure: lambdaError('Superseded', 'ECS service prod/web now runs ecs-svc/999 (web:10), not this release'),
     };
 
@@ -255,10 +261,10 @@ describe('buildResult', () => {
       ...base,
       scan: scanned(true),
       deploy: deploy(),
-      rollout: { completedAt: T.rolledOut, detail: 'completed' },
+      rollout: { done: true, completedAt: T.rolledOut, detail: 'completed' },
       failure: UNHEALTHY,
       rollback: { revision: PREVIOUS, deploymentId: 'ecs-svc/5830149223018863412', startedAt: T.rollbackStarted, adopted: false },
-      rollbackDone: { completedAt: T.rolledBack, detail: 'ecs-svc/5830149223018863412 completed: 2/2 tasks running, 0 failed' },
+      rollbackDone: { done: true, completedAt: T.rolledBack, detail: 'ecs-svc/5830149223018863412 completed: 2/2 tasks running, 0 failed' },
     };
 
     // Act
@@ -287,7 +293,7 @@ describe('buildResult', () => {
       deploy: deploy(),
       failure: lambdaError('RolloutFailed', 'rollout on ECS service prod/web failed: ECS deployment circuit breaker: task failed to start.'),
       rollback: { revision: PREVIOUS, deploymentId: 'ecs-svc/5830149223018863412', startedAt: T.rollbackStarted, adopted: true },
-      rollbackDone: { completedAt: T.rolledBack, detail: 'completed' },
+      rollbackDone: { done: true, completedAt: T.rolledBack, detail: 'completed' },
     };
 
     // Act
@@ -312,7 +318,7 @@ describe('buildResult', () => {
       ...base,
       scan: scanned(true),
       deploy: deploy(),
-      rollout: { completedAt: T.rolledOut, detail: 'completed' },
+      rollout: { done: true, completedAt: T.rolledOut, detail: 'completed' },
       failure: UNHEALTHY,
       rollback: { revision: PREVIOUS, deploymentId: 'ecs-svc/5830149223018863412', startedAt: T.rollbackStarted, adopted: false },
       rollbackFailure: lambdaError('RollbackFailed', 'rollback on ECS service prod/web still in progress after 30 minutes (0/2 tasks running, 6 failed)'),
@@ -367,6 +373,80 @@ describe('buildResult', () => {
     // Assess
     expect(result.reason).toBe('States.Timeout');
     expect(result.steps).toStrictEqual([{ step: 'scan', startedAt: T.start, endedAt: T.finished }]);
+  });
+
+  it('failed while the scan was still pending: the scan step runs to the end, no findings', () => {
+    // Prepare: the last look at the scan said "not yet".
+    const state: WorkflowState = {
+      ...base,
+      scan: pendingLook(`scan of my-repository-name@${release.digest} not finished: scan in progress`, T.scanned, [`scan:my-repository-name@${release.digest}`]),
+      failure: { Error: 'States.Timeout' },
+    };
+
+    // Act
+    const result = buildResult('blocked', state, T.start, NOW);
+
+    // Assess
+    expect(result.reason).toBe('blocked by the scan gate');
+    expect(result).not.toHaveProperty('blockingFindings');
+    expect(result.steps).toStrictEqual([{ step: 'scan', startedAt: T.start, endedAt: T.finished }]);
+  });
+
+  it('rolled_back after MeasurementFailed: a pending bake carries no health, and the bake ends at the rollback', () => {
+    // Prepare
+    const state: WorkflowState = {
+      ...base,
+      scan: scanned(true),
+      deploy: deploy(),
+      rollout: { done: true, completedAt: T.rolledOut, detail: 'completed' },
+      bake: { ...pendingLook('could not measure health (3 of 4 in a row): ThrottlingException: Rate exceeded', T.rollbackStarted, ['alarm:web-5xx-alarm', 'ecs:prod/web']), measurementErrors: 3 },
+      failure: lambdaError('MeasurementFailed', 'health could not be measured: 4 failed measurements in a row, consecutiveErrorLimit 4; last: ThrottlingException: Rate exceeded'),
+      rollback: { revision: PREVIOUS, deploymentId: 'ecs-svc/5830149223018863412', startedAt: T.rollbackStarted, adopted: false },
+      rollbackDone: { done: true, completedAt: T.rolledBack, detail: 'completed' },
+    };
+
+    // Act
+    const result = buildResult('rolled_back', state, T.start, NOW);
+
+    // Assess
+    expect(result.reason).toBe(
+      `MeasurementFailed: health could not be measured: 4 failed measurements in a row, consecutiveErrorLimit 4; last: ThrottlingException: Rate exceeded; rolled back to ${PREVIOUS}`,
+    );
+    expect(result).not.toHaveProperty('health');
+    expect(result.steps).toStrictEqual([
+      { step: 'scan', startedAt: T.start, endedAt: T.scanned },
+      { step: 'deploy', startedAt: T.scanned, endedAt: T.deployed },
+      { step: 'rollout', startedAt: T.deployed, endedAt: T.rolledOut },
+      { step: 'bake', startedAt: T.rolledOut, endedAt: T.rollbackStarted },
+      { step: 'rollback', startedAt: T.rollbackStarted, endedAt: T.rolledBack },
+    ]);
+    expectInOrder(result.steps);
+  });
+
+  it('rollback_failed with pending rollout and rollback looks: no bake step, the rollout ends at the rollback, the rollback at the end', () => {
+    // Prepare
+    const state: WorkflowState = {
+      ...base,
+      scan: scanned(true),
+      deploy: deploy(),
+      rollout: pendingLook('rollout on ECS service prod/web: IN_PROGRESS', T.rolledOut, ['ecs:prod/web']),
+      failure: lambdaError('RolloutFailed', 'rollout on ECS service prod/web still in progress after 30 minutes (IN_PROGRESS)'),
+      rollback: { revision: PREVIOUS, deploymentId: 'ecs-svc/5830149223018863412', startedAt: T.rollbackStarted, adopted: false },
+      rollbackDone: pendingLook('rollback on ECS service prod/web: rolling back', T.rolledBack, ['ecs:prod/web']),
+      rollbackFailure: lambdaError('RollbackFailed', 'rollback on ECS service prod/web still in progress after 30 minutes (rolling back)'),
+    };
+
+    // Act
+    const result = buildResult('rollback_failed', state, T.start, NOW);
+
+    // Assess
+    expect(result.steps).toStrictEqual([
+      { step: 'scan', startedAt: T.start, endedAt: T.scanned },
+      { step: 'deploy', startedAt: T.scanned, endedAt: T.deployed },
+      { step: 'rollout', startedAt: T.deployed, endedAt: T.rollbackStarted },
+      { step: 'rollback', startedAt: T.rollbackStarted, endedAt: T.finished },
+    ]);
+    expectInOrder(result.steps);
   });
 
   it('leaves out the tag of an image pushed by digest only', () => {

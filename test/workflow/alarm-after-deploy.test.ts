@@ -135,7 +135,7 @@ describe('alarm after the deploy', () => {
     const w = await deployedService();
     let outcomes: Awaited<ReturnType<typeof handleAlarm>> | undefined;
     w.on((e) => {
-      if (!outcomes && e.state === 'Bake' && e.type === 'retried') {
+      if (!outcomes && e.state === 'AwaitBake' && e.type === 'entered') {
         const event = parseAlarmEvent(alarmEvent(SAMPLES.single, w.clock.now()));
         void handleAlarm({ records: w.records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now())).then((o) => {
           outcomes = o;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDefinition } from '../../local/definition.js';
 import * as errors from '../../shared/errors.js';
-import { ERROR_NAMES, POLL_SECONDS, notYetName } from '../../shared/errors.js';
+import { ERROR_NAMES } from '../../shared/errors.js';
 import * as slackErrors from '../../shared/slack/errors.js';
 import * as kubeErrors from '../../shared/targets/eks/errors.js';
 
@@ -15,14 +15,30 @@ const retried = (state: string) => (states[state]!.Retry ?? []).flatMap((r) => r
 const caught = (state: string) => ((states[state]!.Catch as { ErrorEquals: string[] }[] | undefined) ?? []).flatMap((c) => c.ErrorEquals);
 
 describe('the state machine and the handlers agree on error names', () => {
-  const polling = ['ScanImage', 'AcquireLease', 'WatchRollout', 'Bake', 'WatchRollback'];
+  // Each look, its Choice, and how it waits: an event (a task token, with the look's
+  // lookAgainSeconds as the fallback) or, where AWS sends none, a Wait state.
+  const looks = {
+    ScanImage: { path: '$.scan', choice: 'ScanLooked', await: 'AwaitScan' },
+    AcquireLease: { path: '$.lease', choice: 'LeaseLooked', wait: 'WaitLease' },
+    AcquireRollbackLease: { path: '$.lease', choice: 'RollbackLeaseLooked', wait: 'WaitRollbackLease' },
+    WatchRollout: { path: '$.rollout', choice: 'RolloutLooked', await: 'AwaitRollout', wait: 'WaitRollout' },
+    Bake: { path: '$.bake', choice: 'BakeLooked', await: 'AwaitBake', wait: 'WaitBake' },
+    WatchRollback: { path: '$.rollbackDone', choice: 'RollbackLooked', await: 'AwaitRollback', wait: 'WaitRollback' },
+  } as const;
 
-  it.each(polling)('%s retries NotYet<N>s for every allowed pollSeconds, long enough for a 4-hour wait', (state) => {
-    for (const seconds of POLL_SECONDS) {
-      const retrier = states[state]!.Retry!.find((r) => r.ErrorEquals.includes(notYetName(seconds)))!;
-      expect(retrier, `${state} has no retrier for ${notYetName(seconds)}`).toBeDefined();
-      expect(retrier).toMatchObject({ IntervalSeconds: seconds, BackoffRate: 1 });
-      expect(retrier.MaxAttempts! * seconds).toBeGreaterThanOrEqual(240 * 60);
+  it.each(Object.entries(looks))('%s waits by looking again, never by retrying: its retriers retry failures only', (state, look) => {
+    expect(retried(state).filter((e) => !/^(Transient|Lambda\.|Sandbox\.)/.test(e))).toEqual([]);
+    expect(states[state]).toMatchObject({ ResultPath: look.path, Next: look.choice });
+    const next = JSON.stringify(states[look.choice]);
+    if ('await' in look) {
+      expect(next).toContain(look.await);
+      expect(states[look.await]).toMatchObject({ TimeoutSecondsPath: `${look.path}.lookAgainSeconds`, Next: state, ResultPath: null });
+      expect(states[look.await]!.Catch).toContainEqual({ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: state });
+      expect((states[look.await]!.Parameters as { Payload: Record<string, string> }).Payload['wait.$']).toBe(look.path);
+    }
+    if ('wait' in look) {
+      expect(next).toContain(look.wait);
+      expect(states[look.wait]).toEqual({ Type: 'Wait', SecondsPath: `${look.path}.lookAgainSeconds`, Next: state });
     }
   });
 
@@ -72,7 +88,7 @@ describe('error names survive bundling', () => {
 
   it('every error the ASL names that Shipwatch throws is in ERROR_NAMES (one list, string literals)', () => {
     const named = Object.values(states).flatMap((s) => [...(s.Retry ?? []), ...((s.Catch as { ErrorEquals: string[] }[] | undefined) ?? [])].flatMap((r) => r.ErrorEquals));
-    const ours = named.filter((n) => !/^(States|Lambda|Sandbox)\./.test(n) && !/^NotYet\d+s$/.test(n));
+    const ours = named.filter((n) => !/^(States|Lambda|Sandbox)\./.test(n));
     for (const name of ours) expect(ERROR_NAMES, `${name} is matched by the ASL but not listed`).toContain(name);
   });
 
@@ -85,9 +101,7 @@ describe('error names survive bundling', () => {
     for (const Class of classes) {
       // A renamed copy of the class, as a minifier leaves it.
       const Renamed = class extends Class {};
-      const instance = Class === errors.NotYet ? new Renamed('m', 30) : new Renamed('m', 'method', 'code');
-      if (Class === errors.NotYet) expect(instance.name).toBe('NotYet30s');
-      else expect([...ERROR_NAMES]).toContain(instance.name);
+      expect([...ERROR_NAMES]).toContain(new Renamed('m', 'method', 'code').name);
     }
   });
 

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { handler as closeRecord } from '../../functions/close-record.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { history } from '../../shared/records/queries.js';
@@ -9,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runWorkflow } from '../../local/run-workflow.js';
 import { nextRevision } from '../../shared/targets/ecs/task-definition.js';
 import { CloudError } from '../../local/cloud/errors.js';
+import { aloneEvents } from '../support/alone-events.js';
 import { mockCloud } from '../support/mock-cloud.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { METRIC_SERVICE_YAML, pushRelease, webService, webWorld } from '../support/world-fixture.js';
@@ -27,8 +27,9 @@ async function given(options: Parameters<typeof webWorld>[0] = {}) {
   const records = await freshRecordsTable();
   const env = webWorld(options);
   const mocks = mockCloud(env.world);
-  cleanup.push(() => mocks.restore(), () => env.clock.uninstall());
-  return { ...env, mocks, records };
+  const events = aloneEvents(env.world);
+  cleanup.push(() => mocks.restore(), () => events.restore(), () => env.clock.uninstall());
+  return { ...env, mocks, records, events };
 }
 
 const updates = (mocks: ReturnType<typeof mockCloud>) => mocks.ecs.commandCalls(UpdateServiceCommand).map((c) => c.args[0].input);
@@ -36,11 +37,11 @@ const updates = (mocks: ReturnType<typeof mockCloud>) => mocks.ecs.commandCalls(
 describe('ECS Fargate deploy workflow', () => {
   it('deploys a good release pinned by digest and bakes it green, near 50 transitions', async () => {
     // Prepare
-    const { world, clock, mocks, initialRevision } = await given();
+    const { world, clock, mocks, initialRevision, events } = await given();
     const input = pushRelease(world, 'v2', {}, webService());
 
     // Act
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...events.options });
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
@@ -53,15 +54,16 @@ describe('ECS Fargate deploy workflow', () => {
     expect(run.result.steps.map((s) => s.step)).toEqual(['scan', 'deploy', 'rollout', 'bake']);
     const bake = run.result.steps.find((s) => s.step === 'bake')!;
     expect(Date.parse(bake.endedAt!) - Date.parse(bake.startedAt)).toBeGreaterThanOrEqual(10 * 60_000);
+    console.log('PATH', run.path.join(' '));
     expect(run.transitions).toBeLessThanOrEqual(50);
     expect(world.ecs.services.get('prod/web')!.taskDefinition).toBe(run.result.revision);
   });
 
   it('blocks an image with a finding at the policy floor and never calls UpdateService', async () => {
-    const { world, clock, mocks } = await given();
+    const { world, clock, mocks, events } = await given();
     const input = pushRelease(world, 'v2', { findings: [{ id: 'CVE-2026-1111', severity: 'CRITICAL', package: 'openssl 3.0.1' }, { id: 'CVE-2026-2222', severity: 'LOW', package: 'zlib 1.2' }] }, webService());
 
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...events.options });
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.result.outcome).toBe('blocked');
@@ -72,10 +74,10 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('adopts the circuit breaker rollback when the rollout FAILS, without a second UpdateService', async () => {
-    const { world, clock, mocks, initialRevision } = await given({ circuitBreakerRollback: true });
+    const { world, clock, mocks, initialRevision, events } = await given({ circuitBreakerRollback: true });
     const input = pushRelease(world, 'v2', { healthy: false }, webService());
 
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...events.options });
 
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('Shipwatch.RolledBack');
@@ -90,10 +92,10 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('rolls back to the exact previous task definition when the circuit breaker does not', async () => {
-    const { world, clock, mocks, initialRevision } = await given({ circuitBreakerRollback: false });
+    const { world, clock, mocks, initialRevision, events } = await given({ circuitBreakerRollback: false });
     const input = pushRelease(world, 'v2', { healthy: false }, webService());
 
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...events.options });
 
     expect(run.result.outcome).toBe('rolled_back');
     expect(updates(mocks)).toEqual([
@@ -104,10 +106,10 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('rolls back when the rollout is still in progress after the rollout timeout', async () => {
-    const { world, clock, mocks, initialRevision } = await given({ circuitBreaker: false });
+    const { world, clock, mocks, initialRevision, events } = await given({ circuitBreaker: false });
     const input = pushRelease(world, 'v2', { healthy: false }, webService());
 
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...events.options });
 
     expect(run.result.outcome).toBe('rolled_back');
     expect(run.result.reason).toContain('still in progress after 15 minutes');
@@ -115,10 +117,10 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('rolls back when an alarm goes to ALARM during the bake, naming the alarm', async () => {
-    const { world, clock, mocks, initialRevision } = await given();
+    const { world, clock, mocks, initialRevision, events } = await given();
     const input = pushRelease(world, 'v2', { errorRate: 12 }, webService());
 
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...events.options });
 
     expect(run.status).toBe('FAILED');
     expect(run.result.outcome).toBe('rolled_back');
@@ -128,10 +130,10 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('rolls back on a metric threshold breach, with the arithmetic in the reason', async () => {
-    const { world, clock, mocks, initialRevision } = await given();
+    const { world, clock, mocks, initialRevision, events } = await given();
     const input = pushRelease(world, 'v2', { errorRate: 7 }, webService(METRIC_SERVICE_YAML));
 
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...events.options });
 
     expect(run.result.outcome).toBe('rolled_back');
     expect(run.result.reason).toMatch(/5xx rate \d+(\.\d+)?% > 2% in 2 of \d+ periods, failure limit 1/);
@@ -139,7 +141,7 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('ends in RollbackFailed when the rollback itself fails', async () => {
-    const { world, clock, initialRevision } = await given();
+    const { world, clock, initialRevision, events } = await given();
     const input = pushRelease(world, 'v2', { errorRate: 12 }, webService());
     // The release migrated the database: the previous image no longer starts.
     const previousImage = world.ecs.imageOf(initialRevision)!;
@@ -147,7 +149,7 @@ describe('ECS Fargate deploy workflow', () => {
       if (e.state === 'RollBack' && e.type === 'entered') world.ecr.profileOf(previousImage)!.healthy = false;
     };
 
-    const run = await runWorkflow(input, { clock, onState });
+    const run = await runWorkflow(input, { clock, ...events.options, onState });
 
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('Shipwatch.RollbackFailed');
@@ -158,7 +160,7 @@ describe('ECS Fargate deploy workflow', () => {
 
   it('records the true outcome through the closer when the Finish step itself cannot (a failed rollback stays rollback_failed)', async () => {
     // Prepare: the rollback fails, and DynamoDB refuses every write while the workflow records its outcome.
-    const { world, clock, records, initialRevision } = await given();
+    const { world, clock, records, initialRevision, events } = await given();
     const input = pushRelease(world, 'v2', { errorRate: 12 }, webService());
     const previousImage = world.ecs.imageOf(initialRevision)!;
     const onState = (e: { state: string; type: string }) => {
@@ -167,11 +169,10 @@ describe('ECS Fargate deploy workflow', () => {
     const dynamoDown = async () => {
       throw Object.assign(new Error('InternalServerError: Internal server error'), { name: 'Transient' });
     };
-    const sfn = mockClient(SFNClient);
-    cleanup.push(() => sfn.restore());
+    const { sfn } = events;
 
     // Act
-    const run = await runWorkflow(input, { clock, onState, executionName: 'web-v2', handlers: { finishDeployment: dynamoDown } });
+    const run = await runWorkflow(input, { clock, ...events.options, onState, executionName: 'web-v2', handlers: { finishDeployment: dynamoDown } });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: run.error, cause: run.cause });
     const event = JSON.parse(readFileSync(new URL('../fixtures/eventbridge-stepfunctions-execution-status-change-failed.json', import.meta.url), 'utf8'));
     Object.assign(event.detail, { input: JSON.stringify(input), stateMachineArn: process.env.STATE_MACHINE_ARN, executionArn: 'arn:aws:states:us-east-1:123456789012:execution:shipwatch-deploy:web-v2', name: 'web-v2' });
@@ -188,11 +189,11 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('ends superseded, without rolling back, when someone else deploys during the bake', async () => {
-    const { world, clock, mocks, initialRevision } = await given();
+    const { world, clock, mocks, initialRevision, events } = await given();
     const input = pushRelease(world, 'v2', {}, webService());
     let theirs: string | undefined;
     const onState = (e: { state: string; type: string }) => {
-      if (e.state === 'Bake' && e.type === 'retried' && !theirs) {
+      if (e.state === 'AwaitBake' && e.type === 'entered' && !theirs) {
         // A hotfix through another pipeline: a revision of its own, not the one we replaced.
         const current = { ...world.ecs.DescribeTaskDefinition({ taskDefinition: initialRevision, include: ['TAGS'] }), $metadata: {} };
         const hotfix = nextRevision(current, 'app', `${world.ecr.registry}/web:hotfix`);
@@ -201,7 +202,7 @@ describe('ECS Fargate deploy workflow', () => {
       }
     };
 
-    const run = await runWorkflow(input, { clock, onState });
+    const run = await runWorkflow(input, { clock, ...events.options, onState });
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.result.outcome).toBe('superseded');
@@ -212,7 +213,7 @@ describe('ECS Fargate deploy workflow', () => {
   });
 
   it('retries a throttled call site with backoff and still deploys', async () => {
-    const { world, clock } = await given();
+    const { world, clock, events } = await given();
     const input = pushRelease(world, 'v2', {}, webService());
     let throttled = 0;
     world.faults = ({ operation }) => {
@@ -223,7 +224,7 @@ describe('ECS Fargate deploy workflow', () => {
       return undefined;
     };
 
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...events.options });
 
     expect(run.result.outcome).toBe('deployed');
     expect(throttled).toBe(2);

@@ -3,6 +3,7 @@ import { verifyEksToken } from '../../local/cloud/eks-token.js';
 import type { RecordedKubeRequest } from '../../local/cloud/kubernetes.js';
 import { runWorkflow } from '../../local/run-workflow.js';
 import { LAST_DEPLOY_ANNOTATION } from '../../shared/targets/eks/eks-target.js';
+import { aloneEvents } from '../support/alone-events.js';
 import { mockCloud } from '../support/mock-cloud.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { CATALOG_SERVICE_YAML, catalogWorld, ENVOY_IMAGE, pushRelease, useKubeApiServer, webService } from '../support/world-fixture.js';
@@ -27,8 +28,9 @@ async function given(options: Parameters<typeof catalogWorld>[0] = {}) {
   const records = await freshRecordsTable();
   const env = catalogWorld(options);
   const mocks = mockCloud(env.world);
-  cleanup.push(() => mocks.restore(), () => env.clock.uninstall());
-  return { ...env, mocks, records };
+  const events = aloneEvents(env.world);
+  cleanup.push(() => mocks.restore(), () => events.restore(), () => env.clock.uninstall());
+  return { ...env, mocks, records, events };
 }
 
 type Env = Awaited<ReturnType<typeof given>>;
@@ -46,7 +48,7 @@ describe('EKS deploy workflow', () => {
     const input = pushRelease(world, 'v2', {}, catalogService());
 
     // Act
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...env.events.options });
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
@@ -101,7 +103,7 @@ describe('EKS deploy workflow', () => {
     const input = pushRelease(world, 'v2', { healthy: false }, catalogService());
 
     // Act
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...env.events.options });
 
     // Assess
     expect(run.status).toBe('FAILED');
@@ -133,7 +135,7 @@ describe('EKS deploy workflow', () => {
     const input = pushRelease(world, 'v2', { errorRate: 12 }, catalogService());
 
     // Act
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...env.events.options });
 
     // Assess
     expect(run.status).toBe('FAILED');
@@ -153,7 +155,7 @@ describe('EKS deploy workflow', () => {
     const hotfix = `${world.ecr.registry}/catalog:hotfix`;
     let patched = false;
     const onState = (e: { state: string; type: string }) => {
-      if (e.state === 'Bake' && e.type === 'retried' && !patched) {
+      if (e.state === 'AwaitBake' && e.type === 'entered' && !patched) {
         // `kubectl set image deployment/catalog web=…:hotfix` from another pipeline.
         patched = true;
         expect(kubernetes.patch('shop', 'catalog', { spec: { template: { spec: { containers: [{ name: 'web', image: hotfix }] } } } }).status).toBe(200);
@@ -161,7 +163,7 @@ describe('EKS deploy workflow', () => {
     };
 
     // Act
-    const run = await runWorkflow(input, { clock, onState });
+    const run = await runWorkflow(input, { clock, ...env.events.options, onState });
 
     // Assess
     expect(run.status).toBe('SUCCEEDED');
@@ -188,7 +190,7 @@ describe('EKS deploy workflow', () => {
     };
 
     // Act
-    const run = await runWorkflow(input, { clock });
+    const run = await runWorkflow(input, { clock, ...env.events.options });
 
     // Assess
     expect(run.result.outcome).toBe('deployed');

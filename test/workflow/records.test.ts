@@ -87,7 +87,7 @@ describe('one deployment per service at a time, newest wins', () => {
     await w.push('v2', { scanSeconds: 180 });
     let pushed = false;
     w.on((e) => {
-      if (!pushed && e.state === 'ScanImage' && e.type === 'retried') {
+      if (!pushed && e.state === 'AwaitScan' && e.type === 'entered') {
         pushed = true;
         void w.push('v3');
       }
@@ -111,7 +111,7 @@ describe('one deployment per service at a time, newest wins', () => {
     await w.push('v2');
     let pushed = false;
     w.on((e) => {
-      if (!pushed && e.state === 'Bake' && e.type === 'retried') {
+      if (!pushed && e.state === 'AwaitBake' && e.type === 'entered') {
         pushed = true;
         void w.push('v3');
       }
@@ -137,11 +137,17 @@ describe('one deployment per service at a time, newest wins', () => {
   it('of several pushes queued behind a deployment, only the newest survives', async () => {
     const w = await given();
     await w.push('v2');
-    let pushed = 0;
+    let pushed = false;
     w.on((e) => {
-      if (e.state === 'Bake' && e.type === 'retried' && pushed < 3) {
-        pushed += 1;
-        void w.push(`v${2 + pushed}`);
+      // Three pushes a minute apart while v2 bakes: each waits for the lease.
+      if (e.state === 'AwaitBake' && e.type === 'entered' && !pushed) {
+        pushed = true;
+        void (async () => {
+          for (const tag of ['v3', 'v4', 'v5']) {
+            await w.push(tag);
+            await w.time.sleep(60_000);
+          }
+        })();
       }
     });
 

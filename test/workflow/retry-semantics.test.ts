@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadDefinition, localFunctionArn, type LoadedDefinition } from '../../local/definition.js';
+import { localFunctionArn, type LoadedDefinition } from '../../local/definition.js';
 import { StateVisit } from '../../local/retriers.js';
 import { runWorkflow } from '../../local/run-workflow.js';
 import { installSimClock } from '../../local/sim-clock.js';
@@ -76,16 +76,47 @@ describe('Step Functions retry semantics in local runs', () => {
     expect(await play(GUIDE_RETRY, ['ErrorA', 'ErrorC', 'ErrorB'])).toEqual({ ended: 'succeeded', calls: 4, waitedMs: 8000 });
   });
 
-  it('counts a polling state\'s Transient attempts across every poll of that state, not per call', () => {
-    // The deploy workflow's Bake state polls by retrying NotYet<N>s; its Transient
-    // retrier's six attempts are one budget for the whole bake (issue: event-driven waits).
-    const bake = loadDefinition().definition.States.Bake!;
-    const visit = new StateVisit(bake.Retry);
-    const answers: (number | undefined)[] = [];
-    for (let i = 0; i < 7; i += 1) {
-      answers.push(visit.retryAfterMs('NotYet30s'), visit.retryAfterMs('NotYet30s'), visit.retryAfterMs('Transient'));
+  it("gives every look a retry budget of its own: a long wait never spends the Transient attempts of the next look", async () => {
+    // Looks that fail twice with Transient, each followed by a pending answer, six times over: twelve
+    // Transient errors in all, more than one retrier's six, yet none is caught, because each look
+    // is a new state execution (the wait loops through a Choice and a Wait state back to it).
+    const clock = installSimClock(Date.parse('2026-11-02T10:00:00Z'));
+    try {
+      let calls = 0;
+      const run = await runWorkflow(
+        {},
+        {
+          clock,
+          invocationMs: 0,
+          definition: {
+            definition: {
+              StartAt: 'Look',
+              States: {
+                Look: { Type: 'Task', Resource: localFunctionArn('look'), ResultPath: '$.look', Retry: GUIDE_RETRY.slice(0, 1).map((r) => ({ ...r, ErrorEquals: ['Transient'], MaxAttempts: 6 })), Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Caught' }], Next: 'Looked' },
+                Looked: { Type: 'Choice', Choices: [{ Variable: '$.look.done', BooleanEquals: false, Next: 'WaitLook' }], Default: 'Done' },
+                WaitLook: { Type: 'Wait', SecondsPath: '$.look.lookAgainSeconds', Next: 'Look' },
+                Caught: { Type: 'Pass', Result: { ended: 'caught' }, Next: 'End' },
+                Done: { Type: 'Pass', Result: { ended: 'succeeded' }, Next: 'End' },
+                End: { Type: 'Succeed' },
+              },
+            },
+            taskFunctions: { Look: 'look' },
+            waitsForToken: new Set(),
+          },
+          handlers: {
+            look: async () => {
+              calls += 1;
+              if (calls > 18) return { done: true };
+              if (calls % 3 !== 0) throw named('Transient');
+              return { done: false, lookAgainSeconds: 30 };
+            },
+          },
+        },
+      );
+      expect((run.result as unknown as { ended: string }).ended).toBe('succeeded');
+      expect(calls).toBe(19);
+    } finally {
+      clock.uninstall();
     }
-    expect(answers.filter((a, i) => i % 3 === 2)).toEqual([2000, 4000, 8000, 16000, 32000, 60000, undefined]);
-    expect(answers.filter((a, i) => i % 3 !== 2).every((a) => a === 30_000)).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ import { outsideIamScope } from './iam-scope.js';
 import { describePrimary, primaryRunning, rollbackPlan } from './rollback-plan.js';
 import { ecsRolloutStatus } from './rollout-status.js';
 import { containerImage, nextRevision } from './task-definition.js';
+import { ecsServiceKey } from '../../waits/keys.js';
 
 type EcsConfig = NonNullable<ServiceConfig['target']['ecs']>;
 
@@ -49,6 +50,9 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
 
   return {
     label,
+    // ECS sends an ECS Deployment State Change event for every deployment of the service
+    // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html).
+    wakeKeys: [ecsServiceKey(config.cluster, config.service)],
 
     async deploy(release: Release, now: Date): Promise<Deployment> {
       const service = await describeService();

@@ -164,6 +164,8 @@ export function eksTarget(deps: EksTargetDeps, config: EksConfig): DeployTarget 
 
   return {
     label,
+    // Kubernetes sends AWS no events for a Deployment's rollout: it is polled.
+    wakeKeys: [],
 
     async deploy(release: Release, now: Date): Promise<Deployment> {
       const { api, deployment, image, generation } = await read();

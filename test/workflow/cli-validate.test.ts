@@ -1,0 +1,84 @@
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cliHarness } from '../support/cli-context.js';
+import { simulatedAccount } from '../support/simulated-account.js';
+
+// `shipwatch validate --aws` against the sandbox's account over the real wire
+// protocols: the AWS APIs, the cluster's Kubernetes API (version, Deployment,
+// SubjectAccessReview) and the Slack stand-in.
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+async function validate(config: string, ...args: string[]) {
+  const account = await simulatedAccount();
+  close = () => account.close();
+  const cli = cliHarness({ configFile: fixture(config), clients: account.clients, slack: account.slack });
+  const code = await cli.run(['validate', '--aws', ...args]);
+  return { code, ...cli.take() };
+}
+
+describe('shipwatch validate --aws', () => {
+  it('passes the sandbox\'s own config, each resource checked and answered', async () => {
+    const { code, out } = await validate('../../sandbox/shipwatch.sandbox.yml');
+
+    expect(code).toBe(0);
+    const rows = out.split('\n').filter((l) => /^(ok|WARN|ERROR)\s/.test(l));
+    expect(rows.map((r) => r.split(/\s{2,}/).slice(0, 3).join(' | '))).toEqual([
+      'ok | ecr checkout | exists, scans',
+      'ok | ecr payments | exists, scans',
+      'ok | ecr catalog | exists, scans',
+      'ok | ecs prod/checkout | service exists',
+      'ok | ecs prod/checkout | task definition readable',
+      'ok | ecs prod/checkout | container in task definition',
+      'ok | ecs prod/payments | service exists',
+      'ok | ecs prod/payments | task definition readable',
+      'ok | ecs prod/payments | container in task definition',
+      'ok | eks shop | cluster answers',
+      'ok | eks shop/shop/catalog | Deployment and container exist',
+      'ok | eks shop/shop/catalog | group shipwatch-deployers may get, patch',
+      'ok | alarm checkout-5xx | exists',
+      'ok | alarm catalog-5xx | exists',
+      'ok | metric payments/5xx rate | returns data (last hour)',
+      'ok | slack /shipwatch/slack-bot-token | bot token works',
+      'ok | slack #deploys | bot in channel',
+    ]);
+    expect(out).toMatch(/ok\s+eks shop\s+cluster answers\s+Kubernetes v1\.31\.2-eks-sandbox at https:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toMatch(/ok\s+metric payments\/5xx rate\s+returns data \(last hour\)\s+\d+ datapoints, latest [\d.]+% \(threshold > 2%\)/);
+    expect(out).toMatch(/17 checks: 17 ok, 0 warnings, 0 errors$/);
+  });
+
+  it('answers each missing or wrong resource with what to fix, and exits 1', async () => {
+    const { code, out } = await validate('shipwatch.validate.yml', '--json');
+
+    expect(code).toBe(1);
+    const { checks } = JSON.parse(out) as { checks: { resource: string; check: string; status: string; detail: string; fix?: string; services: string[] }[] };
+    const problems = checks.filter((c) => c.status !== 'ok').map((c) => [c.status, c.resource, c.check, c.detail, c.fix]);
+    expect(problems).toEqual([
+      ['error', 'ecr admin', 'exists, scans', 'no repository admin in this account and region', expect.stringMatching(/^check image\.repository of admin, or create it: aws ecr create-repository --repository-name admin/)],
+      ['error', 'ecs prod/checkout', 'container in task definition', expect.stringMatching(/^checkout:\d+ has no container "web" \(it has app, log-router\)$/), 'set target.ecs.container of admin to one of: app, log-router'],
+      ['error', 'eks shop/search/search', 'Deployment and container exist', 'no Deployment search in namespace search', expect.stringContaining('check target.eks.namespace and target.eks.deployment of search')],
+      ['error', 'eks shop/search/search', 'group shipwatch-deployers may get, patch', 'not allowed: get, patch', expect.stringContaining('bind a Role with verbs get and patch on deployments (apiGroup apps) in namespace search to group shipwatch-deployers')],
+      ['error', 'alarm checkout-5xx-typo', 'exists', 'no alarm named checkout-5xx-typo in this account and region', expect.stringContaining('fix health.alarms of admin')],
+      ['warning', 'metric admin/requests', 'returns data (last hour)', 'no datapoints in the last hour', expect.stringContaining('check the namespace, metric name, dimensions')],
+      ['error', 'slack C0NOBOTHERE', 'bot in channel', 'no channel C0NOBOTHERE that the bot can see', expect.stringContaining('check the channel id')],
+    ]);
+  });
+
+  it('without --aws checks the file alone, offline, with the same messages as packaging', async () => {
+    const cli = cliHarness({ configFile: fixture('shipwatch.validate.yml') });
+
+    expect(await cli.run(['validate'])).toBe(0);
+    expect(cli.take().out).toMatch(/shipwatch\.validate\.yml is a valid Shipwatch config: 5 services\n  checkout: checkout:v\* → ecs prod\/checkout\n/);
+    expect(await cli.run(['validate', '--config', fixture('shipwatch.invalid.yml')])).toBe(1);
+    expect(cli.take().err).toBe(
+      `${fixture('shipwatch.invalid.yml')} is not a valid Shipwatch config:\n  services[0].target.ecs.container: missing (expected string)\n  services[0].health.bakeMinute: unknown key (did you mean "bakeMinutes"?)`,
+    );
+    expect(await cli.run(['validate', '--config', fixture('shipwatch.nope.yml')])).toBe(1);
+    expect(cli.take().err).toMatch(/^cannot read the Shipwatch config .*shipwatch\.nope\.yml: ENOENT/);
+  });
+});

@@ -1,0 +1,115 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { BatchGetImageCommand, DescribeImagesCommand, ECRClient, ListImagesCommand, PutImageCommand } from '@aws-sdk/client-ecr';
+import { DescribeTaskDefinitionCommand, ECSClient, ListServicesCommand } from '@aws-sdk/client-ecs';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BEHAVIOUR_ANNOTATION } from '../../local/cloud/ecr-images.js';
+import { startCloudServer } from '../../local/cloud/http.js';
+import { CloudFormationModel } from '../../local/cloud/query-protocol.js';
+import type { CloudService } from '../../local/cloud/world.js';
+import { createRecordsTable, startLocalDynamo } from '../../local/dynamo.js';
+import { sandboxWorld } from '../../sandbox/world.js';
+
+// The operations a new user reached for at the sandbox's endpoint, over the
+// real wire protocols, with the SDK clients the AWS CLI is built like.
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
+
+async function endpoint() {
+  let now = Date.parse('2026-11-02T10:00:00Z');
+  const world = sandboxWorld(() => now, 1);
+  const server = await startCloudServer((service, operation, input) => world.handle(service as CloudService, operation, input));
+  closers.push(server.close);
+  const config = { endpoint: server.url, region: 'us-east-1', credentials };
+  return { world, config, advance: (ms: number) => (now += ms), url: server.url };
+}
+
+describe('the simulated cloud over the wire', () => {
+  it('ECR: describe-images, list-images, and batch-get-image + put-image (the retag recipe) push as ECR does', async () => {
+    const { world, config } = await endpoint();
+    const ecr = new ECRClient(config);
+    const pushed: unknown[] = [];
+    world.ecr.onPutImage = (event) => pushed.push(event);
+
+    const described = await ecr.send(new DescribeImagesCommand({ repositoryName: 'checkout', imageIds: [{ imageTag: 'v1' }] }));
+    const listed = await ecr.send(new ListImagesCommand({ repositoryName: 'checkout' }));
+    const got = await ecr.send(new BatchGetImageCommand({ repositoryName: 'checkout', imageIds: [{ imageTag: 'v1' }] }));
+    const manifest = got.images![0]!.imageManifest!;
+    const retag = await ecr.send(new PutImageCommand({ repositoryName: 'checkout', imageTag: 'v2', imageManifest: manifest }));
+    const again = await ecr.send(new PutImageCommand({ repositoryName: 'checkout', imageTag: 'v2', imageManifest: manifest })).catch((e: Error) => e);
+    const missing = await ecr.send(new DescribeImagesCommand({ repositoryName: 'checkout', imageIds: [{ imageTag: 'v9' }] })).catch((e: Error) => e);
+
+    const digest = described.imageDetails![0]!.imageDigest!;
+    expect(described.imageDetails![0]).toMatchObject({ repositoryName: 'checkout', imageTags: ['v1'], imagePushedAt: expect.any(Date), imageSizeInBytes: 29_123_456 });
+    expect(listed.imageIds).toEqual([{ imageDigest: digest, imageTag: 'v1' }]);
+    expect(retag.image!.imageId).toEqual({ imageDigest: digest, imageTag: 'v2' });
+    expect(again).toMatchObject({ name: 'ImageAlreadyExistsException' });
+    expect(missing).toMatchObject({ name: 'ImageNotFoundException' });
+    expect(pushed).toEqual([expect.objectContaining({ 'detail-type': 'ECR Image Action', detail: { result: 'SUCCESS', 'repository-name': 'checkout', 'image-digest': digest, 'action-type': 'PUSH', 'image-tag': 'v2' } })]);
+  });
+
+  it('ECR: put-image of a new manifest gets the SHA-256 of its bytes as digest, and behaves as its sandbox annotation says', async () => {
+    const { world, config } = await endpoint();
+    const ecr = new ECRClient(config);
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${'1'.repeat(64)}`, size: 7 }, layers: [], annotations: { [BEHAVIOUR_ANNOTATION]: '{"healthy":false}' } });
+
+    const out = await ecr.send(new PutImageCommand({ repositoryName: 'checkout', imageTag: 'v3', imageManifest: manifest }));
+
+    const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+    expect(out.image!.imageId!.imageDigest).toBe(digest);
+    expect(world.ecr.profileOf(`${world.ecr.registry}/checkout@${digest}`)).toMatchObject({ healthy: false });
+  });
+
+  it('ECS: list-services, and describe-task-definition by family:revision and by family', async () => {
+    const { config } = await endpoint();
+    const ecs = new ECSClient(config);
+
+    const services = await ecs.send(new ListServicesCommand({ cluster: 'prod' }));
+    const byRevision = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'checkout:1' }));
+    const byFamily = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'payments' }));
+
+    expect(services.serviceArns).toEqual(['arn:aws:ecs:us-east-1:123456789012:service/prod/checkout', 'arn:aws:ecs:us-east-1:123456789012:service/prod/payments']);
+    expect(byRevision.taskDefinition).toMatchObject({ family: 'checkout', revision: 1 });
+    expect(byFamily.taskDefinition).toMatchObject({ family: 'payments', revision: 1 });
+  });
+
+  it('CloudWatch: set-alarm-state holds until the next evaluation, then the metric decides again', async () => {
+    const { config, advance } = await endpoint();
+    const cloudwatch = new CloudWatchClient(config);
+    const state = async () => (await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['checkout-5xx'] }))).MetricAlarms![0]!.StateValue;
+
+    const before = await state();
+    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'checkout-5xx', StateValue: 'ALARM', StateReason: 'testing the rollback' }));
+    const set = await state();
+    advance(95_000);
+    const after = await state();
+
+    expect([before, set, after]).toEqual(['OK', 'ALARM', 'OK']);
+    await expect(cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'nope', StateValue: 'ALARM', StateReason: 'x' }))).rejects.toMatchObject({ name: 'ResourceNotFound' });
+  });
+
+  it('CloudFormation (awsQuery) answers DescribeStacks, and DynamoDB is passed through to dynalite, on the same endpoint', async () => {
+    const dynamo = await startLocalDynamo();
+    closers.push(dynamo.close);
+    await createRecordsTable(dynamo.endpoint, 'shipwatch-sandbox-records');
+    const stacks = new CloudFormationModel('123456789012', 'us-east-1');
+    stacks.stacks.set('shipwatch-sandbox', { outputs: { RecordsTableName: 'shipwatch-sandbox-records' }, createdAt: Date.parse('2026-11-02T09:00:00Z') });
+    const server = await startCloudServer(async () => ({}), 0, { query: stacks.dispatch, forward: { DynamoDB_20120810: dynamo.endpoint } });
+    closers.push(server.close);
+    const config = { endpoint: server.url, region: 'us-east-1', credentials };
+
+    const described = await new CloudFormationClient(config).send(new DescribeStacksCommand({ StackName: 'shipwatch-sandbox' }));
+    const missing = await new CloudFormationClient(config).send(new DescribeStacksCommand({ StackName: 'shipwatch-prod' })).catch((e: Error) => e);
+    const tables = await new DynamoDBClient(config).send(new ListTablesCommand({}));
+
+    expect(described.Stacks![0]).toMatchObject({ StackName: 'shipwatch-sandbox', StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'RecordsTableName', OutputValue: 'shipwatch-sandbox-records' }] });
+    expect(missing).toMatchObject({ name: 'ValidationError', message: 'Stack with id shipwatch-prod does not exist' });
+    expect(tables.TableNames).toEqual(['shipwatch-sandbox-records']);
+  });
+});
