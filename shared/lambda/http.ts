@@ -13,7 +13,7 @@ export interface HttpAnswer {
  * (the SDK's HTTP handler imports it); node:http, only for the local stand-ins'
  * http:// URLs, is taken with process.getBuiltinModule: a static ESM import of
  * node:http makes Node 22 build its ES module facade, which loads undici for
- * the WebSocket and EventSource getters (25–40 ms of cold start here).
+ * the WebSocket and EventSource getters (25–60 ms of cold start here).
  */
 export function httpRequest(method: 'GET' | 'POST', url: URL, headers: Record<string, string | number>, body: string, timeoutMs: number): Promise<HttpAnswer> {
   const request = url.protocol === 'http:' ? process.getBuiltinModule('node:http').request : httpsRequest;

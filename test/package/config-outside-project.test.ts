@@ -114,7 +114,7 @@ describe('a config file outside the project', () => {
 
 // The same package, for a cost no test of behaviour would see: a static ES
 // import of node:http makes Node 22 build the module's ESM facade, which
-// loads undici (25–40 ms of cold start here); shared/lambda/http.ts avoids it.
+// loads undici (25–60 ms of cold start here); shared/lambda/http.ts avoids it.
 describe('every packaged function', () => {
   it('imports node:http only when it needs it, never as a static ES import', () => {
     // Prepare / Act
