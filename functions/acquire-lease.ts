@@ -1,5 +1,6 @@
-import * as z from 'zod/mini';
-import '../shared/validation/zod-messages.js';
+import * as v from 'valibot';
+import '../shared/validation/messages.js';
+import { object } from '../shared/validation/object.js';
 import { recordsDb } from '../shared/aws/dynamodb.js';
 import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
@@ -9,7 +10,7 @@ import { updateMessage, viewOf } from '../shared/slack/live-message.js';
 import { pending } from '../shared/waits/look.js';
 import { requireRecordId, workflowStateSchema } from '../shared/workflow/state.js';
 
-const input = z.object({ phase: z.enum(['deploying', 'rolling_back']), state: workflowStateSchema });
+const input = object({ phase: v.picklist(['deploying', 'rolling_back']), state: workflowStateSchema });
 
 /** Takes the service if it is free (else pending: the state machine looks again after pollSeconds), and holds it until the outcome is written. */
 export const handler = lambdaHandler('acquire-lease', input, async ({ phase, state }) => {

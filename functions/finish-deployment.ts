@@ -1,5 +1,6 @@
-import * as z from 'zod/mini';
-import '../shared/validation/zod-messages.js';
+import * as v from 'valibot';
+import '../shared/validation/messages.js';
+import { object } from '../shared/validation/object.js';
 import { recordsDb } from '../shared/aws/dynamodb.js';
 import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
@@ -7,7 +8,7 @@ import { finishDeployment } from '../shared/workflow/finish.js';
 import { OUTCOMES } from '../shared/workflow/result.js';
 import { workflowStateSchema } from '../shared/workflow/state.js';
 
-const input = z.object({ outcome: z.enum(OUTCOMES), state: workflowStateSchema, executionStartedAt: z.string() });
+const input = object({ outcome: v.picklist(OUTCOMES), state: workflowStateSchema, executionStartedAt: v.string() });
 
 /** The push's one outcome: written to its record, shown in its Slack message, returned as the execution's result. */
 export const handler = lambdaHandler('finish-deployment', input, async ({ outcome, state, executionStartedAt }) => {

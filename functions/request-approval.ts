@@ -1,12 +1,13 @@
-import * as z from 'zod/mini';
-import '../shared/validation/zod-messages.js';
+import * as v from 'valibot';
+import '../shared/validation/messages.js';
+import { object } from '../shared/validation/object.js';
 import { recordsDb } from '../shared/aws/dynamodb.js';
 import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { requestApproval } from '../shared/workflow/request-approval.js';
 import { workflowStateSchema } from '../shared/workflow/state.js';
 
-const input = z.object({ taskToken: z.string().check(z.minLength(1)), state: workflowStateSchema });
+const input = object({ taskToken: v.pipe(v.string(), v.minLength(1)), state: workflowStateSchema });
 
 /** Called by the `.waitForTaskToken` approval state: stores the token, asks in Slack, returns. */
 export const handler = lambdaHandler('request-approval', input, ({ taskToken, state }) => requestApproval(recordsDb(), taskToken, state, now()));

@@ -1,12 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { recordsDb } from '../shared/aws/dynamodb.js';
-import { cloudtrailClient } from '../shared/aws/cloudtrail.js';
+import { lookupEvents } from '../shared/aws/cloudtrail.js';
 import { sfnClient } from '../shared/aws/sfn.js';
 import { whoPushed } from '../shared/slack/pusher.js';
 import { now } from '../shared/clock.js';
-import { logger } from '../shared/lambda/logger.js';
+import { injectLambdaContext, logger } from '../shared/lambda/logger.js';
 import { dynamoApprovals } from '../shared/records/approvals.js';
 import { handleInteraction } from '../shared/slack/interaction.js';
 import { slackBotToken, slackSigningSecret } from '../shared/slack/secrets.js';
@@ -35,7 +34,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
         slack: notifier,
         whoPushed: (approval) =>
           whoPushed(
-            { cloudtrail: cloudtrailClient(), slackUserByEmail: (email) => notifier!.userByEmail(email) },
+            { lookupEvents, slackUserByEmail: (email) => notifier!.userByEmail(email) },
             { repository: approval.view.repository, digest: approval.view.digest, pushedAt: approval.pushedAt ?? approval.expiresAt },
           ),
       },

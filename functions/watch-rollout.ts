@@ -1,5 +1,6 @@
-import * as z from 'zod/mini';
-import '../shared/validation/zod-messages.js';
+import * as v from 'valibot';
+import '../shared/validation/messages.js';
+import { object } from '../shared/validation/object.js';
 import { now } from '../shared/clock.js';
 import { DEFAULTS } from '../shared/config/defaults.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
@@ -7,7 +8,7 @@ import { targetFor } from '../shared/targets/target-for.js';
 import { watchRollout } from '../shared/targets/watch.js';
 import { requireDeploy, requireRollback, workflowStateSchema } from '../shared/workflow/state.js';
 
-const input = z.object({ phase: z.enum(['rollout', 'rollback']), state: workflowStateSchema });
+const input = object({ phase: v.picklist(['rollout', 'rollback']), state: workflowStateSchema });
 
 /** One look at our deployment (phase rollout) or at our rollback (phase rollback). */
 export const handler = lambdaHandler('watch-rollout', input, ({ phase, state }) => {

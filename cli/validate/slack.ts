@@ -1,5 +1,6 @@
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { WebClient } from '@slack/web-api';
+import { DEFAULT_SLACK_API_URL, DEFAULT_TIMEOUT_MS } from '../../shared/slack/constants.js';
+import { callSlack, SlackCallFailure } from '../../shared/slack/web-api.js';
 import type { Config } from '../../shared/config/schema.js';
 import { callFailed, error, ok, usersOf, warning, type Check } from './check.js';
 
@@ -28,26 +29,29 @@ export async function checkSlack(ssm: SSMClient, config: Config, settings: Slack
     return [callFailed(resource, who, 'bot token works', e, 'ssm:GetParameter with decryption')];
   }
   // No retries: a look, not a delivery.
-  const slack = new WebClient(token, { ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}), retryConfig: { retries: 0 } });
+  const slack = (method: string, args: Record<string, unknown>) =>
+    callSlack(settings.apiUrl ?? DEFAULT_SLACK_API_URL, token, method, args, { retries: 0, timeoutMs: DEFAULT_TIMEOUT_MS, rejectRateLimitedCalls: true });
+  /** Slack's error (`invalid_auth`, `channel_not_found`), else what failed. */
+  const codeOf = (e: unknown) => (e instanceof SlackCallFailure ? e.code : (e as Error).message);
   let bot: string;
   try {
-    const auth = await slack.auth.test();
+    const auth = (await slack('auth.test', {})) as { user?: string; user_id?: string; team?: string; team_id?: string };
     bot = `${auth.user ?? auth.user_id} in ${auth.team ?? auth.team_id}`;
   } catch (e) {
-    return [error(resource, who, 'bot token works', `auth.test: ${(e as { data?: { error?: string } }).data?.error ?? (e as Error).message}`, `store a valid Bot User OAuth Token (xoxb-…) in ${settings.tokenParameter}`)];
+    return [error(resource, who, 'bot token works', `auth.test: ${codeOf(e)}`, `store a valid Bot User OAuth Token (xoxb-…) in ${settings.tokenParameter}`)];
   }
   const checks: Check[] = [ok(resource, who, 'bot token works', bot)];
   for (const { key: channel, services } of channels) {
     try {
-      const info = await slack.conversations.info({ channel });
-      const name = (info.channel as { name?: string } | undefined)?.name ?? channel;
+      const info = (await slack('conversations.info', { channel })) as { channel?: { name?: string; is_member?: boolean } };
+      const name = info.channel?.name ?? channel;
       checks.push(
-        (info.channel as { is_member?: boolean } | undefined)?.is_member
+        info.channel?.is_member
           ? ok(`slack #${name}`, services, 'bot in channel', `${channel}`)
           : error(`slack #${name}`, services, 'bot in channel', `the bot is not in ${channel}, so it cannot post there`, `in Slack: /invite @${bot.split(' ')[0]} in #${name}`),
       );
     } catch (e) {
-      const code = (e as { data?: { error?: string } }).data?.error ?? (e as Error).message;
+      const code = codeOf(e);
       checks.push(
         code === 'channel_not_found'
           ? error(`slack ${channel}`, services, 'bot in channel', `no channel ${channel} that the bot can see`, 'check the channel id (channel details → bottom); for a private channel, invite the bot first')

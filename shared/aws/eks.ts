@@ -1,6 +1,17 @@
-import { EKSClient } from '@aws-sdk/client-eks';
-import { clientConfig } from './client-config.js';
-import { once } from './once.js';
+import { awsJsonCall } from './json-call.js';
 
-/** One client per container; AWS_ENDPOINT_URL_EKS (the sandbox) is honoured by the SDK itself. */
-export const eksClient = once(() => new EKSClient(clientConfig()));
+/** The part of DescribeCluster's answer Shipwatch reads. */
+export interface EksClusterInfo {
+  status?: string;
+  endpoint?: string;
+  certificateAuthority?: { data?: string };
+}
+
+/**
+ * DescribeCluster (restJson GET /clusters/{name}), the one EKS API call
+ * Shipwatch makes, without the EKS SDK client (shared/aws/json-call.ts).
+ * AWS_ENDPOINT_URL_EKS (the sandbox) is honoured as the SDK would.
+ */
+export function describeCluster(name: string): Promise<{ cluster?: EksClusterInfo }> {
+  return awsJsonCall({ service: 'eks', get: `/clusters/${encodeURIComponent(name)}` });
+}

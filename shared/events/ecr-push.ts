@@ -1,32 +1,35 @@
-import * as z from 'zod/mini';
-import '../validation/zod-messages.js';
+import * as v from 'valibot';
+import '../validation/messages.js';
+import { object } from '../validation/object.js';
 import { InvalidInput } from '../errors.js';
-import { describeIssues } from '../validation/union-issues.js';
+import { describeIssues, isIsoDateTime } from '../validation/issues.js';
 
 // The EventBridge rule already filters on these values; checking them again
 // here means a mis-wired rule (or a hand-crafted test event) is refused with a
 // reason instead of deploying something nobody pushed.
-const nonEmpty = z.string().check(z.minLength(1));
+const nonEmpty = v.pipe(v.string(), v.minLength(1));
+/** An ISO 8601 date and time with its offset, as EventBridge and Step Functions write them. */
+export const isoDateTime = v.pipe(v.string(), v.check(isIsoDateTime, 'Invalid ISO datetime'));
 // The published sample's digest is shorter than 64 hex digits, so only the form is checked.
-export const imageDigestSchema = z.string().check(z.regex(/^[a-z0-9]+:[a-f0-9]{32,128}$/, 'an image digest such as sha256:<hex>'));
-export const ecrPushEventSchema = z.object({
+export const imageDigestSchema = v.pipe(v.string(), v.regex(/^[a-z0-9]+:[a-f0-9]{32,128}$/, 'an image digest such as sha256:<hex>'));
+export const ecrPushEventSchema = object({
   id: nonEmpty,
-  source: z.literal('aws.ecr'),
-  'detail-type': z.literal('ECR Image Action'),
-  account: z.string().check(z.regex(/^\d{12}$/, 'a 12-digit AWS account id')),
-  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region')),
-  time: z.iso.datetime({ offset: true }),
-  detail: z.object({
-    'action-type': z.literal('PUSH'),
-    result: z.literal('SUCCESS'),
+  source: v.literal('aws.ecr'),
+  'detail-type': v.literal('ECR Image Action'),
+  account: v.pipe(v.string(), v.regex(/^\d{12}$/, 'a 12-digit AWS account id')),
+  region: v.pipe(v.string(), v.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region')),
+  time: isoDateTime,
+  detail: object({
+    'action-type': v.literal('PUSH'),
+    result: v.literal('SUCCESS'),
     'repository-name': nonEmpty,
     'image-digest': imageDigestSchema,
     // Absent when an image is pushed by digest only.
-    'image-tag': z.optional(nonEmpty),
+    'image-tag': v.optional(nonEmpty),
   }),
 });
 
-export type EcrPushEvent = z.infer<typeof ecrPushEventSchema>;
+export type EcrPushEvent = v.InferOutput<typeof ecrPushEventSchema>;
 
 /** Largest event EventBridge delivers; anything bigger did not come from it. */
 const MAX_EVENT_BYTES = 256 * 1024;
@@ -42,10 +45,10 @@ export function parseEcrPushEvent(event: unknown, expected: { account?: string }
   if (size > MAX_EVENT_BYTES) {
     throw new InvalidInput(`not an ECR push event: ${size} bytes is larger than any EventBridge event (256 KiB)`);
   }
-  const parsed = z.safeParse(ecrPushEventSchema, event);
-  if (!parsed.success) throw notAPush(describeIssues(parsed.error.issues, '(event)'));
-  if (expected.account && parsed.data.account !== expected.account) {
-    throw notAPush([`account: ${parsed.data.account} is not Shipwatch's account (${expected.account})`]);
+  const parsed = v.safeParse(ecrPushEventSchema, event);
+  if (!parsed.success) throw notAPush(describeIssues(parsed.issues, '(event)', ecrPushEventSchema));
+  if (expected.account && parsed.output.account !== expected.account) {
+    throw notAPush([`account: ${parsed.output.account} is not Shipwatch's account (${expected.account})`]);
   }
-  return parsed.data;
+  return parsed.output;
 }

@@ -1,30 +1,31 @@
-import * as z from 'zod/mini';
-import '../validation/zod-messages.js';
+import * as v from 'valibot';
+import '../validation/messages.js';
+import { object } from '../validation/object.js';
 import { InvalidInput } from '../errors.js';
-import { describeIssues } from '../validation/union-issues.js';
+import { describeIssues } from '../validation/issues.js';
 
-export const sfnStatusEventSchema = z.object({
-  source: z.literal('aws.states'),
-  'detail-type': z.literal('Step Functions Execution Status Change'),
-  time: z.string(),
-  detail: z.object({
-    executionArn: z.string(),
-    stateMachineArn: z.string(),
-    name: z.string(),
-    status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']),
-    startDate: z.number(),
-    stopDate: z.optional(z.nullable(z.number())),
-    input: z.optional(z.nullable(z.string())),
-    error: z.optional(z.nullable(z.string())),
-    cause: z.optional(z.nullable(z.string())),
+export const sfnStatusEventSchema = object({
+  source: v.literal('aws.states'),
+  'detail-type': v.literal('Step Functions Execution Status Change'),
+  time: v.string(),
+  detail: object({
+    executionArn: v.string(),
+    stateMachineArn: v.string(),
+    name: v.string(),
+    status: v.picklist(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE']),
+    startDate: v.number(),
+    stopDate: v.optional(v.nullable(v.number())),
+    input: v.optional(v.nullable(v.string())),
+    error: v.optional(v.nullable(v.string())),
+    cause: v.optional(v.nullable(v.string())),
   }),
 });
-export type SfnStatusEvent = z.infer<typeof sfnStatusEventSchema>;
+export type SfnStatusEvent = v.InferOutput<typeof sfnStatusEventSchema>;
 
 export function parseSfnStatusEvent(event: unknown): SfnStatusEvent {
-  const parsed = z.safeParse(sfnStatusEventSchema, event);
-  if (parsed.success) return parsed.data;
-  throw new InvalidInput(`not a Step Functions Execution Status Change event: ${describeIssues(parsed.error.issues, '(event)').join('; ')}`);
+  const parsed = v.safeParse(sfnStatusEventSchema, event);
+  if (parsed.success) return parsed.output;
+  throw new InvalidInput(`not a Step Functions Execution Status Change event: ${describeIssues(parsed.issues, '(event)', sfnStatusEventSchema).join('; ')}`);
 }
 
 /** The execution's input (`detail.input`, JSON text); none (`null`) reads as `{}`. */

@@ -1,7 +1,8 @@
-import * as z from 'zod/mini';
-import '../validation/zod-messages.js';
+import * as v from 'valibot';
+import '../validation/messages.js';
 import { InvalidInput } from '../errors.js';
-import { describeIssues } from '../validation/union-issues.js';
+import { describeIssues } from '../validation/issues.js';
+import { looseObject } from '../validation/object.js';
 import { alarmKey, ecsServiceKey, scanKey, type Wake } from '../waits/keys.js';
 import { imageDigestSchema } from './ecr-push.js';
 
@@ -17,21 +18,39 @@ import { imageDigestSchema } from './ecr-push.js';
 //   https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
 
 // The same digest check as the push event's: a scan event must wake the push's own wait.
-const scanDetail = z.looseObject({ 'repository-name': z.string().check(z.minLength(1)), 'image-digest': imageDigestSchema });
-const wakeEventSchema = z.discriminatedUnion('detail-type', [
-  z.looseObject({ source: z.literal('aws.ecr'), 'detail-type': z.literal('ECR Image Scan'), detail: scanDetail }),
-  z.looseObject({ source: z.literal('aws.inspector2'), 'detail-type': z.literal('Inspector2 Scan'), detail: scanDetail }),
-  z.looseObject({ source: z.literal('aws.ecs'), 'detail-type': z.literal('ECS Deployment State Change'), resources: z.array(z.string()).check(z.minLength(1)), detail: z.looseObject({ eventName: z.string() }) }),
-  z.looseObject({ source: z.literal('aws.cloudwatch'), 'detail-type': z.literal('CloudWatch Alarm State Change'), detail: z.looseObject({ alarmName: z.string().check(z.minLength(1)) }) }),
-]);
+const scanDetail = looseObject({ 'repository-name': v.pipe(v.string(), v.minLength(1)), 'image-digest': imageDigestSchema });
+const WAKE_EVENTS = {
+  'ECR Image Scan': looseObject({ source: v.literal('aws.ecr'), 'detail-type': v.literal('ECR Image Scan'), detail: scanDetail }),
+  'Inspector2 Scan': looseObject({ source: v.literal('aws.inspector2'), 'detail-type': v.literal('Inspector2 Scan'), detail: scanDetail }),
+  'ECS Deployment State Change': looseObject({
+    source: v.literal('aws.ecs'),
+    'detail-type': v.literal('ECS Deployment State Change'),
+    resources: v.pipe(v.array(v.string()), v.minLength(1)),
+    detail: looseObject({ eventName: v.string() }),
+  }),
+  'CloudWatch Alarm State Change': looseObject({
+    source: v.literal('aws.cloudwatch'),
+    'detail-type': v.literal('CloudWatch Alarm State Change'),
+    detail: looseObject({ alarmName: v.pipe(v.string(), v.minLength(1)) }),
+  }),
+};
+type DetailType = keyof typeof WAKE_EVENTS;
+const DETAIL_TYPES = Object.keys(WAKE_EVENTS) as DetailType[];
+/** Any other event (or none): refused by its detail-type, in the words zod used for a discriminated union. */
+const otherEvent = looseObject({ 'detail-type': v.picklist(DETAIL_TYPES, `Invalid discriminator value. Expected ${DETAIL_TYPES.map((t) => `'${t}'`).join(' | ')}`) });
+// The event's detail-type picks the one shape it is checked against.
+const wakeEventSchema = v.lazy((event: unknown) => {
+  const type = (event as { 'detail-type'?: unknown } | null)?.['detail-type'];
+  return typeof type === 'string' && Object.hasOwn(WAKE_EVENTS, type) && !Array.isArray(event) ? WAKE_EVENTS[type as DetailType] : otherEvent;
+}) as v.GenericSchema<unknown, v.InferOutput<(typeof WAKE_EVENTS)[DetailType]>>;
 
 /** `arn:aws:ecr:us-east-1:123456789012:repository/team/app` → `team/app`; a bare name stays as it is. */
 const repositoryName = (nameOrArn: string) => (nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.indexOf(':repository/') + ':repository/'.length) : nameOrArn);
 
 export function wakeOf(event: unknown): Wake {
-  const parsed = z.safeParse(wakeEventSchema, event);
-  if (!parsed.success) throw new InvalidInput(`not an event that ends a wait (ECR Image Scan, Inspector2 Scan, ECS Deployment State Change, CloudWatch Alarm State Change): ${describeIssues(parsed.error.issues, '(event)').join('; ')}`);
-  const e = parsed.data;
+  const parsed = v.safeParse(wakeEventSchema, event);
+  if (!parsed.success) throw new InvalidInput(`not an event that ends a wait (ECR Image Scan, Inspector2 Scan, ECS Deployment State Change, CloudWatch Alarm State Change): ${describeIssues(parsed.issues, '(event)', wakeEventSchema).join('; ')}`);
+  const e = parsed.output;
   switch (e['detail-type']) {
     case 'ECR Image Scan':
     case 'Inspector2 Scan': {

@@ -1,7 +1,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import picomatch from 'picomatch';
 import type { ServiceConfig } from '../config/schema.js';
 import { TargetMisconfigured } from '../errors.js';
+import { tagMatches } from '../match/tag-glob.js';
 import { readAlarms } from './alarms.js';
 
 export type Preflight =
@@ -25,7 +25,7 @@ export async function preflight(cloudwatch: CloudWatchClient, service: ServiceCo
   }
   const firing = alarms.filter((a) => a.state === 'ALARM').map((a) => a.name);
   if (firing.length === 0) return { blocked: false, firing };
-  const fixForward = tag !== undefined && service.health.fixForwardTags.some((glob) => picomatch(glob)(tag));
+  const fixForward = tag !== undefined && service.health.fixForwardTags.some((glob) => tagMatches(glob, tag));
   if (fixForward) return { blocked: false, firing };
   return {
     blocked: true,

@@ -1,12 +1,11 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod/mini';
-import '../validation/zod-messages.js';
+import * as v from 'valibot';
+import '../validation/messages.js';
 import { InvalidInput, ShipwatchError, Transient } from '../errors.js';
-import { describeIssues } from '../validation/union-issues.js';
-import { logger } from './logger.js';
+import { describeIssues } from '../validation/issues.js';
+import { injectLambdaContext, logger } from './logger.js';
 
 /**
  * Throttling, 5xx, timeouts and dropped connections are worth another try;
@@ -23,10 +22,10 @@ export function classifyError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-export function parseInput<S extends z.ZodMiniType>(schema: S, event: unknown, what: string): z.infer<S> {
-  const parsed = z.safeParse(schema, event);
-  if (parsed.success) return parsed.data;
-  throw new InvalidInput(`${what}: ${describeIssues(parsed.error.issues, '(input)').join('; ')}`);
+export function parseInput<S extends v.GenericSchema>(schema: S, event: unknown, what: string): v.InferOutput<S> {
+  const parsed = v.safeParse(schema, event);
+  if (parsed.success) return parsed.output;
+  throw new InvalidInput(`${what}: ${describeIssues(parsed.issues, '(input)', schema).join('; ')}`);
 }
 
 /**
@@ -34,7 +33,7 @@ export function parseInput<S extends z.ZodMiniType>(schema: S, event: unknown, w
  * what it throws. `work` gets the parsed input only; its clients come from
  * module scope so they outlive the invocation.
  */
-export function lambdaHandler<S extends z.ZodMiniType, R>(what: string, schema: S, work: (input: z.infer<S>) => Promise<R>) {
+export function lambdaHandler<S extends v.GenericSchema, R>(what: string, schema: S, work: (input: v.InferOutput<S>) => Promise<R>) {
   return middy<unknown, R, Error, Context>()
     .use(injectLambdaContext(logger))
     .use({

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import picomatch from 'picomatch';
 import type { Config, ServiceConfig } from '../config/schema.js';
 import type { Release } from '../release/release.js';
+import { tagMatches } from './tag-glob.js';
 
 /**
  * The services a push deploys to: same repository, and a tag that matches one
@@ -12,7 +12,7 @@ export function matchServices(config: Config, release: Pick<Release, 'repository
   return config.services.filter((service) => {
     if (service.image.repository !== release.repository) return false;
     const tag = release.tag ?? '';
-    return service.image.tags.some((glob) => picomatch(glob, { dot: true })(tag) || (tag === '' && glob === '*'));
+    return service.image.tags.some((glob) => tagMatches(glob, tag) || (tag === '' && glob === '*'));
   });
 }
 

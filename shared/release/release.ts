@@ -1,22 +1,23 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { dnsSuffix } from '../aws/partition.js';
-import '../validation/zod-messages.js';
-import { imageDigestSchema, type EcrPushEvent } from '../events/ecr-push.js';
+import '../validation/messages.js';
+import { object } from '../validation/object.js';
+import { imageDigestSchema, isoDateTime, type EcrPushEvent } from '../events/ecr-push.js';
 
 /** One pushed image as the workflow carries it: everything needed to deploy it by digest. */
-export const releaseSchema = z.object({
-  repository: z.string(),
-  registry: z.string(),
+export const releaseSchema = object({
+  repository: v.string(),
+  registry: v.string(),
   digest: imageDigestSchema,
-  tag: z.optional(z.string()),
+  tag: v.optional(v.string()),
   /** `<registry>/<repository>@<digest>`: never a mutable tag. */
-  imageUri: z.string(),
+  imageUri: v.string(),
   /** The push event's time: the record id (recordIdOf) is made from it. */
-  pushedAt: z.iso.datetime({ offset: true }),
-  eventId: z.string(),
-  region: z.string(),
+  pushedAt: isoDateTime,
+  eventId: v.string(),
+  region: v.string(),
 });
-export type Release = z.infer<typeof releaseSchema>;
+export type Release = v.InferOutput<typeof releaseSchema>;
 
 export function registryHost(account: string, region: string): string {
   return `${account}.dkr.ecr.${region}.${dnsSuffix(region)}`;

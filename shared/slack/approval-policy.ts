@@ -1,4 +1,4 @@
-import picomatch from 'picomatch';
+import { tagMatches } from '../match/tag-glob.js';
 
 /** A service's `approval:` block in shipwatch.yml (the config schema validates the same fields). */
 export interface ApprovalPolicy {
@@ -31,7 +31,7 @@ export function requiresApproval(policy: Pick<ApprovalPolicy, 'required'> | unde
   if (typeof required === 'boolean') return required;
   if (required.length === 0) return false;
   if (tag === undefined || tag === '') return true;
-  return required.some((glob) => picomatch(glob, { dot: true })(tag));
+  return required.some((glob) => tagMatches(glob, tag));
 }
 
 export interface DecideRequest {

@@ -1,6 +1,7 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import * as z from 'zod/mini';
-import '../validation/zod-messages.js';
+import * as v from 'valibot';
+import '../validation/messages.js';
+import { object } from '../validation/object.js';
 import { Transient } from '../errors.js';
 import { logger } from '../lambda/logger.js';
 import { canDecide, mention, userGroupsIn } from './approval-policy.js';
@@ -73,12 +74,12 @@ export interface InteractionResponse {
 }
 
 /** What Slack sends for a button click; unknown fields are dropped, the rest is all we read. */
-const PayloadSchema = z.object({
-  type: z.string(),
-  user: z.optional(z.object({ id: z.string().check(z.minLength(1)) })),
-  channel: z.nullish(z.object({ id: z.string() })),
-  container: z.nullish(z.object({ channel_id: z.optional(z.string()), message_ts: z.optional(z.string()) })),
-  actions: z.optional(z.array(z.object({ action_id: z.string(), value: z.optional(z.string()) }))),
+const PayloadSchema = object({
+  type: v.string(),
+  user: v.optional(object({ id: v.pipe(v.string(), v.minLength(1)) })),
+  channel: v.nullish(object({ id: v.string() })),
+  container: v.nullish(object({ channel_id: v.optional(v.string()), message_ts: v.optional(v.string()) })),
+  actions: v.optional(v.array(object({ action_id: v.string(), value: v.optional(v.string()) }))),
 });
 
 /** SendTask* answers meaning the execution stopped waiting: it timed out, finished, or the token is not ours. */
@@ -197,7 +198,7 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
   return ack();
 }
 
-function parsePayload(rawBody: string): z.infer<typeof PayloadSchema> | undefined {
+function parsePayload(rawBody: string): v.InferOutput<typeof PayloadSchema> | undefined {
   const field = new URLSearchParams(rawBody).get('payload');
   if (field === null) return undefined;
   let json: unknown;
@@ -206,8 +207,8 @@ function parsePayload(rawBody: string): z.infer<typeof PayloadSchema> | undefine
   } catch {
     return undefined;
   }
-  const parsed = z.safeParse(PayloadSchema, json);
-  return parsed.success ? parsed.data : undefined;
+  const parsed = v.safeParse(PayloadSchema, json);
+  return parsed.success ? parsed.output : undefined;
 }
 
 function alreadyDecided(decision: ApprovalDecision): string {

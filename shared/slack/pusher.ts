@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LookupEventsCommand, type CloudTrailClient, type LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import type { LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
+import type { LookupEventsAnswer } from '../aws/cloudtrail.js';
 import { Transient } from '../errors.js';
 import { classifyError } from '../lambda/handler.js';
 
@@ -44,23 +45,21 @@ export function emailOf(identity: { arn?: string; userName?: string; type?: stri
  * once: the caller cannot tell who pushed either way.
  */
 export async function whoPushed(
-  deps: { cloudtrail: CloudTrailClient; slackUserByEmail: (email: string) => Promise<string | undefined> },
+  deps: { lookupEvents: (input: LookupEventsCommandInput, timeoutMs: number) => Promise<LookupEventsAnswer>; slackUserByEmail: (email: string) => Promise<string | undefined> },
   push: { repository: string; digest: string; pushedAt: string },
   limits: { budgetMs: number; intervalMs: number } = LOOKUP_LIMITS,
 ): Promise<Pusher | undefined> {
   const at = Date.parse(push.pushedAt);
-  const lookup = pacedLookup(deps.cloudtrail, limits);
+  const lookup = pacedLookup(deps.lookupEvents, limits);
   let NextToken: string | undefined;
   do {
-    const out = await lookup(
-      new LookupEventsCommand({
-        LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'PutImage' }],
-        StartTime: new Date(at - WINDOW_MS),
-        EndTime: new Date(at + WINDOW_MS),
-        MaxResults: 50,
-        NextToken,
-      }),
-    );
+    const out = await lookup({
+      LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'PutImage' }],
+      StartTime: new Date(at - WINDOW_MS),
+      EndTime: new Date(at + WINDOW_MS),
+      MaxResults: 50,
+      NextToken,
+    });
     for (const event of out.Events ?? []) {
       const detail = JSON.parse(event.CloudTrailEvent ?? '{}') as {
         requestParameters?: { repositoryName?: string };
@@ -83,15 +82,14 @@ export async function whoPushed(
  * LookupEvents, one request at a time: the n-th (pages and retries alike)
  * no sooner than n × `intervalMs` after the first, and no more than fit in
  * `budgetMs` (real time: the clock Slack's 3 seconds run on). A throttled or
- * transient failure is tried again while a slot is left; the SDK client must
- * not retry by itself (maxAttempts 1), or its backoff would spend the budget
- * unseen.
+ * transient failure is tried again while a slot is left; the call must not
+ * retry by itself (one attempt), or its backoff would spend the budget unseen.
  */
-function pacedLookup(cloudtrail: CloudTrailClient, limits: { budgetMs: number; intervalMs: number }) {
+function pacedLookup(lookupEvents: (input: LookupEventsCommandInput, timeoutMs: number) => Promise<LookupEventsAnswer>, limits: { budgetMs: number; intervalMs: number }) {
   const started = performance.now();
   const slots = Math.max(1, Math.floor(limits.budgetMs / limits.intervalMs));
   let sent = 0;
-  return async (command: LookupEventsCommand): Promise<LookupEventsCommandOutput> => {
+  return async (input: LookupEventsCommandInput): Promise<LookupEventsAnswer> => {
     for (;;) {
       if (sent >= slots) throw new Transient(`CloudTrail LookupEvents: ${sent} requests in ${limits.budgetMs} ms did not find the push`);
       const wait = started + sent * limits.intervalMs - performance.now();
@@ -99,7 +97,7 @@ function pacedLookup(cloudtrail: CloudTrailClient, limits: { budgetMs: number; i
       sent += 1;
       const left = Math.max(1, Math.floor(started + limits.budgetMs - performance.now()));
       try {
-        return await cloudtrail.send(command, { abortSignal: AbortSignal.timeout(left) });
+        return await lookupEvents(input, left);
       } catch (error) {
         const classified = classifyError(error);
         if (!(classified instanceof Transient)) throw error;

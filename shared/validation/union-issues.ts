@@ -1,5 +1,7 @@
-import { formatPath } from './format-path.js';
 import type { $ZodIssue } from 'zod/v4/core';
+
+// For the config schema (classic zod: packaging and the CLI). The functions'
+// schemas are Valibot, whose unions do this themselves (validation/issues.ts).
 
 /** zod's English message for a key that is not there. */
 const isMissing = (issue: $ZodIssue): boolean => issue.code === 'invalid_type' && /, received undefined$/.test(issue.message);
@@ -32,11 +34,4 @@ function closestBranch(branches: readonly (readonly $ZodIssue[])[]): readonly $Z
     const [bm, bn] = score(best);
     return m < bm || (m === bm && n < bn) ? issues : best;
   }, undefined);
-}
-
-/** One line per problem, `path: message` (`root` where the problem is the whole value), unions opened up. */
-export function describeIssues(issues: readonly $ZodIssue[], root: string, limit = 10): string[] {
-  return expandUnions(issues)
-    .slice(0, limit)
-    .map((i) => `${formatPath(i.path) || root}: ${i.message}`);
 }

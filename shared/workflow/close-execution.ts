@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import * as z from 'zod/mini';
-import '../validation/zod-messages.js';
+import * as v from 'valibot';
+import '../validation/messages.js';
+import { object } from '../validation/object.js';
 import type { SfnStatusEvent } from '../events/sfn-status.js';
 import { logger } from '../lambda/logger.js';
 import type { RecordsDb } from '../records/db.js';
@@ -10,11 +11,11 @@ import { closeUnfinished } from '../records/outcome.js';
 import { getRecord } from '../records/queries.js';
 import { finishDeployment } from './finish.js';
 import { OUTCOMES } from './result.js';
-import { workflowStateSchema, type WorkflowState } from './state.js';
+import { workflowStateEntries, type WorkflowState } from './state.js';
 
 /** The Fail state the deploy workflow ends in when its Finish step could not record the outcome. */
 export const OUTCOME_NOT_RECORDED = 'Shipwatch.OutcomeNotRecorded';
-const notRecordedCause = z.extend(workflowStateSchema, { outcome: z.enum(OUTCOMES) });
+const notRecordedCause = object({ ...workflowStateEntries, outcome: v.picklist(OUTCOMES) });
 
 export interface Closed {
   execution: string;
@@ -66,10 +67,10 @@ export async function closeExecution(deps: { records: RecordsDb; sfn: SFNClient 
   return { execution: name, recordId, closed, ...(closed ? { outcome: 'failed' } : {}) };
 }
 
-function parseCause(cause: string | undefined): z.infer<typeof notRecordedCause> | undefined {
+function parseCause(cause: string | undefined): v.InferOutput<typeof notRecordedCause> | undefined {
   try {
-    const parsed = z.safeParse(notRecordedCause, JSON.parse(cause ?? ''));
-    return parsed.success ? parsed.data : undefined;
+    const parsed = v.safeParse(notRecordedCause, JSON.parse(cause ?? ''));
+    return parsed.success ? parsed.output : undefined;
   } catch {
     return undefined;
   }

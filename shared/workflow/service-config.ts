@@ -1,72 +1,81 @@
-import * as z from 'zod/mini';
-import '../validation/zod-messages.js';
-import type { ServiceConfig } from '../config/schema.js';
+import * as v from 'valibot';
+import '../validation/messages.js';
+import { looseObject } from '../validation/object.js';
+import type { Config, ServiceConfig } from '../config/schema.js';
 import { SEVERITIES } from '../config/severities.js';
 
 // The service config as it travels in the execution state. The full schema
-// (config/schema.ts, classic zod) validated it at the edge: the trigger, the
-// alarm rule, the CLI. That schema is too heavy for the task functions, so
-// this one (zod/mini) checks what the tasks read: every required field and
-// every number, since a number gone missing is a NaN lease or timeout, not an
-// error. Details the full schema guarantees (metric queries, ignore entries)
-// pass through as the edge left them: every object here is loose.
+// (config/schema.ts, classic zod) validated it at the edge: packaging, the
+// CLI. That schema is too heavy for the functions, so this one (Valibot)
+// checks what the functions read: every required field and every number,
+// since a number gone missing is a NaN lease or timeout, not an error. Details
+// the full schema guarantees (metric queries, ignore entries) pass through as
+// the edge left them: every object here is loose.
 
-const text = z.string().check(z.minLength(1));
-const texts = z.array(z.string());
+const text = v.pipe(v.string(), v.minLength(1));
+const texts = v.array(v.string());
 
-const ecs = z.looseObject({ cluster: text, service: text, container: text });
-const eks = z.looseObject({ cluster: text, namespace: text, deployment: text, container: text });
-const target = z
-  .looseObject({ ecs: z.optional(ecs), eks: z.optional(eks) })
-  .check(z.refine((t) => [t.ecs, t.eks].filter(Boolean).length === 1, 'exactly one of `ecs` or `eks`'));
+const ecs = looseObject({ cluster: text, service: text, container: text });
+const eks = looseObject({ cluster: text, namespace: text, deployment: text, container: text });
+const target = v.pipe(
+  looseObject({ ecs: v.optional(ecs), eks: v.optional(eks) }),
+  v.check((t) => [t.ecs, t.eks].filter(Boolean).length === 1, 'exactly one of `ecs` or `eks`'),
+);
 
-const metricCheck = z.looseObject({
+const metricCheck = looseObject({
   name: text,
-  period: z.number(),
-  comparison: z.enum(['>', '>=', '<', '<=']),
-  threshold: z.number(),
-  failureLimit: z.number(),
-  inconclusiveLimit: z.number(),
+  period: v.number(),
+  comparison: v.picklist(['>', '>=', '<', '<=']),
+  threshold: v.number(),
+  failureLimit: v.number(),
+  inconclusiveLimit: v.number(),
 });
 
-const health = z.looseObject({
+const health = looseObject({
   alarms: texts,
-  metrics: z.array(metricCheck),
-  bakeMinutes: z.number(),
-  pollSeconds: z.number(),
-  consecutiveErrorLimit: z.number(),
-  rolloutTimeoutMinutes: z.number(),
-  guardMinutes: z.number(),
+  metrics: v.array(metricCheck),
+  bakeMinutes: v.number(),
+  pollSeconds: v.number(),
+  consecutiveErrorLimit: v.number(),
+  rolloutTimeoutMinutes: v.number(),
+  guardMinutes: v.number(),
   fixForwardTags: texts,
 });
 
-const scan = z.looseObject({
-  blockAt: z.enum([...SEVERITIES, 'none']),
-  maxCounts: z.optional(z.partialRecord(z.enum(SEVERITIES), z.number())),
-  ignore: z.array(z.looseObject({ id: text, until: text })),
-  timeoutMinutes: z.number(),
-  onUnsupported: z.enum(['block', 'allow']),
-  onFailed: z.enum(['block', 'allow']),
+const scan = looseObject({
+  blockAt: v.picklist([...SEVERITIES, 'none']),
+  maxCounts: v.optional(v.record(v.picklist(SEVERITIES), v.number())),
+  ignore: v.array(looseObject({ id: text, until: text })),
+  timeoutMinutes: v.number(),
+  onUnsupported: v.picklist(['block', 'allow']),
+  onFailed: v.picklist(['block', 'allow']),
 });
 
-const approval = z.looseObject({
-  required: z.union([z.boolean(), texts], { error: 'true, false, or a list of tag globs' }),
+const approval = looseObject({
+  required: v.union([v.boolean(), texts], 'true, false, or a list of tag globs'),
   channel: text,
-  approvers: z.array(text).check(z.minLength(1, 'at least one approver, or nobody can ever approve')),
-  timeoutMinutes: z.number(),
-  onTimeout: z.enum(['reject', 'approve']),
-  allowSelfApproval: z.boolean(),
+  approvers: v.pipe(v.array(text), v.minLength(1, 'at least one approver, or nobody can ever approve')),
+  timeoutMinutes: v.number(),
+  onTimeout: v.picklist(['reject', 'approve']),
+  allowSelfApproval: v.boolean(),
 });
 
-/** Typed as the full schema's output, which it is: the edge parsed it, this schema re-checks what the tasks rely on. */
-export const serviceConfigSchema = z.looseObject(
-  {
-    name: text,
-    target,
-    scan,
-    health,
-    approval: z.optional(approval),
-    notify: z.optional(z.looseObject({ channel: text })),
-  },
-  { error: 'a service config as validated by the trigger (name, target, scan, health)' },
-) as unknown as z.ZodMiniType<ServiceConfig>;
+const serviceEntries = {
+  name: text,
+  target,
+  scan,
+  health,
+  approval: v.optional(approval),
+  notify: v.optional(looseObject({ channel: text })),
+};
+
+/** Typed as the full schema's output, which it is: the edge parsed it, this schema re-checks what the functions rely on. */
+export const serviceConfigSchema = looseObject(
+  serviceEntries,
+  'a service config as validated by the trigger (name, target, scan, health)',
+) as unknown as v.GenericSchema<unknown, ServiceConfig>;
+
+/** The whole config as `serverless package` validated it, plus what the trigger reads (the image to match). */
+export const packagedConfigSchema = looseObject({
+  services: v.pipe(v.array(looseObject({ ...serviceEntries, image: looseObject({ repository: text, tags: v.array(text) }) })), v.minLength(1)),
+}) as unknown as v.GenericSchema<unknown, Config>;

@@ -1,72 +1,94 @@
-import * as z from 'zod/mini';
-import '../validation/zod-messages.js';
+import * as v from 'valibot';
+import '../validation/messages.js';
+import { object, looseObject } from '../validation/object.js';
 import { releaseSchema } from '../release/release.js';
 import { serviceConfigSchema } from './service-config.js';
 
 // The execution's state, as each task receives it.
 
-const nonEmpty = z.string().check(z.minLength(1));
+const nonEmpty = v.pipe(v.string(), v.minLength(1));
 
-const deploymentSchema = z.object({
-  platform: z.enum(['ecs', 'eks']),
+const deploymentSchema = object({
+  platform: v.picklist(['ecs', 'eks']),
   previousRevision: nonEmpty,
   revision: nonEmpty,
   /** '' when the alarm rule or the CLI rolls a finished deployment back: only the rollback is watched. */
-  deploymentId: z.string(),
-  startedAt: z.string(),
-  alreadyRunning: z.boolean(),
-  firingAtDeploy: z.optional(z.array(z.string())),
+  deploymentId: v.string(),
+  startedAt: v.string(),
+  alreadyRunning: v.boolean(),
+  firingAtDeploy: v.optional(v.array(v.string())),
 });
 
 /** The deploy step refused to start: the service's alarms already fire (and this is no fix-forward). */
-const blockedSchema = z.object({ blocked: z.object({ reason: z.string(), alarms: z.array(z.string()) }) });
+const blockedSchema = object({ blocked: object({ reason: v.string(), alarms: v.array(v.string()) }) });
 
-const errorOutputSchema = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The Deploy step's output: `{ blocked }` when it refused, else a deployment.
+ * Chosen by that key rather than tried in turn, so a broken deployment is
+ * reported field by field instead of as "neither".
+ */
+const deployOutputSchema = v.lazy((output: unknown) =>
+  isObject(output)
+    ? 'blocked' in output
+      ? blockedSchema
+      : deploymentSchema
+    : v.custom<never>(() => false, "the Deploy step's output: a deployment (revision, previousRevision, …) or { blocked }"),
+);
+
+const errorOutputSchema = object({ Error: v.string(), Cause: v.optional(v.string()) });
 
 /** A look that found its subject not there yet (waits/look.ts): the state machine looks again. */
-const pendingSchema = z.object({
-  done: z.literal(false),
-  detail: z.string(),
-  lookAgainSeconds: z.number(),
-  lookedAt: z.string(),
-  wake: z.array(z.string()),
-  awaitEvent: z.boolean(),
-  measurementErrors: z.optional(z.number()),
+const pendingSchema = object({
+  done: v.literal(false),
+  detail: v.string(),
+  lookAgainSeconds: v.number(),
+  lookedAt: v.string(),
+  wake: v.array(v.string()),
+  awaitEvent: v.boolean(),
+  measurementErrors: v.optional(v.number()),
 });
-const watchedSchema = z.union([z.object({ done: z.literal(true), completedAt: z.string(), detail: z.string() }), pendingSchema]);
 
-export const workflowStateSchema = z.object({
+/** A look's output: pending (`done: false`) or its result; told apart by `done`, so a broken result is reported field by field. */
+const look = <S extends v.GenericSchema>(result: S) => v.lazy((output: unknown) => (isObject(output) && output.done === false ? pendingSchema : result));
+const watchedSchema = look(object({ done: v.literal(true), completedAt: v.string(), detail: v.string() }));
+
+/** The fields of the state, for the schemas made of some of them (the closer's). */
+export const workflowStateEntries = {
   /** Absent for a push; `rollback` when the alarm rule or the CLI rolls a finished deployment back. */
-  mode: z.optional(z.enum(['rollback'])),
+  mode: v.optional(v.picklist(['rollback'])),
   release: releaseSchema,
   service: serviceConfigSchema,
-  admission: z.optional(
-    z.object({
-      recordId: z.string(),
-      admittedAt: z.string(),
-      supersedes: z.optional(z.string()),
-      needsApproval: z.optional(z.boolean()),
-      approvalTimeoutSeconds: z.optional(z.number()),
-      slack: z.optional(z.object({ channel: z.string(), ts: z.string() })),
+  admission: v.optional(
+    object({
+      recordId: v.string(),
+      admittedAt: v.string(),
+      supersedes: v.optional(v.string()),
+      needsApproval: v.optional(v.boolean()),
+      approvalTimeoutSeconds: v.optional(v.number()),
+      slack: v.optional(object({ channel: v.string(), ts: v.string() })),
     }),
   ),
   /** SendTaskSuccess output of the approval: who approved and when. */
-  approval: z.optional(z.object({ decision: z.literal('approved'), by: z.string(), at: z.string() })),
+  approval: v.optional(object({ decision: v.literal('approved'), by: v.string(), at: v.string() })),
   /** Present when nobody decided in time and the policy approves on timeout. */
-  approvalTimeout: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.string()) })),
-  scan: z.optional(z.union([z.looseObject({ done: z.literal(true), passed: z.boolean(), reason: z.string(), at: z.string(), blocking: z.array(z.unknown()), blockingTotal: z.number() }), pendingSchema])),
-  deploy: z.optional(z.union([deploymentSchema, blockedSchema], { error: "the Deploy step's output: a deployment (revision, previousRevision, …) or { blocked }" })),
-  rollout: z.optional(watchedSchema),
-  bake: z.optional(z.union([z.looseObject({ done: z.literal(true), startedAt: z.string(), finishedAt: z.string(), summary: z.string(), verdicts: z.array(z.unknown()) }), pendingSchema])),
-  failure: z.optional(errorOutputSchema),
-  rollback: z.optional(z.object({ revision: z.string(), deploymentId: z.string(), startedAt: z.string(), adopted: z.boolean() })),
-  rollbackDone: z.optional(watchedSchema),
-  rollbackFailure: z.optional(errorOutputSchema),
-});
+  approvalTimeout: v.optional(object({ Error: v.string(), Cause: v.optional(v.string()) })),
+  scan: v.optional(look(looseObject({ done: v.literal(true), passed: v.boolean(), reason: v.string(), at: v.string(), blocking: v.array(v.unknown()), blockingTotal: v.number() }))),
+  deploy: v.optional(deployOutputSchema),
+  rollout: v.optional(watchedSchema),
+  bake: v.optional(look(looseObject({ done: v.literal(true), startedAt: v.string(), finishedAt: v.string(), summary: v.string(), verdicts: v.array(v.unknown()) }))),
+  failure: v.optional(errorOutputSchema),
+  rollback: v.optional(object({ revision: v.string(), deploymentId: v.string(), startedAt: v.string(), adopted: v.boolean() })),
+  rollbackDone: v.optional(watchedSchema),
+  rollbackFailure: v.optional(errorOutputSchema),
+};
 
-export type WorkflowState = z.infer<typeof workflowStateSchema>;
+export const workflowStateSchema = object(workflowStateEntries);
+
+export type WorkflowState = v.InferOutput<typeof workflowStateSchema>;
 export type ExecutionInput = Pick<WorkflowState, 'release' | 'service'> & Partial<Pick<WorkflowState, 'mode' | 'admission' | 'deploy' | 'failure'>>;
-export type DeployedState = z.infer<typeof deploymentSchema>;
+export type DeployedState = v.InferOutput<typeof deploymentSchema>;
 
 export const deploymentOf = (state: WorkflowState): DeployedState | undefined =>
   state.deploy && 'revision' in state.deploy ? state.deploy : undefined;

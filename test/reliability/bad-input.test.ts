@@ -1,9 +1,7 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, type DescribeAlarmsCommandInput } from '@aws-sdk/client-cloudwatch';
 import { DescribeImageScanFindingsCommand, DescribeRepositoriesCommand, ECRClient, StartImageScanCommand } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
-import { EKSClient } from '@aws-sdk/client-eks';
 import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -29,6 +27,7 @@ import { dynamoApprovals } from '../../shared/records/approvals.js';
 import type { RecordsDb } from '../../shared/records/db.js';
 import { recordSk, servicePk, STATE_SK } from '../../shared/records/keys.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
+import { startSsmStandIn } from '../support/ssm-stand-in.js';
 import { SlackTestServer } from '../support/slack-test-server.js';
 import {
   ADMISSION,
@@ -94,8 +93,6 @@ const ecs = mockClient(ECSClient);
 const ecr = mockClient(ECRClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const sfn = mockClient(SFNClient);
-const ssm = mockClient(SSMClient);
-const eks = mockClient(EKSClient);
 
 /** Commands that only read; anything else sent to AWS is a write. */
 const READ = /^(Describe|List|Get|BatchGet)/;
@@ -106,8 +103,8 @@ function awsWrites(): string[] {
     ...named('ecr', ecr.calls()),
     ...named('cloudwatch', cloudwatch.calls()),
     ...named('sfn', sfn.calls()),
-    ...named('ssm', ssm.calls()),
-    ...named('eks', eks.calls()),
+    // SSM: the stand-in answers GetParameter, a read, and nothing else.
+    ...ssm.calls.filter((c) => c.target !== 'AmazonSSM.GetParameter').map((c) => `ssm ${c.target}`),
   ].filter((call) => !READ.test(call.split(' ')[1]!));
 }
 
@@ -157,11 +154,9 @@ function answerAsAHealthyWorld(slack: SlackTestServer): void {
   sfn.on(StopExecutionCommand).resolves({ stopDate: NOW });
   // The closer reads the error of a FAILED execution (the status change event has none).
   sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'States.TaskFailed', cause: 'the task failed' });
-  // Powertools Parameters reads the Slack secrets; any other name is SSM's own ParameterNotFound (whose message is empty).
-  ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: '', $metadata: { httpStatusCode: 400 } }));
-  ssm.on(GetParameterCommand, { Name: '/shipwatch/slack-bot-token' }).resolves({ Parameter: { Name: '/shipwatch/slack-bot-token', Type: 'SecureString', Value: slack.token } });
-  ssm.on(GetParameterCommand, { Name: '/shipwatch/slack-signing-secret' }).resolves({ Parameter: { Name: '/shipwatch/slack-signing-secret', Type: 'SecureString', Value: SIGNING_SECRET } });
-  eks.onAnyCommand().rejects(new Error('no EKS cluster in this test'));
+  // The Slack secrets; any other name is SSM's own ParameterNotFound (whose message is empty).
+  ssm.store.put('/shipwatch/slack-bot-token', slack.token);
+  ssm.store.put('/shipwatch/slack-signing-secret', SIGNING_SECRET);
 }
 
 /**
@@ -228,17 +223,31 @@ async function tableItems(r: RecordsDb): Promise<Record<string, unknown>[]> {
 
 useLocalDynamo();
 let slack: SlackTestServer;
+let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
 let records: RecordsDb;
 let logs: MockInstance[] = [];
 const savedSlackUrl = process.env.SLACK_API_URL;
+const savedEndpoints = { AWS_ENDPOINT_URL_EKS: process.env.AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL_CLOUDTRAIL: process.env.AWS_ENDPOINT_URL_CLOUDTRAIL };
 
 beforeAll(async () => {
   slack = await SlackTestServer.start();
   process.env.SLACK_API_URL = slack.url;
+  ssm = await startSsmStandIn();
+  process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
+  // EKS DescribeCluster and CloudTrail LookupEvents go over the wire, not through a client mocked here: no
+  // service in these cases reaches them, and if one did, it would fail fast here instead of reaching AWS.
+  process.env.AWS_ENDPOINT_URL_EKS = 'http://127.0.0.1:9';
+  process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = 'http://127.0.0.1:9';
 });
 
 afterAll(async () => {
-  for (const mock of [ecs, ecr, cloudwatch, sfn, ssm, eks]) mock.restore();
+  for (const mock of [ecs, ecr, cloudwatch, sfn]) mock.restore();
+  for (const [key, value] of Object.entries(savedEndpoints)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  delete process.env.AWS_ENDPOINT_URL_SSM;
+  await ssm.close();
   if (savedSlackUrl === undefined) delete process.env.SLACK_API_URL;
   else process.env.SLACK_API_URL = savedSlackUrl;
   await slack.stop();
@@ -249,7 +258,8 @@ beforeEach(async () => {
   vi.setSystemTime(NOW);
   records = await freshRecordsTable();
   await seedRecords(records);
-  for (const mock of [ecs, ecr, cloudwatch, sfn, ssm, eks]) mock.reset();
+  for (const mock of [ecs, ecr, cloudwatch, sfn]) mock.reset();
+  ssm.calls.length = 0;
   slack.reset();
   slack.userGroups.set(GROUP, [GROUP_MEMBER]);
   answerAsAHealthyWorld(slack);

@@ -1,8 +1,6 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeImageScanFindingsCommand, DescribeRepositoriesCommand, ECRClient, StartImageScanCommand } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CloudService, World } from '../../local/cloud/world.js';
 
@@ -10,19 +8,17 @@ import type { CloudService, World } from '../../local/cloud/world.js';
  * Routes the handlers' SDK clients to the simulated cloud in-process (the
  * sandbox does the same over HTTP). aws-sdk-client-mock records every command,
  * so tests can assert exactly what was sent; a command the model does not know
- * is refused by name. The Kubernetes API of an EKS cluster is not an AWS SDK
- * client: the EKS target reaches it over real HTTPS (useKubeApiServer in
- * world-fixture.ts), at the endpoint DescribeCluster returns.
+ * is refused by name. EKS is not an SDK client here: the EKS target calls
+ * DescribeCluster over the wire, and the cluster's Kubernetes API over real
+ * HTTPS at the endpoint DescribeCluster returns (useKubeApiServer in
+ * world-fixture.ts serves both).
  */
 export function mockCloud(world: World) {
   const ecs = mockClient(ECSClient);
   const ecr = mockClient(ECRClient);
   const cloudwatch = mockClient(CloudWatchClient);
-  const eks = mockClient(EKSClient);
-  const cloudtrail = mockClient(CloudTrailClient);
-  cloudtrail.on(LookupEventsCommand).callsFake((input) => world.handle('cloudtrail', 'LookupEvents', input));
   const route = (service: CloudService, operation: string) => (input: unknown) => world.handle(service, operation, input);
-  for (const [mock, service] of [[ecs, 'ecs'], [ecr, 'ecr'], [cloudwatch, 'cloudwatch'], [eks, 'eks']] as const) {
+  for (const [mock, service] of [[ecs, 'ecs'], [ecr, 'ecr'], [cloudwatch, 'cloudwatch']] as const) {
     (mock as ReturnType<typeof mockClient>).onAnyCommand().callsFake(() => {
       throw new Error(`the test cloud has no route for this ${service} command`);
     });
@@ -36,18 +32,14 @@ export function mockCloud(world: World) {
   ecr.on(StartImageScanCommand).callsFake(route('ecr', 'StartImageScan'));
   cloudwatch.on(DescribeAlarmsCommand).callsFake(route('cloudwatch', 'DescribeAlarms'));
   cloudwatch.on(GetMetricDataCommand).callsFake(route('cloudwatch', 'GetMetricData'));
-  eks.on(DescribeClusterCommand).callsFake(route('eks', 'DescribeCluster'));
   return {
     ecs,
     ecr,
     cloudwatch,
-    eks,
     restore() {
       ecs.restore();
       ecr.restore();
       cloudwatch.restore();
-      eks.restore();
-      cloudtrail.restore();
     },
   };
 }

@@ -6,10 +6,11 @@ import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
 import { releaseFromPush } from '../../shared/release/release.js';
 import type { ExecutionInput } from '../../shared/workflow/state.js';
 import { installSimClock, type SimClock } from '../../local/sim-clock.js';
+import { startCloudServer } from '../../local/cloud/http.js';
 import { startKubeServer, type KubeServer } from '../../local/cloud/kube-server.js';
 import type { KubeAnswer, KubeRequest } from '../../local/cloud/kubernetes.js';
 import { profile, type ImageProfile } from '../../local/cloud/profiles.js';
-import { World } from '../../local/cloud/world.js';
+import { World, type CloudService } from '../../local/cloud/world.js';
 
 export const START = Date.parse('2026-11-02T10:00:00Z');
 export const LOAD_BALANCER = 'app/web/0123456789abcdef';
@@ -107,11 +108,15 @@ export function pushRelease(world: World, tag: string, behaviour: Partial<ImageP
 
 let kubeServer: KubeServer | undefined;
 let kubeRoute: ((request: KubeRequest) => KubeAnswer) | undefined;
+let eksApi: Awaited<ReturnType<typeof startCloudServer>> | undefined;
+let eksWorld: World | undefined;
 
 /**
  * The simulated EKS clusters' Kubernetes API over HTTPS for the whole test
- * file, answered by the newest world's cluster. One server (one endpoint) per
- * file, because the EKS target keeps a cluster's endpoint and CA for its
+ * file, answered by the newest world's cluster, and the EKS API itself
+ * (DescribeCluster, which the target calls over the wire, not through an SDK
+ * client) at AWS_ENDPOINT_URL_EKS. One server (one endpoint) per file,
+ * because the EKS target keeps a cluster's endpoint and CA for its
  * container's life, as a warm Lambda does.
  */
 export function useKubeApiServer(): void {
@@ -120,11 +125,20 @@ export function useKubeApiServer(): void {
       if (!kubeRoute) throw new Error('no simulated cluster: call catalogWorld() first');
       return kubeRoute(request);
     });
+    eksApi = await startCloudServer((service, operation, input) => {
+      if (!eksWorld) throw new Error('no simulated cluster: call catalogWorld() first');
+      return eksWorld.handle(service as CloudService, operation, input);
+    });
+    process.env.AWS_ENDPOINT_URL_EKS = eksApi.url;
   });
   afterAll(async () => {
     await kubeServer?.close();
+    await eksApi?.close();
+    delete process.env.AWS_ENDPOINT_URL_EKS;
     kubeServer = undefined;
     kubeRoute = undefined;
+    eksApi = undefined;
+    eksWorld = undefined;
   });
 }
 
@@ -155,6 +169,7 @@ export function catalogWorld(options: { progressDeadlineSeconds?: number } = {})
     ],
   });
   kubeRoute = (request) => kubernetes.handle(request);
+  eksWorld = world;
   world.eks.serve('shop', kubeServer.url);
   world.attachEksLoadBalancer(CATALOG_LOAD_BALANCER, 'shop', 'shop', 'catalog');
   world.cloudwatch.alarms.set('catalog-5xx', {

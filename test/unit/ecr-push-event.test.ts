@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../shared/errors.js';
 import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
@@ -44,7 +45,7 @@ describe('parseEcrPushEvent: the published push sample', () => {
       region: 'us-west-2',
     });
     // What the workflow carries must satisfy the schema every later task parses with.
-    expect(releaseSchema.parse(release)).toEqual(release);
+    expect(v.parse(releaseSchema, release)).toEqual(release);
   });
 
   it('keeps the fields the rest of the pipeline reads', () => {

@@ -65,7 +65,10 @@ function cluster(overrides: Partial<Cluster> = {}): Cluster {
 
 let server: KubeTestServer;
 const eksMock = mockClient(EKSClient);
-const deps = () => ({ eks: new EKSClient({}), credentials: CREDENTIALS, region: REGION, now: () => NOW });
+/** DescribeCluster through a mocked SDK client, which records each request (the target's own call goes over the wire: deploy-eks.test.ts). */
+const sdk = new EKSClient({ region: REGION, credentials: CREDENTIALS });
+const describeCluster = (name: string) => sdk.send(new DescribeClusterCommand({ name }));
+const deps = () => ({ describeCluster, credentials: CREDENTIALS, region: REGION, now: () => NOW });
 const target = () => eksTarget(deps(), config);
 const failure = (work: Promise<unknown>) => work.then(() => expect.fail('expected a rejection'), (error: Error) => error);
 const stored = () => server.get('default', 'guestbook-ui')!;
@@ -277,13 +280,13 @@ describe('eksTarget', () => {
       expect(eksMock.commandCalls(DescribeClusterCommand)).toHaveLength(2);
     });
 
-    it('shares the cache between targets on the same client when nothing else is given', async () => {
-      // Prepare
-      const eks = new EKSClient({ region: REGION, credentials: CREDENTIALS });
+    it('shares the cache between targets on the same DescribeCluster when nothing else is given', async () => {
+      // Prepare: the region and the credentials from the environment, as in Lambda
+      const shared = (name: string) => sdk.send(new DescribeClusterCommand({ name }));
 
       // Act
-      await eksTarget({ eks }, config).deploy(release, NOW);
-      await eksTarget({ eks }, config).status({ deploymentId: '5', revision: NEW_IMAGE, revertRevision: OLD_IMAGE, since: NOW });
+      await eksTarget({ describeCluster: shared }, config).deploy(release, NOW);
+      await eksTarget({ describeCluster: shared }, config).status({ deploymentId: '5', revision: NEW_IMAGE, revertRevision: OLD_IMAGE, since: NOW });
 
       // Assess
       expect(eksMock.commandCalls(DescribeClusterCommand)).toHaveLength(1);

@@ -211,6 +211,45 @@ describe('Notifier over HTTP (Slack stand-in on 127.0.0.1)', () => {
     expect(JSON.stringify(notifier)).not.toContain('supersecretvalue');
   });
 
+  it('sleeps for the Retry-After Slack asks for before the next attempt', async () => {
+    // Prepare
+    slack.replyNext('chat.update', REPLIES.rateLimited(1));
+    const notifier = new Notifier(slack.token, { retryConfig: FAST_RETRIES });
+
+    // Act
+    const started = Date.now();
+    const ok = await notifier.update('C0123DEPLOY', '1.2', view);
+
+    // Assess: FAST_RETRIES backs off 5 ms; the second attempt waited Slack's second instead
+    expect(ok).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(slack.callsTo('chat.update')).toHaveLength(2);
+  });
+
+  it('does not retry a 4xx other than 429: the same request would be refused again', async () => {
+    // Prepare
+    slack.replyNext('usergroups.users.list', { status: 404, json: { ok: false, error: 'unknown_method' } });
+
+    // Act
+    const error = await new Notifier(slack.token, { retryConfig: FAST_RETRIES }).groupMembers('S0614TZR7').catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ name: 'SlackApiError', code: 'http_404', message: 'usergroups.users.list for S0614TZR7 failed: HTTP 404' });
+    expect(slack.callsTo('usergroups.users.list')).toHaveLength(1);
+  });
+
+  it('retries an answer that is not a JSON object (a proxy in the way), then gives up naming it', async () => {
+    // Prepare
+    slack.replyNext('usergroups.users.list', { status: 200, json: '<html>' }, { status: 200, json: '<html>' }, { status: 200, json: '<html>' });
+
+    // Act
+    const error = await new Notifier(slack.token, { retryConfig: FAST_RETRIES }).groupMembers('S0614TZR7').catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toMatchObject({ code: 'invalid_response' });
+    expect(slack.callsTo('usergroups.users.list')).toHaveLength(3);
+  });
+
   it('reads SLACK_API_URL when it is built, with or without a trailing slash', async () => {
     // Prepare
     process.env.SLACK_API_URL = `${slack.url.replace(/\/api\/$/, '')}/api`; // no trailing slash: the client adds one

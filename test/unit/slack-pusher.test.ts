@@ -1,4 +1,4 @@
-import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CloudError } from '../../local/cloud/errors.js';
@@ -28,7 +28,12 @@ const putImage = (digest: string, arn: string) => ({
 });
 const ALICE = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_0a1b2c/alice@example.com';
 const throttled = () => new CloudError('ThrottlingException', 'Rate exceeded');
-const deps = () => ({ cloudtrail: new CloudTrailClient({}), slackUserByEmail: async (email: string) => (email === 'alice@example.com' ? 'U0ALICE' : undefined) });
+/** LookupEvents through a mocked SDK client, which records each request; the function itself goes over the wire (approval.test.ts). */
+const client = new CloudTrailClient({ maxAttempts: 1 });
+const deps = () => ({
+  lookupEvents: (input: LookupEventsCommandInput, timeoutMs: number) => client.send(new LookupEventsCommand(input), { abortSignal: AbortSignal.timeout(timeoutMs) }),
+  slackUserByEmail: async (email: string) => (email === 'alice@example.com' ? 'U0ALICE' : undefined),
+});
 
 beforeEach(() => cloudtrail.reset());
 

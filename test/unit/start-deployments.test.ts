@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
+import * as v from 'valibot';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../shared/config/load.js';
@@ -118,7 +119,7 @@ describe('startDeployments', () => {
 
     // Assess
     const input = JSON.parse(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? '');
-    const state = workflowStateSchema.parse(input);
+    const state = v.parse(workflowStateSchema, input);
     expect(state.release.imageUri).toBe(`${REGISTRY}/api@${DIGEST}`);
     // The task-definition family (default: the service name) travels with the config: deploy checks it.
     expect(state.service.target.ecs).toEqual({ cluster: 'prod', service: 'api', container: 'api', family: 'api' });

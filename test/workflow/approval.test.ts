@@ -1,10 +1,10 @@
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approvalIdIn, signedClick } from '../../local/slack/click.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { CloudError } from '../../local/cloud/errors.js';
+import { startCloudServer } from '../../local/cloud/http.js';
+import type { World } from '../../local/cloud/world.js';
 import { recordsDb } from '../../shared/aws/dynamodb.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { dynamoApprovals } from '../../shared/records/approvals.js';
@@ -12,6 +12,7 @@ import { history } from '../../shared/records/queries.js';
 import { concurrentWorld } from '../support/concurrent.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { SlackTestServer } from '../support/slack-test-server.js';
+import { startSsmStandIn } from '../support/ssm-stand-in.js';
 
 // Approvals over the real state machine: the approval state waits on its task
 // token until a signed click reaches the real interaction handler (Lambda
@@ -20,18 +21,30 @@ import { SlackTestServer } from '../support/slack-test-server.js';
 useLocalDynamo();
 const SIGNING_SECRET = 'test-signing-secret-not-a-secret';
 let slack: SlackTestServer;
-const ssm = mockClient(SSMClient);
+let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
 let interaction: (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+// CloudTrail over its wire protocol, answered by the current test's world (whoPushed's LookupEvents is no SDK client).
+let world: World | undefined;
+let cloudtrail: Awaited<ReturnType<typeof startCloudServer>>;
 
 beforeAll(async () => {
   slack = await SlackTestServer.start();
   process.env.SLACK_API_URL = slack.url;
+  ssm = await startSsmStandIn();
+  process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
+  ssm.store.put('/shipwatch/slack-bot-token', slack.token);
+  ssm.store.put('/shipwatch/slack-signing-secret', SIGNING_SECRET);
   slack.userGroups.set('S0RELEASE', ['U0GROUPIE']);
+  cloudtrail = await startCloudServer((service, operation, input) => world!.handle(service as 'cloudtrail', operation, input));
+  process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = cloudtrail.url;
   ({ handler: interaction } = (await import('../../functions/slack-interaction.js')) as never);
 });
 afterAll(async () => {
   await slack.stop();
-  ssm.restore();
+  await ssm.close();
+  await cloudtrail.close();
+  delete process.env.AWS_ENDPOINT_URL_SSM;
+  delete process.env.AWS_ENDPOINT_URL_CLOUDTRAIL;
 });
 
 let restore: (() => void) | undefined;
@@ -57,10 +70,8 @@ const APPROVAL = `      channel: C0DEPLOYS
 
 async function given(approval = APPROVAL) {
   await freshRecordsTable();
-  ssm.reset();
-  ssm.on(GetParameterCommand, { Name: '/shipwatch/slack-bot-token' }).resolves({ Parameter: { Value: slack.token } });
-  ssm.on(GetParameterCommand, { Name: '/shipwatch/slack-signing-secret' }).resolves({ Parameter: { Value: SIGNING_SECRET } });
   const w = concurrentWorld(parseConfigText(serviceYaml(approval), 'test config'));
+  world = w.world;
   restore = () => w.restore();
   return w;
 }

@@ -1,4 +1,3 @@
-import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyEksToken } from '../../local/cloud/eks-token.js';
 import type { RecordedKubeRequest } from '../../local/cloud/kubernetes.js';
@@ -11,7 +10,7 @@ import { CATALOG_SERVICE_YAML, catalogWorld, ENVOY_IMAGE, pushRelease, useKubeAp
 
 // Scenarios over the real statemachines/deploy.asl.yml (aws-local-stepfunctions),
 // every Task running the real handler, against the simulated cloud in simulated
-// time: DescribeCluster through the mocked EKS client, the Kubernetes API over
+// time: DescribeCluster over EKS's wire protocol, the Kubernetes API over
 // real HTTPS (verified against the cluster CA DescribeCluster returns).
 
 useLocalDynamo();
@@ -82,7 +81,7 @@ describe('EKS deploy workflow', () => {
       expect(verifyEksToken(String(request.headers.authorization).slice('Bearer '.length), request.at)).toMatchObject({ ok: true, region: 'us-east-1', accessKeyId: 'test' });
     }
     // The endpoint and CA come from DescribeCluster, kept for the container's life (a warm Lambda): once per file at most.
-    const described = mocks.eks.commandCalls(DescribeClusterCommand).map((c) => c.args[0].input);
+    const described = world.callsTo('DescribeCluster').map((c) => c.input);
     expect(described.length).toBeLessThanOrEqual(1);
     for (const input of described) expect(input).toEqual({ name: 'shop' });
 

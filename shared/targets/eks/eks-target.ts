@@ -1,4 +1,5 @@
-import { DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
+import { credentials as awsCredentials } from '../../aws/json-call.js';
+import type { EksClusterInfo } from '../../aws/eks.js';
 import { InvalidInput, TargetMisconfigured } from '../../errors.js';
 import type { Release } from '../../release/release.js';
 import type { Deployment, RollbackStart, RolloutStatus } from '../rollout.js';
@@ -22,10 +23,11 @@ export interface EksConfig {
 export type KubeResolver = (cluster: string) => Promise<KubeApi>;
 
 export interface EksClusterOptions {
-  eks: EKSClient;
-  /** Signs the tokens. Default: the EKS client's credentials (the Lambda role). */
+  /** EKS DescribeCluster: the cluster's endpoint and CA (production: shared/aws/eks.ts). */
+  describeCluster: (name: string) => Promise<{ cluster?: EksClusterInfo }>;
+  /** Signs the tokens. Default: the SDK's credential chain (the Lambda role). */
   credentials?: CredentialSource;
-  /** Region of the clusters and of STS. Default: the EKS client's. */
+  /** Region of the clusters and of STS. Default: AWS_REGION. */
   region?: string;
   /** Clock of the token cache. */
   now?: () => Date;
@@ -53,13 +55,13 @@ export const LAST_DEPLOY_ANNOTATION = 'shipwatch/last-deploy';
  * under the same name has a new endpoint and CA.
  */
 export function eksClusters(options: EksClusterOptions): KubeResolver {
-  const { eks } = options;
-  const tokens = eksTokenCache({ credentials: options.credentials ?? (() => eks.config.credentials()), ...(options.now ? { now: options.now } : {}) });
+  const tokens = eksTokenCache({ credentials: options.credentials ?? (() => awsCredentials()), ...(options.now ? { now: options.now } : {}) });
   const clusters = new Map<string, Promise<KubeApi>>();
 
   async function connect(cluster: string): Promise<KubeApi> {
-    const region = options.region ?? (await eks.config.region());
-    const described = await eks.send(new DescribeClusterCommand({ name: cluster })).catch((error: unknown) => {
+    const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    if (!region) throw new TargetMisconfigured('AWS_REGION is not set: the EKS cluster and its token need a region');
+    const described = await options.describeCluster(cluster).catch((error: unknown) => {
       if ((error as Error)?.name === 'ResourceNotFoundException') {
         throw new TargetMisconfigured(`EKS cluster ${cluster} not found in ${region}; check target.eks.cluster`, { cause: error });
       }
@@ -105,15 +107,15 @@ export function eksClusters(options: EksClusterOptions): KubeResolver {
   };
 }
 
-// With only a client (production: eksClient(), one per container), every
-// target on it shares one resolver, so the cluster cache outlives the target.
-const shared = new WeakMap<EKSClient, KubeResolver>();
+// With only DescribeCluster (production: shared/aws/eks.ts), every target on
+// it shares one resolver, so the cluster cache outlives the target.
+const shared = new WeakMap<EksClusterOptions['describeCluster'], KubeResolver>();
 function resolverFor(deps: EksTargetDeps): KubeResolver {
   if (deps.kube) return deps.kube;
   const overridden = deps.credentials !== undefined || deps.region !== undefined || deps.now !== undefined || deps.timeoutMs !== undefined;
   if (overridden) return eksClusters(deps);
-  let resolver = shared.get(deps.eks);
-  if (!resolver) shared.set(deps.eks, (resolver = eksClusters({ eks: deps.eks })));
+  let resolver = shared.get(deps.describeCluster);
+  if (!resolver) shared.set(deps.describeCluster, (resolver = eksClusters({ describeCluster: deps.describeCluster })));
   return resolver;
 }
 
