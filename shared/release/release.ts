@@ -13,8 +13,11 @@ export const releaseSchema = z.object({
   imageUri: z.string(),
   /** The push event's time: the record id (recordIdOf) is made from it. */
   pushedAt: z.iso.datetime({ offset: true }),
+  /** The push event's id; for `shipwatch deploy`, an id of the request. */
   eventId: z.string(),
   region: z.string(),
+  /** Who asked for this deployment with `shipwatch deploy` (their IAM identity, sts:GetCallerIdentity); absent for a push. */
+  requestedBy: z.optional(z.string()),
 });
 export type Release = z.infer<typeof releaseSchema>;
 

@@ -133,6 +133,32 @@ describe('approval in Slack', () => {
     expect((await history({ db: (await import('../../shared/aws/dynamodb.js')).dynamoClient(), table: process.env.SHIPWATCH_TABLE! }, 'web'))[0]).toMatchObject({ outcome: 'rejected' });
   });
 
+  // Issue #11, item 8: after a rejection, a new tag of the image started nothing.
+  it('a new tag of a rejected image asks again, and deploys it when approved', async () => {
+    const w = await given();
+    clickWhenAsked(w, 3, 'reject', 'U0ALICE');
+    const v2 = w.pushEvent('v2');
+    await w.deliver(v2);
+    await w.settle();
+    slack.calls.length = 0;
+
+    clickWhenAsked(w, 2, 'approve', 'U0ALICE');
+    await w.deliver(w.retagEvent(String(v2.detail['image-digest']), 'v2-retry'));
+    await w.settle();
+
+    const outcomes = [...w.sfn.executions.values()].map((e) => [e.run!.result.tag, e.run!.result.outcome]);
+    expect(outcomes).toEqual([
+      ['v2', 'rejected'],
+      ['v2-retry', 'deployed'],
+    ]);
+    expect(w.world.callsTo('UpdateService')).toHaveLength(1);
+    const rows = await history(recordsDb(), 'web');
+    expect(rows.map((r) => [r.tag, r.outcome, r.digest])).toEqual([
+      ['v2-retry', 'deployed', v2.detail['image-digest']],
+      ['v2', 'rejected', v2.detail['image-digest']],
+    ]);
+  });
+
   it('refuses a click from someone who is not an approver, and keeps waiting', async () => {
     const w = await given();
     const refused = clickWhenAsked(w, 1, 'approve', 'U0MALLORY');

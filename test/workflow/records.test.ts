@@ -213,6 +213,96 @@ describe('one deployment per service at a time, newest wins', () => {
   });
 });
 
+// Issue #11, item 8: executions were named after service and digest, and Step
+// Functions refuses a name for 90 days, so a new tag of an image that had been
+// rejected, blocked or rolled back started nothing, ever again.
+describe('deploying an image again', () => {
+  const digestOf = (event: { detail: Record<string, unknown> }) => String(event.detail['image-digest']);
+
+  it('a duplicate delivery of a push starts nothing, while its execution runs and after it ended', async () => {
+    const w = await given();
+    const event = w.pushEvent('v2');
+
+    const first = await w.deliver(event);
+    const during = await w.deliver(event);
+    await w.settle();
+    const after = await w.deliver(event);
+    await w.settle();
+
+    expect(w.sfn.executions.size).toBe(1);
+    expect(first.started).toHaveLength(1);
+    // While it runs, Step Functions answers the same name and input with the running execution.
+    expect(during.started.map((s) => s.executionArn)).toEqual(first.started.map((s) => s.executionArn));
+    expect(after.started).toEqual([]);
+    expect(after.duplicates).toEqual([{ service: 'web', execution: first.started[0]!.executionArn.split(':').pop() }]);
+    expect(updates(w)).toHaveLength(1);
+    expect(await recorded(w)).toEqual([['v2', 'deployed', 'done']]);
+  });
+
+  it('two tags of one image pushed in the same second (v2 and v2.0): two records, one deployment', async () => {
+    const w = await given();
+    const v2 = w.pushEvent('v2');
+    const v20 = w.retagEvent(digestOf(v2), 'v2.0');
+    expect(v20.time).toBe(v2.time);
+
+    await Promise.all([w.deliver(v2), w.deliver(v20)]);
+    await w.settle();
+
+    expect(w.sfn.executions.size).toBe(2);
+    expect(updates(w)).toHaveLength(1);
+    const rows = await history(w.records, 'web');
+    expect(new Set(rows.map((r) => r.recordId)).size).toBe(2);
+    expect(rows.map((r) => r.digest)).toEqual([digestOf(v2), digestOf(v2)]);
+    expect(rows.map((r) => r.outcome).sort()).toEqual(['deployed', 'superseded']);
+    const deployed = rows.find((r) => r.outcome === 'deployed')!;
+    expect(rows.find((r) => r.outcome === 'superseded')!.reason).toContain(deployed.recordId);
+    expect((await getState(w.records, 'web'))?.lastGood?.recordId).toBe(deployed.recordId);
+  });
+
+  it('a new tag of an image that was rolled back deploys it again', async () => {
+    const w = await given();
+    const bad = w.pushEvent('v2', { healthy: false });
+    await w.deliver(bad);
+    await w.settle();
+    const before = updates(w).length;
+
+    await w.deliver(w.retagEvent(digestOf(bad), 'v2.1'));
+    await w.settle();
+
+    expect(await recorded(w)).toEqual([
+      ['v2', 'rolled_back', 'done'],
+      ['v2.1', 'rolled_back', 'done'],
+    ]);
+    // Deployed again (and, being the same bad image, rolled back again).
+    const again = updates(w).slice(before);
+    expect(again.length).toBeGreaterThanOrEqual(1);
+    expect(w.world.callsTo('RegisterTaskDefinition').filter((c) => JSON.stringify(c.input).includes(digestOf(bad)))).toHaveLength(2);
+  });
+
+  it('a new tag of the image the service already runs deploys nothing, and its record says so', async () => {
+    const w = await given();
+    const v2 = w.pushEvent('v2');
+    await w.deliver(v2);
+    await w.settle();
+    const state = await getState(w.records, 'web');
+    const calls = w.world.calls.length;
+
+    await w.deliver(w.retagEvent(digestOf(v2), 'v2.0.0'));
+    await w.settle();
+
+    expect(await recorded(w)).toEqual([
+      ['v2', 'deployed', 'done'],
+      ['v2.0.0', 'deployed', 'done'],
+    ]);
+    const [retag] = await history(w.records, 'web');
+    expect(retag!.reason).toBe(`web already runs ${retag!.imageUri}: it is its last good release (record ${state!.lastGood!.recordId}, ${state!.lastGood!.revision}); a new tag of it deploys nothing`);
+    expect(retag!.revision).toBeUndefined();
+    // Nothing was scanned, registered or updated, and the service's state is as it was.
+    expect(w.world.calls.slice(calls).map((c) => c.operation)).toEqual([]);
+    expect(await getState(w.records, 'web')).toEqual(state);
+  });
+});
+
 describe('every push ends in exactly one outcome', () => {
   it("closes the record of an execution that was stopped mid-way, and frees the service", async () => {
     // Prepare: an execution admitted its push and took the lease, then was aborted.
