@@ -9,11 +9,14 @@ import type { Release } from '../release/release.js';
  * whose globs accept anything (`*`), since nothing narrower can be checked.
  */
 export function matchServices(config: Config, release: Pick<Release, 'repository' | 'tag'>): ServiceConfig[] {
-  return config.services.filter((service) => {
-    if (service.image.repository !== release.repository) return false;
-    const tag = release.tag ?? '';
-    return service.image.tags.some((glob) => picomatch(glob, { dot: true })(tag) || (tag === '' && glob === '*'));
-  });
+  return config.services.filter((service) => matchesService(service, release));
+}
+
+/** Does a push of this image deploy to this service? (See matchServices.) */
+export function matchesService(service: ServiceConfig, release: Pick<Release, 'repository' | 'tag'>): boolean {
+  if (service.image.repository !== release.repository) return false;
+  const tag = release.tag ?? '';
+  return service.image.tags.some((glob) => picomatch(glob, { dot: true })(tag) || (tag === '' && glob === '*'));
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -9,7 +9,13 @@ import { recordsDb } from '../../shared/aws/dynamodb.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { dynamoApprovals } from '../../shared/records/approvals.js';
 import { history } from '../../shared/records/queries.js';
-import { concurrentWorld } from '../support/concurrent.js';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { sfnClient } from '../../shared/aws/sfn.js';
+import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
+import { deployExecutionName } from '../../shared/match/match-push.js';
+import { releaseFromPush } from '../../shared/release/release.js';
+import { deploymentInput } from '../../shared/trigger/start-deployments.js';
+import { STATE_MACHINE_ARN, concurrentWorld } from '../support/concurrent.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { SlackTestServer } from '../support/slack-test-server.js';
 
@@ -223,6 +229,31 @@ describe('approval in Slack', () => {
     expect(whispers.join(' ')).toMatch(/<@U0ALICE> triggered this deployment/);
     expect(w.world.callsTo('LookupEvents').length).toBeGreaterThan(0);
     expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { by: 'U0GROUPIE' } });
+    slack.usersByEmail.clear();
+  });
+
+  it('a `shipwatch deploy` was triggered by who asked: they may not approve it, another approver may, and CloudTrail is not asked', async () => {
+    const w = await given();
+    // The CI role pushed the image yesterday; today Alice asks to deploy it again.
+    const pushed = w.pushEvent('v2');
+    w.clock.advance(24 * 3600_000);
+    slack.usersByEmail.set('alice@example.com', 'U0ALICE');
+    const own = clickWhenAsked(w, 1, 'approve', 'U0ALICE');
+    clickWhenAsked(w, 3, 'approve', 'U0GROUPIE');
+    const requestedBy = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_0a1b2c/alice@example.com';
+    const name = deployExecutionName('web', String(pushed.detail['image-digest']), new Date(w.clock.now()));
+    const release = { ...releaseFromPush(parseEcrPushEvent(pushed)), pushedAt: new Date(w.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), eventId: name, requestedBy };
+    const config = parseConfigText(serviceYaml(APPROVAL), 'test config');
+
+    await w.time.track(sfnClient().send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name, input: JSON.stringify(deploymentInput(release, config.services[0]!)) })));
+    await w.settle();
+
+    expect(own[0]!.statusCode).toBe(200);
+    const whispers = slack.callsTo('chat.postEphemeral').filter((c) => c.body.user === 'U0ALICE').map((c) => String(c.body.text));
+    expect(whispers.join(' ')).toMatch(/<@U0ALICE> triggered this deployment/);
+    expect(w.world.callsTo('LookupEvents')).toHaveLength(0);
+    expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { by: 'U0GROUPIE' } });
+    expect((await history(recordsDb(), 'web'))[0]).toMatchObject({ tag: 'v2', outcome: 'deployed', requestedBy });
     slack.usersByEmail.clear();
   });
 
