@@ -29,7 +29,7 @@ export const rollbackCommand: RegisterCommand = (program, run) => {
       'after',
       examples([
         ['shipwatch rollback checkout', 'back to the release before the one that runs now'],
-        ['shipwatch rollback checkout --to 20261102T093000Z-a882867ff7a6', 'back to the release of that record'],
+        ['shipwatch rollback checkout --to 20261102T093000Z-a882867ff7a6-1c0f9e2b', 'back to the release of that record'],
         ['shipwatch rollback checkout --follow', 'and show its steps as they happen'],
         ['shipwatch rollback checkout --no-wait --json', 'start it, print the execution ARN as JSON, return'],
       ]) + '\n\nExits 0 when the service is back on the release; 1 when the rollback did not complete (outcome rollback_failed); 3 when refused.',
