@@ -51,7 +51,7 @@ export const deployCommand: RegisterCommand = (program, run) => {
         const image = await findImage(ecr, serviceConfig, ref);
         const tag = deployTag(serviceConfig, image, ref);
         const running = runningRelease(await getState(stack.records, service), image.digest);
-        if (running) throw new Refused(`${service} already runs ${image.repository}@${image.digest} (last good release, record ${running.recordId}); nothing to deploy`);
+        if (running) throw new Refused(`${service} already runs ${image.repository}@${image.digest} (last good release ${running.recordId}); nothing to deploy`);
         const caller = (await reach.clients.sts().send(new GetCallerIdentityCommand({}))).Arn;
         if (!caller) throw new SetupError('sts:GetCallerIdentity named no caller: Shipwatch records who asked for a deployment');
 

@@ -89,7 +89,7 @@ export async function admit(r: RecordsDb, release: Release, service: string, exe
     const state = await getState(r, service);
     const running = runningRelease(state, release.digest);
     if (running && state?.newest?.recordId !== recordId) {
-      throw new AlreadyRunning(`already runs this image (last good release, record ${running.recordId}); a new tag deploys nothing`);
+      throw new AlreadyRunning(`already runs this image (last good release ${running.recordId}); a new tag deploys nothing`);
     }
     throw new Superseded(`${service}: a newer image (${state?.newest?.recordId}) was pushed before this one (${recordId}) was admitted`);
   }

@@ -104,7 +104,7 @@ describe('shipwatch deploy against the sandbox', () => {
 
     // Once it runs, deploying it again is refused; an image ECR does not have, too.
     expect(seen.again.code).toBe(3);
-    expect(seen.again.err).toBe(`shipwatch: payments already runs payments@${digest} (last good release, record ${seen.after[0].recordId}); nothing to deploy`);
+    expect(seen.again.err).toBe(`shipwatch: payments already runs payments@${digest} (last good release ${seen.after[0].recordId}); nothing to deploy`);
     expect(seen.unknown.code).toBe(3);
     expect(seen.unknown.err).toBe('shipwatch: payments: no image payments:release-9 in ECR; push it first (a push deploys it by itself)');
   }, 120_000);

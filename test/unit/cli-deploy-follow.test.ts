@@ -160,7 +160,7 @@ describe('shipwatch deploy', () => {
     expect(c.take().err.split('\n').filter((l) => l.startsWith('shipwatch:'))).toEqual([
       'shipwatch: web: web:nightly does not match its image.tags (v*), so a push of it would not deploy to web either',
       'shipwatch: web: no image web:v9 in ECR; push it first (a push deploys it by itself)',
-      `shipwatch: web already runs web@${DIGEST} (last good release, record r4); nothing to deploy`,
+      `shipwatch: web already runs web@${DIGEST} (last good release r4); nothing to deploy`,
       expect.stringMatching(/^shipwatch: no service "nope" in .*shipwatch\.cli\.yml \(services: web, api\)$/),
       `shipwatch: command-argument value 'sha256:123' is invalid for argument 'image'. "sha256:123" is not an image digest (sha256: and 64 hex digits)`,
     ]);

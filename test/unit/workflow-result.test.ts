@@ -190,7 +190,7 @@ describe('buildResult', () => {
 
   it('deployed at admission: a new tag of the release that runs; no steps, no revisions, the reason says what runs', () => {
     // Prepare: Admit threw AlreadyRunning, so the state has no admission.
-    const why = 'already runs this image (last good release, record 20191115T100000Z-7f5b2640fe6f-0a1b2c3d); a new tag deploys nothing';
+    const why = 'already runs this image (last good release 20191115T100000Z-7f5b2640fe6f-0a1b2c3d); a new tag deploys nothing';
     const state: WorkflowState = { release, service, failure: lambdaError('AlreadyRunning', why) };
 
     // Act

@@ -295,7 +295,7 @@ describe('deploying an image again', () => {
       ['v2.0.0', 'deployed', 'done'],
     ]);
     const [retag] = await history(w.records, 'web');
-    expect(retag!.reason).toBe(`already runs this image (last good release, record ${state!.lastGood!.recordId}); a new tag deploys nothing`);
+    expect(retag!.reason).toBe(`already runs this image (last good release ${state!.lastGood!.recordId}); a new tag deploys nothing`);
     expect(retag!.revision).toBeUndefined();
     // Nothing was scanned, registered or updated, and the service's state is as it was.
     expect(w.world.calls.slice(calls).map((c) => c.operation)).toEqual([]);
