@@ -14,12 +14,17 @@ export interface Admission {
 
 /**
  * The release a service runs, if it is this digest: its last good release,
- * unless a rollback failed since (then what runs is unknown). Pure.
+ * when the last deployment agrees that it runs (deployed it, or rolled back
+ * to its revision). After a failed rollback, or a rollback to something else,
+ * what runs is not known from the records, and this says nothing. Pure; the
+ * admission's condition expression says the same to DynamoDB.
  */
 export function runningRelease(state: ServiceState | undefined, digest: string): ServiceState['lastGood'] | undefined {
   const good = state?.lastGood;
-  if (!good || good.digest !== digest) return undefined;
-  return state?.lastDeployment?.outcome === 'rollback_failed' ? undefined : good;
+  const last = state?.lastDeployment;
+  if (!good || good.digest !== digest || !last) return undefined;
+  const runs = last.outcome === 'deployed' ? last.revision : last.outcome === 'rolled_back' ? last.previousRevision : undefined;
+  return runs === good.revision ? good : undefined;
 }
 
 /**
@@ -70,14 +75,17 @@ export async function admit(r: RecordsDb, release: Release, service: string, exe
         // Newest wins (or a retry of this very admission), and the image is not the one that runs (runningRelease).
         ConditionExpression:
           '(attribute_not_exists(newest) OR newest.pushedAt <= :pushedAt OR newest.recordId = :id) AND ' +
-          '(attribute_not_exists(lastGood) OR lastGood.digest <> :digest OR lastDeployment.outcome = :rollbackFailed OR newest.recordId = :id)',
+          '(attribute_not_exists(lastGood) OR lastGood.digest <> :digest OR newest.recordId = :id OR NOT (' +
+          '(lastDeployment.outcome = :deployed AND lastDeployment.revision = lastGood.revision) OR ' +
+          '(lastDeployment.outcome = :rolledBack AND lastDeployment.previousRevision = lastGood.revision)))',
         ExpressionAttributeValues: {
           ':me': { recordId, pushedAt: release.pushedAt },
           ':pushedAt': release.pushedAt,
           ':id': recordId,
           ':service': service,
           ':digest': release.digest,
-          ':rollbackFailed': 'rollback_failed',
+          ':deployed': 'deployed',
+          ':rolledBack': 'rolled_back',
         },
         ReturnValues: 'ALL_OLD',
       }),

@@ -149,7 +149,7 @@ describe('shipwatch deploy', () => {
     ecr.on(DescribeImagesCommand, { imageIds: [{ imageTag: 'nightly' }] }).resolves({ imageDetails: [{ registryId: '123456789012', imageDigest: DIGEST, imageTags: ['nightly'] }] });
     ecr.on(DescribeImagesCommand, { imageIds: [{ imageTag: 'v9' }] }).rejects(Object.assign(new Error("The image with imageId {imageDigest:'null', imageTag:'v9'} does not exist within the repository with name 'web' in the registry with id '123456789012'"), { name: 'ImageNotFoundException', $metadata: { httpStatusCode: 400 } }));
     ecr.on(DescribeImagesCommand, { imageIds: [{ imageTag: 'v4' }] }).resolves({ imageDetails: [{ registryId: '123456789012', imageDigest: DIGEST, imageTags: ['v4'] }] });
-    dynamo.on(GetCommand).resolves({ Item: { service: 'web', lastGood: { recordId: 'r4', revision: TD(8), imageUri: `${REGISTRY}/web@${DIGEST}`, digest: DIGEST, deployedAt: '2026-11-01T00:00:00Z' }, lastDeployment: { recordId: 'r4', outcome: 'deployed', finishedAt: '2026-11-01T00:00:00Z' } } });
+    dynamo.on(GetCommand).resolves({ Item: { service: 'web', lastGood: { recordId: 'r4', revision: TD(8), imageUri: `${REGISTRY}/web@${DIGEST}`, digest: DIGEST, deployedAt: '2026-11-01T00:00:00Z' }, lastDeployment: { recordId: 'r4', outcome: 'deployed', revision: TD(8), previousRevision: TD(7), finishedAt: '2026-11-01T00:00:00Z' } } });
 
     expect(await c.run(['deploy', 'web', 'nightly'])).toBe(3);
     expect(await c.run(['deploy', 'web', 'v9'])).toBe(3);

@@ -8,7 +8,8 @@ import { handler as admitRelease } from '../../functions/admit-release.js';
 import { handler as acquireLease } from '../../functions/acquire-lease.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { parseConfigText } from '../../shared/config/load.js';
-import { getState } from '../../shared/records/admission.js';
+import { admit, getState, runningRelease } from '../../shared/records/admission.js';
+import type { ServiceState } from '../../shared/records/types.js';
 import { acquireLease as acquire } from '../../shared/records/lease.js';
 import { history } from '../../shared/records/queries.js';
 import { servicePk, STATE_SK } from '../../shared/records/keys.js';
@@ -300,6 +301,39 @@ describe('deploying an image again', () => {
     // Nothing was scanned, registered or updated, and the service's state is as it was.
     expect(w.world.calls.slice(calls).map((c) => c.operation)).toEqual([]);
     expect(await getState(w.records, 'web')).toEqual(state);
+  });
+});
+
+describe('what runs, as admission judges a push of the same image', () => {
+  const DIGEST = `sha256:${'d'.repeat(64)}`;
+  const TD = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${n}`;
+  const good = { recordId: '20261101T100000Z-dddddddddddd-00000001', revision: TD(4), imageUri: `r/web@${DIGEST}`, digest: DIGEST, deployedAt: '2026-11-01T10:20:00Z' };
+  const last = (outcome: string, revision: string, previousRevision: string) => ({ recordId: 'x', outcome, revision, previousRevision, finishedAt: '2026-11-01T11:00:00Z' });
+  const cases: [string, Record<string, unknown>, boolean][] = [
+    ['nothing deployed yet', {}, false],
+    ['its last good release, deployed last', { lastGood: good, lastDeployment: last('deployed', TD(4), TD(3)) }, true],
+    ['its last good release, rolled back to since', { lastGood: good, lastDeployment: last('rolled_back', TD(5), TD(4)) }, true],
+    ['another image is the last good release', { lastGood: { ...good, digest: `sha256:${'e'.repeat(64)}` }, lastDeployment: last('deployed', TD(4), TD(3)) }, false],
+    ['a rollback failed since: what runs is unknown', { lastGood: good, lastDeployment: last('rollback_failed', TD(5), TD(4)) }, false],
+    ['a later push was rolled back to another revision (after a failed rollback)', { lastGood: good, lastDeployment: last('rolled_back', TD(6), TD(5)) }, false],
+    ['the last good release without a last deployment', { lastGood: good }, false],
+  ];
+
+  it.each(cases)('%s: the pure rule and the conditional write agree', async (_name, state, runs) => {
+    const records = await freshRecordsTable();
+    const { clock } = webWorld();
+    restore = () => clock.uninstall();
+    await records.db.send(new PutCommand({ TableName: records.table, Item: { pk: servicePk('web'), sk: STATE_SK, service: 'web', ...state } }));
+    const release = { repository: 'web', registry: 'r', digest: DIGEST, tag: 'v4.0', imageUri: `r/web@${DIGEST}`, pushedAt: '2026-11-02T10:00:00Z', eventId: 'e-1', region: 'us-east-1' };
+
+    const admitted = await admit(records, release, 'web', 'web-exec', new Date(clock.now())).then(
+      () => 'admitted',
+      (error: Error) => error.name,
+    );
+
+    expect(runningRelease({ service: 'web', ...state } as ServiceState, DIGEST) !== undefined).toBe(runs);
+    expect(admitted).toBe(runs ? 'AlreadyRunning' : 'admitted');
+    expect((await getState(records, 'web'))?.newest?.recordId !== undefined).toBe(!runs);
   });
 });
 
