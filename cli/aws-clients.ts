@@ -6,6 +6,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { once } from '../shared/aws/once.js';
 
@@ -28,6 +29,7 @@ export interface AwsClients {
   eks(): EKSClient;
   sfn(): SFNClient;
   ssm(): SSMClient;
+  sts(): STSClient;
 }
 
 export function awsClients(settings: AwsSettings): AwsClients {
@@ -49,5 +51,6 @@ export function awsClients(settings: AwsSettings): AwsClients {
     eks: once(() => new EKSClient(config)),
     sfn: once(() => new SFNClient(config)),
     ssm: once(() => new SSMClient(config)),
+    sts: once(() => new STSClient(config)),
   };
 }

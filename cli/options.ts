@@ -61,3 +61,13 @@ export function parseImageRef(value: string): ImageRef {
   if (tag === undefined && digest === undefined) throw new InvalidArgumentError(`no tag or digest; ${usage}`);
   return { repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
+
+/** `shipwatch deploy`'s image: a tag of the service's repository, or a digest (sha256: and 64 hex digits). */
+export function parseTagOrDigest(value: string): { tag: string } | { digest: string } {
+  if (value.startsWith('sha256:')) {
+    if (!DIGEST.test(value)) throw new InvalidArgumentError(`"${value}" is not an image digest (sha256: and 64 hex digits)`);
+    return { digest: value };
+  }
+  if (!TAG.test(value)) throw new InvalidArgumentError(`expected a tag (letters, digits, _ . -, at most 128) or a digest (sha256:…), got "${value}"`);
+  return { tag: value };
+}

@@ -27,8 +27,12 @@ export interface WorkflowRun {
 export interface StateEvent {
   execution: string;
   state: string;
-  /** `looked`: a look answered "not yet" (waits/look.ts); its detail says where things stand. */
-  type: 'entered' | 'retried' | 'failed' | 'looked';
+  /**
+   * `looked`: a look answered "not yet" (waits/look.ts); its detail says where things stand.
+   * `returned`: a Task's result (its detail is the JSON), as GetExecutionHistory reports it
+   * (LambdaFunctionSucceeded; TaskSucceeded for a `.waitForTaskToken` state).
+   */
+  type: 'entered' | 'retried' | 'failed' | 'looked' | 'returned';
   at: number;
   detail?: string;
 }
@@ -169,7 +173,11 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
       const cost = options.invocationMs ?? 200;
       if (cost > 0) await pause(cost);
       try {
-        if (waitsForToken.has(stateName)) return await waitForToken(stateName, fn, handler, taskInput as { Payload: Record<string, unknown> });
+        if (waitsForToken.has(stateName)) {
+          const answer = await waitForToken(stateName, fn, handler, taskInput as { Payload: Record<string, unknown> });
+          options.onState?.({ execution: executionName, state: stateName, type: 'returned', at: options.clock.now(), detail: JSON.stringify(answer ?? null) });
+          return answer;
+        }
         const crashed = options.crash?.(fn);
         const lost = () => Object.assign(new Error(`${fn}: the Lambda invocation crashed (injected)`), { name: 'Lambda.Unknown' });
         if (crashed === 'before') throw countError(fn, lost());
@@ -180,6 +188,7 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
         visits.delete(stateName);
         const look = out as { done?: unknown; detail?: unknown } | null;
         if (look?.done === false) options.onState?.({ execution: executionName, state: stateName, type: 'looked', at: options.clock.now(), detail: String(look.detail) });
+        options.onState?.({ execution: executionName, state: stateName, type: 'returned', at: options.clock.now(), detail: JSON.stringify(out ?? null) });
         return out;
       } catch (error) {
         const name = (error as Error).name;

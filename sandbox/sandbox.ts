@@ -456,7 +456,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
             const event = world.ecr.push(push.repository, push.tag, profile(push.behaviour));
             const label = `${push.repository}:${push.tag}`;
             digests.push({ digest: event.detail['image-digest'], label, service: push.repository });
-            labels.set(executionName(push.repository, event.detail['image-digest']), label);
+            labels.set(executionName(push.repository, event.detail['image-digest'], event.id), label);
             say(label, `pushed ${event.detail['image-digest']}`);
             if (push.deliveredAfterSeconds) {
               say(label, `EventBridge delivers the push event ${push.deliveredAfterSeconds} s late`);

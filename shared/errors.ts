@@ -13,6 +13,7 @@ export const ERROR_NAMES = [
   'Transient',
   'RolloutFailed',
   'Superseded',
+  'AlreadyRunning',
   'Unhealthy',
   'RollbackFailed',
   'MeasurementFailed',
@@ -58,6 +59,15 @@ export class RolloutFailed extends ShipwatchError {
 /** Someone else's deployment replaced ours; it is theirs now and we do not roll it back. */
 export class Superseded extends ShipwatchError {
   override readonly name = 'Superseded';
+}
+
+/**
+ * A new tag of the image the service already runs (its last good release):
+ * nothing to deploy. The push ends `deployed`, its record saying so, without
+ * scanning, asking for approval or taking the service from anyone.
+ */
+export class AlreadyRunning extends ShipwatchError {
+  override readonly name = 'AlreadyRunning';
 }
 
 /** A health check during the bake found the release unhealthy or inconclusive. */

@@ -8,6 +8,7 @@ import { EXIT, Refused, SetupError } from '../errors.js';
 import { examples, jsonOption, type RegisterCommand } from '../program.js';
 import { chooseRollback } from '../rollback/choose.js';
 import { waitForExecution } from '../rollback/wait.js';
+import { followExecution } from '../follow/follow.js';
 
 /**
  * `shipwatch rollback <service> [--to <record>]`: the workflow's own rollback
@@ -22,17 +23,19 @@ export const rollbackCommand: RegisterCommand = (program, run) => {
     .addOption(new Option('--to <record>', 'roll back to the release of this record (shipwatch history shows record ids)'))
     .addOption(new Option('--force', 'roll back to a release that was itself rolled back, failed or blocked, or after a failed rollback').default(false))
     .addOption(new Option('--no-wait', 'start the rollback and return at once, without waiting for its outcome'))
+    .addOption(new Option('--follow', 'while waiting, show each step with its time as it happens').default(false).conflicts('wait'))
     .addOption(jsonOption())
     .addHelpText(
       'after',
       examples([
         ['shipwatch rollback checkout', 'back to the release before the one that runs now'],
-        ['shipwatch rollback checkout --to 20261102T093000Z-a882867ff7a6', 'back to the release of that record'],
+        ['shipwatch rollback checkout --to 20261102T093000Z-a882867ff7a6-1c0f9e2b', 'back to the release of that record'],
+        ['shipwatch rollback checkout --follow', 'and show its steps as they happen'],
         ['shipwatch rollback checkout --no-wait --json', 'start it, print the execution ARN as JSON, return'],
       ]) + '\n\nExits 0 when the service is back on the release; 1 when the rollback did not complete (outcome rollback_failed); 3 when refused.',
     )
     .action(
-      run(async (ctx, service: string, options: { to?: string; force: boolean; wait: boolean; json?: boolean }) => {
+      run(async (ctx, service: string, options: { to?: string; force: boolean; wait: boolean; follow: boolean; json?: boolean }) => {
         const reach = await ctx.reach();
         const config = loadConfig(reach.configFile);
         const serviceConfig = config.services.find((s) => s.name === service);
@@ -60,10 +63,15 @@ export const rollbackCommand: RegisterCommand = (program, run) => {
           return EXIT.ok;
         }
         if (!options.json) ctx.out(`rolling ${service} back from ${choice.from} to ${choice.to}\nexecution ${started.executionArn}\nwaiting for the outcome (Ctrl-C stops waiting, not the rollback)…`);
-        const ended = await waitForExecution(stack.sfn, started.executionArn!, (ms) => ctx.sleep(ms));
+        const sleep = (ms: number) => ctx.sleep(ms);
+        const ended = options.follow
+          ? await followExecution({ sfn: stack.sfn, sleep, out: (t) => ctx.out(t) }, started.executionArn!, { quiet: Boolean(options.json) })
+          : await waitForExecution(stack.sfn, started.executionArn!, sleep);
         const outcome = ended.result?.outcome ?? `execution ${ended.status}`;
         const reason = ended.result?.reason ?? ended.error ?? '';
-        ctx.out(options.json ? JSON.stringify({ ...summary, status: ended.status, outcome, reason }, null, 2) : `${outcome}: ${reason}`);
+        // Following, the outcome was the last thing printed.
+        if (options.json) ctx.out(JSON.stringify({ ...summary, status: ended.status, outcome, reason }, null, 2));
+        else if (!options.follow) ctx.out(`${outcome}: ${reason}`);
         return ended.result?.outcome === 'rolled_back' ? EXIT.ok : EXIT.failed;
       }),
     );

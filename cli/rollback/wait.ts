@@ -1,4 +1,4 @@
-import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, type SFNClient } from '@aws-sdk/client-sfn';
 import type { DeploymentResult } from '../../shared/workflow/result.js';
 
 /** How often a waiting `shipwatch rollback` asks how the execution stands (one DescribeExecution each time). */
@@ -21,14 +21,20 @@ const parse = (text: string | undefined): DeploymentResult | undefined => {
   }
 };
 
+/** Still going: RUNNING, or failed and waiting to be redriven. */
+export const isRunning = (status: string | undefined) => status === 'RUNNING' || status === 'PENDING_REDRIVE';
+
+/** How an ended execution (DescribeExecution's answer) ended. */
+export function endedOf(out: Pick<DescribeExecutionCommandOutput, 'status' | 'output' | 'cause' | 'error'>): Ended {
+  const result = parse(out.output) ?? parse(out.cause);
+  return { status: out.status ?? 'UNKNOWN', ...(result ? { result } : { error: [out.error, out.cause].filter(Boolean).join(': ') }) };
+}
+
 /** Polls DescribeExecution until the execution is no longer RUNNING. */
 export async function waitForExecution(sfn: SFNClient, executionArn: string, sleep: (ms: number) => Promise<void>): Promise<Ended> {
   for (;;) {
     const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (out.status !== 'RUNNING' && out.status !== 'PENDING_REDRIVE') {
-      const result = parse(out.output) ?? parse(out.cause);
-      return { status: out.status ?? 'UNKNOWN', ...(result ? { result } : { error: [out.error, out.cause].filter(Boolean).join(': ') }) };
-    }
+    if (!isRunning(out.status)) return endedOf(out);
     await sleep(WAIT_POLL_MS);
   }
 }

@@ -19,10 +19,18 @@ export interface Stats {
 const seconds = (from?: string, to?: string) => (from && to ? (Date.parse(to) - Date.parse(from)) / 1000 : undefined);
 const defined = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined && x >= 0);
 
-/** When a record was first recorded `deployed`: its outcome events keep it even after an alarm amended the outcome to rolled_back. */
-const deployedAt = (r: DeploymentRecord) => r.events?.find((e) => e.what.startsWith('deployed:'))?.at ?? (r.outcome === 'deployed' ? r.result?.finishedAt : undefined);
-
 const step = (r: DeploymentRecord, name: StepTime['step']) => r.result?.steps?.find((s) => s.step === name);
+
+/**
+ * `deployed` without a rollout: the service already ran the image (a new tag
+ * of its last good release, or a digest deployed by other means). Nothing
+ * changed in production, so it is no deployment and no change.
+ */
+const changedNothing = (r: DeploymentRecord) => r.outcome === 'deployed' && !step(r, 'rollout');
+
+/** When a record was first recorded `deployed`: its outcome events keep it even after an alarm amended the outcome to rolled_back. */
+const deployedAt = (r: DeploymentRecord) =>
+  changedNothing(r) ? undefined : (r.events?.find((e) => e.what.startsWith('deployed:'))?.at ?? (r.outcome === 'deployed' ? r.result?.finishedAt : undefined));
 
 /** The rollback of a failed change: from the moment Shipwatch knew (it started rolling back) to the previous release running again. */
 const restoreSeconds = (r: DeploymentRecord) => {
@@ -39,7 +47,7 @@ export function computeStats(records: readonly DeploymentRecord[], services: str
 
   // A change reached production when it was deployed, even if an alarm rolled it back later.
   const reached = ended.filter((r) => deployedAt(r) !== undefined);
-  const deployed = count('deployed');
+  const deployed = count('deployed') - ended.filter(changedNothing).length;
   const failed = count('rolled_back') + count('rollback_failed');
   const changes = deployed + failed;
   const rolledBack = ended.filter((r) => r.outcome === 'rolled_back');

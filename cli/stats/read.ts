@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RecordsDb } from '../../shared/records/db.js';
-import { recordIdOf, servicePk } from '../../shared/records/keys.js';
+import { recordTimeOf, servicePk } from '../../shared/records/keys.js';
 import type { DeploymentRecord } from '../../shared/records/types.js';
 
 /**
@@ -8,7 +8,7 @@ import type { DeploymentRecord } from '../../shared/records/types.js';
  * with the push time, so the window is one key range, read page by page.
  */
 export async function recordsSince(r: RecordsDb, service: string, since: Date): Promise<DeploymentRecord[]> {
-  const from = `REC#${recordIdOf({ pushedAt: since.toISOString(), digest: 'sha256:' })}`;
+  const from = `REC#${recordTimeOf(since.toISOString())}-`;
   const items: DeploymentRecord[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {

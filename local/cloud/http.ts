@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudError, NotImplementedInSandbox } from './errors.js';
-import { answerQuery, isQueryRequest, type QueryDispatch } from './query-protocol.js';
+import { answerQuery, isQueryRequest, queryServiceOf, type QueryDispatch } from './query-protocol.js';
 
 /** `X-Amz-Target` prefixes of the JSON protocols the handlers' SDK clients speak. */
 const TARGETS: Record<string, string> = {
@@ -35,7 +35,7 @@ export type Dispatch = (service: string, operation: string, input: Record<string
 export interface CloudServerExtras {
   /** X-Amz-Target prefix → a server that answers it (DynamoDB_20120810 → dynalite), so one endpoint serves every service. */
   forward?: Record<string, string>;
-  /** awsQuery requests (CloudFormation). */
+  /** awsQuery requests (CloudFormation; STS goes to `dispatch` like the JSON services). */
   query?: QueryDispatch;
   /** GET `path` answers this JSON (what the sandbox tells the CLI). */
   info?: { path: string; answer: () => unknown };
@@ -93,6 +93,9 @@ export async function startCloudServer(dispatch: Dispatch, port = 0, extras: Clo
     if (extras.info && req.method === 'GET' && (req.url ?? '').split('?')[0] === extras.info.path) {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify(extras.info.answer()));
+    }
+    if (isQueryRequest(req) && queryServiceOf(req) === 'sts') {
+      return void (await answerQuery('sts', await body(req), res, async (action, params) => (await dispatch('sts', action, Object.fromEntries(params))) as Record<string, unknown>));
     }
     if (extras.query && isQueryRequest(req)) return void (await answerQuery('cloudformation', await body(req), res, extras.query));
     if (!target) return void (await rest(req, res, dispatch));

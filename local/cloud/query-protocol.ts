@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloudError } from './errors.js';
 
-// The awsQuery protocol (CloudFormation): a form-encoded POST naming its
-// Action, answered in XML. Only what DescribeStacks needs: members of lists
-// are <member> elements, dates ISO 8601.
+// The awsQuery protocol (CloudFormation, STS): a form-encoded POST naming its
+// Action, answered in XML. Only what DescribeStacks and GetCallerIdentity
+// need: members of lists are <member> elements, dates ISO 8601.
 
 export type QueryDispatch = (action: string, params: URLSearchParams) => Promise<Record<string, unknown>>;
 
@@ -18,7 +18,7 @@ function toXml(value: unknown): string {
   return escape(String(value));
 }
 
-const NAMESPACE: Record<string, string> = { cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/' };
+const NAMESPACE: Record<string, string> = { cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/', sts: 'https://sts.amazonaws.com/doc/2011-06-15/' };
 
 /** Answers one awsQuery request: `<Action>Response><Action>Result>…`, or an ErrorResponse with the error's code. */
 export async function answerQuery(service: string, raw: string, res: ServerResponse, dispatch: QueryDispatch): Promise<void> {
@@ -36,6 +36,13 @@ export async function answerQuery(service: string, raw: string, res: ServerRespo
     res.end(`<ErrorResponse xmlns="${NAMESPACE[service] ?? ''}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${escape(e.name)}</Code><Message>${escape(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
   }
 }
+
+/**
+ * The service an awsQuery request is for. One endpoint serves them all, so
+ * the host cannot say: the SigV4 credential scope does
+ * (`Credential=<key>/<date>/<region>/<service>/aws4_request`).
+ */
+export const queryServiceOf = (req: IncomingMessage): string | undefined => /Credential=[^/]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/.exec(String(req.headers.authorization ?? ''))?.[1];
 
 /** Is this an awsQuery request (form-encoded, no X-Amz-Target)? */
 export const isQueryRequest = (req: IncomingMessage) => !req.headers['x-amz-target'] && req.method === 'POST' && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');

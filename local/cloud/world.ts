@@ -5,9 +5,10 @@ import { EksModel } from './eks.js';
 import { NotImplementedInSandbox } from './errors.js';
 import { SsmModel } from './ssm.js';
 import { CloudTrailModel } from './cloudtrail.js';
+import { StsModel } from './sts.js';
 import { CloudEvents } from './events.js';
 
-export type CloudService = 'ecs' | 'ecr' | 'cloudwatch' | 'eks' | 'ssm' | 'cloudtrail';
+export type CloudService = 'ecs' | 'ecr' | 'cloudwatch' | 'eks' | 'ssm' | 'cloudtrail' | 'sts';
 
 export interface CloudCall {
   service: CloudService;
@@ -28,6 +29,7 @@ const OPERATIONS: Record<CloudService, readonly string[]> = {
   eks: ['DescribeCluster'],
   ssm: ['GetParameter'],
   cloudtrail: ['LookupEvents'],
+  sts: ['GetCallerIdentity'],
 };
 
 /**
@@ -42,6 +44,7 @@ export class World {
   readonly cloudwatch: CloudWatchModel;
   readonly ssm: SsmModel;
   readonly cloudtrail: CloudTrailModel;
+  readonly sts: StsModel;
   readonly calls: CloudCall[] = [];
   faults: FaultInjector | undefined;
   /** Who pushes images (the principal CloudTrail records for PutImage). */
@@ -59,6 +62,7 @@ export class World {
     this.cloudwatch = new CloudWatchModel(account, region, now, seed);
     this.ssm = new SsmModel(account, region);
     this.cloudtrail = new CloudTrailModel(account, region);
+    this.sts = new StsModel(account, region);
     // Every push is in CloudTrail, by the CI role unless a test says otherwise.
     this.ecr.onPush = (at, repository, digest, tag) => this.cloudtrail.recordPutImage(at, repository, digest, tag, this.pusher);
   }

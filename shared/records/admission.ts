@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Superseded } from '../errors.js';
+import { AlreadyRunning, Superseded } from '../errors.js';
 import type { Release } from '../release/release.js';
 import { isConditionFailure, type RecordsDb } from './db.js';
 import { recordIdOf, recordSk, servicePk, STATE_SK } from './keys.js';
@@ -13,10 +13,28 @@ export interface Admission {
 }
 
 /**
+ * The release a service runs, if it is this digest: its last good release,
+ * when the last deployment agrees that it runs (deployed it, or rolled back
+ * to its revision). After a failed rollback, or a rollback to something else,
+ * what runs is not known from the records, and this says nothing. Pure; the
+ * admission's condition expression says the same to DynamoDB.
+ */
+export function runningRelease(state: ServiceState | undefined, digest: string): ServiceState['lastGood'] | undefined {
+  const good = state?.lastGood;
+  const last = state?.lastDeployment;
+  if (!good || good.digest !== digest || !last) return undefined;
+  const runs = last.outcome === 'deployed' ? last.revision : last.outcome === 'rolled_back' ? last.previousRevision : undefined;
+  return runs === good.revision ? good : undefined;
+}
+
+/**
  * First step of every execution: write the push's record (once, however often
  * EventBridge delivers it) and make it the service's newest push. An older
  * push still scanning or awaiting approval ends `superseded` when it next
- * looks; a push older than the newest is superseded at once.
+ * looks; a push older than the newest is superseded at once. A push of the
+ * image the service already runs (a new tag of its last good release) ends
+ * here, AlreadyRunning, without becoming the newest: it changes nothing, and
+ * a push of another image under way keeps its turn.
  */
 export async function admit(r: RecordsDb, release: Release, service: string, executionName: string, now: Date): Promise<Admission> {
   const recordId = recordIdOf(release);
@@ -30,6 +48,7 @@ export async function admit(r: RecordsDb, release: Release, service: string, exe
     imageUri: release.imageUri,
     pushedAt: release.pushedAt,
     executionName,
+    ...(release.requestedBy ? { requestedBy: release.requestedBy } : {}),
     phase: 'admitted',
     createdAt: at,
     updatedAt: at,
@@ -53,8 +72,21 @@ export async function admit(r: RecordsDb, release: Release, service: string, exe
         TableName: r.table,
         Key: { pk: servicePk(service), sk: STATE_SK },
         UpdateExpression: 'SET newest = :me, service = :service',
-        ConditionExpression: 'attribute_not_exists(newest) OR newest.pushedAt <= :pushedAt OR newest.recordId = :id',
-        ExpressionAttributeValues: { ':me': { recordId, pushedAt: release.pushedAt }, ':pushedAt': release.pushedAt, ':id': recordId, ':service': service },
+        // Newest wins (or a retry of this very admission), and the image is not the one that runs (runningRelease).
+        ConditionExpression:
+          '(attribute_not_exists(newest) OR newest.pushedAt <= :pushedAt OR newest.recordId = :id) AND ' +
+          '(attribute_not_exists(lastGood) OR lastGood.digest <> :digest OR newest.recordId = :id OR NOT (' +
+          '(lastDeployment.outcome = :deployed AND lastDeployment.revision = lastGood.revision) OR ' +
+          '(lastDeployment.outcome = :rolledBack AND lastDeployment.previousRevision = lastGood.revision)))',
+        ExpressionAttributeValues: {
+          ':me': { recordId, pushedAt: release.pushedAt },
+          ':pushedAt': release.pushedAt,
+          ':id': recordId,
+          ':service': service,
+          ':digest': release.digest,
+          ':deployed': 'deployed',
+          ':rolledBack': 'rolled_back',
+        },
         ReturnValues: 'ALL_OLD',
       }),
     );
@@ -63,6 +95,10 @@ export async function admit(r: RecordsDb, release: Release, service: string, exe
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const state = await getState(r, service);
+    const running = runningRelease(state, release.digest);
+    if (running && state?.newest?.recordId !== recordId) {
+      throw new AlreadyRunning(`already runs this image (last good release ${running.recordId}); a new tag deploys nothing`);
+    }
     throw new Superseded(`${service}: a newer image (${state?.newest?.recordId}) was pushed before this one (${recordId}) was admitted`);
   }
 }

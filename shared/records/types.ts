@@ -12,6 +12,8 @@ export interface DeploymentRecord {
   imageUri: string;
   pushedAt: string;
   executionName?: string;
+  /** Who asked with `shipwatch deploy` (their IAM identity); absent for a push. */
+  requestedBy?: string;
   phase: Phase;
   outcome?: Outcome;
   reason?: string;

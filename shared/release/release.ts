@@ -14,8 +14,11 @@ export const releaseSchema = object({
   imageUri: v.string(),
   /** The push event's time: the record id (recordIdOf) is made from it. */
   pushedAt: isoDateTime,
+  /** The push event's id; for `shipwatch deploy`, an id of the request. */
   eventId: v.string(),
   region: v.string(),
+  /** Who asked for this deployment with `shipwatch deploy` (their IAM identity, sts:GetCallerIdentity); absent for a push. */
+  requestedBy: v.optional(v.string()),
 });
 export type Release = v.InferOutput<typeof releaseSchema>;
 

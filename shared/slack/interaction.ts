@@ -28,6 +28,8 @@ export interface Approval {
   view: DeploymentView;
   /** When the image was pushed: where CloudTrail is searched for who pushed it. */
   pushedAt?: string | undefined;
+  /** Who asked with `shipwatch deploy` (IAM identity): they triggered this deployment, not whoever pushed the image. */
+  requestedBy?: string | undefined;
   decision?: { decision: 'approved' | 'rejected'; by: string; at: string } | undefined;
 }
 

@@ -106,3 +106,14 @@ function pacedLookup(lookupEvents: (input: LookupEventsCommandInput, timeoutMs: 
     }
   };
 }
+
+/**
+ * Who triggered a `shipwatch deploy`: the IAM identity it recorded, and (for
+ * SSO sessions named by email) its Slack user. No CloudTrail lookup: the
+ * image may have been pushed days before, by someone else.
+ */
+export async function whoAsked(principal: string, slackUserByEmail: (email: string) => Promise<string | undefined>): Promise<Pusher> {
+  const email = emailOf({ arn: principal });
+  const slackUser = email ? await slackUserByEmail(email) : undefined;
+  return { principal, ...(slackUser ? { slackUser } : {}) };
+}

@@ -32,6 +32,7 @@ export async function requestApproval(records: RecordsDb, taskToken: string, sta
     expiresAt,
     view,
     pushedAt: state.release.pushedAt,
+    ...(state.release.requestedBy ? { requestedBy: state.release.requestedBy } : {}),
   };
   await dynamoApprovals(records).create(approval);
   await setPhase(records, state.service.name, recordId, 'awaiting_approval', now, { approval: { approvalId } });

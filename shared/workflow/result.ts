@@ -56,6 +56,8 @@ function reasonFor(outcome: Outcome, s: WorkflowState): string {
   const d = deploymentOf(s);
   switch (outcome) {
     case 'deployed':
+      // Admission found the service already running this image (a new tag of its last good release).
+      if (s.failure?.Error === 'AlreadyRunning') return errorMessage(s.failure).replace(/^AlreadyRunning: /, '');
       return d?.alreadyRunning
         ? `${d.revision} already runs ${s.release.imageUri}; nothing to change`
         : `deployed ${s.release.imageUri}${finished(s.bake) ? `; healthy through the bake: ${finished(s.bake)!.summary}` : ''}`;
@@ -101,7 +103,8 @@ function stepsOf(s: WorkflowState, startedAt: string, finishedAt: string): StepT
   const scan = finished(s.scan);
   const rollout = finished(s.rollout);
   const bake = finished(s.bake);
-  if (s.mode !== 'rollback') {
+  // Nothing was scanned for a push that admission ended (superseded on arrival, or already running).
+  if (s.mode !== 'rollback' && s.admission) {
     const scanEnd = scan?.at ?? (d ? undefined : finishedAt);
     steps.push({ step: 'scan', startedAt, ...(scanEnd ? { endedAt: scanEnd } : {}) });
   }

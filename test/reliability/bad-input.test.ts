@@ -198,7 +198,7 @@ async function seedRecords(r: RecordsDb): Promise<void> {
     digest: RELEASE.digest,
     imageUri: RELEASE.imageUri,
     pushedAt: RELEASE.pushedAt,
-    executionName: executionName('web', RELEASE.digest),
+    executionName: executionName('web', RELEASE.digest, RELEASE.eventId),
     phase: 'admitted',
     createdAt: ADMISSION.admittedAt,
     updatedAt: ADMISSION.admittedAt,

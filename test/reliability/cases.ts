@@ -207,7 +207,7 @@ const shipwatchInput = () => ({ release: clone(RELEASE), service: clone(WEB) });
 /** Step Functions says this push's execution FAILED (it died without an outcome). */
 export function statusEvent(mutate: (e: EventJson) => void = () => undefined, input: unknown = shipwatchInput()): EventJson {
   const event = fixture('eventbridge-stepfunctions-execution-status-change-failed');
-  const name = executionName('web', RELEASE.digest);
+  const name = executionName('web', RELEASE.digest, RELEASE.eventId);
   const executionArn = STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:') + `:${name}`;
   event.account = '123456789012';
   event.time = iso(-1).replace('.000Z', 'Z');

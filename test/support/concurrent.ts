@@ -48,6 +48,12 @@ export function concurrentWorld(config: Config, options: Parameters<typeof webWo
   const pump = pumpEvents(env.world, time, bus);
 
   const pushEvent = (tag: string, behaviour: Partial<ImageProfile> = {}) => env.world.ecr.push('web', tag, profile(behaviour));
+  /** A new tag on an image already in ECR (the batch-get-image + put-image recipe): the same digest, a new push event. */
+  const retagEvent = (digest: string, tag: string) => {
+    const image = env.world.ecr.repositories.get('web')?.images.get(digest);
+    if (!image) throw new Error(`no image ${digest} in the web repository`);
+    return env.world.ecr.push('web', tag, image.profile, { digest, manifest: image.manifest });
+  };
   const deliver = (event: ReturnType<typeof pushEvent>) => time.track(startDeployments(sfnClient(), STATE_MACHINE_ARN, config, parseEcrPushEvent(event)));
 
   return {
@@ -60,6 +66,7 @@ export function concurrentWorld(config: Config, options: Parameters<typeof webWo
     /** Runs `fn` on every state event (entered, retried, failed) of every execution. */
     on: (fn: (e: StateEvent) => void) => hooks.push(fn),
     pushEvent,
+    retagEvent,
     deliver,
     push: async (tag: string, behaviour: Partial<ImageProfile> = {}) => deliver(pushEvent(tag, behaviour)),
     bus,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../shared/config/load.js';
-import { executionName, matchServices } from '../../shared/match/match-push.js';
+import { createHash } from 'node:crypto';
+import { deployExecutionName, executionName, matchServices } from '../../shared/match/match-push.js';
 
 const service = (name: string, repository: string, tags?: string[]): string =>
   [
@@ -93,29 +94,41 @@ describe('matchServices', () => {
 
 describe('executionName', () => {
   const hex64 = (c: string): string => `sha256:${c.repeat(64)}`;
+  const EVENT = '13cde686-328b-6117-af20-0e5566167482';
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-  it('is the service name and the first 39 hex digits of the digest', () => {
+  it('is the service name, the first 12 hex digits of the digest and 24 of the event id\'s SHA-256', () => {
     // Prepare / Act
-    const name = executionName('web', SHA);
+    const name = executionName('web', SHA, EVENT);
 
     // Assess
-    expect(name).toBe('web-7f5b2640fe6fb4f46592dfd3410c4a79dac4f89');
-    expect(name).toHaveLength('web-'.length + 39);
+    expect(name).toBe(`web-7f5b2640fe6f-${sha(EVENT).slice(0, 24)}`);
+    expect(name).toBe('web-7f5b2640fe6f-29c601c64ef17252decbf633');
   });
 
-  it('is deterministic, so a duplicate delivery gets the same name', () => {
+  it('is deterministic, so a duplicate delivery of the event gets the same name', () => {
     // Prepare / Act / Assess
-    expect(executionName('web', SHA)).toBe(executionName('web', SHA));
-    expect(executionName('web', 'not-a-digest')).toBe(executionName('web', 'not-a-digest'));
+    expect(executionName('web', SHA, EVENT)).toBe(executionName('web', SHA, EVENT));
+    expect(executionName('web', 'not-a-digest', EVENT)).toBe(executionName('web', 'not-a-digest', EVENT));
   });
 
-  it('stays within 80 characters of [A-Za-z0-9-_] for the longest service name', () => {
+  it('differs for another event of the same image (a new tag), so that push starts its own execution', () => {
+    // Prepare / Act / Assess
+    expect(executionName('web', SHA, EVENT)).not.toBe(executionName('web', SHA, 'a8d3b59e-12c4-4f0b-9d6e-7e3c2b1a0f99'));
+  });
+
+  it('stays within 80 characters of [A-Za-z0-9-_] for the longest service name, whatever the event id', () => {
     // Prepare
     const longest = `A_${'z'.repeat(36)}-9`;
     expect(longest).toHaveLength(40);
 
     // Act
-    const names = [executionName(longest, SHA), executionName(longest, 'sha512:' + 'c'.repeat(128)), executionName(longest, 'weird digest!')];
+    const names = [
+      executionName(longest, SHA, EVENT),
+      executionName(longest, 'sha512:' + 'c'.repeat(128), 'x'.repeat(500)),
+      executionName(longest, 'weird digest!', 'not a uuid: ../$'),
+      deployExecutionName(longest, SHA, new Date('2286-11-20T17:46:39.999Z')),
+    ];
 
     // Assess
     for (const name of names) {
@@ -127,45 +140,45 @@ describe('executionName', () => {
 
   it('differs by service and by digest', () => {
     // Prepare / Act
-    const webA = executionName('web', hex64('a'));
-    const workerA = executionName('worker', hex64('a'));
-    const webB = executionName('web', hex64('b'));
+    const webA = executionName('web', hex64('a'), EVENT);
+    const workerA = executionName('worker', hex64('a'), EVENT);
+    const webB = executionName('web', hex64('b'), EVENT);
 
     // Assess
     expect(new Set([webA, workerA, webB]).size).toBe(3);
   });
 
-  it('falls back to a hash for a digest that is not hex', () => {
+  it('falls back to a hash for a digest that is not hex, or is upper-case or short', () => {
     // Prepare
     const odd = 'sha256:NOT-HEX/../$weird';
 
     // Act
-    const name = executionName('web', odd);
+    const names = [executionName('web', odd, EVENT), executionName('web', `sha256:${'A'.repeat(64)}`, EVENT), executionName('web', `sha256:${'a'.repeat(11)}`, EVENT)];
 
     // Assess
-    expect(name).toMatch(/^web-[a-f0-9]{39}$/);
-    expect(name).not.toContain('NOT');
-    expect(executionName('web', 'sha256:other-odd-digest')).not.toBe(name);
-  });
-
-  it('falls back to a hash for an upper-case or short hex digest', () => {
-    // Prepare
-    const upper = `sha256:${'A'.repeat(64)}`;
-    const short = `sha256:${'a'.repeat(20)}`;
-
-    // Act
-    const fromUpper = executionName('web', upper);
-    const fromShort = executionName('web', short);
-
-    // Assess
-    expect(fromUpper).toMatch(/^web-[a-f0-9]{39}$/);
-    expect(fromUpper).not.toBe(`web-${'A'.repeat(39)}`);
-    expect(fromShort).toMatch(/^web-[a-f0-9]{39}$/);
-    expect(fromShort).not.toBe(`web-${'a'.repeat(20)}`);
+    for (const name of names) expect(name).toMatch(/^web-[a-f0-9]{12}-[a-f0-9]{24}$/);
+    expect(names[0]).toBe(`web-${sha(odd).slice(0, 12)}-${sha(EVENT).slice(0, 24)}`);
+    expect(names[1]).not.toContain('AAAA');
+    expect(names[2]).not.toContain(`-${'a'.repeat(11)}-`);
   });
 
   it('uses the hex of a digest given without an algorithm prefix', () => {
     // Prepare / Act / Assess
-    expect(executionName('web', 'b'.repeat(64))).toBe(`web-${'b'.repeat(39)}`);
+    expect(executionName('web', 'b'.repeat(64), EVENT)).toBe(`web-${'b'.repeat(12)}-${sha(EVENT).slice(0, 24)}`);
+  });
+});
+
+describe('deployExecutionName', () => {
+  it('is <service>-deploy-<12 hex of the digest>-<epoch ms>, never the name of a push', () => {
+    // Prepare
+    const at = new Date('2026-11-02T10:15:00.123Z');
+
+    // Act
+    const name = deployExecutionName('web', SHA, at);
+
+    // Assess
+    expect(name).toBe(`web-deploy-7f5b2640fe6f-${at.getTime()}`);
+    // A push of a service called `web-deploy` has 24 hex where this has 13 digits.
+    expect(executionName('web-deploy', SHA, 'e')).toMatch(/^web-deploy-7f5b2640fe6f-[a-f0-9]{24}$/);
   });
 });

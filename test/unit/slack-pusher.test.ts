@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CloudError } from '../../local/cloud/errors.js';
 import { Transient } from '../../shared/errors.js';
-import { LOOKUP_LIMITS, whoPushed } from '../../shared/slack/pusher.js';
+import { LOOKUP_LIMITS, whoAsked, whoPushed } from '../../shared/slack/pusher.js';
 
 // Who pushed an image: CloudTrail's PutImage call, looked up within the few
 // seconds a Slack click allows, at LookupEvents' two requests per second.
@@ -99,5 +99,18 @@ describe('whoPushed', () => {
     // Assess
     expect(pusher).toBeUndefined();
     expect(cloudtrail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, 'page-2']);
+  });
+});
+
+describe('whoAsked', () => {
+  it('is the identity `shipwatch deploy` recorded, with its Slack user by email, and never asks CloudTrail', async () => {
+    // Prepare / Act
+    const alice = await whoAsked(ALICE, deps().slackUserByEmail);
+    const ci = await whoAsked('arn:aws:sts::123456789012:assumed-role/github-actions-deploy/ci', deps().slackUserByEmail);
+
+    // Assess
+    expect(alice).toEqual({ principal: ALICE, slackUser: 'U0ALICE' });
+    expect(ci).toEqual({ principal: 'arn:aws:sts::123456789012:assumed-role/github-actions-deploy/ci' });
+    expect(cloudtrail.calls()).toHaveLength(0);
   });
 });

@@ -16,6 +16,8 @@ import { workflowStateSchema } from '../../shared/workflow/state.js';
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:shipwatch-deploy';
 const DIGEST = 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234';
 const REGISTRY = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
+/** The published push sample's event id. */
+const EVENT_ID = '13cde686-328b-6117-af20-0e5566167482';
 
 const fixture = (name: string): Record<string, unknown> & { detail: Record<string, unknown> } =>
   JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
@@ -67,7 +69,7 @@ const releaseOf = (repository: string, tag?: string) => ({
   ...(tag ? { tag } : {}),
   imageUri: `${REGISTRY}/${repository}@${DIGEST}`,
   pushedAt: '2019-11-16T01:54:34Z',
-  eventId: '13cde686-328b-6117-af20-0e5566167482',
+  eventId: EVENT_ID,
   region: 'us-west-2',
 });
 
@@ -84,10 +86,10 @@ afterAll(() => {
 });
 
 describe('startDeployments', () => {
-  it('starts one execution named after service and digest, with release and service as input', async () => {
+  it('starts one execution named after service, digest and event id, with release and service as input', async () => {
     // Prepare
     const push = parseEcrPushEvent(pushSample('api', 'latest'));
-    const name = executionName('api', DIGEST);
+    const name = executionName('api', DIGEST, EVENT_ID);
     sfnMock.on(StartExecutionCommand).resolves({ executionArn: arnOf(name), startDate: new Date('2019-11-16T01:54:40Z') });
 
     // Act
@@ -97,7 +99,7 @@ describe('startDeployments', () => {
     const calls = sfnMock.commandCalls(StartExecutionCommand);
     expect(calls).toHaveLength(1);
     const input = calls[0]?.args[0].input;
-    expect(input).toEqual({ stateMachineArn: STATE_MACHINE_ARN, name: 'api-7f5b2640fe6fb4f46592dfd3410c4a79dac4f89', input: expect.any(String) });
+    expect(input).toEqual({ stateMachineArn: STATE_MACHINE_ARN, name: 'api-7f5b2640fe6f-29c601c64ef17252decbf633', input: expect.any(String) });
     expect(input?.name).toBe(name);
     expect(JSON.parse(input?.input ?? '')).toEqual({ release: releaseOf('api', 'latest'), service: service('api') });
     expect(result).toEqual({
@@ -128,8 +130,8 @@ describe('startDeployments', () => {
   it('starts one execution per matching service', async () => {
     // Prepare
     const push = parseEcrPushEvent(pushSample('web', 'v1.2.3'));
-    const webName = executionName('web', DIGEST);
-    const workerName = executionName('worker', DIGEST);
+    const webName = executionName('web', DIGEST, EVENT_ID);
+    const workerName = executionName('worker', DIGEST, EVENT_ID);
     sfnMock.on(StartExecutionCommand, { name: webName }).resolves({ executionArn: arnOf(webName) });
     sfnMock.on(StartExecutionCommand, { name: workerName }).resolves({ executionArn: arnOf(workerName) });
 
@@ -175,7 +177,7 @@ describe('startDeployments', () => {
 
     // Assess
     const calls = sfnMock.commandCalls(StartExecutionCommand);
-    expect(calls.map((c) => c.args[0].input.name)).toEqual([executionName('api', DIGEST)]);
+    expect(calls.map((c) => c.args[0].input.name)).toEqual([executionName('api', DIGEST, EVENT_ID)]);
     expect(JSON.parse(calls[0]?.args[0].input.input ?? '').release).toEqual(releaseOf('api'));
     expect(result).not.toHaveProperty('tag');
   });
@@ -183,8 +185,8 @@ describe('startDeployments', () => {
   it('reports ExecutionAlreadyExists as a duplicate instead of throwing', async () => {
     // Prepare
     const push = parseEcrPushEvent(pushSample('web', 'v1.2.3'));
-    const webName = executionName('web', DIGEST);
-    const workerName = executionName('worker', DIGEST);
+    const webName = executionName('web', DIGEST, EVENT_ID);
+    const workerName = executionName('worker', DIGEST, EVENT_ID);
     sfnMock
       .on(StartExecutionCommand, { name: webName })
       .rejects(Object.assign(new Error(`Execution Already Exists: '${arnOf(webName)}'`), { name: 'ExecutionAlreadyExists' }));
@@ -197,6 +199,32 @@ describe('startDeployments', () => {
     expect(sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(2);
     expect(result.duplicates).toEqual([{ service: 'web', execution: webName }]);
     expect(result.started).toEqual([{ service: 'worker', executionArn: arnOf(workerName) }]);
+  });
+
+  it('starts a new execution for a new tag of the same digest (another event), and none for the same event again', async () => {
+    // Prepare: the same image pushed again under another tag is another event.
+    const first = parseEcrPushEvent(pushSample('api', 'latest'));
+    const retag = parseEcrPushEvent({ ...pushSample('api', 'v2'), id: 'a8d3b59e-12c4-4f0b-9d6e-7e3c2b1a0f99' });
+    const firstName = executionName('api', DIGEST, EVENT_ID);
+    const retagName = executionName('api', DIGEST, 'a8d3b59e-12c4-4f0b-9d6e-7e3c2b1a0f99');
+    sfnMock.on(StartExecutionCommand, { name: firstName }).resolvesOnce({ executionArn: arnOf(firstName) }).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: { httpStatusCode: 400 } }));
+    sfnMock.on(StartExecutionCommand, { name: retagName }).resolves({ executionArn: arnOf(retagName) });
+
+    // Act
+    const results = [
+      await startDeployments(new SFNClient({}), STATE_MACHINE_ARN, config, first),
+      await startDeployments(new SFNClient({}), STATE_MACHINE_ARN, config, retag),
+      await startDeployments(new SFNClient({}), STATE_MACHINE_ARN, config, first),
+    ];
+
+    // Assess
+    expect(firstName).not.toBe(retagName);
+    expect(sfnMock.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([firstName, retagName, firstName]);
+    expect(results.map((r) => [r.started.map((s) => s.executionArn), r.duplicates.map((d) => d.execution)])).toEqual([
+      [[arnOf(firstName)], []],
+      [[arnOf(retagName)], []],
+      [[], [firstName]],
+    ]);
   });
 
   it('recognises the SDK ExecutionAlreadyExists exception as a duplicate too', async () => {
@@ -213,15 +241,15 @@ describe('startDeployments', () => {
       tag: 'latest',
       digest: DIGEST,
       started: [],
-      duplicates: [{ service: 'api', execution: executionName('api', DIGEST) }],
+      duplicates: [{ service: 'api', execution: executionName('api', DIGEST, EVENT_ID) }],
     });
   });
 
   it('still starts the other service when one is throttled, then rethrows the throttling error', async () => {
     // Prepare
     const push = parseEcrPushEvent(pushSample('web', 'v1.2.3'));
-    const webName = executionName('web', DIGEST);
-    const workerName = executionName('worker', DIGEST);
+    const webName = executionName('web', DIGEST, EVENT_ID);
+    const workerName = executionName('worker', DIGEST, EVENT_ID);
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
     sfnMock.on(StartExecutionCommand, { name: webName }).rejects(throttled);
     sfnMock.on(StartExecutionCommand, { name: workerName }).resolves({ executionArn: arnOf(workerName) });
@@ -263,8 +291,8 @@ describe('functions/start-deployments handler', () => {
 
   it('starts web and worker for a v1.2.3 push to the web repository', async () => {
     // Prepare
-    const webName = executionName('web', DIGEST);
-    const workerName = executionName('worker', DIGEST);
+    const webName = executionName('web', DIGEST, EVENT_ID);
+    const workerName = executionName('worker', DIGEST, EVENT_ID);
     sfnMock.on(StartExecutionCommand, { name: webName }).resolves({ executionArn: arnOf(webName) });
     sfnMock.on(StartExecutionCommand, { name: workerName }).resolves({ executionArn: arnOf(workerName) });
 
@@ -304,7 +332,7 @@ describe('functions/start-deployments handler', () => {
     await handler(pushSample('web', 'release-7'), context);
 
     // Assess
-    expect(sfnMock.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([executionName('web', DIGEST)]);
+    expect(sfnMock.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name)).toEqual([executionName('web', DIGEST, EVENT_ID)]);
   });
 
   it('throws InvalidInput for the delete sample and sends no command', async () => {

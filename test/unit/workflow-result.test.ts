@@ -84,7 +84,8 @@ const deploy = (alreadyRunning = false): NonNullable<WorkflowState['deploy']> =>
   alreadyRunning,
 });
 
-const base: WorkflowState = { release, service };
+/** Past Admit, as every state but the endings of admission itself. */
+const base: WorkflowState = { release, service, admission: { recordId: '20191116T015434Z-7f5b2640fe6f-29c601c6', admittedAt: T.start } };
 
 /** Each step starts no earlier than the one before, and ends no earlier than it starts. */
 function expectInOrder(steps: StepTime[]) {
@@ -185,6 +186,33 @@ describe('buildResult', () => {
       { step: 'deploy', startedAt: T.scanned, endedAt: T.deployed },
     ]);
     expect(result).not.toHaveProperty('health');
+  });
+
+  it('deployed at admission: a new tag of the release that runs; no steps, no revisions, the reason says what runs', () => {
+    // Prepare: Admit threw AlreadyRunning, so the state has no admission.
+    const why = 'already runs this image (last good release 20191115T100000Z-7f5b2640fe6f-0a1b2c3d); a new tag deploys nothing';
+    const state: WorkflowState = { release, service, failure: lambdaError('AlreadyRunning', why) };
+
+    // Act
+    const result = buildResult('deployed', state, T.start, NOW);
+
+    // Assess
+    expect(result.reason).toBe(why);
+    expect(result.steps).toStrictEqual([]);
+    expect(result).not.toHaveProperty('revision');
+    expect(result).not.toHaveProperty('previousRevision');
+  });
+
+  it('superseded at admission: nothing was scanned, so no steps', () => {
+    // Prepare
+    const state: WorkflowState = { release, service, failure: lambdaError('Superseded', 'web: a newer image (20191116T015500Z-…) was pushed before this one was admitted') };
+
+    // Act
+    const result = buildResult('superseded', state, T.start, NOW);
+
+    // Assess
+    expect(result.reason).toMatch(/^Superseded: web: a newer image/);
+    expect(result.steps).toStrictEqual([]);
   });
 
   it('blocked: carries the blocking findings and no revisions', () => {

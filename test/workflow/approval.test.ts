@@ -9,7 +9,13 @@ import { recordsDb } from '../../shared/aws/dynamodb.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { dynamoApprovals } from '../../shared/records/approvals.js';
 import { history } from '../../shared/records/queries.js';
-import { concurrentWorld } from '../support/concurrent.js';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { sfnClient } from '../../shared/aws/sfn.js';
+import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
+import { deployExecutionName } from '../../shared/match/match-push.js';
+import { releaseFromPush } from '../../shared/release/release.js';
+import { deploymentInput } from '../../shared/trigger/start-deployments.js';
+import { STATE_MACHINE_ARN, concurrentWorld } from '../support/concurrent.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { SlackTestServer } from '../support/slack-test-server.js';
 import { startSsmStandIn } from '../support/ssm-stand-in.js';
@@ -144,6 +150,32 @@ describe('approval in Slack', () => {
     expect((await history({ db: (await import('../../shared/aws/dynamodb.js')).dynamoClient(), table: process.env.SHIPWATCH_TABLE! }, 'web'))[0]).toMatchObject({ outcome: 'rejected' });
   });
 
+  // Issue #11, item 8: after a rejection, a new tag of the image started nothing.
+  it('a new tag of a rejected image asks again, and deploys it when approved', async () => {
+    const w = await given();
+    clickWhenAsked(w, 3, 'reject', 'U0ALICE');
+    const v2 = w.pushEvent('v2');
+    await w.deliver(v2);
+    await w.settle();
+    slack.calls.length = 0;
+
+    clickWhenAsked(w, 2, 'approve', 'U0ALICE');
+    await w.deliver(w.retagEvent(String(v2.detail['image-digest']), 'v2-retry'));
+    await w.settle();
+
+    const outcomes = [...w.sfn.executions.values()].map((e) => [e.run!.result.tag, e.run!.result.outcome]);
+    expect(outcomes).toEqual([
+      ['v2', 'rejected'],
+      ['v2-retry', 'deployed'],
+    ]);
+    expect(w.world.callsTo('UpdateService')).toHaveLength(1);
+    const rows = await history(recordsDb(), 'web');
+    expect(rows.map((r) => [r.tag, r.outcome, r.digest])).toEqual([
+      ['v2-retry', 'deployed', v2.detail['image-digest']],
+      ['v2', 'rejected', v2.detail['image-digest']],
+    ]);
+  });
+
   it('refuses a click from someone who is not an approver, and keeps waiting', async () => {
     const w = await given();
     const refused = clickWhenAsked(w, 1, 'approve', 'U0MALLORY');
@@ -208,6 +240,31 @@ describe('approval in Slack', () => {
     expect(whispers.join(' ')).toMatch(/<@U0ALICE> triggered this deployment/);
     expect(w.world.callsTo('LookupEvents').length).toBeGreaterThan(0);
     expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { by: 'U0GROUPIE' } });
+    slack.usersByEmail.clear();
+  });
+
+  it('a `shipwatch deploy` was triggered by who asked: they may not approve it, another approver may, and CloudTrail is not asked', async () => {
+    const w = await given();
+    // The CI role pushed the image yesterday; today Alice asks to deploy it again.
+    const pushed = w.pushEvent('v2');
+    w.clock.advance(24 * 3600_000);
+    slack.usersByEmail.set('alice@example.com', 'U0ALICE');
+    const own = clickWhenAsked(w, 1, 'approve', 'U0ALICE');
+    clickWhenAsked(w, 3, 'approve', 'U0GROUPIE');
+    const requestedBy = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_0a1b2c/alice@example.com';
+    const name = deployExecutionName('web', String(pushed.detail['image-digest']), new Date(w.clock.now()));
+    const release = { ...releaseFromPush(parseEcrPushEvent(pushed)), pushedAt: new Date(w.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), eventId: name, requestedBy };
+    const config = parseConfigText(serviceYaml(APPROVAL), 'test config');
+
+    await w.time.track(sfnClient().send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name, input: JSON.stringify(deploymentInput(release, config.services[0]!)) })));
+    await w.settle();
+
+    expect(own[0]!.statusCode).toBe(200);
+    const whispers = slack.callsTo('chat.postEphemeral').filter((c) => c.body.user === 'U0ALICE').map((c) => String(c.body.text));
+    expect(whispers.join(' ')).toMatch(/<@U0ALICE> triggered this deployment/);
+    expect(w.world.callsTo('LookupEvents')).toHaveLength(0);
+    expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { by: 'U0GROUPIE' } });
+    expect((await history(recordsDb(), 'web'))[0]).toMatchObject({ tag: 'v2', outcome: 'deployed', requestedBy });
     slack.usersByEmail.clear();
   });
 

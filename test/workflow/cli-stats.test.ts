@@ -81,6 +81,8 @@ const SEEDS: Seed[] = [
   { service: 'api', pushed: at('11-01', '10:00:00'), outcome: 'rejected', steps: [['scan', 0, 30]], approvalAfter: 30 + 600 },
   { service: 'api', pushed: at('11-01', '11:00:00'), outcome: 'expired', steps: [['scan', 0, 30]] },
   { pushed: at('11-02', '08:00:00'), outcome: 'superseded' },
+  // A new tag of the release that already ran: deployed, but nothing changed (no rollout), so no deployment and no change.
+  { pushed: at('11-02', '09:00:00'), outcome: 'deployed', steps: [], deployedAfter: 1 },
   // In flight, and outside the window: neither counts.
   { pushed: at('11-02', '11:50:00') },
   { pushed: at('09-20', '10:00:00'), outcome: 'deployed', steps: [['scan', 0, 10]], deployedAfter: 10 },
@@ -104,14 +106,14 @@ describe('shipwatch stats', () => {
     expect(stats.deploymentFrequency.deployments).toBe(5);
     expect(stats.deploymentFrequency.perDay).toBeCloseTo(5 / 30, 10);
     expect(stats.leadTime).toEqual({ count: 5, median: 840, p90: 1080 });
-    // (2 rolled back + 1 rollback failed) of (4 deployed + those 3).
+    // (2 rolled back + 1 rollback failed) of (4 deployed that changed something + those 3).
     expect(stats.changeFailureRate).toEqual({ failed: 3, changes: 7, rate: 3 / 7 });
     expect(stats.timeToRestore).toEqual({ count: 2, median: 105, p90: 117, notRestored: 1 });
     expect(stats.steps.scan).toEqual({ count: 9, median: 30, p90: 48 });
     expect(stats.steps.approvalWait).toEqual({ count: 2, median: 450, p90: 570 });
     expect(stats.steps.rollout.count).toBe(6);
     expect(stats.steps.bake).toEqual({ count: 4, median: 600, p90: 600 });
-    expect(stats.outcomes).toEqual({ deployed: 4, rolled_back: 2, blocked: 1, rejected: 1, expired: 1, superseded: 1, failed: 0, rollback_failed: 1 });
+    expect(stats.outcomes).toEqual({ deployed: 5, rolled_back: 2, blocked: 1, rejected: 1, expired: 1, superseded: 1, failed: 0, rollback_failed: 1 });
     expect(stats.inFlight).toBe(1);
   });
 

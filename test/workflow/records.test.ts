@@ -8,7 +8,8 @@ import { handler as admitRelease } from '../../functions/admit-release.js';
 import { handler as acquireLease } from '../../functions/acquire-lease.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { parseConfigText } from '../../shared/config/load.js';
-import { getState } from '../../shared/records/admission.js';
+import { admit, getState, runningRelease } from '../../shared/records/admission.js';
+import type { ServiceState } from '../../shared/records/types.js';
 import { acquireLease as acquire } from '../../shared/records/lease.js';
 import { history } from '../../shared/records/queries.js';
 import { servicePk, STATE_SK } from '../../shared/records/keys.js';
@@ -210,6 +211,129 @@ describe('one deployment per service at a time, newest wins', () => {
 
     expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
     expect(settled.filter((s) => s.status === 'rejected').map((s) => (s as PromiseRejectedResult).reason.name)).toEqual(['Superseded']);
+  });
+});
+
+// Issue #11, item 8: executions were named after service and digest, and Step
+// Functions refuses a name for 90 days, so a new tag of an image that had been
+// rejected, blocked or rolled back started nothing, ever again.
+describe('deploying an image again', () => {
+  const digestOf = (event: { detail: Record<string, unknown> }) => String(event.detail['image-digest']);
+
+  it('a duplicate delivery of a push starts nothing, while its execution runs and after it ended', async () => {
+    const w = await given();
+    const event = w.pushEvent('v2');
+
+    const first = await w.deliver(event);
+    const during = await w.deliver(event);
+    await w.settle();
+    const after = await w.deliver(event);
+    await w.settle();
+
+    expect(w.sfn.executions.size).toBe(1);
+    expect(first.started).toHaveLength(1);
+    // While it runs, Step Functions answers the same name and input with the running execution.
+    expect(during.started.map((s) => s.executionArn)).toEqual(first.started.map((s) => s.executionArn));
+    expect(after.started).toEqual([]);
+    expect(after.duplicates).toEqual([{ service: 'web', execution: first.started[0]!.executionArn.split(':').pop() }]);
+    expect(updates(w)).toHaveLength(1);
+    expect(await recorded(w)).toEqual([['v2', 'deployed', 'done']]);
+  });
+
+  it('two tags of one image pushed in the same second (v2 and v2.0): two records, one deployment', async () => {
+    const w = await given();
+    const v2 = w.pushEvent('v2');
+    const v20 = w.retagEvent(digestOf(v2), 'v2.0');
+    expect(v20.time).toBe(v2.time);
+
+    await Promise.all([w.deliver(v2), w.deliver(v20)]);
+    await w.settle();
+
+    expect(w.sfn.executions.size).toBe(2);
+    expect(updates(w)).toHaveLength(1);
+    const rows = await history(w.records, 'web');
+    expect(new Set(rows.map((r) => r.recordId)).size).toBe(2);
+    expect(rows.map((r) => r.digest)).toEqual([digestOf(v2), digestOf(v2)]);
+    expect(rows.map((r) => r.outcome).sort()).toEqual(['deployed', 'superseded']);
+    const deployed = rows.find((r) => r.outcome === 'deployed')!;
+    expect(rows.find((r) => r.outcome === 'superseded')!.reason).toContain(deployed.recordId);
+    expect((await getState(w.records, 'web'))?.lastGood?.recordId).toBe(deployed.recordId);
+  });
+
+  it('a new tag of an image that was rolled back deploys it again', async () => {
+    const w = await given();
+    const bad = w.pushEvent('v2', { healthy: false });
+    await w.deliver(bad);
+    await w.settle();
+    const before = updates(w).length;
+
+    await w.deliver(w.retagEvent(digestOf(bad), 'v2.1'));
+    await w.settle();
+
+    expect(await recorded(w)).toEqual([
+      ['v2', 'rolled_back', 'done'],
+      ['v2.1', 'rolled_back', 'done'],
+    ]);
+    // Deployed again (and, being the same bad image, rolled back again).
+    const again = updates(w).slice(before);
+    expect(again.length).toBeGreaterThanOrEqual(1);
+    expect(w.world.callsTo('RegisterTaskDefinition').filter((c) => JSON.stringify(c.input).includes(digestOf(bad)))).toHaveLength(2);
+  });
+
+  it('a new tag of the image the service already runs deploys nothing, and its record says so', async () => {
+    const w = await given();
+    const v2 = w.pushEvent('v2');
+    await w.deliver(v2);
+    await w.settle();
+    const state = await getState(w.records, 'web');
+    const calls = w.world.calls.length;
+
+    await w.deliver(w.retagEvent(digestOf(v2), 'v2.0.0'));
+    await w.settle();
+
+    expect(await recorded(w)).toEqual([
+      ['v2', 'deployed', 'done'],
+      ['v2.0.0', 'deployed', 'done'],
+    ]);
+    const [retag] = await history(w.records, 'web');
+    expect(retag!.reason).toBe(`already runs this image (last good release ${state!.lastGood!.recordId}); a new tag deploys nothing`);
+    expect(retag!.revision).toBeUndefined();
+    // Nothing was scanned, registered or updated, and the service's state is as it was.
+    expect(w.world.calls.slice(calls).map((c) => c.operation)).toEqual([]);
+    expect(await getState(w.records, 'web')).toEqual(state);
+  });
+});
+
+describe('what runs, as admission judges a push of the same image', () => {
+  const DIGEST = `sha256:${'d'.repeat(64)}`;
+  const TD = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${n}`;
+  const good = { recordId: '20261101T100000Z-dddddddddddd-00000001', revision: TD(4), imageUri: `r/web@${DIGEST}`, digest: DIGEST, deployedAt: '2026-11-01T10:20:00Z' };
+  const last = (outcome: string, revision: string, previousRevision: string) => ({ recordId: 'x', outcome, revision, previousRevision, finishedAt: '2026-11-01T11:00:00Z' });
+  const cases: [string, Record<string, unknown>, boolean][] = [
+    ['nothing deployed yet', {}, false],
+    ['its last good release, deployed last', { lastGood: good, lastDeployment: last('deployed', TD(4), TD(3)) }, true],
+    ['its last good release, rolled back to since', { lastGood: good, lastDeployment: last('rolled_back', TD(5), TD(4)) }, true],
+    ['another image is the last good release', { lastGood: { ...good, digest: `sha256:${'e'.repeat(64)}` }, lastDeployment: last('deployed', TD(4), TD(3)) }, false],
+    ['a rollback failed since: what runs is unknown', { lastGood: good, lastDeployment: last('rollback_failed', TD(5), TD(4)) }, false],
+    ['a later push was rolled back to another revision (after a failed rollback)', { lastGood: good, lastDeployment: last('rolled_back', TD(6), TD(5)) }, false],
+    ['the last good release without a last deployment', { lastGood: good }, false],
+  ];
+
+  it.each(cases)('%s: the pure rule and the conditional write agree', async (_name, state, runs) => {
+    const records = await freshRecordsTable();
+    const { clock } = webWorld();
+    restore = () => clock.uninstall();
+    await records.db.send(new PutCommand({ TableName: records.table, Item: { pk: servicePk('web'), sk: STATE_SK, service: 'web', ...state } }));
+    const release = { repository: 'web', registry: 'r', digest: DIGEST, tag: 'v4.0', imageUri: `r/web@${DIGEST}`, pushedAt: '2026-11-02T10:00:00Z', eventId: 'e-1', region: 'us-east-1' };
+
+    const admitted = await admit(records, release, 'web', 'web-exec', new Date(clock.now())).then(
+      () => 'admitted',
+      (error: Error) => error.name,
+    );
+
+    expect(runningRelease({ service: 'web', ...state } as ServiceState, DIGEST) !== undefined).toBe(runs);
+    expect(admitted).toBe(runs ? 'AlreadyRunning' : 'admitted');
+    expect((await getState(records, 'web'))?.newest?.recordId !== undefined).toBe(!runs);
   });
 });
 

@@ -3,6 +3,7 @@ import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand } from '@
 import { BatchGetImageCommand, DescribeImagesCommand, ECRClient, ListImagesCommand, PutImageCommand } from '@aws-sdk/client-ecr';
 import { DescribeTaskDefinitionCommand, ECSClient, ListServicesCommand } from '@aws-sdk/client-ecs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BEHAVIOUR_ANNOTATION } from '../../local/cloud/ecr-images.js';
@@ -111,5 +112,27 @@ describe('the simulated cloud over the wire', () => {
     expect(described.Stacks![0]).toMatchObject({ StackName: 'shipwatch-sandbox', StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: 'RecordsTableName', OutputValue: 'shipwatch-sandbox-records' }] });
     expect(missing).toMatchObject({ name: 'ValidationError', message: 'Stack with id shipwatch-prod does not exist' });
     expect(tables.TableNames).toEqual(['shipwatch-sandbox-records']);
+  });
+
+  it('STS (awsQuery, told apart by the signature\'s credential scope) answers GetCallerIdentity with the sandbox operator, next to CloudFormation', async () => {
+    const { world, config, url } = await endpoint();
+    const stacks = new CloudFormationModel('123456789012', 'us-east-1');
+    stacks.stacks.set('shipwatch-sandbox', { outputs: { RecordsTableName: 't' }, createdAt: Date.parse('2026-11-02T09:00:00Z') });
+    const server = await startCloudServer((service, operation, input) => world.handle(service as CloudService, operation, input), 0, { query: stacks.dispatch });
+    closers.push(server.close);
+    const both = { ...config, endpoint: server.url };
+    expect(url).not.toBe(server.url);
+
+    const me = await new STSClient(both).send(new GetCallerIdentityCommand({}));
+    world.sts.caller = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Deployer_0a1b2c3d4e5f6789/alice@example.com';
+    const alice = await new STSClient(both).send(new GetCallerIdentityCommand({}));
+    const unknown = await new STSClient(both).send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/x', RoleSessionName: 's' })).catch((e: Error) => e);
+    const stack = await new CloudFormationClient(both).send(new DescribeStacksCommand({ StackName: 'shipwatch-sandbox' }));
+
+    expect(me).toMatchObject({ Account: '123456789012', Arn: 'arn:aws:sts::123456789012:assumed-role/sandbox-operator/you', UserId: 'AROASANDBOXOPERATOR00:you' });
+    expect(alice.Arn).toBe('arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Deployer_0a1b2c3d4e5f6789/alice@example.com');
+    expect(unknown).toMatchObject({ name: 'NotImplementedInSandbox', message: 'sts:AssumeRole is not implemented by the Shipwatch simulated cloud' });
+    expect(stack.Stacks![0]!.StackName).toBe('shipwatch-sandbox');
+    expect(world.callsTo('GetCallerIdentity')).toHaveLength(2);
   });
 });
