@@ -58,7 +58,8 @@ export const deployCommand: RegisterCommand = (program, run) => {
         // As EventBridge times a push: whole seconds, so "newest push wins" compares like with like.
         const now = ctx.now();
         const name = deployExecutionName(service, image.digest, now);
-        const registry = registryHost(image.account, await ecr.config.region());
+        const region = await ecr.config.region();
+        const registry = registryHost(image.account, region);
         const release: Release = {
           repository: image.repository,
           registry,
@@ -68,7 +69,7 @@ export const deployCommand: RegisterCommand = (program, run) => {
           pushedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
           // The request's own id: the record id is made of it, as a push's is of its event's.
           eventId: name,
-          region: await ecr.config.region(),
+          region,
           requestedBy: caller,
         };
         const earlier = (await history(stack.records, service, 25)).find((r) => r.digest === image.digest && r.outcome);
