@@ -17,6 +17,9 @@ export default defineConfig({
       // The SDK's retries keep their count but skip the real-time backoff (shared/aws/client-config.ts).
       SHIPWATCH_SDK_RETRY_DELAY_MS: '0',
     },
-    testTimeout: 20_000,
+    // Wall-clock budgets for a busy 2-core machine (CI runs beside other work): generous,
+    // since what the tests check runs in simulated time and does not depend on them.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

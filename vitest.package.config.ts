@@ -11,7 +11,7 @@ export default defineConfig({
       AWS_SECRET_ACCESS_KEY: 'test',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
     },
-    testTimeout: 120_000,
-    hookTimeout: 600_000,
+    testTimeout: 600_000,
+    hookTimeout: 1_800_000,
   },
 });

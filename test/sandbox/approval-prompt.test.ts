@@ -33,7 +33,7 @@ describe('the sandbox approval prompt', () => {
     expect(questions.slice(1)).toEqual(Array(3).fill(expect.stringMatching(/type a \(approve\) or r \(reject\)/)));
     // The record follows the answer: rejected, and the row expects just that.
     expect(rows.map((r) => [r.outcome, r.expected])).toEqual([['rejected', 'rejected']]);
-  }, 60_000);
+  }, 900_000);
 
   it('takes "a", "approve" and "Reject" in any case and with spaces around them', async () => {
     const answered: string[] = [];
@@ -43,7 +43,7 @@ describe('the sandbox approval prompt', () => {
     }
 
     expect(answered).toEqual(['deployed', 'deployed', 'rejected']);
-  }, 60_000);
+  }, 900_000);
 
   it('ends the run at the first Ctrl-C, even while a question waits for its answer', async () => {
     // Prepare
