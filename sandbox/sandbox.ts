@@ -368,8 +368,10 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         if (target === 'resumeWaiters' && (out as { woken: string[] }).woken.length > 0) say('eventbridge', `${what} → resumeWaiters woke ${(out as { woken: string[] }).woken.map((e) => labels.get(e) ?? e).join(', ')}`);
         if (target === 'closeRecord' && (out as { closed?: boolean }).closed) say('eventbridge', `${what} → the closer recorded ${(out as { outcome?: string }).outcome} for an execution that ended without one`);
       };
+      // The config being played, read once (the rules and every row's alarm figures use it).
+      const playedConfig = config ?? loadConfig(CONFIG);
       bus = new EventBus(
-        functions.rules ?? declaredRules(config ?? loadConfig(CONFIG), { stateMachineArn: STATE_MACHINE_ARN }),
+        functions.rules ?? declaredRules(playedConfig, { stateMachineArn: STATE_MACHINE_ARN }),
         async (target, event) => {
           const alarmName = (event.detail as { alarmName?: string }).alarmName;
           const what = `${event['detail-type']}${alarmName ? ` ${alarmName}` : ''}`;
@@ -390,7 +392,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
        * alarm's event reaching resumeWaiters to the rollback's UpdateService.
        */
       const alarmToAction = (service: string, executions: SimExecution[]): { alarmToActionSeconds?: number } => {
-        const serviceConfig = (config ?? loadConfig(CONFIG)).services.find((x) => x.name === service);
+        const serviceConfig = playedConfig.services.find((x) => x.name === service);
         const ecs = serviceConfig?.target.ecs;
         if (!ecs || executions.length === 0) return {};
         const from = Math.min(...executions.map((e) => e.startedAt));

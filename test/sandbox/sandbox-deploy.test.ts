@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { contextFromEnv } from '../../cli/context.js';
 import { main } from '../../cli/main.js';
 import { runSandbox } from '../../sandbox/sandbox.js';
+import { until } from '../support/until.js';
 
 // Issue #15: `shipwatch deploy` is the way to deploy an image again after a
 // rejection. Against a running sandbox (`shipwatch sandbox --push … --serve`):
@@ -13,16 +14,6 @@ import { runSandbox } from '../../sandbox/sandbox.js';
 const NO_SANDBOX = fileURLToPath(new URL('../fixtures/no-sandbox-here.json', import.meta.url));
 /** Who the sandbox's STS says the operator is. */
 const OPERATOR = 'arn:aws:sts::123456789012:assumed-role/sandbox-operator/you';
-
-async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 300_000): Promise<T> {
-  const end = performance.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('shipwatch deploy against the sandbox', () => {
   it('deploys a rejected push again: the same scan gate and approval, and the record keeps who asked', async () => {

@@ -8,6 +8,7 @@ import { contextFromEnv } from '../../cli/context.js';
 import { main } from '../../cli/main.js';
 import { BEHAVIOUR_ANNOTATION } from '../../local/cloud/ecr-images.js';
 import { runSandbox } from '../../sandbox/sandbox.js';
+import { until } from '../support/until.js';
 
 // `shipwatch sandbox --config my.yml --push web:v2 --serve`: the simulated
 // account is made from the user's config, the push plays, then the sandbox
@@ -21,16 +22,6 @@ const NO_SANDBOX = fileURLToPath(new URL('../fixtures/no-sandbox-here.json', imp
 const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
 
 /** Real milliseconds until `check` holds (the sandbox runs in the same process, its clock racing ahead). */
-async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 300_000): Promise<T> {
-  const end = performance.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('sandbox --config --push --serve', () => {
   it('plays the push on an account made from the config, then serves the CLI, PutImage and SetAlarmState', async () => {
     const lines: string[] = [];
