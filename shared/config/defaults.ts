@@ -16,6 +16,13 @@ export const DEFAULTS = {
     signingSecretParameter: '/shipwatch/slack-signing-secret',
     secretsMaxAgeSeconds: 300,
   },
+  strategy: {
+    /** Argo Rollouts' and ECS's own examples start a canary at 5–10% of the traffic. */
+    canaryPercent: 10,
+    linearStepPercent: 25,
+    /** Per traffic step; the service-wide bake (health.bakeMinutes) still follows the last step. */
+    stepBakeMinutes: 5,
+  },
   health: {
     bakeMinutes: 10,
     pollSeconds: 30,

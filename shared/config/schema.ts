@@ -2,6 +2,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.js';
 import { SEVERITIES, type Severity } from './severities.js';
+import { strategySchema } from './strategy.js';
 
 // Every object is strict: a typo in shipwatch.yml is an error, never a
 // silently ignored key (the middy model for options).
@@ -181,6 +182,7 @@ const service = z
       tags: z.array(tagGlob).min(1).default(() => ['*']),
     }),
     target,
+    strategy: strategySchema.default({ type: 'rolling' }),
     scan: scanPolicy,
     health,
     approval: approval.optional(),

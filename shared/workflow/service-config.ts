@@ -60,9 +60,22 @@ const approval = looseObject({
   allowSelfApproval: v.boolean(),
 });
 
+// v.variant wants plain object schemas, so the array check comes first here, by hand.
+const strategy = v.pipe(
+  v.custom<Record<string, unknown>>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'a strategy object'),
+  v.variant('type', [
+    v.looseObject({ type: v.literal('rolling') }),
+    v.looseObject({ type: v.literal('canary'), percent: v.number(), bakeMinutes: v.number(), pause: v.boolean() }),
+    v.looseObject({ type: v.literal('linear'), stepPercent: v.number(), bakeMinutes: v.number(), pause: v.boolean() }),
+    v.looseObject({ type: v.literal('blueGreen'), testTrafficBakeMinutes: v.number(), pause: v.boolean() }),
+  ]),
+);
+
 const serviceEntries = {
   name: text,
   target,
+  // Absent in an execution started before strategies existed: a rolling update.
+  strategy: v.optional(strategy, { type: 'rolling' }),
   scan,
   health,
   approval: v.optional(approval),

@@ -72,6 +72,7 @@ describe('parseConfigText: defaults', () => {
           image: { repository: 'web', tags: ['*'] },
           // The task-definition family defaults to the ECS service name (infra/iam.cjs scopes RegisterTaskDefinition to it).
           target: { ecs: { cluster: 'prod', service: 'web', container: 'app', family: 'web' } },
+          strategy: { type: 'rolling' },
           scan: { blockAt: 'CRITICAL', ignore: [], timeoutMinutes: 30, onUnsupported: 'block', onFailed: 'block' },
           health: { alarms: [], metrics: [], bakeMinutes: 10, pollSeconds: 30, consecutiveErrorLimit: 4, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] },
         },
