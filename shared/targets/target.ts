@@ -1,4 +1,5 @@
 import type { Release } from '../release/release.js';
+import type { ProgressiveTarget } from './progressive.js';
 import type { Deployment, RollbackStart, RolloutStatus } from './rollout.js';
 
 /** What is being watched: a deployment to `revision`, which a rollback would undo back to `revertRevision`. */
@@ -25,4 +26,6 @@ export interface DeployTarget {
   status(watch: Watch): Promise<RolloutStatus>;
   /** Return to `revision`, or adopt a rollback to it that is already under way. Safe to call twice. */
   rollback(revision: string, now: Date): Promise<RollbackStart>;
+  /** Present when the service's strategy is progressive (canary, linear, blueGreen): `deploy` started its first step. */
+  readonly progressive?: ProgressiveTarget;
 }
