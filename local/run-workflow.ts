@@ -27,10 +27,11 @@ export interface WorkflowRun {
 export interface StateEvent {
   execution: string;
   state: string;
-  /** `looked`: a look answered "not yet" (waits/look.ts); its detail says where things stand. */
-  type: 'entered' | 'retried' | 'failed' | 'looked';
+  /** `looked`: a look answered "not yet" (waits/look.ts); its detail says where things stand. `exited`: the state's output, as GetExecutionHistory shows it. */
+  type: 'entered' | 'retried' | 'failed' | 'looked' | 'exited';
   at: number;
   detail?: string;
+  output?: unknown;
 }
 
 export interface RunOptions {
@@ -278,6 +279,7 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
         path.push(event.state.name);
         options.onState?.({ execution: options.executionName ?? 'local', state: event.state.name, type: event.type === 'StateEntered' ? 'entered' : 'retried', at: options.clock.now() });
       }
+      if (event.type === 'StateExited') options.onState?.({ execution: options.executionName ?? 'local', state: event.state.name, type: 'exited', at: options.clock.now(), output: event.state.output });
     }
   })();
 

@@ -9,14 +9,17 @@ const typeOf = (state: string) => (stateTypes ??= new Map(Object.entries(loadDef
 
 /**
  * GetExecutionHistory's events for a sandbox execution, from what the runner
- * reported: ExecutionStarted, each state entered, each failed Lambda call
- * (a NotYet poll included, as in AWS), and how it ended.
+ * reported: ExecutionStarted, each state entered and exited (with its output,
+ * as `includeExecutionData` gives it), each failed Lambda call (a NotYet poll
+ * included, as in AWS), and how it ended.
  */
 export function historyEvents(execution: SimExecution, states: readonly StateEvent[]): HistoryEvent[] {
   const events: HistoryEvent[] = [{ id: 1, previousEventId: 0, timestamp: new Date(execution.startedAt), type: 'ExecutionStarted', executionStartedEventDetails: { input: execution.input, roleArn: 'arn:aws:iam::123456789012:role/shipwatch-sandbox-states' } }];
   const add = (event: Omit<HistoryEvent, 'id' | 'previousEventId'>) => events.push({ ...event, id: events.length + 1, previousEventId: events.length });
   for (const s of states) {
     if (s.type === 'entered') add({ timestamp: new Date(s.at), type: `${typeOf(s.state)}StateEntered` as HistoryEvent['type'], stateEnteredEventDetails: { name: s.state } });
+    // A Fail state has no exit: the execution fails there.
+    if (s.type === 'exited' && typeOf(s.state) !== 'Fail') add({ timestamp: new Date(s.at), type: `${typeOf(s.state)}StateExited` as HistoryEvent['type'], stateExitedEventDetails: { name: s.state, output: JSON.stringify(s.output ?? null) } });
     if (s.type === 'failed') {
       const [error, ...cause] = (s.detail ?? '').split(': ');
       add({ timestamp: new Date(s.at), type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: { error: error ?? 'Error', cause: cause.join(': ') } });

@@ -20,7 +20,8 @@ import { askDecision } from './terminal.js';
 import { sandboxWorld } from './world.js';
 import { channelsOf, worldFromConfig } from './world-from-config.js';
 import { writeKubeconfig } from './kubeconfig.js';
-import { CloudFormationModel } from '../local/cloud/query-protocol.js';
+import { CloudFormationModel, queryByVersion } from '../local/cloud/query-protocol.js';
+import { StsModel } from '../local/cloud/sts.js';
 import { exportLine, SANDBOX_INFO_PATH, writeDiscovery, type SandboxInfo } from '../cli/sandbox-link.js';
 import { loadConfig } from '../shared/config/load.js';
 import { UsageError } from '../cli/errors.js';
@@ -212,7 +213,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
       },
       boundPort,
       // One endpoint for every service: DynamoDB requests go on to dynalite.
-      { forward: { DynamoDB_20120810: dynamo.endpoint }, query: stacks.dispatch, info: { path: SANDBOX_INFO_PATH, answer: () => info && { ...info, now: clock.now() } } },
+      { forward: { DynamoDB_20120810: dynamo.endpoint }, query: queryByVersion({ cloudformation: stacks.dispatch, sts: new StsModel(world.account).dispatch }), info: { path: SANDBOX_INFO_PATH, answer: () => info && { ...info, now: clock.now() } } },
     );
     closers.push(() => server.close());
     boundPort = Number(new URL(server.url).port);

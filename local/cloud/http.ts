@@ -35,7 +35,7 @@ export type Dispatch = (service: string, operation: string, input: Record<string
 export interface CloudServerExtras {
   /** X-Amz-Target prefix → a server that answers it (DynamoDB_20120810 → dynalite), so one endpoint serves every service. */
   forward?: Record<string, string>;
-  /** awsQuery requests (CloudFormation). */
+  /** awsQuery requests (CloudFormation, STS). */
   query?: QueryDispatch;
   /** GET `path` answers this JSON (what the sandbox tells the CLI). */
   info?: { path: string; answer: () => unknown };
@@ -94,7 +94,7 @@ export async function startCloudServer(dispatch: Dispatch, port = 0, extras: Clo
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify(extras.info.answer()));
     }
-    if (extras.query && isQueryRequest(req)) return void (await answerQuery('cloudformation', await body(req), res, extras.query));
+    if (extras.query && isQueryRequest(req)) return void (await answerQuery(await body(req), res, extras.query));
     if (!target) return void (await rest(req, res, dispatch));
     // `Prefix.Operation`; CloudTrail's prefix is namespaced (com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101).
     const operation = target.slice(target.lastIndexOf('.') + 1);

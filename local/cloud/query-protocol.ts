@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloudError } from './errors.js';
 
-// The awsQuery protocol (CloudFormation): a form-encoded POST naming its
-// Action, answered in XML. Only what DescribeStacks needs: members of lists
-// are <member> elements, dates ISO 8601.
+// The awsQuery protocol (CloudFormation, STS): a form-encoded POST naming its
+// Action and the API's Version, answered in XML. Only what DescribeStacks and
+// GetCallerIdentity need: members of lists are <member> elements, dates ISO 8601.
 
 export type QueryDispatch = (action: string, params: URLSearchParams) => Promise<Record<string, unknown>>;
 
@@ -18,22 +18,37 @@ function toXml(value: unknown): string {
   return escape(String(value));
 }
 
-const NAMESPACE: Record<string, string> = { cloudformation: 'http://cloudformation.amazonaws.com/doc/2010-05-15/' };
+/** Each awsQuery API by the Version its requests carry: its XML namespace. */
+export const QUERY_APIS = {
+  cloudformation: { version: '2010-05-15', namespace: 'http://cloudformation.amazonaws.com/doc/2010-05-15/' },
+  sts: { version: '2011-06-15', namespace: 'https://sts.amazonaws.com/doc/2011-06-15/' },
+} as const;
+
+/** One dispatch per awsQuery API: the request's Version picks it (CloudFormation's when it names none). */
+export function queryByVersion(dispatch: Partial<Record<keyof typeof QUERY_APIS, QueryDispatch>>): QueryDispatch {
+  return async (action, params) => {
+    const api = (Object.keys(QUERY_APIS) as (keyof typeof QUERY_APIS)[]).find((k) => QUERY_APIS[k].version === params.get('Version')) ?? 'cloudformation';
+    const answer = dispatch[api];
+    if (!answer) throw new CloudError('NotImplementedInSandbox', `${api}:${action} is not implemented by the Shipwatch simulated cloud`, 501);
+    return answer(action, params);
+  };
+}
 
 /** Answers one awsQuery request: `<Action>Response><Action>Result>…`, or an ErrorResponse with the error's code. */
-export async function answerQuery(service: string, raw: string, res: ServerResponse, dispatch: QueryDispatch): Promise<void> {
+export async function answerQuery(raw: string, res: ServerResponse, dispatch: QueryDispatch): Promise<void> {
   const params = new URLSearchParams(raw);
   const action = params.get('Action') ?? '';
+  const namespace = Object.values(QUERY_APIS).find((api) => api.version === params.get('Version'))?.namespace ?? '';
   const requestId = `sandbox-${Date.now()}`;
   try {
     const result = await dispatch(action, params);
     res.writeHead(200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
-    res.end(`<${action}Response xmlns="${NAMESPACE[service] ?? ''}"><${action}Result>${toXml(result)}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`);
+    res.end(`<${action}Response xmlns="${namespace}"><${action}Result>${toXml(result)}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`);
   } catch (error) {
     const e = error as CloudError;
     const status = e.$metadata?.httpStatusCode ?? 500;
     res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
-    res.end(`<ErrorResponse xmlns="${NAMESPACE[service] ?? ''}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${escape(e.name)}</Code><Message>${escape(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+    res.end(`<ErrorResponse xmlns="${namespace}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${escape(e.name)}</Code><Message>${escape(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
   }
 }
 
