@@ -1,4 +1,5 @@
 import type { RegisterCommand } from '../program.js';
+import { dashboardCommand } from './dashboard.js';
 import { historyCommand } from './history.js';
 import { planCommand } from './plan.js';
 import { rollbackCommand } from './rollback.js';
@@ -11,4 +12,4 @@ import { validateCommand } from './validate.js';
  * Every `shipwatch` command, in the order `shipwatch --help` lists them. A new
  * command is one file in this folder (a RegisterCommand) and one line here.
  */
-export const COMMANDS: RegisterCommand[] = [validateCommand, planCommand, statusCommand, historyCommand, statsCommand, rollbackCommand, sandboxCommand];
+export const COMMANDS: RegisterCommand[] = [validateCommand, planCommand, statusCommand, historyCommand, statsCommand, rollbackCommand, dashboardCommand, sandboxCommand];
