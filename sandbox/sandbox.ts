@@ -248,7 +248,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
       onEphemeral: (user, text) => say(`slack → ${user}`, text),
       onApproval: (asked) => {
         const plan = current?.approval;
-        const label = current?.pushes[0] ? `${current.pushes[0].repository}:${current.pushes[0].tag}` : 'slack';
+        const label = !serving && current?.pushes[0] ? `${current.pushes[0].repository}:${current.pushes[0].tag}` : 'slack';
         say(label, `Slack asks #${asked.channel} for approval: ${asked.text}`);
         // Serving with the dashboard, a person decides there (or the request expires as its policy says).
         if (serving && options.dashboard) return say(label, 'waiting for a decision: approve or reject it in the dashboard');

@@ -314,6 +314,7 @@ export class DashboardData {
     const axisTo = new Date(Date.parse(from) + health.bakeMinutes * 60_000);
     // Complete periods change with time, alarm states too: read again when ten (simulated) seconds have passed, or once it all ended.
     const version = executionRunning ? String(Math.floor(now.getTime() / 10_000)) : `${until.getTime()}`;
-    return this.cache.get(`health:${record.recordId}`, executionRunning ? 1_000 : 30_000, () => readHealthChart(this.reach.clients.cloudwatch(), health, { from: new Date(from), to, until, axisTo, now, final, live: !end }), version);
+    const ended = !end ? undefined : final ? ('healthy' as const) : state?.rollback || record.outcome === 'rolled_back' || record.outcome === 'rollback_failed' ? ('unhealthy' as const) : ('stopped' as const);
+    return this.cache.get(`health:${record.recordId}`, executionRunning ? 1_000 : 30_000, () => readHealthChart(this.reach.clients.cloudwatch(), health, { from: new Date(from), to, until, axisTo, now, final, live: !end, ...(ended ? { ended } : {}) }), version);
   }
 }

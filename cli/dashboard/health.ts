@@ -60,6 +60,8 @@ export interface HealthChart {
   /** Where the time axis ends: the bake's planned end while it runs, so the chart fills in. */
   axisTo: number;
   live: boolean;
+  /** How the bake ended: ran its course healthy, judged unhealthy (a rollback followed), or stopped otherwise (superseded, failed). */
+  ended?: 'healthy' | 'unhealthy' | 'stopped';
   metrics: Series[];
   alarms: AlarmTrack[];
 }
@@ -170,7 +172,7 @@ async function seriesOf(cloudwatch: CloudWatchClient, check: MetricCheck, window
  * last look judges a check without data as inconclusive), `live` whether it
  * is still under way.
  */
-export async function readHealthChart(cloudwatch: CloudWatchClient, health: HealthPolicy, window: { from: Date; to: Date; until: Date; axisTo: Date; now: Date; final: boolean; live: boolean }): Promise<HealthChart> {
+export async function readHealthChart(cloudwatch: CloudWatchClient, health: HealthPolicy, window: { from: Date; to: Date; until: Date; axisTo: Date; now: Date; final: boolean; live: boolean; ended?: HealthChart['ended'] }): Promise<HealthChart> {
   const { from, to } = window;
   const until = window.until.getTime() < to.getTime() ? to : window.until;
   const metrics = await Promise.all(health.metrics.map((check) => seriesOf(cloudwatch, check, { ...window, until }, true)));
@@ -212,5 +214,5 @@ export async function readHealthChart(cloudwatch: CloudWatchClient, health: Heal
       alarms.push(track);
     }
   }
-  return { from: from.getTime(), to: to.getTime(), until: until.getTime(), axisTo: Math.max(window.axisTo.getTime(), until.getTime()), live: window.live, metrics, alarms };
+  return { from: from.getTime(), to: to.getTime(), until: until.getTime(), axisTo: Math.max(window.axisTo.getTime(), until.getTime()), live: window.live, ...(window.ended ? { ended: window.ended } : {}), metrics, alarms };
 }

@@ -50,14 +50,17 @@ export function cookieToken(header: string | undefined, port: number): string | 
 
 /**
  * Sent with every answer: only the dashboard's own scripts and styles, no
- * framing (clickjacking), no referrer (the URL may carry the token), nothing
- * cached (a page shows what the operator's credentials could read).
+ * framing (clickjacking), no referrer to other sites, nothing cached (a page
+ * shows what the operator's credentials could read). `same-origin`, not
+ * `no-referrer`: with no-referrer a browser sends `Origin: null` with a form
+ * posted without JavaScript, which the Origin check must refuse. The token
+ * never is in a page's own address (the first visit redirects it away).
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'cache-control': 'no-store',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',

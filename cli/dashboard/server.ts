@@ -153,9 +153,12 @@ export async function startServer(options: ServerOptions): Promise<DashboardServ
 
   async function act(req: IncomingMessage, res: ServerResponse, url: URL) {
     const wantsJson = String(req.headers.accept ?? '').includes('application/json');
+    // Back to the page the action came from (the referrer is sent to this origin only), or home.
+    const referer = String(req.headers.referer ?? '');
+    let back = referer.startsWith(`http://${req.headers.host}/`) && !new URL(referer).pathname.startsWith('/actions/') ? new URL(referer).pathname : '/';
     const reply = (r: ActionResult) => {
       if (wantsJson) return send(res, r.httpStatus, 'application/json; charset=utf-8', JSON.stringify({ status: r.status, message: r.message }));
-      return page(res, r.httpStatus, messagePage(frame, r.status === 'done' ? 'Done' : r.status === 'gone' ? 'No longer possible' : r.status === 'refused' ? 'Refused' : 'Failed', html`<p class="result result-${r.status}">${r.message}</p><p><a href="${String(req.headers.referer ?? '/').startsWith(`http://${req.headers.host}/`) ? new URL(String(req.headers.referer)).pathname : '/'}">Back</a></p>`));
+      return page(res, r.httpStatus, messagePage(frame, r.status === 'done' ? 'Done' : r.status === 'gone' ? 'No longer possible' : r.status === 'refused' ? 'Refused' : 'Failed', html`<p class="result result-${r.status}">${r.message}</p><p><a href="${back}">Back</a></p>`));
     };
     // Only the dashboard's own page may act: its Origin, and the token in the request itself.
     if (!originAllowed(req.headers.origin, port)) {
@@ -168,6 +171,9 @@ export async function startServer(options: ServerOptions): Promise<DashboardServ
     } catch {
       return reply({ status: 'refused', message: 'Refused: the request body could not be read.', httpStatus: 400 });
     }
+    // A page of ours to go back to, carried through the confirmation page.
+    const carried = form.get('back');
+    if (carried && /^\/(services\/[^?#]*)?$/.test(carried)) back = carried;
     if (!tokenMatches(form.get('token') ?? (req.headers['x-shipwatch-token'] as string | undefined), token)) {
       return reply({ status: 'refused', message: 'Refused: the action did not carry the session token.', httpStatus: 403 });
     }
@@ -177,8 +183,9 @@ export async function startServer(options: ServerOptions): Promise<DashboardServ
     // Without JavaScript, the confirmation is a page of its own.
     if (form.get('confirmed') !== '1' && !wantsJson) {
       form.set('confirmed', '1');
+      form.set('back', back);
       const what = action === 'rollback' ? `Roll ${service} back${form.get('to') ? ` to record ${form.get('to')}` : ' to the release before the one that runs now'}${form.get('force') ? ' (forced)' : ''}?` : `${action === 'approve' ? 'Approve' : 'Reject'} ${service} record ${form.get('recordId')}?`;
-      return page(res, 200, messagePage(frame, 'Confirm', html`<p>${what}</p><form method="post" action="${url.pathname}">${[...form].map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit" class="primary">Confirm</button> <a href="/">Cancel</a></form>`));
+      return page(res, 200, messagePage(frame, 'Confirm', html`<p>${what}</p><form method="post" action="${url.pathname}">${[...form].map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit" class="primary">Confirm</button> <a href="${back}">Cancel</a></form>`));
     }
     try {
       if (action === 'approve' || action === 'reject') {

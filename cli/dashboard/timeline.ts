@@ -131,7 +131,9 @@ export function timelineOf(events: readonly HistoryEvent[], service: ServiceConf
     const exited = event.stateExitedEventDetails;
     if (exited?.output) {
       try {
-        state = JSON.parse(exited.output) as ExecutionState;
+        const output = JSON.parse(exited.output) as { release?: unknown; service?: unknown };
+        // The workflow's state (release and service config); the last states output the result alone.
+        if (output && typeof output.service === 'object' && output.release) state = output as ExecutionState;
       } catch {
         // an output cut short (over 256 KB) or not JSON: keep the last one read
       }

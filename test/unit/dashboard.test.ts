@@ -95,7 +95,10 @@ let id = 0;
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
 const entered = (type: string, name: string, s: number): HistoryEvent => ({ id: ++id, timestamp: at(s), type: `${type}StateEntered` as HistoryEvent['type'], stateEnteredEventDetails: { name } });
 const exited = (type: string, name: string, s: number, output: unknown): HistoryEvent => ({ id: ++id, timestamp: at(s), type: `${type}StateExited` as HistoryEvent['type'], stateExitedEventDetails: { name, output: JSON.stringify(output) } });
-const rolloutDone = { rollout: { done: true, completedAt: at(400).toISOString(), detail: 'completed' }, deploy: { revision: 'payments:5', previousRevision: 'payments:4', startedAt: at(60).toISOString(), platform: 'ecs' } };
+/** What every state output of the workflow carries (shared/workflow/state.ts). */
+const workflow = { release: { repository: 'payments', tag: 'release-4.2' }, service: { name: 'payments' } };
+const scanned = { ...workflow, scan: { done: true, passed: true, reason: 'scan passed: HIGH 1 (1 ignored)', blocking: [], ignored: [{ id: 'CVE-2026-0001', severity: 'HIGH', reason: 'not reachable', until: '2099-12-31' }] } };
+const rolloutDone = { ...scanned, rollout: { done: true, completedAt: at(400).toISOString(), detail: 'completed' }, deploy: { revision: 'payments:5', previousRevision: 'payments:4', startedAt: at(60).toISOString(), platform: 'ecs' } };
 const baking: HistoryEvent[] = [
   { id: ++id, timestamp: at(0), type: 'ExecutionStarted' },
   entered('Choice', 'Route', 0),
@@ -104,7 +107,7 @@ const baking: HistoryEvent[] = [
   entered('Choice', 'ScanLooked', 1),
   entered('Task', 'AwaitScan', 1),
   entered('Task', 'ScanImage', 21),
-  exited('Task', 'ScanImage', 21, { scan: { done: true, passed: true, reason: 'scan passed: HIGH 1 (1 ignored)', blocking: [], ignored: [{ id: 'CVE-2026-0001', severity: 'HIGH', reason: 'not reachable', until: '2099-12-31' }] } }),
+  exited('Task', 'ScanImage', 21, scanned),
   entered('Choice', 'NeedsApproval', 21),
   entered('Task', 'RequestApproval', 21),
   entered('Task', 'AcquireLease', 321),
@@ -148,6 +151,8 @@ describe('timelineOf: a deployment\'s steps from its execution history', () => {
       entered('Task', 'CanaryStep', 700),
       entered('Task', 'RollBack', 760),
       entered('Task', 'Finish', 900),
+      // The result alone (its service a name, not the config): not the workflow's state.
+      exited('Succeed', 'Succeeded', 901, { service: 'payments', outcome: 'rolled_back', steps: [] }),
       { id: ++id, timestamp: at(901), type: 'ExecutionFailed' as const },
     ];
 
@@ -162,6 +167,7 @@ describe('timelineOf: a deployment\'s steps from its execution history', () => {
       ['finish', 'record outcome', '10:15:01'],
     ]);
     expect(t.steps.every((s) => s.progress === undefined)).toBe(true);
+    expect(t.state?.scan?.ignored).toEqual([{ id: 'CVE-2026-0001', severity: 'HIGH', reason: 'not reachable', until: '2099-12-31' }]);
   });
 });
 

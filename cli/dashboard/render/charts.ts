@@ -109,7 +109,7 @@ export function healthChart(chart: HealthChart, series: Series | undefined, band
     parts.push(`<line class="now" x1="${x(chart.to)}" x2="${x(chart.to)}" y1="${M.top - BAND - 6}" y2="${M.top + plotH}"/><text class="now-label" x="${x(chart.to) + 4}" y="${M.top + 12}">now</text>`);
   }
   if (!chart.live) {
-    const label = chart.until > chart.to ? 'verdict: rolled back' : 'bake ended';
+    const label = chart.ended === 'healthy' ? 'bake ended: healthy' : chart.ended === 'unhealthy' ? 'verdict: unhealthy, rolled back' : 'bake stopped';
     parts.push(`<line class="verdict-line" x1="${x(chart.to)}" x2="${x(chart.to)}" y1="${M.top - BAND - 6}" y2="${M.top + plotH}"><title>${esc(`${label} at ${clock(chart.to)}Z`)}</title></line><text class="now-label" x="${x(chart.to) + (x(chart.to) > M.left + plotW - 130 ? -4 : 4)}" y="${M.top + plotH - 6}" text-anchor="${x(chart.to) > M.left + plotW - 130 ? 'end' : 'start'}">${label}</text>`);
   }
   return raw(

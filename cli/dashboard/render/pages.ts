@@ -207,7 +207,7 @@ function healthSection(page: DeploymentPage): Html {
   }
   const now = page.now;
   return html`<section aria-labelledby="health-h" class="health" data-live="${chart.live ? 'yes' : 'no'}"><h2 id="health-h">Health during the bake</h2>
-<p>Judged from ${time(chart.from, now)} ${chart.live ? html`to now (${span(chart.to - chart.from)} of ${page.service.health.bakeMinutes} min)` : html`to ${time(chart.to, now)} (${span(chart.to - chart.from)})${chart.until > chart.to ? html`; shown to ${time(chart.until, now)}, the end of the execution` : ''}`}. ${chart.live && bake && !bake.done && bake.detail ? html`<span class="look">Last look: ${bake.detail}</span>` : ''}</p>
+<p>Judged from ${time(chart.from, now)} ${chart.live ? html`to now (${span(chart.to - chart.from)} of ${page.service.health.bakeMinutes} min)` : html`to ${time(chart.to, now)} (${span(chart.to - chart.from)})${chart.until - chart.to >= 60_000 ? html`; shown to ${time(chart.until, now)}, the end of the execution` : ''}`}. ${chart.live && bake && !bake.done && bake.detail ? html`<span class="look">Last look: ${bake.detail}</span>` : ''}</p>
 ${verdicts.length > 0 ? verdictList(verdicts) : ''}
 ${chart.metrics.map(
     (m) => html`<figure class="check" data-check="${m.name}"><figcaption><strong>${m.name}</strong> per ${m.period} s period, failing when ${m.comparison} ${m.threshold}${m.unit}${m.verdict ? html` — <span class="verdict-text verdict-${m.verdict.phase.toLowerCase()}">${m.verdict.message}</span>` : ''}</figcaption>

@@ -35,10 +35,14 @@
     });
   }
 
+  let fade;
   const show = (state, text) => {
     if (!actionStatus) return;
     actionStatus.dataset.state = state;
     actionStatus.textContent = text;
+    // The page itself shows what followed; the answer goes after a while (it stays while work is pending).
+    clearTimeout(fade);
+    if (state !== 'pending') fade = setTimeout(() => (actionStatus.textContent = ''), 20_000);
   };
 
   // Actions: a dialog asks first; then one POST carrying the session token, answered in words.
