@@ -136,15 +136,21 @@ export class DashboardData {
     return this.cache.get(`recent:${name}`, 500, async () => history((await this.stack()).records, name, RECENT));
   }
 
-  private runsNow(service: ServiceConfig, now: Date): Promise<NonNullable<ServiceRow['runsNow']>> {
-    return this.cache.get(`runs:${service.name}`, 3_000, async () => {
+  /**
+   * What the service runs, read from ECS or Kubernetes: at most every ten
+   * seconds (four Describe calls for ECS, whose API rate limits are shared
+   * with everything else in the account), and again as soon as the records
+   * say something changed (`version`).
+   */
+  private runsNow(service: ServiceConfig, now: Date, version: string): Promise<NonNullable<ServiceRow['runsNow']>> {
+    return this.cache.get(`runs:${service.name}`, 10_000, async () => {
       try {
         const change = await changeFor(this.reach.clients, this.config, service.name, '', now);
         return { ...change.current, firing: change.firing };
       } catch (error) {
         return { error: `${(error as Error).name}: ${(error as Error).message}` };
       }
-    });
+    }, version);
   }
 
   /** The timeline of a record's own execution, if it has one and it can be read. */
@@ -181,7 +187,9 @@ export class DashboardData {
   }
 
   async serviceRow(service: ServiceConfig, now: Date): Promise<ServiceRow> {
-    const [state, recent, runsNow] = await Promise.all([this.state(service.name), this.recent(service.name), this.runsNow(service, now)]);
+    const [state, recent] = await Promise.all([this.state(service.name), this.recent(service.name)]);
+    const changed = JSON.stringify([state?.lease?.holder, state?.lease?.phase, state?.lastDeployment?.recordId, state?.lastDeployment?.outcome, recent.map((r) => r.phase)]);
+    const runsNow = await this.runsNow(service, now, changed);
     const inFlight: InFlight[] = [];
     for (const record of recent.filter((r) => r.phase !== 'done')) {
       const { timeline } = await this.timelineOf(record, service, now);

@@ -155,9 +155,11 @@ async function seriesOf(cloudwatch: CloudWatchClient, check: MetricCheck, window
   const shown = periodsOf({ from: window.from, now: window.until }, check.period);
   try {
     const values = await readMetric(cloudwatch, check, shown);
+    // After the verdict: for a check the bake judged, a period it did not count; for an alarm's metric, one that ended after it.
+    const after = (start: number, i: number) => (judged ? i >= counted.length : start + check.period * 1000 > window.to.getTime());
     const points = shown.map((start, i) => {
       const value = values.get(start);
-      return { start, ...(value !== undefined ? { value } : {}), breaching: value !== undefined && breaches(base.comparison, value, check.threshold), ...(i >= counted.length ? { after: true } : {}) };
+      return { start, ...(value !== undefined ? { value } : {}), breaching: value !== undefined && breaches(base.comparison, value, check.threshold), ...(after(start, i) ? { after: true } : {}) };
     });
     return { ...base, points, ...(judged ? { verdict: metricVerdict(check, counted, values, window.final) } : {}) };
   } catch (error) {

@@ -88,10 +88,8 @@ describe('the dashboard in a browser, over the sandbox', () => {
     expect(await page.locator('.outcome-line').textContent()).toMatch(/rolled back\s+Unhealthy: alarm checkout-5xx is ALARM since .*Threshold Crossed/);
     expect(await page.locator('table.steps tbody th').allTextContents()).toEqual(['admit', 'scan', 'lease', 'deploy', 'rollout', 'bake', 'rollback', 'record outcome']);
     expect(await page.locator('figure[data-alarm="checkout-5xx"] svg.health-chart').textContent()).toContain('verdict: unhealthy, rolled back');
+    // Also the README's picture (docs/dashboard-deployment.png is this one, copied).
     await shot('04-deployment-rolled-back');
-    await page.setViewportSize({ width: 1280, height: 1500 });
-    await page.screenshot({ path: `${ARTIFACTS}readme-deployment.png` });
-    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('approves a waiting push in the dashboard and sees the workflow go on; a stale page is told it is too late', async () => {
