@@ -21,6 +21,7 @@ const USAGE = `shipwatch sandbox [--scenario NAME] [--seed N] [--speed X|max] [-
 Examples:
   $ shipwatch sandbox                                          # every scenario, then exit
   $ shipwatch sandbox --scenario failing-tasks --speed max     # one scenario, flat out
+  $ shipwatch sandbox --dashboard --scenario alarm-during-bake  # watch a release roll back in the browser
   $ shipwatch sandbox --config shipwatch.yml --push checkout:v2 --serve
                                                                # your config, your push, then stay up`;
 

@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import { EXIT } from '../errors.js';
 import { wholeNumber } from '../options.js';
-import { examples, jsonOption, type RegisterCommand } from '../program.js';
+import { examples, type RegisterCommand } from '../program.js';
 
 /**
  * `shipwatch dashboard`: a local web UI over the stack (or a sandbox), acting
@@ -12,7 +12,7 @@ export const dashboardCommand: RegisterCommand = (program, run) => {
     .command('dashboard')
     .description('a local web UI on 127.0.0.1: services, deployments live (steps, scan, approval, health chart), history and DORA; approve, reject and roll back as you')
     .addOption(new Option('--port <n>', 'the port on 127.0.0.1 (default: any free port)').argParser(wholeNumber(1, 65535)))
-    .addOption(jsonOption())
+    .addOption(new Option('--json', 'print the URL, port, identity and source as one JSON line (for scripts)'))
     .addHelpText(
       'after',
       examples([

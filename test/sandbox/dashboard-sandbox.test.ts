@@ -96,7 +96,16 @@ describe('the dashboard over the sandbox (HTTP)', () => {
         return r?.outcome === 'rolled_back' ? r : undefined;
       }, 'the rollback to end');
       const afterwards = keep(await send(port, { path: page, headers: { host, cookie } }));
-      return { noSession, wrongToken, signIn, first, overview, rebound, deploymentPage, live, otherOrigin, noToken, approved, late, deployed, decision, rollback, rolledBack, afterwards, taskToken };
+
+      // Another push, rejected in the dashboard: it ends rejected, by the operator.
+      await ecr.send(new PutImageCommand({ repositoryName: 'payments', imageTag: 'release-4.3', imageManifest: JSON.stringify({ ...manifest, annotations: { [BEHAVIOUR_ANNOTATION]: '{"errorRate":0.3}' } }) }));
+      const next = await until(async () => (await history(records, 'payments', 1)).find((r) => r.tag === 'release-4.3' && r.phase === 'awaiting_approval' && r.approval?.approvalId), 'the second approval request');
+      const reject = await post('/actions/reject', { origin }, new URLSearchParams({ service: 'payments', recordId: next.recordId, approvalId: next.approval!.approvalId, token: d.token, confirmed: '1' }).toString());
+      const rejected = await until(async () => {
+        const r = await getRecord(records, 'payments', next.recordId);
+        return r?.outcome ? r : undefined;
+      }, 'the rejected push to end');
+      return { reject, rejected, noSession, wrongToken, signIn, first, overview, rebound, deploymentPage, live, otherOrigin, noToken, approved, late, deployed, decision, rollback, rolledBack, afterwards, taskToken };
     })().finally(() => stop.abort());
 
     const run = await runSandbox({
@@ -148,6 +157,9 @@ describe('the dashboard over the sandbox (HTTP)', () => {
     expect([s.rollback.status, JSON.parse(s.rollback.body).message]).toEqual([200, expect.stringMatching(/^Rolling payments back from payments:\d+ to payments:\d+ \(execution payments-rollback-\d+\)\.$/)]);
     expect(s.rolledBack.reason).toMatch(new RegExp(`^rolled back by ${OPERATOR.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} with the Shipwatch dashboard; rolled back to arn:aws:ecs:`));
     expect(s.afterwards.body).toContain('data-outcome="rolled_back"');
+    expect([s.reject.status, JSON.parse(s.reject.body).message]).toEqual([200, 'Rejected by sandbox-operator (IAM user): the push ends rejected, nothing changes.']);
+    expect(s.rejected.outcome).toBe('rejected');
+    expect(s.rejected.reason).toMatch(/^rejected by arn:aws:iam::123456789012:user\/sandbox-operator at 2026-\S+Z$/);
     // Never to the page: the AWS keys, or the approval's task token (a capability).
     expect(s.taskToken).toMatch(/^payments-/);
     expect(seen.length).toBeGreaterThan(10);
