@@ -35,8 +35,8 @@ const points = async (p: Page, alarm: string) => Number((await p.locator(`figure
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium (.ci/run does this)`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  // 40 simulated seconds a second: the ten-minute bake takes a quarter of a minute, slow enough to watch.
-  sandbox = sandboxProcess(['--dashboard', '--scenario', 'alarm-during-bake', '--speed', '40', '--no-interactive']);
+  // 30 simulated seconds a second: the ten-minute bake takes twenty seconds, slow enough to watch.
+  sandbox = sandboxProcess(['--dashboard', '--scenario', 'alarm-during-bake', '--speed', '30', '--no-interactive']);
   url = new URL((await sandbox.line(/^Dashboard: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/))[1]!);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
