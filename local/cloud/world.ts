@@ -25,7 +25,7 @@ export type FaultInjector = (call: { service: CloudService; operation: string; i
 const OPERATIONS: Record<CloudService, readonly string[]> = {
   ecs: ['DescribeServices', 'DescribeTaskDefinition', 'ListServices', 'RegisterTaskDefinition', 'UpdateService'],
   ecr: ['BatchGetImage', 'DescribeImageScanFindings', 'DescribeImages', 'DescribeRepositories', 'GetRegistryScanningConfiguration', 'ListImages', 'PutImage', 'StartImageScan'],
-  cloudwatch: ['DescribeAlarms', 'GetMetricData', 'SetAlarmState'],
+  cloudwatch: ['DescribeAlarmHistory', 'DescribeAlarms', 'GetMetricData', 'SetAlarmState'],
   eks: ['DescribeCluster'],
   ssm: ['GetParameter'],
   cloudtrail: ['LookupEvents'],
