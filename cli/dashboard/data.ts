@@ -1,5 +1,7 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Config, ServiceConfig } from '../../shared/config/schema.js';
+import { trafficSteps } from '../../shared/config/strategy.js';
+import { tagMatches } from '../../shared/match/tag-glob.js';
 import { getState } from '../../shared/records/admission.js';
 import { dynamoApprovals } from '../../shared/records/approvals.js';
 import { getRecord, history } from '../../shared/records/queries.js';
@@ -37,7 +39,7 @@ export interface ServiceRow {
   platform?: 'ecs' | 'eks';
   /** prod/checkout, shop/shop/catalog */
   target?: string;
-  /** How a release reaches it: a rolling update, the only strategy today. */
+  /** How a release reaches it: a rolling update, or a progressive strategy's traffic steps. */
   strategy?: string;
   runsNow?: { revision: string; image: string; firing: string[] } | { error: string };
   lastGood?: ServiceState['lastGood'];
@@ -86,11 +88,16 @@ export const executionArnOf = (stateMachineArn: string, name: string) => `${stat
 
 const platformOf = (s: ServiceConfig) => (s.target.ecs ? 'ecs' : 'eks') as 'ecs' | 'eks';
 const targetOf = (s: ServiceConfig) => (s.target.ecs ? `${s.target.ecs.cluster}/${s.target.ecs.service}` : `${s.target.eks!.cluster}/${s.target.eks!.namespace}/${s.target.eks!.deployment}`);
-const strategyOf = (s: ServiceConfig) => (s.target.ecs ? 'rolling update (ECS deployment circuit breaker watched)' : 'rolling update (Kubernetes RollingUpdate)');
 
-/** Glob with * and ?, as tags are matched in the config. */
-const tagMatches = (pattern: string, tag: string | undefined) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(tag ?? '');
+/** How a release reaches the service: a rolling update, or a progressive strategy's traffic steps (shared/config/strategy.ts). */
+export function strategyOf(s: ServiceConfig): string {
+  const strategy = s.strategy;
+  if (strategy.type === 'rolling') return s.target.ecs ? 'rolling update (ECS deployment circuit breaker watched)' : 'rolling update (Kubernetes RollingUpdate)';
+  const traffic = trafficSteps(strategy).map((percent) => `${percent}%`).join(' → ');
+  const judged =
+    strategy.type === 'blueGreen' ? (strategy.testTrafficBakeMinutes ? `, ${strategy.testTrafficBakeMinutes} min on test traffic first` : '') : `, each step judged over ${strategy.bakeMinutes} min`;
+  return `${strategy.type === 'blueGreen' ? 'blue/green' : strategy.type}: traffic ${traffic}${judged}${strategy.pause ? ', pausing for promotion' : ''}`;
+}
 
 export class DashboardData {
   private readonly cache = new Cache();
@@ -259,7 +266,8 @@ export class DashboardData {
     const records = all
       .filter((r) => Date.parse(r.pushedAt) >= since.getTime())
       .filter((r) => !filters.outcome || (filters.outcome === 'in_flight' ? !r.outcome : r.outcome === filters.outcome))
-      .filter((r) => !filters.tag || tagMatches(filters.tag, r.tag))
+      // As the config's tag globs match (an untagged push matches none).
+      .filter((r) => !filters.tag || (r.tag !== undefined && tagMatches(filters.tag, r.tag)))
       .reverse();
     return { now, row, records, dora };
   }

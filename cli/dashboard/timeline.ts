@@ -4,12 +4,12 @@ import type { StepTime } from '../../shared/workflow/result.js';
 
 // A deployment's steps, from its execution's history (GetExecutionHistory):
 // each Task and Wait state entered, in order, grouped into the steps a person
-// thinks in (scan, approval, lease, deploy, rollout, bake, rollback), each with
-// when it started and ended, how many looks it took and how long it waited
-// between them. States the workflow does not have today (progressive steps,
-// say) still show, each as a step of its own name.
+// thinks in (scan, approval, lease, deploy, a progressive strategy's traffic
+// steps and its pauses, rollout, bake, rollback), each with when it started and
+// ended, how many looks it took and how long it waited between them. States the
+// dashboard does not know still show, each as a step of its own name.
 
-export type StepKey = 'admit' | 'scan' | 'approval' | 'lease' | 'deploy' | 'rollout' | 'bake' | 'rollback' | 'finish';
+export type StepKey = 'admit' | 'scan' | 'approval' | 'lease' | 'deploy' | 'progress' | 'promotion' | 'rollout' | 'bake' | 'rollback' | 'finish';
 
 const STEP_OF: Record<string, StepKey> = {
   Admit: 'admit',
@@ -19,6 +19,12 @@ const STEP_OF: Record<string, StepKey> = {
   AcquireLease: 'lease',
   WaitLease: 'lease',
   Deploy: 'deploy',
+  Progress: 'progress',
+  AwaitProgress: 'progress',
+  WaitProgress: 'progress',
+  Promote: 'progress',
+  Abort: 'progress',
+  RequestPromotion: 'promotion',
   WatchRollout: 'rollout',
   AwaitRollout: 'rollout',
   WaitRollout: 'rollout',
@@ -40,6 +46,8 @@ export const STEP_LABELS: Record<StepKey, string> = {
   approval: 'approval',
   lease: 'lease',
   deploy: 'deploy',
+  progress: 'traffic steps',
+  promotion: 'promotion',
   rollout: 'rollout',
   bake: 'bake',
   rollback: 'rollback',
@@ -47,9 +55,9 @@ export const STEP_LABELS: Record<StepKey, string> = {
 };
 
 /** Looks: one answer each ("not yet", or the result). */
-const LOOKS = new Set(['ScanImage', 'AcquireLease', 'WatchRollout', 'Bake', 'AcquireRollbackLease', 'WatchRollback']);
+const LOOKS = new Set(['ScanImage', 'AcquireLease', 'Progress', 'WatchRollout', 'Bake', 'AcquireRollbackLease', 'WatchRollback']);
 /** Where the execution waits: for an event (a task token) or a set time; a person's approval too. */
-const WAITS = new Set(['AwaitScan', 'WaitLease', 'AwaitRollout', 'WaitRollout', 'AwaitBake', 'WaitBake', 'WaitRollbackLease', 'AwaitRollback', 'WaitRollback', 'RequestApproval']);
+const WAITS = new Set(['AwaitScan', 'WaitLease', 'AwaitProgress', 'WaitProgress', 'AwaitRollout', 'WaitRollout', 'AwaitBake', 'WaitBake', 'WaitRollbackLease', 'AwaitRollback', 'WaitRollback', 'RequestApproval', 'RequestPromotion']);
 
 export interface Step {
   key: string;
@@ -186,6 +194,9 @@ function progressOf(step: Step, service: ServiceConfig, state: ExecutionState | 
       return bar(since(state?.rollback?.startedAt), service.health.rolloutTimeoutMinutes, 'before the rollback times out');
     case 'approval':
       return service.approval ? bar(since(undefined), service.approval.timeoutMinutes, `before the approval ${service.approval.onTimeout === 'approve' ? 'approves itself' : 'expires'}`) : undefined;
+    case 'promotion':
+      // A pause waits as long as an approval; nobody deciding aborts (statemachines/deploy.asl.yml).
+      return service.approval ? bar(since(undefined), service.approval.timeoutMinutes, 'before the pause aborts') : undefined;
     case 'scan':
       return bar(since(undefined), service.scan.timeoutMinutes, 'before the scan counts as failed');
     default:

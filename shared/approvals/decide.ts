@@ -1,11 +1,35 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { Approval, ApprovalDecision, ApprovalStore } from '../slack/interaction.js';
 
 // How a waiting approval is decided, wherever the decision comes from (a
 // Slack button, the dashboard): the same checks, the same conditional write,
 // the same SendTaskSuccess or SendTaskFailure with the stored task token.
 // Who may decide is the caller's business (Slack: the approver list; the
 // dashboard: the operator's IAM identity); what follows is this.
+
+// What deciding needs is declared here, below shared/slack/ (whose Approval,
+// the record of a Slack approval request, has all of it): slack/ uses this
+// folder, never the other way round.
+
+/** Who decided what, and when: a Slack user id, or an IAM identity's ARN (the dashboard). */
+export interface ApprovalDecision {
+  decision: 'approved' | 'rejected';
+  by: string;
+  at: string;
+}
+
+/** The part of a waiting approval that deciding reads. */
+export interface PendingApproval {
+  approvalId: string;
+  /** The Step Functions task token of the waiting `.waitForTaskToken` state. */
+  taskToken: string;
+  expiresAt: string;
+  decision?: ApprovalDecision | undefined;
+}
+
+export interface DecisionStore {
+  /** Records the decision only if there is none yet (a conditional write); otherwise returns the one that won. */
+  decide(approvalId: string, decision: ApprovalDecision): Promise<{ ok: true } | { ok: false; existing: ApprovalDecision }>;
+}
 
 /** Why an approval can no longer be decided. */
 export type Closed =
@@ -14,7 +38,7 @@ export type Closed =
   | { why: 'expired'; expiresAt: string };
 
 /** Undefined while the approval is open; otherwise why it is not (unknown, decided, or past its expiry). */
-export function closedApproval(approval: Approval | undefined, now: Date): Closed | undefined {
+export function closedApproval(approval: PendingApproval | undefined, now: Date): Closed | undefined {
   if (!approval) return { why: 'unknown' };
   if (approval.decision) return { why: 'decided', decision: approval.decision };
   const expiresAt = Date.parse(approval.expiresAt);
@@ -40,7 +64,7 @@ export type Delivery =
  * execution: approved → SendTaskSuccess (who and when become the execution's
  * `approval`), rejected → SendTaskFailure(Rejected) with the same as cause.
  */
-export async function deliverDecision(deps: { approvals: ApprovalStore; sfn: SFNClient }, approval: Approval, decision: ApprovalDecision): Promise<Delivery> {
+export async function deliverDecision(deps: { approvals: DecisionStore; sfn: SFNClient }, approval: PendingApproval, decision: ApprovalDecision): Promise<Delivery> {
   const recorded = await deps.approvals.decide(approval.approvalId, decision);
   if (!recorded.ok) return { delivered: false, why: 'decided', existing: recorded.existing };
   try {

@@ -190,6 +190,9 @@ const service = z
     notify: z.strictObject({ channel: slackChannel }).optional(),
   })
   .superRefine((s, ctx) => {
+    if (s.strategy.type !== 'rolling' && s.strategy.pause && !s.approval) {
+      ctx.addIssue({ code: 'custom', path: ['strategy', 'pause'], message: 'a pause asks the `approval` approvers in its channel to promote or abort: add an `approval` section (with `required: false` if pushes need no approval before the deploy)' });
+    }
     const bakeSeconds = s.health.bakeMinutes * 60;
     s.health.metrics.forEach((m, i) => {
       // The bake starts between period boundaries, so one period may be lost to alignment.

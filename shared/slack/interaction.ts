@@ -2,7 +2,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as v from 'valibot';
 import '../validation/messages.js';
 import { object } from '../validation/object.js';
-import { closedApproval, deliverDecision } from '../approvals/decide.js';
+import { closedApproval, deliverDecision, type ApprovalDecision, type DecisionStore } from '../approvals/decide.js';
 import { Transient } from '../errors.js';
 import { logger } from '../lambda/logger.js';
 import { canDecide, mention, userGroupsIn } from './approval-policy.js';
@@ -31,15 +31,13 @@ export interface Approval {
   pushedAt?: string | undefined;
   /** Who asked with `shipwatch deploy` (IAM identity): they triggered this deployment, not whoever pushed the image. */
   requestedBy?: string | undefined;
-  decision?: { decision: 'approved' | 'rejected'; by: string; at: string } | undefined;
+  decision?: ApprovalDecision | undefined;
 }
 
-export type ApprovalDecision = NonNullable<Approval['decision']>;
+export type { ApprovalDecision };
 
-export interface ApprovalStore {
+export interface ApprovalStore extends DecisionStore {
   get(approvalId: string): Promise<Approval | undefined>;
-  /** Records the decision only if there is none yet (a conditional write); otherwise returns the one that won. */
-  decide(approvalId: string, decision: ApprovalDecision): Promise<{ ok: true } | { ok: false; existing: ApprovalDecision }>;
 }
 
 export interface InteractionRequest {

@@ -3,6 +3,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { strategyOf } from '../../cli/dashboard/data.js';
 import { alarmBands, readHealthChart, type HealthChart } from '../../cli/dashboard/health.js';
 import { html, raw } from '../../cli/dashboard/html.js';
 import { healthChart } from '../../cli/dashboard/render/charts.js';
@@ -168,6 +169,56 @@ describe('timelineOf: a deployment\'s steps from its execution history', () => {
     ]);
     expect(t.steps.every((s) => s.progress === undefined)).toBe(true);
     expect(t.state?.scan?.ignored).toEqual([{ id: 'CVE-2026-0001', severity: 'HIGH', reason: 'not reachable', until: '2099-12-31' }]);
+  });
+});
+
+describe('the strategy a service is shown with', () => {
+  it('names a rolling update by its platform, and a progressive strategy by its traffic steps, judging and pause', () => {
+    const eks = { ...service, target: { eks: { cluster: 'shop', namespace: 'shop', deployment: 'catalog', container: 'app' } } } as typeof service;
+
+    expect(strategyOf(service)).toBe('rolling update (ECS deployment circuit breaker watched)');
+    expect(strategyOf(eks)).toBe('rolling update (Kubernetes RollingUpdate)');
+    expect(strategyOf({ ...service, strategy: { type: 'canary', percent: 10, bakeMinutes: 5, pause: true } })).toBe('canary: traffic 10% → 100%, each step judged over 5 min, pausing for promotion');
+    expect(strategyOf({ ...service, strategy: { type: 'linear', stepPercent: 25, bakeMinutes: 3, pause: false } })).toBe('linear: traffic 25% → 50% → 75% → 100%, each step judged over 3 min');
+    expect(strategyOf({ ...service, strategy: { type: 'blueGreen', testTrafficBakeMinutes: 10, pause: false } })).toBe('blue/green: traffic 100%, 10 min on test traffic first');
+  });
+});
+
+describe('timelineOf: a progressive strategy', () => {
+  it('groups the traffic steps (Progress and its waits, Promote) into one step, and a pause into a promotion with its timeout', () => {
+    const events: HistoryEvent[] = [
+      { id: ++id, timestamp: at(0), type: 'ExecutionStarted' },
+      entered('Task', 'Admit', 0),
+      entered('Task', 'AcquireLease', 1),
+      entered('Task', 'Deploy', 2),
+      entered('Choice', 'DeployVerdict', 3),
+      entered('Task', 'Progress', 3),
+      entered('Choice', 'ProgressLooked', 3),
+      entered('Task', 'AwaitProgress', 3),
+      entered('Task', 'Progress', 63),
+      entered('Choice', 'ProgressLooked', 63),
+      entered('Wait', 'WaitProgress', 63),
+      entered('Task', 'Progress', 123),
+      entered('Choice', 'ProgressLooked', 123),
+      entered('Task', 'RequestPromotion', 123),
+    ];
+
+    const paused = timelineOf(events, service, at(723));
+    const promoted = timelineOf([...events, entered('Task', 'Promote', 900), entered('Choice', 'ProgressLooked', 900), entered('Task', 'WatchRollout', 901)], service, at(960));
+
+    expect(paused.steps.map((s) => [s.key, s.label, s.startedAt.slice(11, 19), s.endedAt?.slice(11, 19), s.looks, s.waits, s.waitedMs / 1000])).toEqual([
+      ['admit', 'admit', '10:00:00', '10:00:01', 0, 0, 0],
+      ['lease', 'lease', '10:00:01', '10:00:02', 1, 0, 0],
+      ['deploy', 'deploy', '10:00:02', '10:00:03', 0, 0, 0],
+      ['progress', 'traffic steps', '10:00:03', '10:02:03', 3, 2, 120],
+      ['promotion', 'promotion', '10:02:03', undefined, 0, 1, 600],
+    ]);
+    expect(paused.steps.at(-1)!.progress).toEqual({ elapsedMs: 600_000, totalMs: 1_800_000, text: '10 of 30 min before the pause aborts' });
+    expect(promoted.steps.slice(-3).map((s) => [s.key, s.endedAt?.slice(11, 19)])).toEqual([
+      ['promotion', '10:15:00'],
+      ['progress', '10:15:01'],
+      ['rollout', undefined],
+    ]);
   });
 });
 
