@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { signedClick, type Click } from '../../local/slack/click.js';
 import { loadConfig } from '../../shared/config/load.js';
@@ -9,6 +8,7 @@ import { recordIdOf } from '../../shared/records/keys.js';
 import { releaseFromPush } from '../../shared/release/release.js';
 import type { Approval } from '../../shared/slack/interaction.js';
 import { slackSignature } from '../../shared/slack/verify-signature.js';
+import { eventSample, fixture, type EventSample } from '../support/fixtures.js';
 import { REPLIES, type SlackTestServer } from '../support/slack-test-server.js';
 
 // The bad-input tables of the reliability suite: every Lambda entry point fed
@@ -108,10 +108,7 @@ export const OUTSIDER = 'U0MALLORY';
 export const taskDefinition = (revision: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${revision}`;
 
 type Json = Record<string, unknown>;
-type EventJson = Json & { detail: Json };
 
-const readFixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
-const fixture = (name: string): EventJson => readFixture<EventJson>(name);
 const clone = <T>(value: T): T => structuredClone(value);
 
 /** shipwatch.test.yml (SHIPWATCH_CONFIG), as the handlers load it at cold start. */
@@ -123,8 +120,8 @@ export const WEB_WITH_APPROVAL: ServiceConfig = {
 };
 
 /** The published ECR push sample, re-aimed at the `web` repository (services web and worker) ten minutes ago. */
-export function pushEvent(mutate: (e: EventJson) => void = () => undefined): EventJson {
-  const event = fixture('eventbridge-ecr-image-action-push-success');
+export function pushEvent(mutate: (e: EventSample) => void = () => undefined): EventSample {
+  const event = eventSample('eventbridge-ecr-image-action-push-success');
   event.detail['repository-name'] = 'web';
   event.detail['image-tag'] = 'v1.2.3';
   event.time = iso(-10).replace('.000Z', 'Z');
@@ -191,8 +188,8 @@ export const APPROVALS: Approval[] = [
 // ---------------------------------------------------------------------------
 
 /** A CloudWatch alarm state change into ALARM, one minute ago, for an alarm shipwatch.test.yml lists. */
-export function alarmEvent(mutate: (e: EventJson) => void = () => undefined, name = 'web-5xx-alarm'): EventJson {
-  const event = fixture('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
+export function alarmEvent(mutate: (e: EventSample) => void = () => undefined, name = 'web-5xx-alarm'): EventSample {
+  const event = eventSample('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
   event.time = iso(-1).replace('.000Z', 'Z');
   event.resources = [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`];
   event.detail.alarmName = name;
@@ -205,8 +202,8 @@ export function alarmEvent(mutate: (e: EventJson) => void = () => undefined, nam
 const shipwatchInput = () => ({ release: clone(RELEASE), service: clone(WEB) });
 
 /** Step Functions says this push's execution FAILED (it died without an outcome). */
-export function statusEvent(mutate: (e: EventJson) => void = () => undefined, input: unknown = shipwatchInput()): EventJson {
-  const event = fixture('eventbridge-stepfunctions-execution-status-change-failed');
+export function statusEvent(mutate: (e: EventSample) => void = () => undefined, input: unknown = shipwatchInput()): EventSample {
+  const event = eventSample('eventbridge-stepfunctions-execution-status-change-failed');
   const name = executionName('web', RELEASE.digest, RELEASE.eventId);
   const executionArn = STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:') + `:${name}`;
   event.account = '123456789012';
@@ -227,7 +224,7 @@ export function statusEvent(mutate: (e: EventJson) => void = () => undefined, in
 }
 
 /** The same JSON, `bytes` long in all, by padding the `resources` list. */
-function paddedTo(event: EventJson, bytes: number): EventJson {
+function paddedTo(event: EventSample, bytes: number): EventSample {
   const padded = { ...event, resources: [''] };
   const missing = bytes - Buffer.byteLength(JSON.stringify(padded));
   padded.resources = ['x'.repeat(missing)];
@@ -349,7 +346,7 @@ const startDeploymentsCases: Case[] = [
       ['malformed', 'an empty tag', (e) => (e.detail['image-tag'] = ''), 'detail\\.image-tag: Too small'],
       ['malformed', 'detail-type in the wrong case', (e) => (e['detail-type'] = 'ECR image action'), 'detail-type: Invalid input: expected "ECR Image Action"'],
       ['malformed', 'an array as detail', (e) => (e.detail = [] as unknown as Json), 'detail: Invalid input: expected object, received array'],
-      ['truncated', 'cut before detail', (e) => delete (e as Partial<EventJson>).detail, 'detail: Invalid input: expected object, received undefined'],
+      ['truncated', 'cut before detail', (e) => delete (e as Partial<EventSample>).detail, 'detail: Invalid input: expected object, received undefined'],
       [
         'truncated',
         'detail cut after result',
@@ -359,7 +356,7 @@ const startDeploymentsCases: Case[] = [
       ['truncated', 'a digest cut to 12 characters', (e) => (e.detail['image-digest'] = 'sha256:7f5b2'), 'detail\\.image-digest: .*an image digest'],
       ['truncated', 'an account cut to 11 digits', (e) => (e.account = '12345678901'), 'account: .*a 12-digit AWS account id'],
       ['truncated', 'a time cut to the minute', (e) => (e.time = '2026-11-02T10:2'), 'time: Invalid ISO datetime'],
-    ] as const satisfies readonly [Category, string, (e: EventJson) => unknown, string][]
+    ] as const satisfies readonly [Category, string, (e: EventSample) => unknown, string][]
   ).map(
     ([category, name, mutate, reason]): Case => ({ kind: 'event', entry: 'start-deployments', category, name, event: pushEvent(mutate), expect: notAPush(reason) }),
   ),
@@ -417,7 +414,7 @@ const startDeploymentsCases: Case[] = [
     'eventbridge-stepfunctions-execution-status-change-succeeded',
     'eventbridge-stepfunctions-execution-status-change-timed-out',
   ].map((name): Case => {
-    const event = fixture(name);
+    const event = eventSample(name);
     // What each is refused for: another source, another ECR event, or an ECR action other than PUSH.
     const reason =
       event.source !== 'aws.ecr'
@@ -490,9 +487,9 @@ const alarmRollbackCases: Case[] = [
       ['malformed', 'an empty alarmName', (e) => (e.detail.alarmName = ''), 'detail\\.alarmName: Too small'],
       ['malformed', 'state.value a number', (e) => ((e.detail.state as Json).value = 2), 'detail\\.state\\.value: Invalid input: expected string, received number'],
       ['malformed', 'source misspelled', (e) => (e.source = 'aws.cloudwatc'), 'source: Invalid input: expected "aws\\.cloudwatch"'],
-      ['truncated', 'cut before detail', (e) => delete (e as Partial<EventJson>).detail, 'detail: Invalid input: expected object, received undefined'],
+      ['truncated', 'cut before detail', (e) => delete (e as Partial<EventSample>).detail, 'detail: Invalid input: expected object, received undefined'],
       ['truncated', 'state cut to its value', (e) => (e.detail.state = { value: 'ALARM' }), 'detail\\.state\\.timestamp: Invalid input: expected string, received undefined'],
-    ] as const satisfies readonly [Category, string, (e: EventJson) => unknown, string][]
+    ] as const satisfies readonly [Category, string, (e: EventSample) => unknown, string][]
   ).map(([category, name, mutate, reason]): Case => ({ kind: 'event', entry: 'alarm-rollback', category, name, event: alarmEvent(mutate), expect: notAnAlarm(reason) })),
   {
     kind: 'event',
@@ -527,7 +524,7 @@ const alarmRollbackCases: Case[] = [
       entry: 'alarm-rollback',
       category: 'foreign',
       name: `an alarm's direct Lambda action payload (${name}), not the EventBridge event`,
-      event: fixture(name),
+      event: eventSample(name),
       expect: notAnAlarm('detail-type: Invalid input: expected string, received undefined; .*detail: Invalid input: expected object, received undefined'),
     }),
   ),
@@ -537,7 +534,7 @@ const alarmRollbackCases: Case[] = [
     category: 'foreign',
     name: 'a configuration change of our alarm (not a state change)',
     event: (() => {
-      const event = fixture('eventbridge-cloudwatch-alarm-configuration-change-metric-update');
+      const event = eventSample('eventbridge-cloudwatch-alarm-configuration-change-metric-update');
       event.detail.alarmName = 'web-5xx-alarm';
       return event;
     })(),
@@ -548,7 +545,7 @@ const alarmRollbackCases: Case[] = [
     entry: 'alarm-rollback',
     category: 'foreign',
     name: 'another team\'s alarm (anomaly detection sample) going to ALARM',
-    event: fixture('eventbridge-cloudwatch-alarm-state-change-anomaly-detection-ok-to-alarm'),
+    event: eventSample('eventbridge-cloudwatch-alarm-state-change-anomaly-detection-ok-to-alarm'),
     expect: { ignores: /"result":\{"alarm":"[^"]+","services":\[\]\}/ },
   },
 ];
@@ -566,9 +563,9 @@ const closeRecordCases: Case[] = [
       ['malformed', 'startDate as an ISO string', (e) => (e.detail.startDate = iso(-9)), 'detail\\.startDate: Invalid input: expected number, received string'],
       ['malformed', 'the input as an object instead of its JSON text', (e) => (e.detail.input = shipwatchInput()), 'detail\\.input: Invalid input: expected string, received object'],
       ['malformed', 'detail-type of another AWS service', (e) => (e['detail-type'] = 'Step Functions State Machine Status Change'), 'detail-type: Invalid input: expected "Step Functions Execution Status Change"'],
-      ['truncated', 'cut before detail', (e) => delete (e as Partial<EventJson>).detail, 'detail: Invalid input: expected object, received undefined'],
+      ['truncated', 'cut before detail', (e) => delete (e as Partial<EventSample>).detail, 'detail: Invalid input: expected object, received undefined'],
       ['truncated', 'detail without the execution name and start', (e) => (e.detail = { status: 'FAILED', input: '{}' }), 'detail\\.executionArn: .*detail\\.name: .*detail\\.startDate: Invalid input: expected number, received undefined'],
-    ] as const satisfies readonly [Category, string, (e: EventJson) => unknown, string][]
+    ] as const satisfies readonly [Category, string, (e: EventSample) => unknown, string][]
   ).map(([category, name, mutate, reason]): Case => ({ kind: 'event', entry: 'close-record', category, name, event: statusEvent(mutate), expect: notAStatusChange(reason) })),
   {
     kind: 'event',
@@ -608,7 +605,7 @@ const closeRecordCases: Case[] = [
       ['eventbridge-stepfunctions-execution-status-change-running', /"closed":false,"why":"status RUNNING"/],
       ['eventbridge-stepfunctions-execution-status-change-failed', /"closed":false,"why":"not a Shipwatch deployment"/],
     ] as const
-  ).map(([name, why]): Case => ({ kind: 'event', entry: 'close-record', category: 'foreign', name: `published sample ${name} (another state machine)`, event: fixture(name), expect: { ignores: why } })),
+  ).map(([name, why]): Case => ({ kind: 'event', entry: 'close-record', category: 'foreign', name: `published sample ${name} (another state machine)`, event: eventSample(name), expect: { ignores: why } })),
   {
     kind: 'event',
     entry: 'close-record',
@@ -776,7 +773,7 @@ const githubWebhook: APIGatewayProxyEventV2 = {
   body: JSON.stringify({ ref: 'refs/heads/main', repository: { full_name: 'acme/web' } }),
   isBase64Encoded: false,
 };
-const derived = readFixture<{ body: string; headers: Record<string, string> }>('slack-block-actions-form-encoded-request-DERIVED');
+const derived = fixture<{ body: string; headers: Record<string, string> }>('slack-block-actions-form-encoded-request-DERIVED');
 
 const slackCases: Case[] = [
   // Forged: not signed with our secret over exactly this body and timestamp.

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fixture } from './fixtures.js';
 
 /**
  * A stand-in for the Slack Web API on 127.0.0.1, for `slackApiUrl` (the
@@ -10,8 +10,6 @@ import type { AddressInfo } from 'node:net';
  * (test/fixtures/slack-chat-*.json). Replies can be queued per method to
  * play errors, 429 with Retry-After, 5xx or a request that never answers.
  */
-
-const fixture = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
 
 export const SLACK_FIXTURES = {
   postMessageOk: fixture<{ ok: true; channel: string; ts: string }>('slack-chat-postmessage-response-ok'),

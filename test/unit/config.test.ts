@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/errors.js';
 import { DEFAULTS } from '../../shared/config/defaults.js';
 import { configPath, formatPath, loadConfig, parseConfig, parseConfigText } from '../../shared/config/load.js';
+import { fixturePath } from '../support/fixtures.js';
 
 // Paths inside the repository only: tests never read outside it.
 const repoFile = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
@@ -722,7 +723,7 @@ describe('formatPath and configPath', () => {
 describe('loadConfig', () => {
   it('names the file it cannot read', () => {
     // Prepare
-    const missing = repoFile('../fixtures/no-such-shipwatch.yml');
+    const missing = fixturePath('no-such-shipwatch.yml');
 
     // Act
     const error = configErrorOf(() => loadConfig(missing));
@@ -752,7 +753,7 @@ describe('loadConfig', () => {
 
   it('parses the test fixture config used by the handler tests', () => {
     // Prepare
-    const file = repoFile('../fixtures/shipwatch.test.yml');
+    const file = fixturePath('shipwatch.test.yml');
 
     // Act
     const config = loadConfig(file);

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../shared/errors.js';
 import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
 import { registryHost, releaseFromPush, releaseSchema } from '../../shared/release/release.js';
-
-const fixture = (name: string): Record<string, unknown> & { detail: Record<string, unknown> } =>
-  JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
+import { eventSample } from '../support/fixtures.js';
 
 const PUSH = 'eventbridge-ecr-image-action-push-success';
 const DIGEST = 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234';
@@ -28,7 +25,7 @@ function invalidInputOf(act: () => unknown): InvalidInput {
 describe('parseEcrPushEvent: the published push sample', () => {
   it('parses and gives the release, pinned by digest', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
 
     // Act
     const release = releaseFromPush(parseEcrPushEvent(event));
@@ -50,7 +47,7 @@ describe('parseEcrPushEvent: the published push sample', () => {
 
   it('keeps the fields the rest of the pipeline reads', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
 
     // Act
     const push = parseEcrPushEvent(event);
@@ -75,7 +72,7 @@ describe('parseEcrPushEvent: the published push sample', () => {
 
   it('parses a push by digest only (no image-tag) and gives a release without a tag', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     delete event.detail['image-tag'];
 
     // Act
@@ -88,7 +85,7 @@ describe('parseEcrPushEvent: the published push sample', () => {
 
   it('keeps a repository path with a namespace in the image URI', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     event.detail['repository-name'] = 'team/web';
 
     // Act
@@ -102,7 +99,7 @@ describe('parseEcrPushEvent: the published push sample', () => {
 describe('parseEcrPushEvent: other events are refused with the reason', () => {
   it('refuses the delete sample, naming detail.action-type', () => {
     // Prepare
-    const event = fixture('eventbridge-ecr-image-action-delete-success');
+    const event = eventSample('eventbridge-ecr-image-action-delete-success');
 
     // Act
     const error = invalidInputOf(() => parseEcrPushEvent(event));
@@ -113,7 +110,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses the ECR scan sample, naming detail-type', () => {
     // Prepare
-    const event = fixture('eventbridge-ecr-image-scan-basic-complete');
+    const event = eventSample('eventbridge-ecr-image-scan-basic-complete');
 
     // Act
     const error = invalidInputOf(() => parseEcrPushEvent(event));
@@ -126,7 +123,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses the CloudWatch alarm sample, naming source', () => {
     // Prepare
-    const event = fixture('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
+    const event = eventSample('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
 
     // Act
     const error = invalidInputOf(() => parseEcrPushEvent(event));
@@ -139,7 +136,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses the ECS deployment sample, naming source', () => {
     // Prepare
-    const event = fixture('eventbridge-ecs-deployment-state-change-completed');
+    const event = eventSample('eventbridge-ecs-deployment-state-change-completed');
 
     // Act
     const error = invalidInputOf(() => parseEcrPushEvent(event));
@@ -151,7 +148,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses a push whose result is FAILURE', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     event.detail.result = 'FAILURE';
 
     // Act
@@ -163,7 +160,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses a truncated event with no detail', () => {
     // Prepare
-    const { detail: _dropped, ...event } = fixture(PUSH);
+    const { detail: _dropped, ...event } = eventSample(PUSH);
 
     // Act
     const error = invalidInputOf(() => parseEcrPushEvent(event));
@@ -189,7 +186,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses a digest that is not <algorithm>:<hex>', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     event.detail['image-digest'] = 'latest';
 
     // Act
@@ -201,7 +198,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses an account id that is not 12 digits', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     event.account = '12345';
 
     // Act
@@ -215,7 +212,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 describe('parseEcrPushEvent: size limit', () => {
   /** The push sample, padded with an extra top-level field to exactly `bytes` bytes of JSON. */
   function pushOfSize(bytes: number, pad = 'x'): unknown {
-    const event = { ...fixture(PUSH), padding: '' };
+    const event = { ...eventSample(PUSH), padding: '' };
     const base = Buffer.byteLength(JSON.stringify(event));
     const padBytes = Buffer.byteLength(pad);
     event.padding = pad.repeat(Math.floor((bytes - base) / padBytes)) + 'x'.repeat((bytes - base) % padBytes);
@@ -261,7 +258,7 @@ describe('parseEcrPushEvent: size limit', () => {
 describe('registryHost and regions', () => {
   it('uses amazonaws.com.cn for China regions', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     event.region = 'cn-north-1';
 
     // Act
@@ -281,7 +278,7 @@ describe('registryHost and regions', () => {
 
   it('refuses a region that is not a region name', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     event.region = 'us-west';
 
     // Act

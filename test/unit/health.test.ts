@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   CloudWatchClient,
   CloudWatchServiceException,
@@ -6,7 +5,8 @@ import {
   GetMetricDataCommand,
   type CompositeAlarm,
   type DescribeAlarmsCommandOutput,
-  type MetricAlarm,
+  type GetMetricDataCommandOutput,
+  type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -23,8 +23,10 @@ import type { Deployment, RolloutStatus } from '../../shared/targets/rollout.js'
 import type { DeployTarget, Watch } from '../../shared/targets/target.js';
 import { watchRollout } from '../../shared/targets/watch.js';
 import { alarmKey, ecsServiceKey } from '../../shared/waits/keys.js';
+import { fixture } from '../support/fixtures.js';
 
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
+/** The parts of the published composite-alarm state change read here. */
+type CompositeAlarmEvent = { detail: { alarmName: string; configuration: { alarmRule: string }; state: { reason: string } } };
 
 const MINUTE = 60_000;
 const at = (iso: string) => new Date(iso);
@@ -446,7 +448,7 @@ describe('readMetric', () => {
 
   it('keeps only the result id, drops non-finite values and reads timestamps as sent (the published math response shape)', async () => {
     // Prepare
-    const published = fixture('cloudwatch-get-metric-data-response-math');
+    const published = fixture<GetMetricDataCommandOutput & { MetricDataResults: MetricDataResult[] }>('cloudwatch-get-metric-data-response-math');
     const period = ms('2024-09-29T22:10:00Z');
     cloudwatchMock.on(GetMetricDataCommand).resolves({
       ...published,
@@ -519,7 +521,7 @@ describe('readAlarms and alarmVerdict', () => {
 
   it('fails a composite alarm in ALARM, with when and why', async () => {
     // Prepare
-    const event = fixture('eventbridge-cloudwatch-alarm-state-change-composite-ok-to-alarm-suppressed').detail;
+    const event = fixture<CompositeAlarmEvent>('eventbridge-cloudwatch-alarm-state-change-composite-ok-to-alarm-suppressed').detail;
     const composite: CompositeAlarm = {
       AlarmName: event.alarmName,
       AlarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:ServiceAggregatedAlarm',
@@ -569,7 +571,7 @@ describe('readAlarms and alarmVerdict', () => {
 
   it('follows NextToken', async () => {
     // Prepare
-    const published = fixture('cloudwatch-describe-alarms-response-metric-alarm').MetricAlarms[0] as MetricAlarm;
+    const published = fixture<DescribeAlarmsCommandOutput>('cloudwatch-describe-alarms-response-metric-alarm').MetricAlarms![0]!;
     cloudwatchMock
       .on(DescribeAlarmsCommand)
       .resolvesOnce({ MetricAlarms: [published], NextToken: 'next' })
@@ -659,7 +661,7 @@ function fakeTarget(status: RolloutStatus, wakeKeys: string[] = [ECS_KEY]) {
 }
 
 function alarmState(StateValue: 'OK' | 'ALARM', StateReason: string): DescribeAlarmsCommandOutput {
-  const published = fixture('cloudwatch-describe-alarms-response-metric-alarm').MetricAlarms[0];
+  const published = fixture<DescribeAlarmsCommandOutput>('cloudwatch-describe-alarms-response-metric-alarm').MetricAlarms![0];
   return {
     $metadata: {},
     MetricAlarms: [{ ...published, AlarmName: 'web-5xx-alarm', StateValue, StateReason, StateUpdatedTimestamp: new Date('2025-02-21T12:02:10.000Z') }],

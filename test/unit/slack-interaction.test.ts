@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   InvalidToken,
   SendTaskFailureCommand,
@@ -17,8 +16,7 @@ import { INTERACTIVE_NOTIFIER_OPTIONS, Notifier } from '../../shared/slack/slack
 import { slackSignature } from '../../shared/slack/verify-signature.js';
 import { InMemoryApprovalStore } from '../support/slack-approval-store.js';
 import { REPLIES, SlackTestServer } from '../support/slack-test-server.js';
-
-const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
+import { fixture } from '../support/fixtures.js';
 
 interface BlockActionsPayload {
   type: string;
@@ -36,8 +34,8 @@ interface DerivedRequest {
 }
 
 /** A real captured button click (user UQEUMSA0K in channel CQEUMSV7D); tests change only its action and user. */
-const CAPTURED = json<BlockActionsPayload>('slack-block-actions-button-click-with-message');
-const DERIVED = json<DerivedRequest>('slack-block-actions-form-encoded-request-DERIVED');
+const CAPTURED = fixture<BlockActionsPayload>('slack-block-actions-button-click-with-message');
+const DERIVED = fixture<DerivedRequest>('slack-block-actions-form-encoded-request-DERIVED');
 
 const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 /** The captured click's action_ts. */

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/errors.js';
 import { SlackSignatureError } from '../../shared/slack/errors.js';
 import { slackSignature, verifySlackSignature } from '../../shared/slack/verify-signature.js';
+import { fixture } from '../support/fixtures.js';
 
 interface SigningVector {
   signing_secret: string;
@@ -13,9 +13,8 @@ interface SigningVector {
   headers: Record<string, string>;
 }
 
-const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
-const vector = json<SigningVector>('slack-request-signing-test-vector');
-const derived = json<SigningVector>('slack-block-actions-form-encoded-request-DERIVED');
+const vector = fixture<SigningVector>('slack-request-signing-test-vector');
+const derived = fixture<SigningVector>('slack-block-actions-form-encoded-request-DERIVED');
 
 /** The moment Slack signed the request: the published vector is only fresh then. */
 const signedAt = (v: SigningVector, offsetSeconds = 0) => new Date((Number(v.timestamp) + offsetSeconds) * 1000);
