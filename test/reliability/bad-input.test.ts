@@ -29,35 +29,29 @@ import { recordSk, servicePk, STATE_SK } from '../../shared/records/keys.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { startSsmStandIn } from '../support/ssm-stand-in.js';
 import { SlackTestServer } from '../support/slack-test-server.js';
+import { CATEGORIES, HANDLER_ENTRIES, type Case, type Category, type Entry, type HandlerEntry } from './case.js';
+import { CASES } from './cases.js';
+import { VALID_CONFIG_TEXT } from './cases/config.js';
+import { alarmEvent, statusEvent } from '../support/reliability/events.js';
+import { slackRequest } from '../support/reliability/slack-requests.js';
+import { workflowState } from '../support/reliability/states.js';
 import {
   ADMISSION,
   APPROVALS,
-  CASES,
-  CATEGORIES,
   DEPLOYMENT,
   GROUP,
   GROUP_MEMBER,
-  HANDLER_ENTRIES,
   NOW,
   PREVIOUS,
+  pushEvent,
   RECORD_ID,
   RELEASE,
   SIGNING_SECRET,
   STATE_MACHINE_ARN,
-  VALID_CONFIG_TEXT,
+  taskDefinition,
   WEB,
   WEB_WITH_APPROVAL,
-  alarmEvent,
-  pushEvent,
-  statusEvent,
-  slackRequest,
-  taskDefinition,
-  workflowState,
-  type Case,
-  type Category,
-  type Entry,
-  type HandlerEntry,
-} from './cases.js';
+} from '../support/reliability/world.js';
 
 // Bad input at every entry point: each case is refused with an error (or an
 // answer) that names what is wrong, and nothing is written anywhere: no AWS
