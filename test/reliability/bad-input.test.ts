@@ -19,6 +19,7 @@ import { handler as scanImage } from '../../functions/scan-image.js';
 import { handler as slackInteraction } from '../../functions/slack-interaction.js';
 import { handler as startDeployments } from '../../functions/start-deployments.js';
 import { handler as watchRollout } from '../../functions/watch-rollout.js';
+import type { SlackStandIn } from '../../local/slack/slack-server.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { logger } from '../../shared/lambda/logger.js';
@@ -28,7 +29,7 @@ import type { RecordsDb } from '../../shared/records/db.js';
 import { recordSk, servicePk, STATE_SK } from '../../shared/records/keys.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { startSsmStandIn } from '../support/ssm-stand-in.js';
-import { SlackTestServer } from '../support/slack-test-server.js';
+import { startTestSlack } from '../support/slack.js';
 import { CATEGORIES, HANDLER_ENTRIES, type Case, type Category, type Entry, type HandlerEntry } from './case.js';
 import { CASES } from './cases.js';
 import { VALID_CONFIG_TEXT } from './cases/config.js';
@@ -118,7 +119,7 @@ const RUNNING: Service = {
 };
 
 /** A healthy world answering every read, and accepting every write (which the case then fails on). */
-function answerAsAHealthyWorld(slack: SlackTestServer): void {
+function answerAsAHealthyWorld(slack: SlackStandIn): void {
   ecs.on(DescribeServicesCommand).resolves({ services: [RUNNING], failures: [] });
   ecs.on(DescribeTaskDefinitionCommand).resolves({
     taskDefinition: {
@@ -216,7 +217,7 @@ async function tableItems(r: RecordsDb): Promise<Record<string, unknown>[]> {
 }
 
 useLocalDynamo();
-let slack: SlackTestServer;
+let slack: SlackStandIn;
 let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
 let records: RecordsDb;
 let logs: MockInstance[] = [];
@@ -224,7 +225,7 @@ const savedSlackUrl = process.env.SLACK_API_URL;
 const savedEndpoints = { AWS_ENDPOINT_URL_EKS: process.env.AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL_CLOUDTRAIL: process.env.AWS_ENDPOINT_URL_CLOUDTRAIL };
 
 beforeAll(async () => {
-  slack = await SlackTestServer.start();
+  slack = await startTestSlack();
   process.env.SLACK_API_URL = slack.url;
   ssm = await startSsmStandIn();
   process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
@@ -244,7 +245,7 @@ afterAll(async () => {
   await ssm.close();
   if (savedSlackUrl === undefined) delete process.env.SLACK_API_URL;
   else process.env.SLACK_API_URL = savedSlackUrl;
-  await slack.stop();
+  await slack.close();
 });
 
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { SlackTestServer } from '../support/slack-test-server.js';
+import type { SlackStandIn } from '../../local/slack/slack-server.js';
 
 // What a bad-input case is: the entry point it feeds, the category it counts
 // in (README's reliability table), and how it must be refused.
@@ -52,7 +52,7 @@ export interface Answers {
 }
 
 export interface CaseContext {
-  slack: SlackTestServer;
+  slack: SlackStandIn;
 }
 
 export interface CaseBase {

@@ -14,8 +14,9 @@ import { handleInteraction, type Approval, type InteractionResponse } from '../.
 import { deploymentMessage } from '../../shared/slack/messages.js';
 import { INTERACTIVE_NOTIFIER_OPTIONS, Notifier } from '../../shared/slack/slack-notifier.js';
 import { slackSignature } from '../../shared/slack/verify-signature.js';
+import { REPLIES, type SlackStandIn } from '../../local/slack/slack-server.js';
 import { InMemoryApprovalStore } from '../support/slack-approval-store.js';
-import { REPLIES, SlackTestServer } from '../support/slack-test-server.js';
+import { startTestSlack } from '../support/slack.js';
 import { fixture } from '../support/fixtures.js';
 
 interface BlockActionsPayload {
@@ -108,12 +109,12 @@ const ephemeralText = (response: InteractionResponse): string => {
 };
 
 const sfnMock = mockClient(SFNClient);
-let slack: SlackTestServer;
+let slack: SlackStandIn;
 let store: InMemoryApprovalStore;
 let savedUrl: string | undefined;
 
 beforeAll(async () => {
-  slack = await SlackTestServer.start();
+  slack = await startTestSlack();
   savedUrl = process.env.SLACK_API_URL;
   process.env.SLACK_API_URL = slack.url;
 });
@@ -122,7 +123,7 @@ afterAll(async () => {
   sfnMock.restore();
   if (savedUrl === undefined) delete process.env.SLACK_API_URL;
   else process.env.SLACK_API_URL = savedUrl;
-  await slack.stop();
+  await slack.close();
 });
 
 beforeEach(() => {

@@ -4,7 +4,8 @@ import { SlackApiError } from '../../shared/slack/errors.js';
 import type { DeploymentView } from '../../shared/slack/messages.js';
 import { deploymentMessage } from '../../shared/slack/messages.js';
 import { INTERACTIVE_NOTIFIER_OPTIONS, Notifier } from '../../shared/slack/slack-notifier.js';
-import { REPLIES, SLACK_FIXTURES, SlackTestServer } from '../support/slack-test-server.js';
+import { REPLIES, type SlackStandIn } from '../../local/slack/slack-server.js';
+import { SLACK_FIXTURES, startTestSlack } from '../support/slack.js';
 
 /** Backoff in milliseconds instead of seconds; the retry count is the production one. */
 const FAST_RETRIES = { retries: 2, minTimeout: 5, maxTimeout: 20 };
@@ -20,11 +21,11 @@ const view: DeploymentView = {
   approval: { approvalId: 'apr-1', approvers: ['U024BE7LH'], expiresAt: '2026-05-10T12:30:00.000Z' },
 };
 
-let slack: SlackTestServer;
+let slack: SlackStandIn;
 let savedUrl: string | undefined;
 
 beforeAll(async () => {
-  slack = await SlackTestServer.start();
+  slack = await startTestSlack();
   savedUrl = process.env.SLACK_API_URL;
   process.env.SLACK_API_URL = slack.url;
 });
@@ -32,7 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (savedUrl === undefined) delete process.env.SLACK_API_URL;
   else process.env.SLACK_API_URL = savedUrl;
-  await slack.stop();
+  await slack.close();
 });
 
 beforeEach(() => slack.reset());

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { REPLIES } from '../../../local/slack/slack-server.js';
 import { slackSignature } from '../../../shared/slack/verify-signature.js';
 import type { Answers, Case, CaseBase, Category, Throws } from '../case.js';
 import { fixture } from '../../support/fixtures.js';
 import { clickBody, clickBodyWith, SIGNATURE_MISMATCH, slackRequest } from '../../support/reliability/slack-requests.js';
 import { APPROVER, minutes, NOW, NOW_S, OUTSIDER, PUSHER, seconds, SIGNING_SECRET } from '../../support/reliability/world.js';
-import { REPLIES } from '../../support/slack-test-server.js';
 
 // slack-interaction: the Lambda function URL behind Slack's interactivity,
 // sent forged, replayed, stale, unauthorized and malformed requests.
