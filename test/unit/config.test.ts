@@ -4,6 +4,7 @@ import { ConfigError } from '../../shared/errors.js';
 import { DEFAULTS } from '../../shared/config/defaults.js';
 import { configPath, formatPath, loadConfig, parseConfig, parseConfigText } from '../../shared/config/load.js';
 import { fixturePath } from '../support/fixtures.js';
+import { thrownBy } from '../support/thrown.js';
 
 // Paths inside the repository only: tests never read outside it.
 const repoFile = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
@@ -21,17 +22,6 @@ function serviceYaml(name: string, extra: string[] = [], repository = name): str
 }
 
 const configYaml = (...services: string[]): string => `services:\n${services.join('\n')}\n`;
-
-/** Runs `act` and returns the ConfigError it throws (fails the test if it throws nothing or something else). */
-function configErrorOf(act: () => unknown): ConfigError {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
 
 const metricYaml = (lines: string[]): string[] => ['health:', '  metrics:', ...lines.map((l) => `    ${l}`)];
 
@@ -176,7 +166,7 @@ describe('parseConfigText: comparisons', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].health.metrics[0].comparison:');
@@ -191,7 +181,7 @@ describe('parseConfigText: unknown keys', () => {
     const text = configYaml(serviceYaml('a'), serviceYaml('b'), [`  - name: c`, `    imag:`, `      repository: c`, `    target:`, `      ecs: { cluster: prod, service: c, container: app }`].join('\n'));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'deploy/shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'deploy/shipwatch.yml'));
 
     // Assess
     expect(error.name).toBe('ConfigError');
@@ -206,7 +196,7 @@ describe('parseConfigText: unknown keys', () => {
     const text = configYaml(serviceYaml('a'), serviceYaml('b'), serviceYaml('c', ['health:', '  bakeMinute: 5']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe('shipwatch.yml is not a valid Shipwatch config:\n  services[2].health.bakeMinute: unknown key (did you mean "bakeMinutes"?)');
@@ -217,7 +207,7 @@ describe('parseConfigText: unknown keys', () => {
     const text = configYaml(serviceYaml('a', ['health:', '  bakeMinute: 5', '  pollSecond: 30']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].health.bakeMinute: unknown key (did you mean "bakeMinutes"?)');
@@ -229,7 +219,7 @@ describe('parseConfigText: unknown keys', () => {
     const text = `${configYaml(serviceYaml('a'))}servics: []\n`;
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('  servics: unknown key (did you mean "services"?)');
@@ -242,7 +232,7 @@ describe('parseConfigText: unknown keys', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].health.metrics[0].metric.statistic: unknown key');
@@ -255,7 +245,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('a'), serviceYaml('b'), serviceYaml('c', ['health:', '  bakeMinutes: ten']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('  services[2].health.bakeMinutes: ');
@@ -283,7 +273,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('web', ['health:', `  pollSeconds: ${value}`]));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe(`shipwatch.yml is not a valid Shipwatch config:\n  services[0].health.pollSeconds: ${message}`);
@@ -309,7 +299,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('web', ['health:', `  consecutiveErrorLimit: ${value}`]));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe(`shipwatch.yml is not a valid Shipwatch config:\n  services[0].health.consecutiveErrorLimit: ${message}`);
@@ -320,7 +310,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('web.app', [], 'web'));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].name: letters, digits, - and _ only, at most 40 characters');
@@ -331,7 +321,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('a'.repeat(41), [], 'web'));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].name: letters, digits, - and _ only, at most 40 characters');
@@ -342,7 +332,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('web').replace('      repository: web', '      repository: web\n      tags: []'));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].image.tags:');
@@ -353,7 +343,7 @@ describe('parseConfigText: wrong values', () => {
     const text = 'services: []\n';
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('  services:');
@@ -364,7 +354,7 @@ describe('parseConfigText: wrong values', () => {
     const text = '';
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'empty.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'empty.yml'));
 
     // Assess
     expect(error.message).toContain('empty.yml is not a valid Shipwatch config:\n  (top level): ');
@@ -375,7 +365,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('a', ['health:', '  pollSeconds: 4']), serviceYaml('b', ['scan:', '  blockAt: SEVERE']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('  services[0].health.pollSeconds: Too small: expected number to be >=5');
@@ -389,7 +379,7 @@ describe('parseConfigText: wrong values', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].health.metrics[0].period: CloudWatch periods are 10, 30 or a multiple of 60 seconds');
@@ -402,7 +392,7 @@ describe('parseConfigText: duplicate service names', () => {
     const text = configYaml(serviceYaml('web'), serviceYaml('api'), serviceYaml('web', [], 'web2'));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe('shipwatch.yml is not a valid Shipwatch config:\n  services[2].name: duplicate service name "web" (also services[0])');
@@ -442,7 +432,7 @@ describe('parseConfigText: metric checks', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain(`  services[0].health.metrics[0]: ${EITHER}`);
@@ -453,7 +443,7 @@ describe('parseConfigText: metric checks', () => {
     const text = configYaml(serviceYaml('web', metricYaml(['- name: m', '  comparison: ">"', '  threshold: 1'])));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe(`shipwatch.yml is not a valid Shipwatch config:\n  services[0].health.metrics[0]: ${EITHER}`);
@@ -464,7 +454,7 @@ describe('parseConfigText: metric checks', () => {
     const text = configYaml(serviceYaml('web', metricYaml(['- name: m', '  expression: "100 * e / r"', '  comparison: ">"', '  threshold: 1'])));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe(
@@ -488,7 +478,7 @@ describe('parseConfigText: metric checks', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].health.metrics[0].metrics: `metrics` only goes with `expression`');
@@ -504,7 +494,7 @@ describe('parseConfigText: metric checks', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     // The path is right; the schema's own hint ("a metric id: lower-case letter first") is lost
@@ -557,7 +547,7 @@ describe('parseConfigText: metric checks', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe(
@@ -579,7 +569,7 @@ describe('parseConfigText: metric checks', () => {
 
     // Act
     const enough = parseConfigText(withBake(3), 'shipwatch.yml');
-    const error = configErrorOf(() => parseConfigText(withBake(2), 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(withBake(2), 'shipwatch.yml'));
 
     // Assess
     expect(enough.services[0]?.health.bakeMinutes).toBe(3);
@@ -638,7 +628,7 @@ describe('parseConfigText: scan ignore entries', () => {
     const text = configYaml(serviceYaml('web', ['scan:', '  ignore:', '    - { id: CVE-1, until: next year, reason: r }']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].scan.ignore[0].until: a date as YYYY-MM-DD');
@@ -649,7 +639,7 @@ describe('parseConfigText: scan ignore entries', () => {
     const text = configYaml(serviceYaml('web', ['scan:', '  ignore:', '    - { id: CVE-1, until: 2026-02-31, reason: r }']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].scan.ignore[0].until: a real calendar date');
@@ -672,7 +662,7 @@ describe('parseConfigText: scan ignore entries', () => {
     const text = configYaml(serviceYaml('web', ['scan:', '  ignore:', '    - { id: CVE-1, until: 2026-12-31 }']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].scan.ignore[0].reason:');
@@ -685,7 +675,7 @@ describe('parseConfigText: YAML errors', () => {
     const text = 'services: [\n  - name: web\n';
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'broken.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'broken.yml'));
 
     // Assess
     expect(error.message).toMatch(/^broken\.yml is not valid YAML:\n/);
@@ -697,7 +687,7 @@ describe('parseConfigText: YAML errors', () => {
     const text = `${configYaml(serviceYaml('web', ['health:', '  bakeMinutes: 5', '  bakeMinutes: 20']))}`;
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toMatch(/^shipwatch\.yml is not valid YAML:\n/);
@@ -726,7 +716,7 @@ describe('loadConfig', () => {
     const missing = fixturePath('no-such-shipwatch.yml');
 
     // Act
-    const error = configErrorOf(() => loadConfig(missing));
+    const error = thrownBy(ConfigError, () => loadConfig(missing));
 
     // Assess
     expect(error.message).toMatch(/^cannot read the Shipwatch config .*no-such-shipwatch\.yml: ENOENT/);

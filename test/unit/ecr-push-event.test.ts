@@ -4,23 +4,12 @@ import { InvalidInput } from '../../shared/errors.js';
 import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
 import { registryHost, releaseFromPush, releaseSchema } from '../../shared/release/release.js';
 import { eventSample } from '../support/fixtures.js';
+import { thrownBy } from '../support/thrown.js';
 
 const PUSH = 'eventbridge-ecr-image-action-push-success';
 const DIGEST = 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234';
 const REGISTRY = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const MAX_EVENT_BYTES = 256 * 1024;
-
-/** Runs `act` and returns the InvalidInput it throws (fails the test otherwise). */
-function invalidInputOf(act: () => unknown): InvalidInput {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInput);
-    expect((error as Error).name).toBe('InvalidInput');
-    return error as InvalidInput;
-  }
-  throw new Error('expected InvalidInput, nothing was thrown');
-}
 
 describe('parseEcrPushEvent: the published push sample', () => {
   it('parses and gives the release, pinned by digest', () => {
@@ -102,7 +91,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
     const event = eventSample('eventbridge-ecr-image-action-delete-success');
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toBe('not an ECR push event (ECR Image Action, PUSH, SUCCESS): detail.action-type: Invalid input: expected "PUSH"');
@@ -113,7 +102,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
     const event = eventSample('eventbridge-ecr-image-scan-basic-complete');
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toMatch(/^not an ECR push event \(ECR Image Action, PUSH, SUCCESS\): /);
@@ -126,7 +115,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
     const event = eventSample('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toContain('source: Invalid input: expected "aws.ecr"');
@@ -139,7 +128,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
     const event = eventSample('eventbridge-ecs-deployment-state-change-completed');
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toContain('source: Invalid input: expected "aws.ecr"');
@@ -152,7 +141,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
     event.detail.result = 'FAILURE';
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toBe('not an ECR push event (ECR Image Action, PUSH, SUCCESS): detail.result: Invalid input: expected "SUCCESS"');
@@ -163,7 +152,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
     const { detail: _dropped, ...event } = eventSample(PUSH);
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toBe('not an ECR push event (ECR Image Action, PUSH, SUCCESS): detail: Invalid input: expected object, received undefined');
@@ -178,7 +167,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
     // Prepare: the event itself
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toBe(`not an ECR push event (ECR Image Action, PUSH, SUCCESS): (event): Invalid input: expected object, ${received}`);
@@ -190,7 +179,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
     event.detail['image-digest'] = 'latest';
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toContain('detail.image-digest: an image digest such as sha256:<hex>');
@@ -202,7 +191,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
     event.account = '12345';
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toContain('account: a 12-digit AWS account id');
@@ -236,7 +225,7 @@ describe('parseEcrPushEvent: size limit', () => {
     const event = pushOfSize(MAX_EVENT_BYTES + 1);
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toBe(`not an ECR push event: ${MAX_EVENT_BYTES + 1} bytes is larger than any EventBridge event (256 KiB)`);
@@ -248,7 +237,7 @@ describe('parseEcrPushEvent: size limit', () => {
     expect(JSON.stringify(event).length).toBeLessThan(MAX_EVENT_BYTES);
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toContain(`${MAX_EVENT_BYTES + 2} bytes is larger than any EventBridge event`);
@@ -282,7 +271,7 @@ describe('registryHost and regions', () => {
     event.region = 'us-west';
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toContain('region: an AWS region');

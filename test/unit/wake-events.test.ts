@@ -3,21 +3,11 @@ import { InvalidInput } from '../../shared/errors.js';
 import { wakeOf } from '../../shared/waits/wake-events.js';
 import { alarmKey, ecsServiceKey, scanKey } from '../../shared/waits/keys.js';
 import { eventSample } from '../support/fixtures.js';
+import { thrownBy } from '../support/thrown.js';
 
 // The published EventBridge samples (test/fixtures, see SOURCES.md), each
 // reduced to the keys of waits/keys.ts that a waiting execution stores its
 // task token under.
-
-/** Runs `act` and returns the InvalidInput it throws (fails the test if it throws nothing or something else). */
-function invalidInputOf(act: () => unknown): InvalidInput {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInput);
-    return error as InvalidInput;
-  }
-  throw new Error('expected InvalidInput, nothing was thrown');
-}
 
 const REFUSED = 'not an event that ends a wait (ECR Image Scan, Inspector2 Scan, ECS Deployment State Change, CloudWatch Alarm State Change): ';
 
@@ -67,7 +57,7 @@ describe('wakeOf: ECR basic scans (ECR Image Scan)', () => {
     delete event.detail['image-digest'];
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}detail.image-digest: Invalid input: expected string, received undefined`);
@@ -79,7 +69,7 @@ describe('wakeOf: ECR basic scans (ECR Image Scan)', () => {
     event.detail['repository-name'] = '';
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}detail.repository-name: Too small: expected string to have >=1 characters`);
@@ -90,7 +80,7 @@ describe('wakeOf: ECR basic scans (ECR Image Scan)', () => {
     const event = { ...eventSample('eventbridge-ecr-image-scan-basic-complete-all-severities'), source: 'custom.app' };
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}source: Invalid input: expected "aws.ecr"`);
@@ -166,7 +156,7 @@ describe('wakeOf: Inspector enhanced scans (Inspector2 Scan)', () => {
     const event = eventSample(name);
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(
@@ -222,7 +212,7 @@ describe('wakeOf: ECS deployments (ECS Deployment State Change)', () => {
     event.resources = [];
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}resources: Too small: expected array to have >=1 items`);
@@ -234,7 +224,7 @@ describe('wakeOf: ECS deployments (ECS Deployment State Change)', () => {
     delete event.detail.eventName;
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}detail.eventName: Invalid input: expected string, received undefined`);
@@ -259,7 +249,7 @@ describe('wakeOf: CloudWatch alarms (CloudWatch Alarm State Change)', () => {
     delete event.detail.alarmName;
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}detail.alarmName: Invalid input: expected string, received undefined`);
@@ -276,7 +266,7 @@ describe('wakeOf: other events', () => {
     const event = eventSample(name);
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(
@@ -286,7 +276,7 @@ describe('wakeOf: other events', () => {
 
   it('refuses an object without detail-type, naming detail-type', () => {
     // Prepare / Act
-    const error = invalidInputOf(() => wakeOf({}));
+    const error = thrownBy(InvalidInput, () => wakeOf({}));
 
     // Assess
     expect(error.message.startsWith(`${REFUSED}detail-type: Invalid discriminator value.`)).toBe(true);
@@ -298,7 +288,7 @@ describe('wakeOf: other events', () => {
     [[], 'array'],
   ])('refuses %j as a whole: (event) is not an object', (event, received) => {
     // Prepare / Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}(event): Invalid input: expected object, received ${received}`);
