@@ -29,7 +29,7 @@ import type { RecordsDb } from '../../shared/records/db.js';
 import { recordSk, servicePk, STATE_SK } from '../../shared/records/keys.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { startSsmStandIn } from '../support/ssm-stand-in.js';
-import { startTestSlack } from '../support/slack.js';
+import { serveSlackApiUrl, startTestSlack } from '../support/slack.js';
 import { CATEGORIES, HANDLER_ENTRIES, type Case, type Category, type Entry, type HandlerEntry } from './case.js';
 import { CASES } from './cases.js';
 import { VALID_CONFIG_TEXT } from './cases/config.js';
@@ -221,18 +221,20 @@ let slack: SlackStandIn;
 let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
 let records: RecordsDb;
 let logs: MockInstance[] = [];
-const savedSlackUrl = process.env.SLACK_API_URL;
 const savedEndpoints = { AWS_ENDPOINT_URL_EKS: process.env.AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL_CLOUDTRAIL: process.env.AWS_ENDPOINT_URL_CLOUDTRAIL };
 
 beforeAll(async () => {
-  slack = await startTestSlack();
-  process.env.SLACK_API_URL = slack.url;
   ssm = await startSsmStandIn();
   process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
   // EKS DescribeCluster and CloudTrail LookupEvents go over the wire, not through a client mocked here: no
   // service in these cases reaches them, and if one did, it would fail fast here instead of reaching AWS.
   process.env.AWS_ENDPOINT_URL_EKS = 'http://127.0.0.1:9';
   process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = 'http://127.0.0.1:9';
+});
+
+beforeAll(async () => {
+  slack = await startTestSlack();
+  return serveSlackApiUrl(slack);
 });
 
 afterAll(async () => {
@@ -243,9 +245,6 @@ afterAll(async () => {
   }
   delete process.env.AWS_ENDPOINT_URL_SSM;
   await ssm.close();
-  if (savedSlackUrl === undefined) delete process.env.SLACK_API_URL;
-  else process.env.SLACK_API_URL = savedSlackUrl;
-  await slack.close();
 });
 
 beforeEach(async () => {

@@ -16,7 +16,7 @@ import { INTERACTIVE_NOTIFIER_OPTIONS, Notifier } from '../../shared/slack/slack
 import { slackSignature } from '../../shared/slack/verify-signature.js';
 import { REPLIES, type SlackStandIn } from '../../local/slack/slack-server.js';
 import { InMemoryApprovalStore } from '../support/slack-approval-store.js';
-import { startTestSlack } from '../support/slack.js';
+import { CHECKOUT_AWAITING_APPROVAL, serveSlackApiUrl, startTestSlack } from '../support/slack.js';
 import { fixture } from '../support/fixtures.js';
 
 interface BlockActionsPayload {
@@ -60,12 +60,7 @@ const approval = (overrides: Partial<Approval> = {}): Approval => ({
   triggeredBy: 'U0PUSHER1',
   expiresAt: '2024-05-10T13:00:00.000Z',
   view: {
-    service: 'checkout',
-    repository: 'checkout',
-    tag: 'v1.4.0',
-    digest: 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234abcd',
-    imageUri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout@sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234abcd',
-    phase: 'awaiting_approval',
+    ...CHECKOUT_AWAITING_APPROVAL,
     scanSummary: 'no findings at or above CRITICAL',
     change: { from: 'checkout:41', to: 'checkout:42' },
     approval: { approvalId: 'apr-0001', approvers: [APPROVER, GROUP], expiresAt: '2024-05-10T13:00:00.000Z' },
@@ -111,19 +106,14 @@ const ephemeralText = (response: InteractionResponse): string => {
 const sfnMock = mockClient(SFNClient);
 let slack: SlackStandIn;
 let store: InMemoryApprovalStore;
-let savedUrl: string | undefined;
 
 beforeAll(async () => {
   slack = await startTestSlack();
-  savedUrl = process.env.SLACK_API_URL;
-  process.env.SLACK_API_URL = slack.url;
+  return serveSlackApiUrl(slack);
 });
 
-afterAll(async () => {
+afterAll(() => {
   sfnMock.restore();
-  if (savedUrl === undefined) delete process.env.SLACK_API_URL;
-  else process.env.SLACK_API_URL = savedUrl;
-  await slack.close();
 });
 
 beforeEach(() => {

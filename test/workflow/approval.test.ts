@@ -18,7 +18,7 @@ import { releaseFromPush } from '../../shared/release/release.js';
 import { deploymentInput } from '../../shared/trigger/start-deployments.js';
 import { STATE_MACHINE_ARN, concurrentWorld } from '../support/concurrent.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
-import { startTestSlack } from '../support/slack.js';
+import { serveSlackApiUrl, startTestSlack } from '../support/slack.js';
 import { startSsmStandIn } from '../support/ssm-stand-in.js';
 
 // Approvals over the real state machine: the approval state waits on its task
@@ -36,7 +36,9 @@ let cloudtrail: Awaited<ReturnType<typeof startCloudServer>>;
 
 beforeAll(async () => {
   slack = await startTestSlack();
-  process.env.SLACK_API_URL = slack.url;
+  return serveSlackApiUrl(slack);
+});
+beforeAll(async () => {
   ssm = await startSsmStandIn();
   process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
   ssm.store.put('/shipwatch/slack-bot-token', slack.token);
@@ -47,7 +49,6 @@ beforeAll(async () => {
   ({ handler: interaction } = (await import('../../functions/slack-interaction.js')) as never);
 });
 afterAll(async () => {
-  await slack.close();
   await ssm.close();
   await cloudtrail.close();
   delete process.env.AWS_ENDPOINT_URL_SSM;
