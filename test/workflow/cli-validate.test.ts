@@ -2,29 +2,31 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliHarness } from '../support/cli-context.js';
 import { simulatedAccount } from '../support/simulated-account.js';
+import { fixturePath } from '../support/fixtures.js';
 
 // `shipwatch validate --aws` against the sandbox's account over the real wire
 // protocols: the AWS APIs, the cluster's Kubernetes API (version, Deployment,
 // SubjectAccessReview) and the Slack stand-in.
 
-const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+const SANDBOX_CONFIG = fileURLToPath(new URL('../../sandbox/shipwatch.sandbox.yml', import.meta.url));
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await close?.();
   close = undefined;
 });
 
-async function validate(config: string, ...args: string[]) {
+/** `configFile`: an absolute path (a fixture's, or the sandbox's own config). */
+async function validate(configFile: string, ...args: string[]) {
   const account = await simulatedAccount();
   close = () => account.close();
-  const cli = cliHarness({ configFile: fixture(config), clients: account.clients, slack: account.slack });
+  const cli = cliHarness({ configFile, clients: account.clients, slack: account.slack });
   const code = await cli.run(['validate', '--aws', ...args]);
   return { code, ...cli.take() };
 }
 
 describe('shipwatch validate --aws', () => {
   it('passes the sandbox\'s own config, each resource checked and answered', async () => {
-    const { code, out } = await validate('../../sandbox/shipwatch.sandbox.yml');
+    const { code, out } = await validate(SANDBOX_CONFIG);
 
     expect(code).toBe(0);
     const rows = out.split('\n').filter((l) => /^(ok|WARN|ERROR)\s/.test(l));
@@ -58,7 +60,7 @@ describe('shipwatch validate --aws', () => {
   });
 
   it('answers each missing or wrong resource with what to fix, and exits 1', async () => {
-    const { code, out } = await validate('shipwatch.validate.yml', '--json');
+    const { code, out } = await validate(fixturePath('shipwatch.validate.yml'), '--json');
 
     expect(code).toBe(1);
     const { checks } = JSON.parse(out) as { checks: { resource: string; check: string; status: string; detail: string; fix?: string; services: string[] }[] };
@@ -75,15 +77,15 @@ describe('shipwatch validate --aws', () => {
   });
 
   it('without --aws checks the file alone, offline, with the same messages as packaging', async () => {
-    const cli = cliHarness({ configFile: fixture('shipwatch.validate.yml') });
+    const cli = cliHarness({ configFile: fixturePath('shipwatch.validate.yml') });
 
     expect(await cli.run(['validate'])).toBe(0);
     expect(cli.take().out).toMatch(/shipwatch\.validate\.yml is a valid Shipwatch config: 5 services\n  checkout: checkout:v\* → ecs prod\/checkout\n/);
-    expect(await cli.run(['validate', '--config', fixture('shipwatch.invalid.yml')])).toBe(1);
+    expect(await cli.run(['validate', '--config', fixturePath('shipwatch.invalid.yml')])).toBe(1);
     expect(cli.take().err).toBe(
-      `${fixture('shipwatch.invalid.yml')} is not a valid Shipwatch config:\n  services[0].target.ecs.container: missing (expected string)\n  services[0].health.bakeMinute: unknown key (did you mean "bakeMinutes"?)`,
+      `${fixturePath('shipwatch.invalid.yml')} is not a valid Shipwatch config:\n  services[0].target.ecs.container: missing (expected string)\n  services[0].health.bakeMinute: unknown key (did you mean "bakeMinutes"?)`,
     );
-    expect(await cli.run(['validate', '--config', fixture('shipwatch.nope.yml')])).toBe(1);
+    expect(await cli.run(['validate', '--config', fixturePath('shipwatch.nope.yml')])).toBe(1);
     expect(cli.take().err).toMatch(/^cannot read the Shipwatch config .*shipwatch\.nope\.yml: ENOENT/);
   });
 });
