@@ -181,7 +181,9 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
 
   const ts = approval.messageTs ?? payload.container?.message_ts;
   if (ts) {
-    const view: DeploymentView = { ...approval.view, phase: wanted === 'approved' ? 'deploying' : 'rejected', decision };
+    // A pause's decision leaves the deployment in flight either way: promoted it shifts on, aborted it rolls back.
+    const phase = approval.view.phase === 'awaiting_promotion' ? 'progressing' : wanted === 'approved' ? 'deploying' : 'rejected';
+    const view: DeploymentView = { ...approval.view, phase, decision };
     await deps.slack.update(approval.channel, ts, view);
   }
   return ack();
