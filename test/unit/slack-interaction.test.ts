@@ -160,6 +160,26 @@ describe('handleInteraction: a decision', () => {
     expect(JSON.stringify(update!.body.blocks)).not.toContain('shipwatch_approve');
   });
 
+  it.each([
+    ['shipwatch_approve', 'Promoted', SendTaskSuccessCommand],
+    ['shipwatch_reject', 'Aborted', SendTaskFailureCommand],
+  ] as const)('%s at a pause: the same signed path, and the message stays in flight saying %s', async (actionId, said, command) => {
+    // Prepare
+    const paused = approval({ view: { ...approval().view, phase: 'awaiting_promotion', promotion: true, health: 'paused at step 1 of 2 (10% of traffic)' } });
+    store = new InMemoryApprovalStore([paused]);
+
+    // Act
+    const response = await handleInteraction(signed(click({ actionId })), deps());
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(sfnMock.commandCalls(command)).toHaveLength(1);
+    const blocks = JSON.stringify(slack.callsTo('chat.update')[0]!.body.blocks);
+    expect(blocks).toContain(`${said} by <@${APPROVER}>`);
+    expect(blocks).toContain('progressing');
+    expect(blocks).not.toContain('shipwatch_approve');
+  });
+
   it('reject: sends SendTaskFailure with error Rejected and the decision as cause', async () => {
     // Act
     const response = await handleInteraction(signed(click({ actionId: 'shipwatch_reject' })), deps());
