@@ -190,6 +190,15 @@ const service = z
     notify: z.strictObject({ channel: slackChannel }).optional(),
   })
   .superRefine((s, ctx) => {
+    if (s.target.eks && s.strategy.type === 'blueGreen') {
+      // On EKS Shipwatch steps a canary by replica ratio (docs/progressive-eks.md): one Service over both sets of pods can
+      // neither keep production traffic off a full copy (blue/green's test traffic) nor move it all at once.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['strategy', 'type'],
+        message: 'blueGreen is not available with target.eks: the canary there is a replica ratio behind one Service, which cannot hold production traffic back from a full copy or switch it all at once; use canary (percent) or linear (stepPercent), see docs/progressive-eks.md',
+      });
+    }
     const bakeSeconds = s.health.bakeMinutes * 60;
     s.health.metrics.forEach((m, i) => {
       // The bake starts between period boundaries, so one period may be lost to alignment.
