@@ -7,7 +7,7 @@ import { lambdaHandler } from '../shared/lambda/handler.js';
 import { requestApproval } from '../shared/workflow/request-approval.js';
 import { workflowStateSchema } from '../shared/workflow/state.js';
 
-const input = object({ taskToken: v.pipe(v.string(), v.minLength(1)), state: workflowStateSchema });
+const input = object({ taskToken: v.pipe(v.string(), v.minLength(1)), state: workflowStateSchema, pause: v.optional(object({ detail: v.string() })) });
 
-/** Called by the `.waitForTaskToken` approval state: stores the token, asks in Slack, returns. */
-export const handler = lambdaHandler('request-approval', input, ({ taskToken, state }) => requestApproval(recordsDb(), taskToken, state, now()));
+/** Called by the `.waitForTaskToken` approval states (before the deploy, and at a progressive deployment's pause): stores the token, asks in Slack, returns. */
+export const handler = lambdaHandler('request-approval', input, ({ taskToken, state, pause }) => requestApproval(recordsDb(), taskToken, state, now(), pause));

@@ -2,7 +2,7 @@
 const { createHash } = require('node:crypto');
 
 /** The functions that call the Kubernetes API, and so need an EKS access entry for their role. */
-const KUBERNETES_CALLERS = ['deployRelease', 'watchRollout', 'checkHealth', 'rollBack'];
+const KUBERNETES_CALLERS = ['deployRelease', 'watchRollout', 'advanceRelease', 'checkHealth', 'rollBack'];
 /** The Kubernetes group the access entries map to; README shows the RBAC that grants it get/patch on Deployments. */
 const KUBERNETES_GROUP = 'shipwatch-deployers';
 

@@ -66,6 +66,17 @@ function statementsFor(config, stage) {
       describeCluster,
     ],
     watchRollout: [describeServices, describeCluster],
+    // Follows (and on EKS steps) a progressive deployment: judges each step like the bake does,
+    // notes the step on the record and in the live message.
+    advanceRelease: [
+      botToken,
+      records('UpdateItem'),
+      describeServices,
+      describeCluster,
+      allow(['cloudwatch:DescribeAlarms'], alarms),
+      // GetMetricData has no resource-level permissions.
+      allow(['cloudwatch:GetMetricData'], ['*']),
+    ],
     checkHealth: [
       botToken,
       describeServices,

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { handler as acquireLease } from '../functions/acquire-lease.js';
 import { handler as admitRelease } from '../functions/admit-release.js';
+import { handler as advanceRelease } from '../functions/advance-release.js';
 import { handler as awaitEvent } from '../functions/await-event.js';
 import { handler as checkHealth } from '../functions/check-health.js';
 import { handler as deployRelease } from '../functions/deploy-release.js';
@@ -20,6 +21,7 @@ export const taskHandlers: Record<string, LambdaHandler> = {
   requestApproval,
   deployRelease,
   watchRollout,
+  advanceRelease,
   checkHealth,
   rollBack,
   finishDeployment,

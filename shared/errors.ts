@@ -18,6 +18,7 @@ export const ERROR_NAMES = [
   'RollbackFailed',
   'MeasurementFailed',
   'Rejected',
+  'Aborted',
   'SlackSignatureError',
   'SlackApiError',
   'KubeApiError',
@@ -82,6 +83,11 @@ export class Unhealthy extends ShipwatchError {
  */
 export class MeasurementFailed extends ShipwatchError {
   override readonly name = 'MeasurementFailed';
+}
+
+/** A person aborted a paused progressive deployment: all traffic goes back to the previous revision. */
+export class Aborted extends ShipwatchError {
+  override readonly name = 'Aborted';
 }
 
 /** The rollback itself failed or did not finish in time. */

@@ -199,6 +199,9 @@ const service = z
         message: 'blueGreen is not available with target.eks: the canary there is a replica ratio behind one Service, which cannot hold production traffic back from a full copy or switch it all at once; use canary (percent) or linear (stepPercent), see docs/progressive-eks.md',
       });
     }
+    if (s.strategy.type !== 'rolling' && s.strategy.pause && !s.approval) {
+      ctx.addIssue({ code: 'custom', path: ['strategy', 'pause'], message: 'a pause asks the `approval` approvers in its channel to promote or abort: add an `approval` section (with `required: false` if pushes need no approval before the deploy)' });
+    }
     const bakeSeconds = s.health.bakeMinutes * 60;
     s.health.metrics.forEach((m, i) => {
       // The bake starts between period boundaries, so one period may be lost to alignment.

@@ -47,7 +47,7 @@ export type BakePending = Pending & { measurementErrors?: number };
  * measurement, not a verdict. Throttling, 5xx and timeouts are left to the state
  * machine's Transient retrier, with backoff, before they count.
  */
-const isMeasurementError = (error: unknown) => {
+export const isMeasurementError = (error: unknown) => {
   if (!(error instanceof Error) || !('$metadata' in error)) return false;
   const e = error as Parameters<typeof isTransientError>[0];
   return !(isThrottlingError(e) || isTransientError(e) || isServerError(e));
@@ -59,7 +59,7 @@ const isMeasurementError = (error: unknown) => {
  * period), or every pollSeconds if that is longer; with alarms only, every
  * bakeLookMinutes, since an alarm's own event ends the wait at once.
  */
-function nextLook(health: HealthPolicy, remainingSeconds: number): number {
+export function nextLook(health: HealthPolicy, remainingSeconds: number): number {
   const period = Math.min(...health.metrics.map((m) => m.period));
   const cadence = health.metrics.length > 0 ? Math.max(health.pollSeconds, period) : DEFAULTS.health.bakeLookMinutes * 60;
   return Math.min(remainingSeconds, cadence);

@@ -8,6 +8,8 @@ export const DEPLOYMENT_PHASES = [
   'scanning',
   'awaiting_approval',
   'deploying',
+  'progressing',
+  'awaiting_promotion',
   'baking',
   'deployed',
   'rolled_back',
@@ -42,6 +44,8 @@ export interface DeploymentView {
   change?: { from: string; to: string } | undefined;
   approval?: { approvalId: string; approvers: string[]; expiresAt: string } | undefined;
   decision?: { decision: 'approved' | 'rejected' | 'expired'; by?: string | undefined; at: string } | undefined;
+  /** The approval is a pause's promotion: its buttons and decision read Promote and Abort. */
+  promotion?: boolean | undefined;
 }
 
 // The subset of Block Kit these messages use (names and fields as Slack's reference).
@@ -96,6 +100,8 @@ const PHASES: Record<DeploymentPhase, PhaseStyle> = {
   scanning: { emoji: ':mag:', label: 'scanning', headline: 'Scanning the image; nothing has changed yet.' },
   awaiting_approval: { emoji: ':raised_hand:', label: 'awaiting approval', headline: '*Approval needed* before *{service}* is deployed.' },
   deploying: { emoji: ':rocket:', label: 'deploying', headline: 'Deploying to *{service}*.' },
+  progressing: { emoji: ':chart_with_upwards_trend:', label: 'progressing', headline: 'Shifting traffic to the new release on *{service}* step by step; each step is judged.' },
+  awaiting_promotion: { emoji: ':raised_hand:', label: 'paused', headline: '*Paused:* the new release serves part of *{service}*\'s traffic and was judged healthy. Promote it to go on, or abort.' },
   baking: { emoji: ':hourglass_flowing_sand:', label: 'baking', headline: 'Deployed; watching *{service}* health through the bake.' },
   deployed: { emoji: ':white_check_mark:', label: 'deployed', headline: '*{service}* runs this image and stayed healthy.' },
   rolled_back: { emoji: ':leftwards_arrow_with_hook:', label: 'rolled back', headline: '*{service}* was rolled back to its previous revision.' },
@@ -146,13 +152,13 @@ function findingsSection(findings: readonly ViewFinding[]): SectionBlock | undef
   return section([title, ...lines, ...(more > 0 ? [`…and ${more} more`] : [])].join('\n'));
 }
 
-function decisionLine(decision: NonNullable<DeploymentView['decision']>): string {
+function decisionLine(decision: NonNullable<DeploymentView['decision']>, promotion: boolean): string {
   const by = decision.by ? ` by ${mention(decision.by)}` : '';
   switch (decision.decision) {
     case 'approved':
-      return `:white_check_mark: Approved${by} ${slackDate(decision.at)}`;
+      return `:white_check_mark: ${promotion ? 'Promoted' : 'Approved'}${by} ${slackDate(decision.at)}`;
     case 'rejected':
-      return `:x: Rejected${by} ${slackDate(decision.at)}`;
+      return `:x: ${promotion ? 'Aborted' : 'Rejected'}${by} ${slackDate(decision.at)}`;
     case 'expired':
       return `:alarm_clock: Approval expired ${slackDate(decision.at)}${by}`;
   }
@@ -163,6 +169,7 @@ function approvalButtons(view: DeploymentView): ActionsBlock | undefined {
   // A value Slack would refuse (or truncate) would approve nothing: no buttons rather than broken ones.
   if (!approval || approval.approvalId === '' || approval.approvalId.length > SLACK_LIMITS.buttonValue) return undefined;
   const what = `*${escapeMrkdwn(view.service)}* ← \`${escapeMrkdwn(releaseName(view))}\``;
+  if (view.phase === 'awaiting_promotion') return promotionButtons(approval.approvalId, what);
   return {
     type: 'actions',
     elements: [
@@ -243,7 +250,7 @@ export function deploymentMessage(view: DeploymentView): SlackMessage {
   if (findings) blocks.push(findings);
   if (view.health) blocks.push(section(`*Health:* ${escapeMrkdwn(view.health)}`));
 
-  if (view.phase === 'awaiting_approval') {
+  if (view.phase === 'awaiting_approval' || view.phase === 'awaiting_promotion') {
     if (view.approval) {
       const who = view.approval.approvers.slice(0, 20).map(mention).join(', ') || '_nobody configured_';
       const more = view.approval.approvers.length > 20 ? ` and ${view.approval.approvers.length - 20} more` : '';
@@ -253,9 +260,32 @@ export function deploymentMessage(view: DeploymentView): SlackMessage {
     if (buttons) blocks.push(buttons);
   }
   if (view.decision) {
-    blocks.push({ type: 'context', elements: [md(decisionLine(view.decision), SLACK_LIMITS.contextText)] });
+    blocks.push({ type: 'context', elements: [md(decisionLine(view.decision, view.promotion === true), SLACK_LIMITS.contextText)] });
   }
   if (view.phase === 'rollback_failed') blocks.push({ type: 'divider' });
 
   return { text: fallbackText(view, style), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
+}
+
+/**
+ * A pause's buttons: the same action ids (and the same signed, stored-token
+ * path) as an approval, so Promote is an approval and Abort a rejection of
+ * going further.
+ */
+function promotionButtons(approvalId: string, what: string): ActionsBlock {
+  const button = (actionId: string, label: string, style: 'primary' | 'danger', title: string, text: string): ButtonElement => ({
+    type: 'button',
+    action_id: actionId,
+    text: plain(label, SLACK_LIMITS.buttonText),
+    style,
+    value: approvalId,
+    confirm: { title: plain(title, SLACK_LIMITS.confirmTitle), text: md(text, SLACK_LIMITS.confirmText), confirm: plain(label, SLACK_LIMITS.confirmButton), deny: plain('Cancel', SLACK_LIMITS.confirmButton), style },
+  });
+  return {
+    type: 'actions',
+    elements: [
+      button(APPROVE_ACTION_ID, 'Promote', 'primary', 'Promote this release?', `Shift the rest of the traffic to ${what}?`),
+      button(REJECT_ACTION_ID, 'Abort', 'danger', 'Abort this deployment?', `All traffic goes back to the previous revision; ${what} is rolled back.`),
+    ],
+  };
 }

@@ -1,33 +1,7 @@
+import type { DeploymentResult, Outcome, StepTime } from '../lifecycle/outcomes.js';
 import { deploymentOf, finished, type WorkflowState } from './state.js';
 
-export const OUTCOMES = ['deployed', 'rolled_back', 'blocked', 'rejected', 'expired', 'superseded', 'failed', 'rollback_failed'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-export interface StepTime {
-  step: 'scan' | 'deploy' | 'rollout' | 'bake' | 'rollback';
-  startedAt: string;
-  endedAt?: string;
-}
-
-/** What every execution ends with: the Succeed output, or the Fail cause as JSON. */
-export interface DeploymentResult {
-  service: string;
-  repository: string;
-  tag?: string;
-  digest: string;
-  imageUri: string;
-  outcome: Outcome;
-  reason: string;
-  previousRevision?: string;
-  revision?: string;
-  blockingFindings?: unknown[];
-  health?: unknown[];
-  /** Who decided and when (`by: timeout` when the policy approved on timeout). */
-  approval?: { decision: 'approved' | 'rejected' | 'expired'; by: string; at: string };
-  steps: StepTime[];
-  startedAt: string;
-  finishedAt: string;
-}
+export { OUTCOMES, type DeploymentResult, type Outcome, type StepTime } from '../lifecycle/outcomes.js';
 
 /**
  * Lambda errors reach Catch with Cause = '{"errorType":…,"errorMessage":…}';
@@ -111,7 +85,10 @@ function stepsOf(s: WorkflowState, startedAt: string, finishedAt: string): StepT
   if (d && s.mode !== 'rollback') {
     steps.push({ step: 'deploy', startedAt: scan?.at ?? startedAt, endedAt: d.startedAt });
     if (!d.alreadyRunning) {
-      steps.push({ step: 'rollout', startedAt: d.startedAt, endedAt: rollout?.completedAt ?? s.rollback?.startedAt ?? finishedAt });
+      // A progressive deployment's traffic steps come first; the rollout is watched to its end after them.
+      const progressEnd = s.progress ? (finished(s.progress)?.completedAt ?? s.rollback?.startedAt ?? finishedAt) : undefined;
+      if (progressEnd) steps.push({ step: 'progress', startedAt: d.startedAt, endedAt: progressEnd });
+      if (!s.progress || finished(s.progress)) steps.push({ step: 'rollout', startedAt: progressEnd ?? d.startedAt, endedAt: rollout?.completedAt ?? s.rollback?.startedAt ?? finishedAt });
     }
   }
   if (rollout) steps.push({ step: 'bake', startedAt: rollout.completedAt, endedAt: bake?.finishedAt ?? s.rollback?.startedAt ?? finishedAt });
@@ -136,6 +113,7 @@ export function buildResult(outcome: Outcome, s: WorkflowState, executionStarted
     ...(outcome === 'blocked' && finished(s.scan) && !s.deploy ? { blockingFindings: finished(s.scan)!.blocking } : {}),
     ...(finished(s.bake) ? { health: finished(s.bake)!.verdicts } : {}),
     ...(decisionOf(s) ? { approval: withTime(decisionOf(s)!, finishedAt) } : {}),
+    ...(s.progress ? { progress: { strategy: s.service.strategy.type, judged: s.progress.judged, ...(s.promotion ? { promotedBy: s.promotion.by } : {}) } } : {}),
     steps: stepsOf(s, executionStartedAt, finishedAt),
     startedAt: executionStartedAt,
     finishedAt,

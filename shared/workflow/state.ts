@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import '../validation/messages.js';
 import { object, looseObject } from '../validation/object.js';
 import { releaseSchema } from '../release/release.js';
-import { serviceConfigSchema } from './service-config.js';
+import { serviceConfigSchema } from '../config/service-config.js';
 
 // The execution's state, as each task receives it.
 
@@ -40,7 +40,7 @@ const deployOutputSchema = v.lazy((output: unknown) =>
 const errorOutputSchema = object({ Error: v.string(), Cause: v.optional(v.string()) });
 
 /** A look that found its subject not there yet (waits/look.ts): the state machine looks again. */
-const pendingSchema = object({
+const pendingEntries = {
   done: v.literal(false),
   detail: v.string(),
   lookAgainSeconds: v.number(),
@@ -48,11 +48,31 @@ const pendingSchema = object({
   wake: v.array(v.string()),
   awaitEvent: v.boolean(),
   measurementErrors: v.optional(v.number()),
-});
+};
+const pendingSchema = object(pendingEntries);
 
 /** A look's output: pending (`done: false`) or its result; told apart by `done`, so a broken result is reported field by field. */
 const look = <S extends v.GenericSchema>(result: S) => v.lazy((output: unknown) => (isObject(output) && output.done === false ? pendingSchema : result));
 const watchedSchema = look(object({ done: v.literal(true), completedAt: v.string(), detail: v.string() }));
+
+const stepSchema = { step: v.number(), steps: v.number(), trafficPercent: v.number() };
+const judgedSchema = v.array(object({ ...stepSchema, judgedAt: v.string(), summary: v.string() }));
+const positionSchema = object({ ...stepSchema, detail: v.string() });
+
+/** A progressive deployment's look (progressive/advance.ts): done, paused for a person, or pending like any look. */
+const progressSchema = v.lazy((output: unknown) =>
+  isObject(output) && output.done === true
+    ? object({ done: v.literal(true), completedAt: v.string(), detail: v.string(), judged: judgedSchema })
+    : isObject(output) && 'paused' in output
+      ? object({
+          done: v.literal(false),
+          paused: object({ ...stepSchema, detail: v.string(), pauseId: v.string(), expiresAt: v.optional(v.string()) }),
+          detail: v.string(),
+          lookedAt: v.string(),
+          judged: judgedSchema,
+        })
+      : object({ ...pendingEntries, position: v.optional(positionSchema), judged: judgedSchema }),
+);
 
 /** The fields of the state, for the schemas made of some of them (the closer's). */
 export const workflowStateEntries = {
@@ -76,6 +96,12 @@ export const workflowStateEntries = {
   approvalTimeout: v.optional(object({ Error: v.string(), Cause: v.optional(v.string()) })),
   scan: v.optional(look(looseObject({ done: v.literal(true), passed: v.boolean(), reason: v.string(), at: v.string(), blocking: v.array(v.unknown()), blockingTotal: v.number() }))),
   deploy: v.optional(deployOutputSchema),
+  /** Canary, linear and blue/green: the traffic steps, each judged (absent for a rolling update). */
+  progress: v.optional(progressSchema),
+  /** SendTaskSuccess output of a pause's promotion: who promoted and when. */
+  promotion: v.optional(object({ decision: v.literal('approved'), by: v.string(), at: v.string() })),
+  /** Why a pause ended without a promotion: Rejected (an abort) or States.Timeout. */
+  promotionFailure: v.optional(errorOutputSchema),
   rollout: v.optional(watchedSchema),
   bake: v.optional(look(looseObject({ done: v.literal(true), startedAt: v.string(), finishedAt: v.string(), summary: v.string(), verdicts: v.array(v.unknown()) }))),
   failure: v.optional(errorOutputSchema),

@@ -6,7 +6,7 @@ import { iam } from '../support/iam.js';
 // letters, digits, - and _, but logical ids only letters and digits, so
 // `prod-eu` and `prod_eu` once shared one id and one cluster got no access.
 
-const CALLERS = ['DeployReleaseRole', 'WatchRolloutRole', 'CheckHealthRole', 'RollBackRole'];
+const CALLERS = ['DeployReleaseRole', 'WatchRolloutRole', 'AdvanceReleaseRole', 'CheckHealthRole', 'RollBackRole'];
 type Resource = { Type: string; Properties: { ClusterName: string; PrincipalArn: { 'Fn::GetAtt': [string, string] }; KubernetesGroups: string[]; Type: string } };
 
 const saved = { config: process.env.SHIPWATCH_CONFIG, entries: process.env.SHIPWATCH_EKS_ACCESS_ENTRIES };
@@ -42,7 +42,7 @@ describe('EKS access entries', () => {
     const ids = (await accessEntries()).map(([id]) => id);
 
     // Assess
-    expect(new Set(ids).size).toBe(8);
+    expect(new Set(ids).size).toBe(10);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{1,255}$/);
     // The first eight hex digits of SHA-256("prod-eu") and SHA-256("prod_eu"): an id never changes once deployed.
     expect(ids.filter((id) => id.startsWith('DeployReleaseRole')).sort()).toEqual(['DeployReleaseRoleprodeu3312b695AccessEntry', 'DeployReleaseRoleprodeuc0dc854dAccessEntry']);

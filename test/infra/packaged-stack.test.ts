@@ -76,13 +76,13 @@ describe('the roles as packaged (items 12, 13)', () => {
 });
 
 describe('EKS access entries as packaged (item 17)', () => {
-  it('gives the four calling roles an entry on prod-eu and on prod_eu', () => {
+  it('gives the five calling roles an entry on prod-eu and on prod_eu', () => {
     // Act
     const entries = idsOfType(template, 'AWS::EKS::AccessEntry').map((id) => resource(id).Properties);
 
     // Assess
     const byCluster = (cluster: string) => entries.filter((e) => e.ClusterName === cluster).map((e) => resolve(e.PrincipalArn)).sort();
-    const roles = ['<CheckHealthRole.Arn>', '<DeployReleaseRole.Arn>', '<RollBackRole.Arn>', '<WatchRolloutRole.Arn>'];
+    const roles = ['<AdvanceReleaseRole.Arn>', '<CheckHealthRole.Arn>', '<DeployReleaseRole.Arn>', '<RollBackRole.Arn>', '<WatchRolloutRole.Arn>'];
     expect(byCluster('prod-eu')).toEqual(roles);
     expect(byCluster('prod_eu')).toEqual(roles);
   });

@@ -35,7 +35,7 @@ const validatingFirst = () => lambda.names.filter((n) => n !== 'slackInteraction
 describe('the packaged functions', () => {
   it('are every function serverless.yml declares, each on nodejs22.x with its own zip', () => {
     expect(lambda.names.sort()).toEqual(
-      ['acquireLease', 'admitRelease', 'alarmRollback', 'awaitEvent', 'checkHealth', 'closeRecord', 'deployRelease', 'finishDeployment', 'requestApproval', 'resumeWaiters', 'rollBack', 'scanImage', 'slackInteraction', 'startDeployments', 'watchRollout'].sort(),
+      ['acquireLease', 'admitRelease', 'advanceRelease', 'alarmRollback', 'awaitEvent', 'checkHealth', 'closeRecord', 'deployRelease', 'finishDeployment', 'requestApproval', 'resumeWaiters', 'rollBack', 'scanImage', 'slackInteraction', 'startDeployments', 'watchRollout'].sort(),
     );
   });
 

@@ -9,7 +9,7 @@ const eks = (strategy: unknown) => ({
 });
 
 describe('strategy of an EKS service', () => {
-  it.each([{ type: 'rolling' }, { type: 'canary', percent: 10 }, { type: 'linear', stepPercent: 25, pause: true }])('accepts %j', (strategy) => {
+  it.each([{ type: 'rolling' }, { type: 'canary', percent: 10 }, { type: 'linear', stepPercent: 25 }])('accepts %j', (strategy) => {
     expect(configSchema.safeParse(eks(strategy)).success).toBe(true);
   });
 

@@ -119,6 +119,27 @@ describe('deploymentMessage: awaiting approval', () => {
     expect(reject!.confirm.style).toBe('danger');
   });
 
+  it('offers Promote and Abort at a pause, on the same action ids, with what each does in its confirmation', () => {
+    // Act
+    const message = deploymentMessage(view({ phase: 'awaiting_promotion', promotion: true, health: 'paused at step 1 of 2 (10% of traffic)' }));
+    const [promote, abort] = buttonsOf(message);
+
+    // Assess
+    expect([promote!.action_id, promote!.text.text, promote!.value, promote!.style]).toEqual([APPROVE_ACTION_ID, 'Promote', APPROVAL_ID, 'primary']);
+    expect([abort!.action_id, abort!.text.text, abort!.value, abort!.style]).toEqual([REJECT_ACTION_ID, 'Abort', APPROVAL_ID, 'danger']);
+    expect(promote!.confirm.text.text).toBe('Shift the rest of the traffic to *checkout* ← `checkout:v1.4.0`?');
+    expect(abort!.confirm.text.text).toContain('All traffic goes back to the previous revision');
+    expect(allText(message)).toContain('*Paused:*');
+    expectWithinLimits(message);
+  });
+
+  it('says Promoted and Aborted, not Approved and Rejected, once a pause is decided', () => {
+    const decided = (decision: 'approved' | 'rejected') =>
+      allText(deploymentMessage(view({ phase: 'progressing', promotion: true, decision: { decision, by: 'U2', at: '2026-05-10T12:10:00Z' } })));
+    expect(decided('approved')).toContain(':white_check_mark: Promoted by <@U2>');
+    expect(decided('rejected')).toContain(':x: Aborted by <@U2>');
+  });
+
   it('names a push by digest by its short digest', () => {
     const message = deploymentMessage(view({ tag: undefined }));
     expect(allText(message)).toContain('*Tag*\n_none (pushed by digest)_');
@@ -137,7 +158,7 @@ describe('deploymentMessage: awaiting approval', () => {
 });
 
 describe('deploymentMessage: every phase', () => {
-  it.each(DEPLOYMENT_PHASES.filter((p) => p !== 'awaiting_approval'))('%s has no buttons, even with an approval attached', (phase) => {
+  it.each(DEPLOYMENT_PHASES.filter((p) => p !== 'awaiting_approval' && p !== 'awaiting_promotion'))('%s has no buttons, even with an approval attached', (phase) => {
     // Act
     const message = deploymentMessage(view({ phase, reason: 'a reason' }));
 
