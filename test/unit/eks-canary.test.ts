@@ -237,6 +237,8 @@ describe('advance', () => {
     expect(again).toMatchObject({ state: 'completed', detail: expect.not.stringMatching(/deleted/) });
     expect(canary()).toBeUndefined();
     expect(writes()).toStrictEqual(['POST  201', 'PATCH /search-canary 200', 'PATCH /search 200', 'DELETE /search-canary 200']);
+    // What the workflow watches next (WatchRollout), by the canary's id: the Deployment's own rollout, completed.
+    expect(await t.status(watch)).toMatchObject({ state: 'completed', detail: 'generation 2 rolled out: 4 of 4 updated, 4 available' });
   });
 
   it('linear 25%: 1, 4 then 12 canary pods beside 4 (20%, 50%, 75%), each step judged from its own start, then the promotion', async () => {

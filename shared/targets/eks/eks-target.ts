@@ -161,10 +161,13 @@ export function eksTarget(deps: EksTargetDeps, config: EksConfig, strategy: Stra
     },
 
     async status(watch: Watch): Promise<RolloutStatus> {
-      const generation = Number(watch.deploymentId);
-      if (!Number.isSafeInteger(generation)) throw new InvalidInput(`${label}: deployment id "${watch.deploymentId}" is not a Deployment generation`);
+      const numeric = Number(watch.deploymentId);
+      // A progressive deployment's id is its canary's uid: once promoted, what is watched is the Deployment's own rollout of the image.
+      const promoted = !Number.isSafeInteger(numeric) && canary !== undefined;
+      if (!Number.isSafeInteger(numeric) && !promoted) throw new InvalidInput(`${label}: deployment id "${watch.deploymentId}" is not a Deployment generation`);
       const api = await kube(config.cluster);
       const deployment = await api.getDeployment(config.namespace, config.deployment);
+      const generation = promoted ? (deployment.metadata.generation ?? 0) : numeric;
       return eksRolloutStatus(deployment, { container: config.container, generation, revision: watch.revision, revertRevision: watch.revertRevision });
     },
 
