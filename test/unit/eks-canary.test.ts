@@ -406,7 +406,7 @@ describe('rollback at any step', () => {
     }],
   ];
 
-  it.each(steps)('%s: the canary deleted, search never changed: adopted, safe to call twice', async (_, reach) => {
+  it.each(steps)('%s: the canary deleted (that is the rollback: search never changed), safe to call twice', async (_, reach) => {
     // Prepare
     const t = target(LINEAR);
     const watch = await started(t, push('v2'));
@@ -418,8 +418,8 @@ describe('rollback at any step', () => {
     const second = await t.rollback(v1, at());
 
     // Assess
-    expect(first).toStrictEqual({ revision: v1, deploymentId: String(generation), startedAt: at().toISOString(), adopted: true });
-    expect(second).toStrictEqual(first);
+    expect(first).toStrictEqual({ revision: v1, deploymentId: String(generation), startedAt: at().toISOString(), adopted: false });
+    expect(second).toStrictEqual({ ...first, adopted: true });
     expect(canary()).toBeUndefined();
     expect(writes().filter((w) => w.startsWith('DELETE') || w.startsWith('PATCH /search '))).toStrictEqual(['DELETE /search-canary 200']);
   });

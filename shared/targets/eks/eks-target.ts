@@ -173,11 +173,12 @@ export function eksTarget(deps: EksTargetDeps, config: EksConfig, strategy: Stra
 
     async rollback(revision: string, now: Date): Promise<RollbackStart> {
       // Whatever step a progressive deployment is at: its canary goes first, so only `revision` serves.
-      if (canary) await canary.remove();
+      const removed = canary ? await canary.remove() : false;
       const { api, deployment, image, generation } = await read();
       const startedAt = now.toISOString();
-      // An earlier attempt of ours (or a person) already put it back: watch that.
-      if (image === revision) return { revision, deploymentId: String(generation), startedAt, adopted: true };
+      // An earlier attempt of ours (or a person) already put it back: watch that. Before
+      // the promotion the Deployment never left `revision`: deleting the canary was the rollback.
+      if (image === revision) return { revision, deploymentId: String(generation), startedAt, adopted: !removed };
       const expect = deployment.metadata.resourceVersion ? { resourceVersion: deployment.metadata.resourceVersion } : {};
       const patched = await api.patchContainerImage(config.namespace, config.deployment, config.container, revision, expect);
       return { revision, deploymentId: generationOf(patched, 'rollback', label), startedAt, adopted: false };
