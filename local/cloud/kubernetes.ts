@@ -126,6 +126,13 @@ export class KubernetesModel {
     return s ? copy(s) : undefined;
   }
 
+  /** The Services of a namespace whose selector picks the pods of Deployment `deployment`. */
+  servicesFor(namespace: string, deployment: string): ServiceObject[] {
+    const labels = this.deployments.get(this.key(namespace, deployment))?.object.spec.template.metadata.labels;
+    if (!labels) return [];
+    return [...this.services.values()].filter((s) => s.metadata.namespace === namespace && selects({ matchLabels: s.spec.selector }, labels)).map(copy);
+  }
+
   /** The image a Deployment's traffic reaches at time t (for metrics). */
   servingImage(namespace: string, name: string, t: number): { image: string; since: number } | undefined {
     const d = this.deployments.get(this.key(namespace, name));

@@ -190,7 +190,7 @@ describe('progress', () => {
 
     // Assess
     expect(early).toMatchObject({ state: 'stepping', step: 1, steps: 2, trafficPercent: 0 });
-    expect(early.state === 'stepping' && early.detail).toMatch(/^step 1 of 2 \(10% asked\): 0 of 1 canary pods available beside 4 of search/);
+    expect(early.state === 'stepping' && early.detail).toMatch(/^10% asked: 0 of 1 canary pods available beside 4 of search \(0% of the pods\); generation 1/);
     expect(ready).toMatchObject({ state: 'judge', since: readyAt, bakeMinutes: 5, scope: { revision: release.imageUri }, step: 1, steps: 2, trafficPercent: 20 });
     expect(again).toStrictEqual(ready);
     expect(writes()).toStrictEqual(['POST  201', 'PATCH /search-canary 200']);

@@ -87,7 +87,7 @@ export function eksCanary(deps: CanaryDeps, config: EksConfig, strategy: Progres
       step: state.step,
       steps: state.steps.length,
       trafficPercent: share,
-      detail: `step ${state.step} of ${state.steps.length} (${asked}% asked): ${canaryPods} of ${state.replicas} canary pods available beside ${stablePods} of ${config.deployment}, ${share}% of the pods; ${detail}`,
+      detail: `${asked}% asked: ${canaryPods} of ${state.replicas} canary pods available beside ${stablePods} of ${config.deployment} (${share}% of the pods); ${detail}`,
     };
   }
 
