@@ -112,7 +112,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'eks-canary-good',
-    title: 'a canary on EKS: search-canary (1 pod beside 4, 20% of the requests) judged healthy, then search promoted and the canary deleted',
+    title: 'a canary on EKS: search-canary (1 pod beside 4: 20% of the requests) judged healthy, then search promoted and the canary deleted',
     pushes: [{ repository: 'search', tag: 'v2', behaviour: {} }],
     expect: ['deployed'],
   },
