@@ -460,6 +460,69 @@ describe('rollback at any step', () => {
   });
 });
 
+describe('answers lost (the work done, the client told 503): the retry neither repeats nor undoes it', () => {
+  /** The next request of `method` goes through, then its answer is replaced by a 503 (as a proxy timing out would). */
+  function loseNextAnswer(method: string) {
+    let armed = true;
+    kube.faults = (request) => {
+      if (!armed || request.method !== method) return undefined;
+      armed = false;
+      kube.faults = undefined;
+      kube.handle(request);
+      return { status: 503, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'upstream timed out', reason: 'ServiceUnavailable', code: 503 } };
+    };
+  }
+
+  it('create: the retried deploy adopts the canary it made', async () => {
+    // Prepare
+    const release = push('v2');
+    loseNextAnswer('POST');
+
+    // Act
+    const lost = await failure(target().deploy(release, at()));
+    const retried = await target().deploy(release, at());
+
+    // Assess
+    expect(lost.name).toBe('Transient');
+    expect(retried.deploymentId).toBe(canary()!.metadata.uid);
+    // What the client saw, then the work the server did for it: one create, none by the retry.
+    expect(writes().filter((w) => w.startsWith('POST'))).toStrictEqual(['POST  503', 'POST  201']);
+  });
+
+  it('scale: the retried advance finds the step moved on', async () => {
+    // Prepare
+    const t = target(LINEAR);
+    const watch = await started(t, push('v2'));
+    await judged(t, watch, 1);
+    loseNextAnswer('PATCH');
+
+    // Act
+    const lost = await failure(progressive(t).advance(watch, 1, at()));
+    await progressive(t).advance(watch, 1, at());
+
+    // Assess
+    expect(lost.name).toBe('Transient');
+    expect(canaryState(canary()!)).toMatchObject({ step: 2, replicas: 4 });
+    expect(writes().filter((w) => w.startsWith('PATCH /search-canary'))).toHaveLength(3);
+  });
+
+  it('delete: the retried rollback finds the canary gone and the Deployment as it was', async () => {
+    // Prepare
+    const t = target();
+    await started(t, push('v2'));
+    loseNextAnswer('DELETE');
+
+    // Act
+    const lost = await failure(t.rollback(v1, at()));
+    const retried = await t.rollback(v1, at());
+
+    // Assess
+    expect(lost.name).toBe('Transient');
+    expect(retried).toMatchObject({ revision: v1, adopted: true });
+    expect(canary()).toBeUndefined();
+  });
+});
+
 describe('a rolling service on EKS', () => {
   it('has no progressive side, and its rollback never looks for a canary', async () => {
     // Prepare
