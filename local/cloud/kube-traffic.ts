@@ -44,7 +44,7 @@ export interface RevisionCounts {
 export class ServiceTraffic {
   /** Load balancers in front of a Service, by LoadBalancer dimension value. */
   private readonly balancers = new Map<string, ServiceRef>();
-  /** Past periods never change (later writes only change later pods), so each is worked out once. */
+  /** Past periods never change (a write changes only the pods after it), so each ended period is worked out once. */
   private readonly memo = new Map<string, Map<string, RevisionCounts>>();
   readonly provider: MetricProvider = (metric, t, periodSeconds) => this.value(metric, t, periodSeconds);
 
@@ -53,6 +53,7 @@ export class ServiceTraffic {
     private readonly profileOf: (image: string) => ImageProfile | undefined,
     private readonly seed: number,
     private readonly cloudwatch: Pick<CloudWatchModel, 'outages'>,
+    private readonly now: () => number,
   ) {}
 
   /** A load balancer (its LoadBalancer dimension value) in front of a Service: its metrics are the Service's. */
@@ -96,7 +97,7 @@ export class ServiceTraffic {
       const rate = (outageRate ?? latent ?? behaviour.errorRate) * (1 + 0.2 * noise(this.seed, `${key}:${image}:err`, t));
       counts.set(image, { requests, errors: Math.round((requests * Math.max(0, rate)) / 100) });
     }
-    this.memo.set(memoKey, counts);
+    if (t + periodSeconds * 1000 <= this.now()) this.memo.set(memoKey, counts);
     return counts;
   }
 

@@ -66,7 +66,7 @@ export class World {
     this.ssm = new SsmModel(account, region);
     this.cloudtrail = new CloudTrailModel(account, region);
     this.sts = new StsModel(account, region);
-    this.serviceTraffic = new ServiceTraffic(this.eks, (image) => this.ecr.profileOf(image), seed, this.cloudwatch);
+    this.serviceTraffic = new ServiceTraffic(this.eks, (image) => this.ecr.profileOf(image), seed, this.cloudwatch, now);
     this.cloudwatch.providers.push(this.serviceTraffic.provider);
     // Every push is in CloudTrail, by the CI role unless a test says otherwise.
     this.ecr.onPush = (at, repository, digest, tag) => this.cloudtrail.recordPutImage(at, repository, digest, tag, this.pusher);
