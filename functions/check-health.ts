@@ -1,10 +1,10 @@
 import { cloudwatchClient } from '../shared/aws/cloudwatch.js';
+import { recordsDb } from '../shared/aws/dynamodb.js';
 import { now } from '../shared/clock.js';
 import { bakeCheck } from '../shared/health/bake.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
-import { updateMessage } from '../shared/slack/live-message.js';
-import { viewOf } from '../shared/workflow/view.js';
 import { targetFor } from '../shared/targets/target-for.js';
+import { enterPhase } from '../shared/workflow/lifecycle.js';
 import { requireDeploy, workflowStateSchema } from '../shared/workflow/state.js';
 
 /** One look during the bake - alarms, metric thresholds, and whether our deployment is still the service's. */
@@ -14,6 +14,6 @@ export const handler = lambdaHandler('check-health', workflowStateSchema, async 
   const previous = state.bake && !state.bake.done ? { measurementErrors: state.bake.measurementErrors } : {};
   const look = await bakeCheck({ cloudwatch: cloudwatchClient(), target: targetFor(state.service) }, state.service.health, deploy, bakeStartedAt, now(), previous);
   // The live verdict goes into the deployment's message at every look.
-  if (!look.done) await updateMessage(state.admission?.slack, viewOf(state, 'baking', { health: look.detail }));
+  if (!look.done) await enterPhase(recordsDb(), state, 'baking', now(), { view: { health: look.detail } });
   return look;
 });
