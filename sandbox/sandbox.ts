@@ -18,6 +18,7 @@ import { measure, table, type Row, type Usage } from './report.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { askDecision } from './terminal.js';
 import { sandboxWorld } from './world.js';
+import { exposureOf } from './exposure.js';
 import { channelsOf, worldFromConfig } from './world-from-config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { CloudFormationModel } from '../local/cloud/query-protocol.js';
@@ -543,10 +544,11 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
             lambdaInvocations: 1 + executions.reduce((n, e) => n + Object.values(e.run?.invocations ?? {}).reduce((a, b) => a + b, 0), 0),
             lambdaErrors: executions.reduce((n, e) => n + Object.values(e.run?.lambdaErrors ?? {}).reduce((a, b) => a + b, 0), 0),
             ...alarmToAction(record?.service ?? pushed.service, executions),
+            ...exposureOf(world, playedConfig.services.find((x) => x.name === (record?.service ?? pushed.service)), `${world.ecr.registry}/${pushed.service}@${pushed.digest}`, results),
             results,
           });
           const row = rows.at(-1)!;
-          print(`  ${row.ok ? '✔' : '✘'} ${pushed.label} ${row.outcome}: ${short(row.reason)}`);
+          print(`  ${row.ok ? '✔' : '✘'} ${pushed.label} ${row.outcome}${row.exposurePercent === undefined ? '' : ` (served ${row.exposurePercent}% of the requests)`}: ${short(row.reason)}`);
         }
         print('');
       }

@@ -43,6 +43,21 @@ export interface SimCompositeAlarm {
   anyOf: string[];
 }
 
+/** One metric of a query: namespace, name, dimensions (exact) and statistic. */
+export interface MetricQuery {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  stat: string;
+}
+
+/**
+ * Generates metrics other than the ALB ones from `sources` (kube-traffic.ts:
+ * EKS Services and their revisions). Answers `{ value }` for a metric it owns
+ * (undefined: no datapoint), or undefined for one it does not.
+ */
+export type MetricProvider = (metric: MetricQuery, t: number, periodSeconds: number) => { value: number | undefined } | undefined;
+
 /** CloudWatch ingests a datapoint about this long after its period ends. */
 const INGESTION_MS = 30_000;
 
@@ -60,6 +75,8 @@ export class CloudWatchModel {
    * `from` until `to`, whatever image serves. Alarms go to ALARM and back.
    */
   readonly outages: { loadBalancer: string; from: number; to: number; errorRate: number }[] = [];
+  /** Asked first, in order, for every metric. */
+  readonly providers: MetricProvider[] = [];
   /** States set by SetAlarmState, each until the alarm's next evaluation. */
   private readonly overrides = new Map<string, { state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'; reason: string; since: number; until: number }>();
 
@@ -71,8 +88,12 @@ export class CloudWatchModel {
   ) {}
 
   /** The value of one metric over one period starting at t, or undefined (no datapoint). */
-  value(metric: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string }, t: number, periodSeconds: number): number | undefined {
+  value(metric: MetricQuery, t: number, periodSeconds: number): number | undefined {
     if (t + periodSeconds * 1000 + INGESTION_MS > this.now()) return undefined;
+    for (const provider of this.providers) {
+      const answer = provider(metric, t, periodSeconds);
+      if (answer) return answer.value;
+    }
     const lb = metric.dimensions.LoadBalancer;
     const source = lb ? this.sources.get(lb) : undefined;
     if (!source || metric.namespace !== 'AWS/ApplicationELB') return undefined;

@@ -2,6 +2,7 @@ import { CloudWatchModel } from './cloudwatch.js';
 import { EcrModel } from './ecr.js';
 import { EcsModel } from './ecs.js';
 import { EksModel } from './eks.js';
+import { ServiceTraffic } from './kube-traffic.js';
 import { NotImplementedInSandbox } from './errors.js';
 import { SsmModel } from './ssm.js';
 import { CloudTrailModel } from './cloudtrail.js';
@@ -45,6 +46,8 @@ export class World {
   readonly ssm: SsmModel;
   readonly cloudtrail: CloudTrailModel;
   readonly sts: StsModel;
+  /** Requests to the EKS clusters' Services, split over their revisions' pods: per-revision metrics, and ALB metrics of a load balancer in front of a Service. */
+  readonly serviceTraffic: ServiceTraffic;
   readonly calls: CloudCall[] = [];
   faults: FaultInjector | undefined;
   /** Who pushes images (the principal CloudTrail records for PutImage). */
@@ -63,6 +66,8 @@ export class World {
     this.ssm = new SsmModel(account, region);
     this.cloudtrail = new CloudTrailModel(account, region);
     this.sts = new StsModel(account, region);
+    this.serviceTraffic = new ServiceTraffic(this.eks, (image) => this.ecr.profileOf(image), seed, this.cloudwatch, now);
+    this.cloudwatch.providers.push(this.serviceTraffic.provider);
     // Every push is in CloudTrail, by the CI role unless a test says otherwise.
     this.ecr.onPush = (at, repository, digest, tag) => this.cloudtrail.recordPutImage(at, repository, digest, tag, this.pusher);
   }
@@ -89,6 +94,16 @@ export class World {
       servingImage: (t) => kubernetes.servingImage(namespace, deployment, t),
       profileOf: (image) => this.ecr.profileOf(image),
     });
+  }
+
+  /**
+   * Lets CloudWatch measure a Kubernetes Service on EKS through the load
+   * balancer in front of it: every ready pod its selector matches serves its
+   * share (a canary's too), as kube-traffic.ts splits the requests.
+   */
+  attachEksServiceLoadBalancer(loadBalancer: string, cluster: string, namespace: string, service: string): void {
+    this.eks.cluster(cluster);
+    this.serviceTraffic.attach(loadBalancer, { cluster, namespace, service });
   }
 
   /** Every AWS call the handlers make ends here, over HTTP or through a mocked client. */

@@ -221,7 +221,7 @@ describe('simulated Kubernetes API', () => {
   it.each([
     ['an unknown path', 'GET', '/api/v1/namespaces/shop/pods', 404, 'NotFound', 'the server could not find the requested resource'],
     ['an unknown Deployment', 'GET', '/apis/apps/v1/namespaces/shop/deployments/cart', 404, 'NotFound', 'deployments.apps "cart" not found'],
-    ['a method it does not implement', 'DELETE', PATH, 405, 'MethodNotAllowed', 'the Shipwatch simulated cloud does not implement DELETE on deployments'],
+    ['a method it does not implement', 'PUT', PATH, 405, 'MethodNotAllowed', 'the Shipwatch simulated cloud does not implement PUT on deployments'],
   ] as const)('answers %s with a Kubernetes Status', (_, method, path, code, reason, message) => {
     // Act
     const answer = request(method, path);
