@@ -73,6 +73,8 @@ export interface DeploymentPage {
   /** Rollbacks of this release run after its workflow (an alarm after the deploy, a person), still under way. */
   rollbacks: Timeline[];
   approval?: ApprovalView;
+  /** A progressive deployment's pause: the promotion request its Promote and Abort decide. */
+  promotion?: ApprovalView;
   health?: HealthChart;
   /** This record is the release the service runs now (it may be rolled back). */
   isRunning: boolean;
@@ -280,15 +282,7 @@ export class DashboardData {
     const record = await this.cache.get(`record:${name}:${recordId}`, 500, () => getRecord(records, name, recordId));
     if (!record) return undefined;
     const [{ timeline, error }, rollbacks, state] = await Promise.all([this.timelineOf(record, service, now), this.runningRollbacks(record, service, now), this.state(name)]);
-    let approval: ApprovalView | undefined;
-    if (record.approval?.approvalId) {
-      const stored = await this.cache.get(`approval:${record.approval.approvalId}`, 500, () => dynamoApprovals(records).get(record.approval!.approvalId));
-      if (stored) {
-        // The task token is a capability: it never leaves this process.
-        const { taskToken: _token, view, ...rest } = stored;
-        approval = { ...rest, repository: view.repository, ...(record.tag ? { tag: record.tag } : {}) };
-      }
-    }
+    const [approval, promotion] = await Promise.all([this.approvalView(record, record.approval?.approvalId), this.approvalView(record, record.promotion?.approvalId)]);
     // A rollback after the workflow replaced the record's result: its steps come from there.
     if (timeline && record.result?.steps.some((s) => s.step === 'rollback') && !timeline.steps.some((s) => s.key === 'rollback')) {
       timeline.steps.push(...stepsFromResult(record.result.steps.filter((s) => s.step === 'rollback')).map((s) => ({ ...s, label: 'rollback after the deploy' })));
@@ -303,9 +297,21 @@ export class DashboardData {
       ...(error ? { timelineError: error } : {}),
       rollbacks,
       ...(approval ? { approval } : {}),
+      ...(promotion ? { promotion } : {}),
       ...(health ? { health } : {}),
       isRunning: record.outcome === 'deployed' && runningId === record.recordId,
     };
+  }
+
+  /** A stored approval (or a pause's promotion request) as the page may see it. */
+  private async approvalView(record: DeploymentRecord, approvalId: string | undefined): Promise<ApprovalView | undefined> {
+    if (!approvalId) return undefined;
+    const { records } = await this.stack();
+    const stored = await this.cache.get(`approval:${approvalId}`, 500, () => dynamoApprovals(records).get(approvalId));
+    if (!stored) return undefined;
+    // The task token is a capability: it never leaves this process.
+    const { taskToken: _token, view, ...rest } = stored;
+    return { ...rest, repository: view.repository, ...(record.tag ? { tag: record.tag } : {}) };
   }
 
   /**

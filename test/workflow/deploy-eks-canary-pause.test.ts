@@ -1,20 +1,9 @@
-import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { profile, type ImageProfile } from '../../local/cloud/profiles.js';
-import { startCloudServer } from '../../local/cloud/http.js';
-import type { World } from '../../local/cloud/world.js';
-import { approvalIdIn, signedClick } from '../../local/slack/click.js';
-import type { SlackStandIn } from '../../local/slack/slack-server.js';
-import { lambdaContext } from '../../local/task-handlers.js';
+import { describe, expect, it } from 'vitest';
 import { recordsDb } from '../../shared/aws/dynamodb.js';
-import { parseConfigText } from '../../shared/config/load.js';
 import { dynamoApprovals } from '../../shared/records/approvals.js';
 import { history } from '../../shared/records/queries.js';
-import { virtualWorkflows } from '../support/concurrent.js';
-import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
-import { searchServiceYaml, searchWorld } from '../support/search-world.js';
-import { serveSlackApiUrl, startTestSlack } from '../support/slack.js';
-import { startSsmStandIn } from '../support/ssm-stand-in.js';
+import { usePausedCanary } from '../support/paused-canary.js';
+import { useLocalDynamo } from '../support/records.js';
 import { useKubeApiServer } from '../support/world-fixture.js';
 
 // A paused EKS canary through the real state machine, every Task the real
@@ -26,93 +15,7 @@ import { useKubeApiServer } from '../support/world-fixture.js';
 
 useLocalDynamo();
 useKubeApiServer();
-const SIGNING_SECRET = 'test-signing-secret-not-a-secret';
-let slack: SlackStandIn;
-let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
-let interaction: (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-let world: World | undefined;
-let cloudtrail: Awaited<ReturnType<typeof startCloudServer>>;
-
-beforeAll(async () => {
-  slack = await startTestSlack();
-  return serveSlackApiUrl(slack);
-});
-beforeAll(async () => {
-  ssm = await startSsmStandIn();
-  process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
-  ssm.store.put('/shipwatch/slack-bot-token', slack.token);
-  ssm.store.put('/shipwatch/slack-signing-secret', SIGNING_SECRET);
-  slack.userGroups.set('S0RELEASE', ['U0GROUPIE']);
-  // Who pushed (allowSelfApproval is false): CloudTrail over its wire protocol, answered by the test's world.
-  cloudtrail = await startCloudServer((service, operation, input) => world!.handle(service as 'cloudtrail', operation, input));
-  process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = cloudtrail.url;
-  ({ handler: interaction } = (await import('../../functions/slack-interaction.js')) as never);
-});
-afterAll(async () => {
-  await ssm.close();
-  await cloudtrail.close();
-  delete process.env.AWS_ENDPOINT_URL_SSM;
-  delete process.env.AWS_ENDPOINT_URL_CLOUDTRAIL;
-});
-
-let restore: (() => void) | undefined;
-afterEach(() => {
-  restore?.();
-  restore = undefined;
-  slack.calls.length = 0;
-});
-
-const PAUSED = '{ type: canary, percent: 10, bakeMinutes: 5, pause: true }';
-/** Pushes need no approval before the deploy (required: false); the pause asks these approvers. */
-const approval = (timeoutMinutes: number) => `    approval:
-      required: false
-      channel: C0DEPLOYS
-      approvers: [U0ALICE, S0RELEASE]
-      timeoutMinutes: ${timeoutMinutes}
-`;
-
-async function given(timeoutMinutes = 30) {
-  const records = await freshRecordsTable();
-  const env = searchWorld();
-  const config = parseConfigText(`services:\n${searchServiceYaml(PAUSED)}${approval(timeoutMinutes)}`, 'test config');
-  const w = virtualWorkflows(env, config);
-  world = env.world;
-  restore = () => w.restore();
-  const push = (tag: string, behaviour: Partial<ImageProfile> = {}) => {
-    const event = env.world.ecr.push('search', tag, profile(behaviour));
-    return w.deliver(event).then(() => `${env.world.ecr.registry}/search@${event.detail['image-digest']}`);
-  };
-  return { ...env, ...w, records, push };
-}
-
-type Env = Awaited<ReturnType<typeof given>>;
-const canary = (env: Env) => env.kubernetes.deployment('shop', 'search-canary');
-const image = (env: Env) => env.kubernetes.deployment('shop', 'search')!.spec.template.spec.containers.find((c) => c.name === 'web')?.image;
-
-/** The promotion request as Slack received it: the message that carries the Promote button, and the id behind it. */
-function promotionRequest() {
-  const asked = [...slack.callsTo('chat.update'), ...slack.callsTo('chat.postMessage')].find((c) => JSON.stringify(c.body.blocks ?? '').includes('"Promote"'));
-  if (!asked) throw new Error('no promotion request reached Slack');
-  return { approvalId: approvalIdIn(asked.body.blocks)!, channel: String(asked.body.channel), ts: String(asked.body.ts ?? ''), text: String(asked.body.text ?? '') };
-}
-
-/** When the workflow pauses, `user` clicks Promote (Slack's Approve action) or Abort (Reject) `minutes` later; notes what the canary looked like then. */
-function clickWhenPaused(env: Env, minutes: number, decision: 'approve' | 'reject', user: string) {
-  const seen: { pausedAt?: number; clickedAt?: number; canaryPods?: number; answer?: APIGatewayProxyStructuredResultV2 } = {};
-  env.on((e) => {
-    if (seen.pausedAt !== undefined || e.state !== 'RequestPromotion' || e.type !== 'entered') return;
-    seen.pausedAt = env.clock.now();
-    void (async () => {
-      await env.time.sleep(minutes * 60_000);
-      seen.canaryPods = canary(env)?.spec.replicas;
-      seen.clickedAt = env.clock.now();
-      const { approvalId, channel, ts } = promotionRequest();
-      const event = signedClick({ approvalId, decision, user, channel, messageTs: ts }, SIGNING_SECRET, new Date(env.clock.now()));
-      seen.answer = await env.time.track(interaction(event, lambdaContext('slackInteraction')));
-    })();
-  });
-  return seen;
-}
+const { given, promotionRequest, clickWhenPaused, slack } = usePausedCanary();
 
 describe('a paused EKS canary, decided in Slack', () => {
   it('Promote: judged at its first step, paused, promoted by a person, the rest of the traffic shifted; the records keep who promoted and the judged step', async () => {
@@ -135,8 +38,8 @@ describe('a paused EKS canary, decided in Slack', () => {
     expect(seen.canaryPods).toBe(1);
     const promoted = env.kubernetes.requests.find((r) => r.method === 'PATCH' && r.path.endsWith('/deployments/search'));
     expect(promoted).toBeDefined();
-    expect(image(env)).toBe(pushed);
-    expect(canary(env)).toBeUndefined();
+    expect(env.image()).toBe(pushed);
+    expect(env.canary()).toBeUndefined();
 
     // Assess: the records table
     const [record] = await history(env.records, 'search');
@@ -155,7 +58,7 @@ describe('a paused EKS canary, decided in Slack', () => {
 
     // Assess: Slack asked for a promotion, then showed who promoted
     expect(promotionRequest().text).toMatch(/paused/i);
-    const updates = slack.callsTo('chat.update').map((c) => JSON.stringify(c.body.blocks));
+    const updates = slack().callsTo('chat.update').map((c) => JSON.stringify(c.body.blocks));
     expect(updates.some((b) => b.includes('Promoted by <@U0ALICE>'))).toBe(true);
   });
 
@@ -174,8 +77,8 @@ describe('a paused EKS canary, decided in Slack', () => {
     expect(seen.answer?.statusCode).toBe(200);
     expect(result.outcome).toBe('rolled_back');
     expect(result.reason).toMatch(/^Aborted: U0GROUPIE aborted the canary deployment at the pause \(step-1\); all traffic goes back to \S+search@sha256:[a-f0-9]{64}; rolled back to \S+search@sha256:[a-f0-9]{64}( \(rollback already under way, adopted\))?$/);
-    expect(canary(env)).toBeUndefined();
-    expect(image(env)).toBe(env.initialImage);
+    expect(env.canary()).toBeUndefined();
+    expect(env.image()).toBe(env.initialImage);
     expect(env.kubernetes.deployment('shop', 'search')!.metadata.generation).toBe(1);
     expect(env.kubernetes.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/apis/apps/v1/namespaces/shop/deployments/search-canary']);
 
@@ -184,7 +87,7 @@ describe('a paused EKS canary, decided in Slack', () => {
     expect(record!.progress).toMatchObject({ decision: { action: 'abort', by: 'U0GROUPIE', at: new Date(seen.clickedAt!).toISOString() }, judged: [{ step: 1, trafficPercent: 20 }] });
     expect(record!.result?.progress?.promotedBy).toBeUndefined();
     expect(record!.phaseLog!.map((p) => p.phase)).toContain('rolling_back');
-    const updates = slack.callsTo('chat.update').map((c) => JSON.stringify(c.body.blocks));
+    const updates = slack().callsTo('chat.update').map((c) => JSON.stringify(c.body.blocks));
     expect(updates.some((b) => b.includes('Aborted by <@U0GROUPIE>'))).toBe(true);
   });
 
@@ -206,8 +109,8 @@ describe('a paused EKS canary, decided in Slack', () => {
     expect(result.outcome).toBe('rolled_back');
     expect(result.reason).toMatch(/^Aborted: nobody \(the pause expired after 20 minutes\) aborted the canary deployment at the pause \(step-1\); all traffic goes back to /);
     expect(Date.parse(result.finishedAt) - pausedAt).toBeGreaterThanOrEqual(20 * 60_000);
-    expect(canary(env)).toBeUndefined();
-    expect(image(env)).toBe(env.initialImage);
+    expect(env.canary()).toBeUndefined();
+    expect(env.image()).toBe(env.initialImage);
 
     const [record] = await history(env.records, 'search');
     expect(record).toMatchObject({ outcome: 'rolled_back' });
@@ -229,6 +132,7 @@ describe('a paused EKS canary, decided in Slack', () => {
     const [execution] = env.sfn.executions.values();
     expect(seen.answer?.statusCode).toBe(200);
     expect(execution!.run!.result).toMatchObject({ outcome: 'deployed', progress: { promotedBy: 'U0ALICE' } });
-    expect(image(env)).toBe(pushed);
+    expect(env.image()).toBe(pushed);
   });
 });
+
