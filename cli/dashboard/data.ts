@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Config, ServiceConfig } from '../../shared/config/schema.js';
 import { trafficSteps } from '../../shared/config/strategy.js';
+import { scopeHealth } from '../../shared/health/revision-scope.js';
 import { tagMatches } from '../../shared/match/tag-glob.js';
 import { getState } from '../../shared/records/admission.js';
 import { dynamoApprovals } from '../../shared/records/approvals.js';
@@ -337,6 +338,9 @@ export class DashboardData {
     // Complete periods change with time, alarm states too: read again when ten (simulated) seconds have passed, or once it all ended.
     const version = executionRunning ? String(Math.floor(now.getTime() / 10_000)) : `${until.getTime()}`;
     const ended = !end ? undefined : final ? ('healthy' as const) : state?.rollback || record.outcome === 'rolled_back' || record.outcome === 'rollback_failed' ? ('unhealthy' as const) : ('stopped' as const);
-    return this.cache.get(`health:${record.recordId}`, executionRunning ? 1_000 : 30_000, () => readHealthChart(this.reach.clients.cloudwatch(), health, { from: new Date(from), to, until, axisTo, now, final, live: !end, ...(ended ? { ended } : {}) }), version);
+    // As the bake reads them: `{revision}` in a metric is the release deployed (shared/health/bake.ts).
+    const revision = record.revision ?? state?.deploy?.revision;
+    const scoped = revision ? scopeHealth(health, { revision }) : health;
+    return this.cache.get(`health:${record.recordId}`, executionRunning ? 1_000 : 30_000, () => readHealthChart(this.reach.clients.cloudwatch(), scoped, { from: new Date(from), to, until, axisTo, now, final, live: !end, ...(ended ? { ended } : {}) }), version);
   }
 }

@@ -75,6 +75,7 @@ describe('a progressive deployment on its page', () => {
 
     expect(text).not.toContain('/actions/promote');
     expect(text).not.toContain('/actions/abort');
+    expect(text).toContain('Paused at step 1 of 2 (20% of the traffic), judged healthy.');
     expect(text).toContain('<p class="decision" data-decision="promoted"><strong>promoted</strong> by you (role sandbox-operator) at 10:45:00Z</p>');
     expect(rows(text).map((r) => r.slice(1))).toEqual([
       ['judged', '1 of 2', '20%', 'judged healthy'],
@@ -96,6 +97,20 @@ describe('a progressive deployment on its page', () => {
       ['not-reached', 'not reached'],
     ]);
     expect(text).not.toContain('/actions/promote');
+  });
+
+  it('unhealthy at its first step: that step says where it ended, with the verdict that ended it; the next one was never reached', () => {
+    const detail = 'step 1 of 2 (20% of traffic), judging the new revision: 5xx rate of the new revision 9.1% > 2% in 2 of 3 periods';
+    const reason = 'Unhealthy: step 1 of 2 (20% of traffic): 5xx rate of the new revision 9.88% > 2% in 2 of 2 periods, failure limit 1';
+    const record: DeploymentRecord = { ...paused, phase: 'done', outcome: 'rolled_back', reason: `${reason}; rolled back to search@sha256:820e15b2ed4c`, promotion: undefined, progress: { strategy: 'canary', position: { step: 1, steps: 2, trafficPercent: 20, detail: '1 of 1 canary pods' }, judged: [], detail } };
+    const text = render(page(record, { promotion: undefined }));
+
+    expect(rows(text).map((r) => [r[1], r[3], r[4]])).toEqual([
+      ['stopped', '20%', 'ended rolled back at this step'],
+      ['not-reached', '100% asked', 'not reached'],
+    ]);
+    expect(text).toContain(`<td></td><td class="reason">${reason.replace('>', '&gt;')}</td>`);
+    expect(text).toContain('data-traffic="0"');
   });
 
   it('a pause nobody decided says it expired and aborted; a rolling service has no traffic steps at all', () => {

@@ -36,9 +36,13 @@ function stepRows(page: DeploymentPage, p: RecordProgress | undefined): { rows: 
     const planned = asked[step - 1];
     if (judged) {
       rows.push({ step, traffic: `${judged.trafficPercent}%`, state: 'judged', label: 'judged healthy', at: judged.judgedAt, detail: judged.summary });
-    } else if (p?.position?.step === step && !record.outcome) {
+    } else if (p?.position?.step === step) {
+      const stopped = record.outcome ? `ended ${record.outcome.replace('_', ' ')} at this step` : record.phase === 'rolling_back' ? 'rolling back from this step' : undefined;
       const paused = record.phase === 'awaiting_promotion';
-      rows.push({ step, traffic: `${p.position.trafficPercent}%`, state: paused ? 'paused' : 'current', label: paused ? 'paused: promote or abort' : 'under way', detail: p.detail });
+      const label = stopped ?? (paused ? 'paused: promote or abort' : 'under way');
+      // Where it ended, the outcome's reason has the verdict that ended it; the last look may predate it.
+      const detail = record.outcome && record.reason ? record.reason.replace(/; rolled back to .*$/, '') : p.detail;
+      rows.push({ step, traffic: `${p.position.trafficPercent}%`, state: stopped ? 'stopped' : paused ? 'paused' : 'current', label, detail });
     } else if (step === steps && (record.outcome === 'deployed' || (p && !p.position && !record.outcome))) {
       rows.push({ step, traffic: '100%', state: 'promoted', label: 'promoted: the whole service runs the release', ...(p?.decision?.action === 'promote' ? { at: p.decision.at } : {}) });
     } else {
@@ -73,7 +77,8 @@ export function pauseSection(frame: Frame, page: DeploymentPage): Html {
   const record = page.record;
   const waiting = !a.decision && record.phase === 'awaiting_promotion' && !record.outcome && Date.parse(a.expiresAt) > now.getTime();
   const label = `${a.repository}:${record.tag ?? shortDigest(record.digest)}`;
-  const position = record.progress?.position;
+  // Once decided, the record has moved on from the pause, which follows the first step judged healthy.
+  const position = record.phase === 'awaiting_promotion' ? record.progress?.position : (record.progress?.judged[0] ?? record.progress?.position);
   const at = position ? `step ${position.step} of ${position.steps} (${position.trafficPercent}% of the traffic)` : 'its first traffic step';
   const fields = { service: page.service.name, recordId: record.recordId, approvalId: a.approvalId };
   return html`<section aria-labelledby="pause-h" class="pause"><h2 id="pause-h">Pause</h2>
