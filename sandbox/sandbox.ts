@@ -249,14 +249,20 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
       onApproval: (asked) => {
         const plan = current?.approval;
         const label = !serving && current?.pushes[0] ? `${current.pushes[0].repository}:${current.pushes[0].tag}` : 'slack';
-        say(label, `Slack asks #${asked.channel} for approval: ${asked.text}`);
+        say(label, `Slack asks #${asked.channel} for ${asked.promotion ? 'promotion' : 'approval'}: ${asked.text}`);
         // Serving with the dashboard, a person decides there (or the request expires as its policy says).
-        if (serving && options.dashboard) return say(label, 'waiting for a decision: approve or reject it in the dashboard');
+        if (serving && options.dashboard) return say(label, `waiting for a decision: ${asked.promotion ? 'promote or abort' : 'approve or reject'} it in the dashboard`);
+        // Serving with nobody at the terminal, a pause waits for `shipwatch promote` or `shipwatch abort` (or its expiry, which aborts).
+        if (serving && asked.promotion && !options.ask) {
+          const service = /^([\w-]+):/.exec(asked.text)?.[1] ?? '<service>';
+          return say(label, `waiting for a decision: npx shipwatch promote ${service}, or npx shipwatch abort ${service}`);
+        }
         void (async () => {
           let decision: 'approve' | 'reject';
           let minutes = 0;
           // Time stands still while a person decides.
-          const answer = options.ask ? await time.track(askDecision(options.ask, `  Approve ${label}? [a]pprove / [r]eject: `)) : undefined;
+          const question = asked.promotion ? `  Promote ${label}? [a]pprove promotes / [r]eject aborts: ` : `  Approve ${label}? [a]pprove / [r]eject: `;
+          const answer = options.ask ? await time.track(askDecision(options.ask, question)) : undefined;
           if (answer !== undefined) {
             decision = answer;
             answered.set(asked.approvalId, decision);
@@ -269,7 +275,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
           // When Slack shows them an error (the endpoint failed or answered 5xx), a person clicks again a minute later.
           for (let attempt = 1; attempt <= 3; attempt += 1) {
             const click = signedClick({ approvalId: asked.approvalId, decision, user, channel: asked.channel, messageTs: asked.ts }, SIGNING_SECRET, new Date(clock.now()));
-            say(label, `<@${user}> clicks ${decision === 'approve' ? 'Approve' : 'Reject'} (a signed request to the interaction endpoint)`);
+            const button = asked.promotion ? (decision === 'approve' ? 'Promote' : 'Abort') : decision === 'approve' ? 'Approve' : 'Reject';
+            say(label, `<@${user}> clicks ${button} (a signed request to the interaction endpoint)`);
             const status = await time.track(interaction!(click, lambdaContext('slackInteraction'))).then(
               (response) => (response as { statusCode: number }).statusCode,
               (error: Error) => `an error (${error.name})`,
@@ -528,9 +535,11 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
           const executions = [...sfn.executions.values()].filter((e) => (JSON.parse(e.input) as { release: { digest: string } }).release.digest === pushed.digest);
           const results = executions.map((e) => e.run?.result).filter((r): r is DeploymentResult => Boolean(r));
           const outcome = record?.outcome ?? 'no outcome';
-          // With a person answering, the expected outcome is whatever they chose.
-          const chosen = record?.approval?.approvalId ? answered.get(record.approval.approvalId) : undefined;
-          const expected = chosen ? (chosen === 'approve' ? 'deployed' : 'rejected') : (scenario.expect[i] ?? '?');
+          // With a person answering, the expected outcome is whatever they chose: a rejection ends it, a pause's answer decides the rest.
+          const approved = record?.approval?.approvalId ? answered.get(record.approval.approvalId) : undefined;
+          const promoted = record?.promotion?.approvalId ? answered.get(record.promotion.approvalId) : undefined;
+          const chosen = approved === 'reject' ? 'rejected' : promoted ? (promoted === 'approve' ? 'deployed' : 'rolled_back') : approved && 'deployed';
+          const expected = chosen || (scenario.expect[i] ?? '?');
           rows.push({
             scenario: scenario.name,
             service: record?.service ?? pushed.service,

@@ -44,9 +44,10 @@ export interface Scenario {
   /** Keep the simulated cloud running this long after the last execution ends (for alarms after the deploy). */
   observeMinutes?: number;
   /**
-   * Who answers the approval request, and when. Played as a signed Slack
-   * click when the sandbox runs headless; a person at a terminal answers
-   * instead (and the expected outcome follows their answer).
+   * Who answers the approval request (or a paused canary's promotion
+   * request: approve promotes, reject aborts), and when. Played as a signed
+   * Slack click when the sandbox runs headless; a person at a terminal
+   * answers instead (and the expected outcome follows their answer).
    */
   approval?: { answer: 'approve' | 'reject'; as: string; afterMinutes: number };
   faults?: FaultCue[];
@@ -122,6 +123,13 @@ export const SCENARIOS: Scenario[] = [
     pushes: [{ repository: 'search', tag: 'v3', behaviour: { errorRate: 9 } }],
     expect: ['rolled_back'],
     failsAt: 'rollout-start',
+  },
+  {
+    name: 'eks-canary-paused-promoted',
+    title: 'a canary on EKS that pauses: reviews-canary (1 pod beside 4) judged healthy, a person promotes it in Slack, then reviews is promoted and the canary deleted',
+    pushes: [{ repository: 'reviews', tag: 'v2', behaviour: {} }],
+    expect: ['deployed'],
+    approval: { answer: 'approve', as: 'U0SANDBOXYOU', afterMinutes: 4 },
   },
   {
     name: 'approval-granted',

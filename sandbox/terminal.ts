@@ -11,11 +11,15 @@ export interface TerminalPrompt {
 
 export const ASK_AGAIN = '  Please type a (approve) or r (reject): ';
 
-/** `a`/`approve` or `r`/`reject`, in any case; anything else (Enter, `no`, `yes`) decides nothing. */
+/**
+ * `a`/`approve` or `r`/`reject`, in any case, and at a pause the words
+ * `promote` and `abort` (whole words only: `a` is approve, never abort);
+ * anything else (Enter, `no`, `yes`) decides nothing.
+ */
 export function parseDecision(answer: string): Decision | undefined {
   const word = answer.trim().toLowerCase();
-  if (word === 'a' || word === 'approve') return 'approve';
-  if (word === 'r' || word === 'reject') return 'reject';
+  if (word === 'a' || word === 'approve' || word === 'promote') return 'approve';
+  if (word === 'r' || word === 'reject' || word === 'abort') return 'reject';
   return undefined;
 }
 

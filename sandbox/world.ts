@@ -28,13 +28,16 @@ const fargateTask = (family: string, container: string, image: string): Register
 export const SANDBOX_EKS = { cluster: 'shop', namespace: 'shop', deployment: 'catalog', container: 'web', loadBalancer: 'app/catalog/3d9b' } as const;
 /** The Deployment deployed as a canary (docs/progressive-eks.md), behind its Service `search`, which a load balancer fronts. */
 export const SANDBOX_EKS_CANARY = { deployment: 'search', container: 'web', service: 'search', loadBalancer: 'app/search/6a0e' } as const;
+/** The Deployment deployed as a canary that pauses after its first step for a person to promote or abort, behind its Service `reviews`. */
+export const SANDBOX_EKS_PAUSED = { deployment: 'reviews', container: 'web', service: 'reviews', loadBalancer: 'app/reviews/3c7d' } as const;
 
 /**
- * The sandbox's account: three Fargate services and two Deployments on EKS
- * (`catalog`, with an Envoy sidecar beside its `web` container, and `search`,
- * deployed as a canary behind its Service), each already running a good
- * release behind its own load balancer, with a 5xx alarm on checkout,
- * ledger, catalog and search. The EKS cluster's API server is started by the
+ * The sandbox's account: three Fargate services and three Deployments on
+ * EKS (`catalog`, with an Envoy sidecar beside its `web` container; `search`
+ * and `reviews`, deployed as canaries behind their Services, `reviews`
+ * pausing for a person), each already running a good release behind its own
+ * load balancer, with a 5xx alarm on checkout, ledger, catalog, search and
+ * reviews. The EKS cluster's API server is started by the
  * sandbox (kube-server.ts), which tells the world where it listens.
  */
 export function sandboxWorld(now: () => number, seed: number): World {
@@ -85,11 +88,26 @@ export function sandboxWorld(now: () => number, seed: number): World {
   kubernetes.createService({ namespace: eks.namespace, name: canary.service, selector: { app: canary.deployment } });
   world.attachEksServiceLoadBalancer(canary.loadBalancer, eks.cluster, eks.namespace, canary.service);
 
+  // The same again for `reviews`, whose canary pauses after its first step.
+  const paused = SANDBOX_EKS_PAUSED;
+  world.ecr.createRepository('reviews', true);
+  const reviews = world.ecr.push('reviews', 'v1', profile());
+  kubernetes.grant('shipwatch-deployers', eks.namespace, ['delete'], { resourceNames: [`${paused.deployment}-canary`] });
+  kubernetes.createDeployment({
+    namespace: eks.namespace,
+    name: paused.deployment,
+    replicas: 4,
+    containers: [{ name: paused.container, image: `${world.ecr.registry}/reviews@${reviews.detail['image-digest']}`, ports: [{ containerPort: 8080, protocol: 'TCP' }] }],
+  });
+  kubernetes.createService({ namespace: eks.namespace, name: paused.service, selector: { app: paused.deployment } });
+  world.attachEksServiceLoadBalancer(paused.loadBalancer, eks.cluster, eks.namespace, paused.service);
+
   for (const [alarm, lb] of [
     ['checkout-5xx', 'app/checkout/7c1a'],
     ['catalog-5xx', eks.loadBalancer],
     ['ledger-5xx', 'app/ledger/2b8d'],
     ['search-5xx', SANDBOX_EKS_CANARY.loadBalancer],
+    ['reviews-5xx', SANDBOX_EKS_PAUSED.loadBalancer],
   ] as const) {
     world.cloudwatch.alarms.set(alarm, {
       kind: 'metric',

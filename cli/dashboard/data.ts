@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Config, ServiceConfig } from '../../shared/config/schema.js';
 import { trafficSteps } from '../../shared/config/strategy.js';
+import { scopeHealth } from '../../shared/health/revision-scope.js';
 import { tagMatches } from '../../shared/match/tag-glob.js';
 import { getState } from '../../shared/records/admission.js';
 import { dynamoApprovals } from '../../shared/records/approvals.js';
@@ -73,6 +74,8 @@ export interface DeploymentPage {
   /** Rollbacks of this release run after its workflow (an alarm after the deploy, a person), still under way. */
   rollbacks: Timeline[];
   approval?: ApprovalView;
+  /** A progressive deployment's pause: the promotion request its Promote and Abort decide. */
+  promotion?: ApprovalView;
   health?: HealthChart;
   /** This record is the release the service runs now (it may be rolled back). */
   isRunning: boolean;
@@ -280,15 +283,7 @@ export class DashboardData {
     const record = await this.cache.get(`record:${name}:${recordId}`, 500, () => getRecord(records, name, recordId));
     if (!record) return undefined;
     const [{ timeline, error }, rollbacks, state] = await Promise.all([this.timelineOf(record, service, now), this.runningRollbacks(record, service, now), this.state(name)]);
-    let approval: ApprovalView | undefined;
-    if (record.approval?.approvalId) {
-      const stored = await this.cache.get(`approval:${record.approval.approvalId}`, 500, () => dynamoApprovals(records).get(record.approval!.approvalId));
-      if (stored) {
-        // The task token is a capability: it never leaves this process.
-        const { taskToken: _token, view, ...rest } = stored;
-        approval = { ...rest, repository: view.repository, ...(record.tag ? { tag: record.tag } : {}) };
-      }
-    }
+    const [approval, promotion] = await Promise.all([this.approvalView(record, record.approval?.approvalId), this.approvalView(record, record.promotion?.approvalId)]);
     // A rollback after the workflow replaced the record's result: its steps come from there.
     if (timeline && record.result?.steps.some((s) => s.step === 'rollback') && !timeline.steps.some((s) => s.key === 'rollback')) {
       timeline.steps.push(...stepsFromResult(record.result.steps.filter((s) => s.step === 'rollback')).map((s) => ({ ...s, label: 'rollback after the deploy' })));
@@ -303,9 +298,21 @@ export class DashboardData {
       ...(error ? { timelineError: error } : {}),
       rollbacks,
       ...(approval ? { approval } : {}),
+      ...(promotion ? { promotion } : {}),
       ...(health ? { health } : {}),
       isRunning: record.outcome === 'deployed' && runningId === record.recordId,
     };
+  }
+
+  /** A stored approval (or a pause's promotion request) as the page may see it. */
+  private async approvalView(record: DeploymentRecord, approvalId: string | undefined): Promise<ApprovalView | undefined> {
+    if (!approvalId) return undefined;
+    const { records } = await this.stack();
+    const stored = await this.cache.get(`approval:${approvalId}`, 500, () => dynamoApprovals(records).get(approvalId));
+    if (!stored) return undefined;
+    // The task token is a capability: it never leaves this process.
+    const { taskToken: _token, view, ...rest } = stored;
+    return { ...rest, repository: view.repository, ...(record.tag ? { tag: record.tag } : {}) };
   }
 
   /**
@@ -331,6 +338,9 @@ export class DashboardData {
     // Complete periods change with time, alarm states too: read again when ten (simulated) seconds have passed, or once it all ended.
     const version = executionRunning ? String(Math.floor(now.getTime() / 10_000)) : `${until.getTime()}`;
     const ended = !end ? undefined : final ? ('healthy' as const) : state?.rollback || record.outcome === 'rolled_back' || record.outcome === 'rollback_failed' ? ('unhealthy' as const) : ('stopped' as const);
-    return this.cache.get(`health:${record.recordId}`, executionRunning ? 1_000 : 30_000, () => readHealthChart(this.reach.clients.cloudwatch(), health, { from: new Date(from), to, until, axisTo, now, final, live: !end, ...(ended ? { ended } : {}) }), version);
+    // As the bake reads them: `{revision}` in a metric is the release deployed (shared/health/bake.ts).
+    const revision = record.revision ?? state?.deploy?.revision;
+    const scoped = revision ? scopeHealth(health, { revision }) : health;
+    return this.cache.get(`health:${record.recordId}`, executionRunning ? 1_000 : 30_000, () => readHealthChart(this.reach.clients.cloudwatch(), scoped, { from: new Date(from), to, until, axisTo, now, final, live: !end, ...(ended ? { ended } : {}) }), version);
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseSpan } from '../options.js';
+import type { DecisionKind } from '../decide/decide.js';
 import { rollBack, decide, type ActionDeps, type ActionResult } from './actions.js';
 import type { HistoryFilters } from './data.js';
 import { html, type Html } from './html.js';
@@ -47,6 +48,30 @@ interface LivePage {
 }
 
 const MAX_BODY = 16 * 1024;
+
+/** The decisions a POST may ask for: approve or reject a push, promote or abort a paused progressive deployment. */
+const DECISIONS = new Map<string | undefined, { decision: 'approved' | 'rejected'; kind: DecisionKind }>([
+  ['approve', { decision: 'approved', kind: 'approval' }],
+  ['reject', { decision: 'rejected', kind: 'approval' }],
+  ['promote', { decision: 'approved', kind: 'promotion' }],
+  ['abort', { decision: 'rejected', kind: 'promotion' }],
+]);
+
+/** The question of the confirmation page (without JavaScript), saying what follows. */
+function confirmDecision(action: string | undefined, service: string, recordId: string): string {
+  switch (action) {
+    case 'promote':
+      return `Promote ${service} record ${recordId}? The rest of the traffic shifts to the new release.`;
+    case 'abort':
+      return `Abort ${service} record ${recordId}? All traffic goes back to the previous revision.`;
+    case 'approve':
+      return `Approve ${service} record ${recordId}?`;
+    case 'reject':
+      return `Reject ${service} record ${recordId}?`;
+    default:
+      return `${action} ${service} record ${recordId}?`;
+  }
+}
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -180,17 +205,17 @@ export async function startServer(options: ServerOptions): Promise<DashboardServ
     const action = url.pathname.split('/')[2];
     const service = form.get('service') ?? '';
     if (!data.serviceConfig(service)) return reply({ status: 'refused', message: `Refused: no service "${service}" in ${data.reach.configFile}.`, httpStatus: 404 });
+    if (action !== 'rollback' && !DECISIONS.has(action)) return reply({ status: 'refused', message: `Refused: no action "${action}".`, httpStatus: 404 });
     // Without JavaScript, the confirmation is a page of its own.
     if (form.get('confirmed') !== '1' && !wantsJson) {
       form.set('confirmed', '1');
       form.set('back', back);
-      const what = action === 'rollback' ? `Roll ${service} back${form.get('to') ? ` to record ${form.get('to')}` : ' to the release before the one that runs now'}${form.get('force') ? ' (forced)' : ''}?` : `${action === 'approve' ? 'Approve' : 'Reject'} ${service} record ${form.get('recordId')}?`;
+      const what = action === 'rollback' ? `Roll ${service} back${form.get('to') ? ` to record ${form.get('to')}` : ' to the release before the one that runs now'}${form.get('force') ? ' (forced)' : ''}?` : confirmDecision(action, service, form.get('recordId') ?? '');
       return page(res, 200, messagePage(frame, 'Confirm', html`<p>${what}</p><form method="post" action="${url.pathname}">${[...form].map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit" class="primary">Confirm</button> <a href="${back}">Cancel</a></form>`));
     }
     try {
-      if (action === 'approve' || action === 'reject') {
-        return reply(await decide(options, { service, recordId: form.get('recordId') ?? '', approvalId: form.get('approvalId') ?? '', decision: action === 'approve' ? 'approved' : 'rejected' }));
-      }
+      const decision = DECISIONS.get(action);
+      if (decision) return reply(await decide(options, { service, recordId: form.get('recordId') ?? '', approvalId: form.get('approvalId') ?? '', ...decision }));
       if (action === 'rollback') return reply(await rollBack(options, { service, ...(form.get('to') ? { to: form.get('to')! } : {}), force: form.get('force') === '1' }));
       return reply({ status: 'refused', message: `Refused: no action "${action}".`, httpStatus: 404 });
     } catch (error) {

@@ -2,7 +2,8 @@ import { loadConfig } from '../../shared/config/load.js';
 import type { Reach } from '../context.js';
 import { SetupError } from '../errors.js';
 import { DashboardData } from './data.js';
-import { accountClock, callerIdentity, type Identity } from './operator.js';
+import { callerIdentity, type Identity } from '../operator.js';
+import { accountClock } from './operator.js';
 import { newToken } from './security.js';
 import { startServer } from './server.js';
 

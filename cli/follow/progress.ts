@@ -5,8 +5,9 @@ import { duration } from '../stats/percentile.js';
 
 // What `shipwatch follow` prints while an execution runs, read from its
 // GetExecutionHistory: the steps as they start, what each look found (the
-// scan, the lease, the rollout, the live health verdicts of the bake with a
-// progress bar), failures, and at the end the outcome with each step's time.
+// scan, the lease, a progressive deployment's traffic steps and its pause,
+// the rollout, the live health verdicts of the bake with a progress bar),
+// failures, and at the end the outcome with each step's time.
 // Pure: events in, lines out.
 
 export interface ProgressLine {
@@ -37,8 +38,13 @@ const ENTERED: Record<string, (input: FollowedInput) => string> = {
   ScanImage: (i) => `scanning ${i.release.repository}@${i.release.digest.slice(7, 19)}`,
   RequestApproval: (i) =>
     `waiting for approval in Slack (${i.service.approval?.approvers.join(', ') ?? 'no approvers'}, within ${i.service.approval?.timeoutMinutes ?? '?'} min)`,
+  RequestPromotion: (i) =>
+    `waiting for promote or abort (shipwatch promote ${i.service.name} / shipwatch abort ${i.service.name}, the dashboard, or Slack: ${i.service.approval?.approvers.join(', ') ?? 'no approvers'}, within ${i.service.approval?.timeoutMinutes ?? '?'} min; then it aborts)`,
   AcquireRollbackLease: () => 'rolling back',
 };
+
+/** The states that look at a progressive deployment's traffic steps (and act on a pause's decision). */
+const PROGRESS = new Set(['Progress', 'Promote', 'Abort']);
 
 type Json = Record<string, unknown>;
 const parse = (text: string | undefined): Json | undefined => {
@@ -97,8 +103,12 @@ export class ProgressReader {
     const failed = event.lambdaFunctionFailedEventDetails ?? event.taskFailedEventDetails;
     if (failed && (event.type === 'LambdaFunctionFailed' || event.type === 'TaskFailed')) {
       if (this.state === 'RequestApproval' && failed.error === 'Rejected') return [`rejected by ${str(parse(failed.cause)?.by) || 'an approver'}`];
+      if (this.state === 'RequestPromotion' && failed.error === 'Rejected') return [`aborted by ${str(parse(failed.cause)?.by) || 'an approver'}`];
       // A wait for an event that ends at its timeout is no failure: the step looks for itself.
-      if (failed.error === 'States.Timeout') return this.state === 'RequestApproval' ? ['nobody decided within the approval timeout'] : [];
+      if (failed.error === 'States.Timeout') {
+        if (this.state === 'RequestPromotion') return ['nobody decided within the approval timeout: the pause aborts'];
+        return this.state === 'RequestApproval' ? ['nobody decided within the approval timeout'] : [];
+      }
       return [`${this.state}: ${errorMessage({ Error: failed.error ?? 'Error', Cause: failed.cause })}`];
     }
     return [];
@@ -109,6 +119,8 @@ export class ProgressReader {
     if (!out) return [];
     const done = out.done;
     const detail = str(out.detail);
+    // Each look says where the traffic stands ("step 1 of 2 (20% of traffic), judging …"), a pause included.
+    if (PROGRESS.has(this.state)) return [out.paused ? detail : done === false ? `traffic: ${detail}` : `traffic steps done: ${detail}`];
     switch (this.state) {
       case 'Admit':
         return [`admitted: record ${str(out.recordId)}${out.needsApproval ? '; needs approval' : ''}`];
@@ -140,10 +152,11 @@ export class ProgressReader {
     }
   }
 
-  /** A task token's answer: of the steps that wait for one, only the approval says something. */
+  /** A task token's answer: of the steps that wait for one, the approval and the pause say who decided. */
   private answered(out: Json | undefined): string[] {
-    if (this.state !== 'RequestApproval' || !out || out.decision !== 'approved') return [];
-    return [`approved by ${str(out.by)}`];
+    if (!out || out.decision !== 'approved') return [];
+    if (this.state === 'RequestApproval') return [`approved by ${str(out.by)}`];
+    return this.state === 'RequestPromotion' ? [`promoted by ${str(out.by)}`] : [];
   }
 
   /** `baking [######--------------]  30%  3m00s of 10m: alarm web-5xx OK; …` */

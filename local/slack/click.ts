@@ -76,3 +76,15 @@ export function approvalIdIn(blocks: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether a message's buttons ask to promote or abort a paused deployment:
+ * the same action ids as Approve and Reject (shared/slack/messages.ts), the
+ * Approve one labelled Promote.
+ */
+export function asksForPromotion(blocks: unknown): boolean {
+  const list = typeof blocks === 'string' ? (JSON.parse(blocks) as unknown[]) : (blocks as unknown[] | undefined);
+  return (list ?? []).some((block) =>
+    ((block as { elements?: { action_id?: string; text?: { text?: string } }[] }).elements ?? []).some((e) => e.action_id === APPROVE_ACTION_ID && e.text?.text === 'Promote'),
+  );
+}

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { approvalIdIn } from './click.js';
+import { approvalIdIn, asksForPromotion } from './click.js';
 
 export interface PostedMessage {
   channel: string;
@@ -14,6 +14,8 @@ export interface ApprovalAsked {
   channel: string;
   ts: string;
   text: string;
+  /** A paused progressive deployment's Promote and Abort, rather than a push's Approve and Reject. */
+  promotion: boolean;
 }
 
 export interface RecordedCall {
@@ -190,7 +192,7 @@ export class SlackStandIn {
     const approvalId = approvalIdIn(blocks);
     if (approvalId && !this.#asked.has(approvalId)) {
       this.#asked.add(approvalId);
-      this.options.onApproval?.({ approvalId, channel, ts, text: message.text });
+      this.options.onApproval?.({ approvalId, channel, ts, text: message.text, promotion: asksForPromotion(blocks) });
     }
   }
 }

@@ -18,7 +18,7 @@ export interface JudgedStep extends StepPosition {
 /** Where the deployment stands, as the record and the message show it. */
 export type Position = StepPosition & { detail: string };
 
-export type ProgressPending = Pending & { position?: Position; judged: JudgedStep[]; measurementErrors?: number };
+export type ProgressPending = Pending & { position?: Position; judged: JudgedStep[]; measurementErrors?: number; pausedMs?: number };
 export interface ProgressPaused {
   done: false;
   paused: Position & { pauseId: string; expiresAt?: string };
@@ -42,6 +42,8 @@ export interface ProgressInput {
   previous?: { judged?: JudgedStep[]; measurementErrors?: number | undefined; paused?: { pauseId: string } };
   /** A person's decision at the pause `previous.paused`. */
   decision?: { action: 'promote' | 'abort'; by: string };
+  /** Milliseconds spent waiting at pauses so far: the approval timeout bounds them, not the progress limit. */
+  pausedMs?: number;
 }
 
 /**
@@ -101,8 +103,10 @@ const fallbackSeconds = (wake: string[], health: HealthPolicy) => (wake.length >
 
 function stillGoing(input: ProgressInput, status: Extract<ProgressStatus, { step: number }>, detail: string, seconds: number, now: Date, wake: string[], judged: JudgedStep[]): ProgressPending {
   const limit = progressLimitMinutes(input.strategy, input.health);
-  const elapsedMinutes = (now.getTime() - Date.parse(input.deploy.startedAt)) / 60_000;
-  if (elapsedMinutes >= limit) throw new RolloutFailed(`${input.strategy.type} deployment still at ${describeStep(status)} after ${Math.round(elapsedMinutes)} minutes (limit ${limit}: rolloutTimeoutMinutes per step plus the step bakes)`);
+  // A person's time at a pause is not the platform's: it is left out (limits.ts).
+  const paused = input.pausedMs ?? 0;
+  const elapsedMinutes = (now.getTime() - Date.parse(input.deploy.startedAt) - paused) / 60_000;
+  if (elapsedMinutes >= limit) throw new RolloutFailed(`${input.strategy.type} deployment still at ${describeStep(status)} after ${Math.round(elapsedMinutes)} minutes${paused > 0 ? ' besides the pause' : ''} (limit ${limit}: rolloutTimeoutMinutes per step plus the step bakes)`);
   const remaining = (limit - elapsedMinutes) * 60;
-  return { ...pending(detail, Math.min(seconds, remaining), now, wake), position: positionOf(status), judged };
+  return { ...pending(detail, Math.min(seconds, remaining), now, wake), position: positionOf(status), judged, ...(paused > 0 ? { pausedMs: paused } : {}) };
 }

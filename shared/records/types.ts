@@ -25,6 +25,10 @@ export interface DeploymentRecord {
   platform?: string;
   result?: DeploymentResult;
   approval?: { approvalId: string; decision?: string; by?: string; at?: string };
+  /** A progressive deployment paused after its first traffic step: the approval id its promote or abort decides. */
+  promotion?: { approvalId: string };
+  /** Canary, linear, blue/green: where the traffic steps stand (shared/progressive/advance-step.ts writes it at every look). */
+  progress?: RecordProgress;
   slack?: { channel: string; ts: string };
   /** Things that happened after the outcome, e.g. an alarm outside the guard window. */
   events?: { at: string; what: string }[];
@@ -32,6 +36,25 @@ export interface DeploymentRecord {
   noted?: string[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** A traffic step: which of how many, and the share of the traffic the new release gets in it. */
+export interface TrafficStep {
+  step: number;
+  steps: number;
+  trafficPercent: number;
+}
+
+/** Where a progressive deployment stands, as its record keeps it. */
+export interface RecordProgress {
+  strategy: string;
+  /** The step under way (absent once done); at a pause, with the pause's id. */
+  position?: TrafficStep & { detail: string; pauseId?: string; expiresAt?: string };
+  /** Each step judged healthy, with the verdict's arithmetic. */
+  judged: (TrafficStep & { judgedAt: string; summary: string })[];
+  detail: string;
+  /** Who promoted or aborted at the pause, and when ("nobody (the pause expired …)" when nobody decided). */
+  decision?: { action: 'promote' | 'abort'; by: string; at: string };
 }
 
 export interface Lease {

@@ -136,8 +136,10 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
   const approval = await deps.approvals.get(approvalId);
   const closed = closedApproval(approval, deps.now);
   if (closed?.why === 'unknown' || !approval) return tell('This approval is unknown to Shipwatch: nothing was changed.');
-  if (closed?.why === 'decided') return tell(alreadyDecided(closed.decision));
-  if (closed?.why === 'expired') return tell(`This approval expired ${slackDate(closed.expiresAt)}: nothing was changed.`);
+  // A pause is promoted or aborted, never "approved": the clicker reads the buttons' words back.
+  const promotion = approval.view.phase === 'awaiting_promotion';
+  if (closed?.why === 'decided') return tell(alreadyDecided(closed.decision, promotion));
+  if (closed?.why === 'expired') return tell(promotion ? `This pause expired ${slackDate(closed.expiresAt)}; nobody decided in time, so it aborts: nothing was changed.` : `This approval expired ${slackDate(closed.expiresAt)}: nothing was changed.`);
 
   let triggeredBy = approval.triggeredBy;
   if (!approval.allowSelfApproval && triggeredBy === undefined && deps.whoPushed) {
@@ -167,7 +169,7 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
 
   const decision: ApprovalDecision = { decision: wanted, by: user, at: deps.now.toISOString() };
   const delivery = await deliverDecision(deps, approval, decision);
-  if (!delivery.delivered && delivery.why === 'decided') return tell(alreadyDecided(delivery.existing));
+  if (!delivery.delivered && delivery.why === 'decided') return tell(alreadyDecided(delivery.existing, promotion));
   logger.info(`slack approval ${wanted}`, { approvalId, deploymentService: approval.service, recordId: approval.recordId, by: user });
   if (!delivery.delivered && delivery.why === 'no_longer_waiting') {
     logger.info('slack approval arrived after the deployment stopped waiting', { approvalId, deploymentService: approval.service, error: delivery.error });
@@ -202,8 +204,9 @@ function parsePayload(rawBody: string): v.InferOutput<typeof PayloadSchema> | un
   return parsed.success ? parsed.output : undefined;
 }
 
-function alreadyDecided(decision: ApprovalDecision): string {
-  return `This deployment was already ${decision.decision} by ${mention(decision.by)} ${slackDate(decision.at)}: nothing was changed.`;
+function alreadyDecided(decision: ApprovalDecision, promotion: boolean): string {
+  const word = promotion ? (decision.decision === 'approved' ? 'promoted' : 'aborted') : decision.decision;
+  return `This deployment was already ${word} by ${mention(decision.by)} ${slackDate(decision.at)}: nothing was changed.`;
 }
 
 /** Members of every user group among the approvers; `failed` when Slack could not say for some group. */

@@ -71,7 +71,7 @@ const progressSchema = v.lazy((output: unknown) =>
           lookedAt: v.string(),
           judged: judgedSchema,
         })
-      : object({ ...pendingEntries, position: v.optional(positionSchema), judged: judgedSchema }),
+      : object({ ...pendingEntries, position: v.optional(positionSchema), judged: judgedSchema, pausedMs: v.optional(v.number()) }),
 );
 
 /** The fields of the state, for the schemas made of some of them (the closer's). */

@@ -12,7 +12,9 @@ import { sandboxProcess } from '../support/sandbox-process.js';
 // `shipwatch sandbox --dashboard` run as a person runs it: watch a release
 // roll back live while its bake chart fills in, approve a waiting push and
 // see the workflow go on, and check that another page in the same browser
-// cannot act. Screenshots go to test-artifacts/browser/ (git-ignored).
+// cannot act; then, over a second sandbox, watch a canary roll back at its
+// first traffic step and promote a paused canary. Screenshots go to
+// test-artifacts/browser/ (git-ignored).
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/browser/', import.meta.url));
@@ -35,22 +37,34 @@ const points = async (p: Page, alarm: string) => Number((await p.locator(`figure
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium (.ci/run does this)`);
   mkdirSync(ARTIFACTS, { recursive: true });
-  // 30 simulated seconds a second: the ten-minute bake takes twenty seconds, slow enough to watch.
-  sandbox = sandboxProcess(['--dashboard', '--scenario', 'alarm-during-bake', '--speed', '30', '--no-interactive']);
-  url = new URL((await sandbox.line(/^Dashboard: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/))[1]!);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  const code = await sandbox?.stop();
-  // Stopped by Ctrl-C while serving, after the scenario ended as expected.
-  expect(code).toBe(0);
 });
 
+/** `shipwatch sandbox --dashboard` playing `scenario`, and a fresh browser context with one page. */
+function watchSandbox(scenario: string) {
+  beforeAll(async () => {
+    // 30 simulated seconds a second: the ten-minute bake takes twenty seconds, slow enough to watch.
+    sandbox = sandboxProcess(['--dashboard', '--scenario', scenario, '--speed', '30', '--no-interactive']);
+    url = new URL((await sandbox.line(/^Dashboard: (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/))[1]!);
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    const code = await sandbox?.stop();
+    // Stopped by Ctrl-C while serving, after the scenario ended as expected.
+    expect(code).toBe(0);
+  });
+}
+
 describe('the dashboard in a browser, over the sandbox', () => {
+  watchSandbox('alarm-during-bake');
+
   it('watches a release roll back live: the steps advance, the bake chart fills in, the alarm turns red, the outcome arrives without a reload', async () => {
     // Opening it starts the scenario; the session token leaves the address bar.
     await page.goto(url.href);
@@ -185,5 +199,88 @@ fetch('${url.origin}/', { credentials: 'include' }).then((r) => r.text()).then((
     await page.reload();
     expect(await page.locator('dl.facts').textContent()).toMatch(/in flight\s*nothing/);
     expect(await page.locator('table.history tbody tr').count()).toBe(1);
+  });
+});
+
+describe('progressive delivery in a browser, over the sandbox', () => {
+  watchSandbox('eks-canary-bad');
+
+  it('watches a canary roll back live: the new release at its first traffic step, then all traffic back, without a reload', async () => {
+    await page.goto(url.href);
+    await mark(page);
+    const inFlight = page.locator('tr[data-service="search"] [data-in-flight] a');
+    await inFlight.waitFor({ timeout: 60_000 });
+    expect(await page.locator('tr[data-service="search"]').textContent()).toContain('canary: traffic 20% → 100%, each step judged over 5 min');
+    await inFlight.click();
+    await page.waitForURL(/\/services\/search\/deployments\/\d{8}T\d{6}Z-[0-9a-f]{12}-[0-9a-f]{8}$/);
+    await mark(page);
+
+    // The first step: search-canary's pod serves its share while the new revision is judged.
+    await page.locator('tr[data-traffic-step="1"][data-state="current"]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.locator('.traffic-now').getAttribute('data-traffic'), { timeout: 60_000 }).toBe('20');
+    expect(await page.locator('.traffic-now').textContent()).toBe('The new release gets 20% of the traffic, at step 1 of 2.');
+    expect(await page.locator('tr[data-traffic-step="2"] td').allTextContents()).toEqual(['100% asked', 'to come', '', '']);
+    await shot('10-canary-first-step');
+
+    // Unhealthy at that step: rolled back, live.
+    await page.locator('.outcome-line [data-outcome="rolled_back"]').waitFor({ timeout: 90_000 });
+    expect(await notReloaded(page)).toBe(true);
+    expect(await page.locator('.outcome-line').textContent()).toMatch(/rolled back\s+Unhealthy: step 1 of 2 \(20% of traffic\): 5xx rate of the new revision [\d.]+% > 2% in 2 of \d+ periods, failure limit 1; rolled back to /);
+    expect(await page.locator('.traffic-now').getAttribute('data-traffic')).toBe('0');
+    expect(await page.locator('tr[data-traffic-step="1"]').getAttribute('data-state')).toBe('stopped');
+    expect(await page.locator('tr[data-traffic-step="2"]').getAttribute('data-state')).toBe('not-reached');
+    await page.locator('tr[data-step="finish"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('table.steps tbody th').allTextContents()).toEqual(['admit', 'scan', 'lease', 'deploy', 'traffic steps', 'rollback', 'record outcome']);
+    await shot('11-canary-rolled-back');
+  });
+
+  it('promotes a paused canary from the dashboard and sees the workflow go on to deployed', async () => {
+    // Serving now: a push of reviews (a canary that pauses), as `aws ecr put-image` sends it.
+    endpoint = (await sandbox.line(/^\s*export SHIPWATCH_SANDBOX=(\S+)/))[1]!;
+    const ecr = new ECRClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
+    const manifest = JSON.parse((await ecr.send(new BatchGetImageCommand({ repositoryName: 'reviews', imageIds: [{ imageTag: 'v1' }] }))).images![0]!.imageManifest!);
+    manifest.annotations = { [BEHAVIOUR_ANNOTATION]: '{"errorRate":0.2}' };
+    await ecr.send(new PutImageCommand({ repositoryName: 'reviews', imageTag: 'v2', imageManifest: JSON.stringify(manifest) }));
+
+    await page.goto(`${url.origin}/`);
+    const waiting = page.locator('tr[data-service="reviews"] [data-in-flight] a');
+    await waiting.waitFor({ timeout: 60_000 });
+    await waiting.click();
+    await mark(page);
+    // Judged healthy at its first step, then paused for a person.
+    await page.locator('.pause .waiting').waitFor({ timeout: 90_000 });
+    expect(await page.locator('.pause').textContent()).toMatch(/Paused at step 1 of 2 \(20% of the traffic\), judged healthy\. Promote or abort asked of U0SANDBOXYOU, S0SANDBOXSRE; the pause aborts by itself at \d\d:\d\d:\d\dZ/);
+    expect(await page.locator('.traffic-now').getAttribute('data-traffic')).toBe('20');
+    expect(await page.locator('tr[data-traffic-step="1"][data-state="judged"] td.reason').textContent()).toMatch(/5xx rate of the new revision worst [\d.]+%, > 2% in 0 of \d+ periods, failure limit 1/);
+    await shot('12-canary-paused');
+
+    // Without the token, from the dashboard's own page: refused, nothing decided.
+    const noToken = await page.evaluate(async () => {
+      const r = await fetch('/actions/promote', { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, body: 'service=reviews&confirmed=1' });
+      return { status: r.status, body: await r.json() };
+    });
+    expect(noToken).toEqual({ status: 403, body: { status: 'refused', message: 'Refused: the action did not carry the session token.' } });
+
+    // Promote: the dialog says what follows; the answer says it shifts the rest of the traffic.
+    await page.locator('form[action="/actions/promote"] button').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toMatch(/Promote reviews:v2\? The rest of the traffic shifts to it, then reviews is baked as a whole\.[\s\S]*you \(role sandbox-operator\)/);
+    await shot('13-promote-confirm');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => page.locator('#action-status').textContent(), { timeout: 30_000 }).toBe('Promoted by you (role sandbox-operator): shifting the rest of the traffic to the new release.');
+    await page.locator('.pause .decision[data-decision="promoted"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.pause .decision').textContent()).toMatch(/^promoted by you \(role sandbox-operator\) at \d\d:\d\d:\d\dZ$/);
+    expect(await page.locator('form[action="/actions/promote"]').count()).toBe(0);
+
+    // The workflow goes on: the rest of the traffic, the bake, deployed.
+    await page.locator('.outcome-line [data-outcome="deployed"]').waitFor({ timeout: 120_000 });
+    expect(await notReloaded(page)).toBe(true);
+    expect(await page.locator('.traffic-now').textContent()).toBe('The new release gets all of the traffic: the release was promoted and deployed.');
+    expect(await page.locator('table.traffic-steps tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')))).toEqual(['judged', 'promoted']);
+    expect(await page.locator('table.steps tbody th').allTextContents()).toEqual(['admit', 'scan', 'lease', 'deploy', 'traffic steps', 'promotion', 'traffic steps', 'rollout', 'bake', 'record outcome']);
+    // The bake's chart reads the new revision's own metric, as the bake did ({revision} = the image deployed).
+    expect(await page.locator('figure[data-check="5xx rate of the new revision"] .verdict-text').textContent()).toMatch(/^5xx rate of the new revision worst [\d.]+%, > 2% in 0 of \d+ periods, failure limit 1$/);
+    await shot('14-canary-promoted-deployed');
   });
 });

@@ -45,6 +45,18 @@ describe('the sandbox approval prompt', () => {
     expect(answered).toEqual(['deployed', 'deployed', 'rejected']);
   }, 900_000);
 
+  it('asks a person at a pause whether to promote; "abort" (the whole word) aborts, and the row expects the rollback', async () => {
+    const questions: string[] = [];
+    const answers = ['a bort', 'abort'];
+
+    const { rows } = await runSandbox({ scenario: 'eks-canary-paused-promoted', speed: Infinity, seed: 1, print: () => {}, ask: async (q) => (questions.push(q), answers.shift()) });
+
+    expect(questions[0]).toBe('  Promote reviews:v2? [a]pprove promotes / [r]eject aborts: ');
+    expect(questions).toHaveLength(2);
+    expect(rows.map((r) => [r.outcome, r.expected])).toEqual([['rolled_back', 'rolled_back']]);
+    expect(rows[0]!.reason).toMatch(/^Aborted: U0SANDBOXYOU aborted the canary deployment at the pause/);
+  }, 900_000);
+
   it('ends the run at the first Ctrl-C, even while a question waits for its answer', async () => {
     // Prepare
     const t = fakeTerminal();

@@ -41,6 +41,10 @@ describe('sandbox', () => {
     expect(canaryBad.reason).toMatch(/^Unhealthy: step 1 of 2 \(20% of traffic\): 5xx rate of the new revision [\d.]+% > 2% in 2 of \d+ periods, failure limit 1; rolled back to 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/search@sha256:/);
     expect(canaryBad.exposurePercent).toBeGreaterThan(5);
     expect(canaryBad.exposurePercent).toBeLessThan(20);
+    // A canary that pauses: judged healthy at its first step, promoted by a Slack click, then deployed.
+    const paused = rows.find((r) => r.scenario === 'eks-canary-paused-promoted')!;
+    expect(paused.reason).toMatch(/^deployed 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/reviews@sha256:[a-f0-9]{64}; healthy through the bake/);
+    expect(lines.join('\n')).toMatch(/reviews:v2 +Slack asks #C0SANDBOXDEPLOYS for promotion: reviews: paused \(reviews:v2\)\n.*reviews:v2 +<@U0SANDBOXYOU> clicks Promote/);
   }, 900_000);
 
   it('is deterministic for a seed', async () => {

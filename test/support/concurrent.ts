@@ -14,18 +14,20 @@ import { EventBus } from '../../local/eventbridge/bus.js';
 import { pumpEvents } from '../../local/eventbridge/pump.js';
 import { declaredRules } from '../../local/eventbridge/rules.js';
 import { lambdaContext } from '../../local/task-handlers.js';
+import type { SimClock } from '../../local/sim-clock.js';
+import type { World } from '../../local/cloud/world.js';
 import { mockCloud } from './mock-cloud.js';
 import { webWorld } from './world-fixture.js';
 
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:shipwatch-test-deploy';
 
 /**
- * Many executions at once, in virtual time: the simulated cloud, the Step
- * Functions model running the real ASL over the real handlers, and pushes
- * that go through the real trigger code.
+ * The real state machine over the real handlers for any simulated world, in
+ * virtual time: the Step Functions model (SFN clients answered by it), and
+ * the world's announcements reaching resumeWaiters through serverless.yml's
+ * rules. concurrentWorld (the web service) and the EKS canary tests use it.
  */
-export function concurrentWorld(config: Config, options: Parameters<typeof webWorld>[0] = {}) {
-  const env = webWorld(options);
+export function virtualWorkflows(env: { world: World; clock: SimClock }, config: Config) {
   const mocks = mockCloud(env.world);
   const time = new VirtualTime(env.clock, Infinity);
   const events: StateEvent[] = [];
@@ -46,18 +48,10 @@ export function concurrentWorld(config: Config, options: Parameters<typeof webWo
   const rules = declaredRules(config, { stateMachineArn: STATE_MACHINE_ARN }).filter((r) => r.target === 'resumeWaiters');
   const bus = new EventBus(rules, (_target, event) => time.track(resumeWaiters(event, lambdaContext('resumeWaiters') as Context)), (ms) => time.sleep(ms));
   const pump = pumpEvents(env.world, time, bus);
-
-  const pushEvent = (tag: string, behaviour: Partial<ImageProfile> = {}) => env.world.ecr.push('web', tag, profile(behaviour));
-  /** A new tag on an image already in ECR (the batch-get-image + put-image recipe): the same digest, a new push event. */
-  const retagEvent = (digest: string, tag: string) => {
-    const image = env.world.ecr.repositories.get('web')?.images.get(digest);
-    if (!image) throw new Error(`no image ${digest} in the web repository`);
-    return env.world.ecr.push('web', tag, image.profile, { digest, manifest: image.manifest });
-  };
-  const deliver = (event: ReturnType<typeof pushEvent>) => time.track(startDeployments(sfnClient(), STATE_MACHINE_ARN, config, parseEcrPushEvent(event)));
+  /** A push event delivered to the real trigger, as EventBridge would. */
+  const deliver = (event: ReturnType<World['ecr']['push']>) => time.track(startDeployments(sfnClient(), STATE_MACHINE_ARN, config, parseEcrPushEvent(event)));
 
   return {
-    ...env,
     mocks,
     sfn,
     sfnMock,
@@ -65,10 +59,7 @@ export function concurrentWorld(config: Config, options: Parameters<typeof webWo
     events,
     /** Runs `fn` on every state event (entered, retried, failed) of every execution. */
     on: (fn: (e: StateEvent) => void) => hooks.push(fn),
-    pushEvent,
-    retagEvent,
     deliver,
-    push: async (tag: string, behaviour: Partial<ImageProfile> = {}) => deliver(pushEvent(tag, behaviour)),
     bus,
     settle: () => time.run(() => sfn.idle && pump.settled),
     outcomes: () => [...sfn.executions.values()].map((e) => ({ tag: e.run?.result.tag, outcome: e.run?.result.outcome, reason: e.run?.result.reason, error: e.error })),
@@ -78,5 +69,32 @@ export function concurrentWorld(config: Config, options: Parameters<typeof webWo
       sfnMock.restore();
       env.clock.uninstall();
     },
+  };
+}
+
+/**
+ * Many executions at once, in virtual time: the simulated cloud, the Step
+ * Functions model running the real ASL over the real handlers, and pushes
+ * that go through the real trigger code.
+ */
+export function concurrentWorld(config: Config, options: Parameters<typeof webWorld>[0] = {}) {
+  const env = webWorld(options);
+  const workflows = virtualWorkflows(env, config);
+  const { deliver } = workflows;
+
+  const pushEvent = (tag: string, behaviour: Partial<ImageProfile> = {}) => env.world.ecr.push('web', tag, profile(behaviour));
+  /** A new tag on an image already in ECR (the batch-get-image + put-image recipe): the same digest, a new push event. */
+  const retagEvent = (digest: string, tag: string) => {
+    const image = env.world.ecr.repositories.get('web')?.images.get(digest);
+    if (!image) throw new Error(`no image ${digest} in the web repository`);
+    return env.world.ecr.push('web', tag, image.profile, { digest, manifest: image.manifest });
+  };
+  return {
+    ...env,
+    ...workflows,
+    pushEvent,
+    retagEvent,
+    deliver,
+    push: async (tag: string, behaviour: Partial<ImageProfile> = {}) => deliver(pushEvent(tag, behaviour)),
   };
 }

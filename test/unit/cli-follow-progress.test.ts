@@ -130,6 +130,54 @@ describe('ProgressReader', () => {
     expect(read(expired.events)).toEqual(['waiting for approval in Slack (U0ALICE, S0SRE, within 30 min)', 'nobody decided within the approval timeout']);
   });
 
+  it('says where a canary\'s traffic stands at each look, its pause, and who promoted or aborted, or that nobody did', () => {
+    // Prepare
+    const IMG = (d: string) => `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${d.repeat(64)}`;
+    const paused = { done: false, paused: { step: 1, steps: 2, trafficPercent: 20, detail: 'judged healthy', pauseId: 'step-1' }, detail: 'paused at step 1 of 2 (20% of traffic): judged healthy', lookedAt: START.toISOString(), judged: [] };
+    const upTo = (h: ReturnType<typeof history>) =>
+      h
+        .enter(0, 'Deploy')
+        .returned(1, { platform: 'eks', previousRevision: IMG('a'), revision: IMG('b'), deploymentId: 'uid-1', startedAt: START.toISOString(), alreadyRunning: false })
+        .enter(1, 'Progress')
+        .returned(2, { ...look('step 1 of 2 (20% of traffic): 0 of 1 canary pods available', 2, []), judged: [] })
+        .enter(122, 'Progress')
+        .returned(123, { ...look('step 1 of 2 (20% of traffic), judging the new revision: 5xx rate worst 0.4%, > 2% in 0 of 1 periods', 123, []), judged: [] })
+        .enter(420, 'Progress')
+        .returned(421, paused)
+        .enter(421, 'RequestPromotion');
+    const promoted = upTo(history())
+      .answered(600, { decision: 'approved', by: 'arn:aws:sts::123456789012:assumed-role/sandbox-operator/you', at: START.toISOString() })
+      .enter(600, 'Promote')
+      .returned(601, { ...look('step 2 of 2 (100% of traffic): promoting: generation 2: 2 of 4 updated', 601, []), judged: [] })
+      .enter(700, 'Progress')
+      .returned(701, { done: true, completedAt: START.toISOString(), detail: 'generation 2 rolled out', judged: [] });
+    const aborted = upTo(history())
+      .taskFailed(600, 'Rejected', JSON.stringify({ decision: 'rejected', by: 'U0BOB', at: START.toISOString() }))
+      .enter(600, 'Abort')
+      .failed(601, 'Aborted', lambdaCause('Aborted', 'U0BOB aborted the canary deployment at the pause (step-1); all traffic goes back to web@a'));
+    const expired = upTo(history()).taskFailed(2221, 'States.Timeout', '');
+
+    // Act
+    const read = (events: HistoryEvent[]) => new ProgressReader(input, START).read(events).map((l) => l.text);
+
+    // Assess
+    const before = [
+      `deploying: web@sha256:${'a'.repeat(12)} → web@sha256:${'b'.repeat(12)}`,
+      'traffic: step 1 of 2 (20% of traffic): 0 of 1 canary pods available',
+      'traffic: step 1 of 2 (20% of traffic), judging the new revision: 5xx rate worst 0.4%, > 2% in 0 of 1 periods',
+      'paused at step 1 of 2 (20% of traffic): judged healthy',
+      'waiting for promote or abort (shipwatch promote web / shipwatch abort web, the dashboard, or Slack: U0ALICE, S0SRE, within 30 min; then it aborts)',
+    ];
+    expect(read(promoted.events)).toEqual([
+      ...before,
+      'promoted by arn:aws:sts::123456789012:assumed-role/sandbox-operator/you',
+      'traffic: step 2 of 2 (100% of traffic): promoting: generation 2: 2 of 4 updated',
+      'traffic steps done: generation 2 rolled out',
+    ]);
+    expect(read(aborted.events)).toEqual([...before, 'aborted by U0BOB', 'Abort: Aborted: U0BOB aborted the canary deployment at the pause (step-1); all traffic goes back to web@a']);
+    expect(read(expired.events)).toEqual([...before, 'nobody decided within the approval timeout: the pause aborts']);
+  });
+
   it('says a deploy refused by firing alarms, and a release that already ran', () => {
     // Prepare
     const blocked = history().enter(0, 'Deploy').returned(1, { blocked: { reason: 'alarm web-5xx-alarm is in ALARM before the deploy', alarms: ['web-5xx-alarm'] } });

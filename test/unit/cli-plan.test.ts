@@ -23,6 +23,7 @@ describe('shipwatch plan (offline)', () => {
       { service: 'ledger', why: 'repository is ledger, not checkout' },
       { service: 'catalog', why: 'repository is catalog, not checkout' },
       { service: 'search', why: 'repository is search, not checkout' },
+      { service: 'reviews', why: 'repository is reviews, not checkout' },
     ]);
     const [checkout] = plan.matched;
     expect(checkout!.scan).toMatchObject({ blockAt: 'HIGH', ignoring: [{ id: 'CVE-2026-0001', until: '2099-12-31', reason: expect.stringMatching(/^only reachable/) }], expired: [] });

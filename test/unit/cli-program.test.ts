@@ -8,7 +8,7 @@ import { fixturePath } from '../support/fixtures.js';
 // The command line itself: help with examples for every command, typed option
 // errors, and the exit codes the README documents.
 
-const NAMES = ['validate', 'plan', 'status', 'history', 'stats', 'deploy', 'follow', 'rollback', 'dashboard'];
+const NAMES = ['validate', 'plan', 'status', 'history', 'stats', 'deploy', 'follow', 'rollback', 'promote', 'abort', 'dashboard'];
 
 describe('shipwatch command line', () => {
   it('every command has --help with examples, exit 0, and no parser error', async () => {

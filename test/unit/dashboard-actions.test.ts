@@ -41,7 +41,7 @@ const deps = () => {
   const data = { now: async () => new Date('2026-11-02T10:10:00Z'), stack: async () => stack } as unknown as DashboardData;
   return { data, identity: { arn: ALICE, account: '123456789012' }, settings: { region: 'us-east-1' } };
 };
-const input = { service: 'payments', recordId: APPROVAL.recordId, approvalId: 'ap-1', decision: 'approved' as const };
+const input = { service: 'payments', recordId: APPROVAL.recordId, approvalId: 'ap-1', decision: 'approved' as const, kind: 'approval' as const };
 
 beforeEach(() => {
   for (const mock of [dynamo, sfn, cloudtrail]) mock.reset();

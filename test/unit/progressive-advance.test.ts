@@ -184,6 +184,15 @@ describe('advanceRelease: a pause', () => {
     expect(calls).toEqual(['decide step-1 promote', 'progress web-canary web:v2←web:v1']);
   });
 
+  it('leaves the time at a pause out of the progress limit, and carries it on to the next look', async () => {
+    // 70 minutes is the limit; 80 have passed since the deploy, 45 of them waiting for a person.
+    const { target } = platform({ state: 'stepping', step: 2, steps: 2, trafficPercent: 100, detail: 'scaling' });
+    const late = at('2026-05-10T13:20:00Z');
+    const look = await advanceRelease({ cloudwatch: cloudwatch(), target }, input({ pausedMs: 45 * 60_000 }), late);
+    expect(look).toMatchObject({ done: false, pausedMs: 45 * 60_000, lookAgainSeconds: 30 });
+    await expect(advanceRelease({ cloudwatch: cloudwatch(), target }, input({ pausedMs: 5 * 60_000 }), late)).rejects.toMatchObject({ name: 'RolloutFailed', message: expect.stringMatching(/after 75 minutes besides the pause \(limit 70/) });
+  });
+
   it('aborts: tells the platform, then fails with Aborted saying who', async () => {
     const { target, calls } = platform(paused);
     const act = advanceRelease({ cloudwatch: cloudwatch(), target }, input({ previous: { judged: [], paused: { pauseId: 'step-1' } }, decision: { action: 'abort', by: 'U3' } }), at('2026-05-10T12:09:00Z'));

@@ -403,6 +403,25 @@ describe('handleInteraction: refused with an explanation (200 ephemeral, nothing
     expect(slack.callsTo('chat.update')).toHaveLength(1);
   });
 
+  it('a second click at a pause says it was already promoted, and an expired pause that it aborts', async () => {
+    // Prepare
+    const view = { ...approval().view, phase: 'awaiting_promotion' as const, promotion: true };
+    store = new InMemoryApprovalStore([approval({ view })]);
+    await handleInteraction(signed(click()), deps());
+    const expired = approval({ approvalId: 'apr-0002', view, expiresAt: new Date(NOW.getTime() - 1_000).toISOString() });
+
+    // Act
+    const again = await handleInteraction(signed(click({ actionId: 'shipwatch_reject' })), deps());
+    store = new InMemoryApprovalStore([expired]);
+    const late = await handleInteraction(signed(click({ value: 'apr-0002' })), deps());
+
+    // Assess
+    expect(ephemeralText(again)).toMatch(new RegExp(`^This deployment was already promoted by <@${APPROVER}> `));
+    expect(ephemeralText(late)).toMatch(/^This pause expired <!date\^\d+\^.*>; nobody decided in time, so it aborts: nothing was changed\.$/);
+    expect(sfnMock.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    expect(sfnMock.commandCalls(SendTaskFailureCommand)).toHaveLength(0);
+  });
+
   it('a lost race: another click decided between our read and our conditional write', async () => {
     // Prepare
     store.beforeDecide = (id) => {

@@ -42,12 +42,17 @@ describe('the Slack stand-in', () => {
     expect([...slack.messages.values()]).toEqual([{ channel: 'C0DEPLOYS', ts, text: 'deployed', blocks: [] }]);
   });
 
-  it('announces an approval once, the first time its buttons are posted', async () => {
+  it('announces an approval once, the first time its buttons are posted, and a pause\'s Promote as a promotion', async () => {
     const asked: ApprovalAsked[] = [];
     slack = await SlackStandIn.start({ token: TOKEN, onApproval: (a) => asked.push(a) });
     const posted = await call('chat.postMessage', { channel: 'C0DEPLOYS', text: 'approve?', blocks: approvalBlocks('apr-1') });
     await call('chat.update', { channel: 'C0DEPLOYS', ts: String(posted.json.ts), text: 'still?', blocks: approvalBlocks('apr-1') });
-    expect(asked).toEqual([{ approvalId: 'apr-1', channel: 'C0DEPLOYS', ts: posted.json.ts, text: 'approve?' }]);
+    const promote = [{ type: 'actions', elements: [{ type: 'button', action_id: APPROVE_ACTION_ID, text: { type: 'plain_text', text: 'Promote' }, value: 'apr-2' }] }];
+    await call('chat.update', { channel: 'C0DEPLOYS', ts: String(posted.json.ts), text: 'search: paused (search:v2)', blocks: promote });
+    expect(asked).toEqual([
+      { approvalId: 'apr-1', channel: 'C0DEPLOYS', ts: posted.json.ts, text: 'approve?', promotion: false },
+      { approvalId: 'apr-2', channel: 'C0DEPLOYS', ts: posted.json.ts, text: 'search: paused (search:v2)', promotion: true },
+    ]);
   });
 
   it('records every call with its form fields decoded, JSON-valued ones parsed', async () => {

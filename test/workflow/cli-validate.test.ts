@@ -36,6 +36,7 @@ describe('shipwatch validate --aws', () => {
       'ok | ecr ledger | exists, scans',
       'ok | ecr catalog | exists, scans',
       'ok | ecr search | exists, scans',
+      'ok | ecr reviews | exists, scans',
       'ok | ecs prod/checkout | service exists',
       'ok | ecs prod/checkout | task definition readable',
       'ok | ecs prod/checkout | container in task definition',
@@ -53,12 +54,19 @@ describe('shipwatch validate --aws', () => {
       'ok | eks shop/shop/search | group shipwatch-deployers may create, delete (canary)',
       'ok | eks shop/shop/search | a Service spreads requests over both',
       'ok | eks shop/shop/search | replicas give a meaningful ratio',
+      'ok | eks shop/shop/reviews | Deployment and container exist',
+      'ok | eks shop/shop/reviews | group shipwatch-deployers may get, patch',
+      'ok | eks shop/shop/reviews | group shipwatch-deployers may create, delete (canary)',
+      'ok | eks shop/shop/reviews | a Service spreads requests over both',
+      'ok | eks shop/shop/reviews | replicas give a meaningful ratio',
       'ok | alarm checkout-5xx | exists',
       'ok | alarm ledger-5xx | exists',
       'ok | alarm catalog-5xx | exists',
       'ok | alarm search-5xx | exists',
+      'ok | alarm reviews-5xx | exists',
       'ok | metric payments/5xx rate | returns data (last hour)',
       'ok | metric search/5xx rate of the new revision | returns data (last hour)',
+      'ok | metric reviews/5xx rate of the new revision | returns data (last hour)',
       'ok | slack /shipwatch/slack-bot-token | bot token works',
       'ok | slack #deploys | bot in channel',
     ]);
@@ -67,7 +75,7 @@ describe('shipwatch validate --aws', () => {
     expect(out).toMatch(/ok\s+eks shop\/shop\/search\s+a Service spreads requests over both\s+Service search selects app=search: the pods of search and of search-canary alike/);
     expect(out).toMatch(/ok\s+eks shop\/shop\/search\s+replicas give a meaningful ratio\s+20% asked: 1 canary pod beside 4 = 20%/);
     expect(out).toMatch(/ok\s+metric search\/5xx rate of the new revision\s+returns data \(last hour\)\s+\d+ datapoints, latest [\d.]+% \(threshold > 2%\) for the running revision \(\{revision\} = search@sha256:[a-f0-9]{8}/);
-    expect(out).toMatch(/30 checks: 30 ok, 0 warnings, 0 errors$/);
+    expect(out).toMatch(/38 checks: 38 ok, 0 warnings, 0 errors$/);
   });
 
   it('answers each missing or wrong resource with what to fix, and exits 1', async () => {

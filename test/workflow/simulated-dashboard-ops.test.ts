@@ -1,7 +1,7 @@
 import { CloudWatchClient, DescribeAlarmHistoryCommand } from '@aws-sdk/client-cloudwatch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { awsClients } from '../../cli/aws-clients.js';
-import { callerIdentity } from '../../cli/dashboard/operator.js';
+import { callerIdentity } from '../../cli/operator.js';
 import { historyEvents } from '../../local/sfn-history.js';
 import type { SimExecution } from '../../local/sfn.js';
 import { cloudEndpoint } from '../support/cloud-endpoint.js';

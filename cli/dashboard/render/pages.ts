@@ -8,6 +8,8 @@ import type { Finding, Step, Timeline } from '../timeline.js';
 import { healthChart, outcomeSparkline, periodTable, stepsChart, trendSparkline } from './charts.js';
 import { ago, OUTCOME_LABELS, shortDigest, shortRevision, span, time, who } from './format.js';
 import type { Frame } from './layout.js';
+import { actionForm } from './action-form.js';
+import { pauseSection, progressSection } from './progressive.js';
 
 const outcomeBadge = (outcome: string | undefined, phase?: string) =>
   html`<span class="badge badge-${(outcome ?? 'in-flight').replace('_', '-')}" data-outcome="${outcome ?? 'in_flight'}">${outcome ? (OUTCOME_LABELS[outcome] ?? outcome) : (phase ?? 'in flight').replace('_', ' ')}</span>`;
@@ -16,14 +18,6 @@ const recordLink = (service: string, recordId: string, text?: string) => html`<a
 
 const progressBar = (p: Step['progress'], label: string) =>
   p ? html`<span class="progress"><progress max="${p.totalMs}" value="${p.elapsedMs}" aria-label="${label}">${Math.round((p.elapsedMs / p.totalMs) * 100)}%</progress> <span class="progress-text">${p.text}</span></span>` : '';
-
-/** A form for an action: a POST with the session token, confirmed in a dialog (or, without JavaScript, on a page of its own). */
-function actionForm(frame: Frame, action: string, fields: Record<string, string>, button: { text: string; kind: string }, confirm: string, extra?: Html): Html {
-  return html`<form method="post" action="${action}" class="action" data-confirm="${confirm}">
-<input type="hidden" name="token" value="${frame.token}">
-${Object.entries(fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
-${extra ?? ''}<button type="submit" class="${button.kind}">${button.text}</button></form>`;
-}
 
 // ---- DORA tiles ------------------------------------------------------------
 
@@ -243,6 +237,8 @@ ${page.isRunning ? actionForm(frame, '/actions/rollback', { service: page.servic
 ${(r.events ?? []).length > 0 ? html`<h3>Recorded</h3><ul class="events">${r.events!.map((e) => html`<li>${time(e.at, now)}: ${e.what}</li>`)}</ul>` : ''}
 </section>
 ${approvalSection(frame, page)}
+${pauseSection(frame, page)}
+${progressSection(page)}
 ${timelineSection(page)}
 ${scanSection(t, r, now)}
 ${healthSection(page)}`;

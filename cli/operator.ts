@@ -1,0 +1,32 @@
+import { CloudTrailClient, LookupEventsCommand, type LookupEventsCommandInput } from '@aws-sdk/client-cloudtrail';
+import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { LookupEventsAnswer } from '../shared/aws/cloudtrail.js';
+import { clientConfig, type AwsSettings } from './aws-clients.js';
+
+// The operator as AWS knows them: the dashboard and the commands that decide
+// (`shipwatch promote`, `shipwatch abort`) act, and are recorded, as this
+// identity, and look up who pushed with the operator's own credentials.
+
+/** Who the operator is to AWS: every action is done, and recorded, as this identity. */
+export interface Identity {
+  arn: string;
+  account: string;
+}
+
+/** sts:GetCallerIdentity with the operator's credentials (needs no permission). */
+export async function callerIdentity(sts: STSClient): Promise<Identity> {
+  const out = await sts.send(new GetCallerIdentityCommand({}));
+  if (!out.Arn || !out.Account) throw new Error('sts:GetCallerIdentity answered without an ARN');
+  return { arn: out.Arn, account: out.Account };
+}
+
+/**
+ * CloudTrail LookupEvents for "who pushed this image", with the operator's
+ * credentials and settings (the functions' own call, shared/aws/cloudtrail.ts,
+ * takes the Lambda environment's). One attempt within `timeoutMs`:
+ * shared/slack/pusher.ts paces and retries its requests itself.
+ */
+export function lookupEventsAs(settings: AwsSettings): (input: LookupEventsCommandInput, timeoutMs: number) => Promise<LookupEventsAnswer> {
+  const cloudtrail = new CloudTrailClient({ ...clientConfig(settings), maxAttempts: 1 });
+  return (input, timeoutMs) => cloudtrail.send(new LookupEventsCommand(input), { abortSignal: AbortSignal.timeout(timeoutMs) });
+}
