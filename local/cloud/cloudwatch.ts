@@ -52,6 +52,12 @@ export class CloudWatchModel {
   /** Keyed by the LoadBalancer dimension value. */
   readonly sources = new Map<string, MetricSource>();
   /**
+   * Other sources of metrics, asked first: each answers a metric it knows
+   * (a value, or undefined for no datapoint) or null for one it does not
+   * (the ALB target groups of local/cloud/alb.ts).
+   */
+  readonly generators: ((metric: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string }, t: number, periodSeconds: number) => number | undefined | null)[] = [];
+  /**
    * Error bursts that are no release's fault (a dependency down for a while):
    * behind this load balancer, this share of requests (in percent) fails from
    * `from` until `to`, whatever image serves. Alarms go to ALARM and back.
@@ -70,6 +76,10 @@ export class CloudWatchModel {
   /** The value of one metric over one period starting at t, or undefined (no datapoint). */
   value(metric: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string }, t: number, periodSeconds: number): number | undefined {
     if (t + periodSeconds * 1000 + INGESTION_MS > this.now()) return undefined;
+    for (const generate of this.generators) {
+      const generated = generate(metric, t, periodSeconds);
+      if (generated !== null) return generated;
+    }
     const lb = metric.dimensions.LoadBalancer;
     const source = lb ? this.sources.get(lb) : undefined;
     if (!source || metric.namespace !== 'AWS/ApplicationELB') return undefined;
