@@ -6,7 +6,8 @@ import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { setPhase } from '../shared/records/admission.js';
 import { acquireLease, leaseFor } from '../shared/records/lease.js';
-import { updateMessage, viewOf } from '../shared/slack/live-message.js';
+import { updateMessage } from '../shared/slack/live-message.js';
+import { viewOf } from '../shared/workflow/view.js';
 import { pending } from '../shared/waits/look.js';
 import { requireRecordId, workflowStateSchema } from '../shared/workflow/state.js';
 

@@ -2,7 +2,8 @@ import { cloudwatchClient } from '../shared/aws/cloudwatch.js';
 import { now } from '../shared/clock.js';
 import { bakeCheck } from '../shared/health/bake.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
-import { updateMessage, viewOf } from '../shared/slack/live-message.js';
+import { updateMessage } from '../shared/slack/live-message.js';
+import { viewOf } from '../shared/workflow/view.js';
 import { targetFor } from '../shared/targets/target-for.js';
 import { requireDeploy, workflowStateSchema } from '../shared/workflow/state.js';
 

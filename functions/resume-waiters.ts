@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { recordsDb } from '../shared/aws/dynamodb.js';
 import { sfnClient } from '../shared/aws/sfn.js';
 import { now } from '../shared/clock.js';
-import { wakeOf } from '../shared/events/wake-events.js';
+import { wakeOf } from '../shared/waits/wake-events.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
 import { resume } from '../shared/waits/resume.js';
 

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import '../validation/messages.js';
 import { ConfigError } from '../errors.js';
 import { describeIssues } from '../validation/issues.js';
-import { packagedConfigSchema } from '../workflow/service-config.js';
+import { packagedConfigSchema } from './service-config.js';
 import { configDocument } from './document.js';
 import type { Config } from './schema.js';
 

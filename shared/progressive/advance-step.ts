@@ -1,7 +1,8 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { setPhase } from '../records/admission.js';
 import type { RecordsDb } from '../records/db.js';
-import { updateMessage, viewOf } from '../slack/live-message.js';
+import { updateMessage } from '../slack/live-message.js';
+import { viewOf } from '../workflow/view.js';
 import type { DeployTarget } from '../targets/target.js';
 import { errorMessage } from '../workflow/result.js';
 import { requireDeploy, requireRecordId, type WorkflowState } from '../workflow/state.js';

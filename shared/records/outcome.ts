@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeploymentResult } from '../workflow/result.js';
+import type { DeploymentResult } from '../lifecycle/outcomes.js';
 import { isConditionFailure, type RecordsDb } from './db.js';
 import { releaseLease } from './lease.js';
 import { recordSk, servicePk, STATE_SK } from './keys.js';

@@ -1,4 +1,4 @@
-import type { DeploymentResult, Outcome } from '../workflow/result.js';
+import type { DeploymentResult, Outcome } from '../lifecycle/outcomes.js';
 
 export type Phase = 'admitted' | 'scanning' | 'awaiting_approval' | 'waiting' | 'deploying' | 'rolling_back' | 'done';
 

@@ -1,8 +1,6 @@
 import type { ServiceConfig } from '../config/schema.js';
 import { logger } from '../lambda/logger.js';
-import type { WorkflowState } from '../workflow/state.js';
-import { deploymentOf, finished } from '../workflow/state.js';
-import type { DeploymentPhase, DeploymentView } from './messages.js';
+import type { DeploymentView } from './messages.js';
 import { slackBotToken } from './secrets.js';
 import { Notifier } from './slack-notifier.js';
 
@@ -28,23 +26,6 @@ export function slackNotifier(): Promise<Notifier> {
     notifier = undefined;
   });
   return notifier;
-}
-
-/** The message's content for a workflow state in a given phase. */
-export function viewOf(state: Pick<WorkflowState, 'release' | 'service' | 'scan' | 'deploy'>, phase: DeploymentPhase, extra: Partial<DeploymentView> = {}): DeploymentView {
-  const d = deploymentOf(state as WorkflowState);
-  const scan = finished(state.scan);
-  return {
-    service: state.service.name,
-    repository: state.release.repository,
-    ...(state.release.tag ? { tag: state.release.tag } : {}),
-    digest: state.release.digest,
-    imageUri: state.release.imageUri,
-    phase,
-    ...(scan ? { scanSummary: scan.reason } : {}),
-    ...(d && !d.alreadyRunning ? { change: { from: d.previousRevision, to: d.revision } } : {}),
-    ...extra,
-  };
 }
 
 /**

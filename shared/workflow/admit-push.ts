@@ -3,7 +3,8 @@ import { admit, setPhase, type Admission } from '../records/admission.js';
 import type { RecordsDb } from '../records/db.js';
 import { supersedeWaitingApproval } from '../records/supersede-approval.js';
 import { requiresApproval } from '../slack/approval-policy.js';
-import { channelFor, postMessage, viewOf, type SlackRef } from '../slack/live-message.js';
+import { channelFor, postMessage, type SlackRef } from '../slack/live-message.js';
+import { viewOf } from './view.js';
 import type { WorkflowState } from './state.js';
 
 export interface AdmitResult extends Admission {

@@ -3,7 +3,8 @@ import type { RecordsDb } from '../records/db.js';
 import { appendEvent, recordOutcome } from '../records/outcome.js';
 import { recordIdOf } from '../records/keys.js';
 import { getRecord } from '../records/queries.js';
-import { channelFor, postMessage, updateMessage, viewOf, type SlackRef } from '../slack/live-message.js';
+import { channelFor, postMessage, updateMessage, type SlackRef } from '../slack/live-message.js';
+import { viewOf } from './view.js';
 import { buildResult, type DeploymentResult, type Outcome } from './result.js';
 import { deploymentOf, type WorkflowState } from './state.js';
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setPhase } from '../records/admission.js';
 import { dynamoApprovals } from '../records/approvals.js';
 import type { RecordsDb } from '../records/db.js';
-import { channelFor, postMessage, updateMessage, viewOf } from '../slack/live-message.js';
+import { channelFor, postMessage, updateMessage } from '../slack/live-message.js';
+import { viewOf } from './view.js';
 import type { Approval } from '../slack/interaction.js';
 import { requireRecordId, type WorkflowState } from './state.js';
 

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import '../validation/messages.js';
 import { object, looseObject } from '../validation/object.js';
 import { releaseSchema } from '../release/release.js';
-import { serviceConfigSchema } from './service-config.js';
+import { serviceConfigSchema } from '../config/service-config.js';
 
 // The execution's state, as each task receives it.
 

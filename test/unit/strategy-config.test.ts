@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { configSchema } from '../../shared/config/schema.js';
 import { trafficSteps, type Strategy } from '../../shared/config/strategy.js';
-import { serviceConfigSchema } from '../../shared/workflow/service-config.js';
+import { serviceConfigSchema } from '../../shared/config/service-config.js';
 
 const service = (strategy?: unknown) => ({
   services: [{ name: 'web', image: { repository: 'web' }, target: { ecs: { cluster: 'prod', service: 'web', container: 'app' } }, ...(strategy === undefined ? {} : { strategy }) }],

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../shared/errors.js';
-import { wakeOf } from '../../shared/events/wake-events.js';
+import { wakeOf } from '../../shared/waits/wake-events.js';
 import { alarmKey, ecsServiceKey, scanKey } from '../../shared/waits/keys.js';
 
 // The published EventBridge samples (test/fixtures, see SOURCES.md), each

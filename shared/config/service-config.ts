@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import '../validation/messages.js';
 import { looseObject } from '../validation/object.js';
-import type { Config, ServiceConfig } from '../config/schema.js';
-import { SEVERITIES } from '../config/severities.js';
+import type { Config, ServiceConfig } from './schema.js';
+import { SEVERITIES } from './severities.js';
 
 // The service config as it travels in the execution state. The full schema
 // (config/schema.ts, classic zod) validated it at the edge: packaging, the

@@ -3,8 +3,8 @@ import '../validation/messages.js';
 import { InvalidInput } from '../errors.js';
 import { describeIssues } from '../validation/issues.js';
 import { looseObject } from '../validation/object.js';
-import { alarmKey, ecsServiceKey, scanKey, type Wake } from '../waits/keys.js';
-import { imageDigestSchema } from './ecr-push.js';
+import { alarmKey, ecsServiceKey, scanKey, type Wake } from './keys.js';
+import { imageDigestSchema } from '../events/ecr-push.js';
 
 // The EventBridge events that end a wait, each reduced to the keys it concerns
 // (waits/keys.ts). Shapes as published:
