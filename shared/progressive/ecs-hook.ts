@@ -11,7 +11,7 @@ import { awaitingPause, deploymentIdOf, stepAt } from '../targets/ecs/service-de
 import { describeServiceDeployment } from '../targets/ecs/service-deployments.js';
 import { isRollbackInvocation, serviceOf, weightOfTarget, type HookEvent, type HookResponse } from './ecs-hook-event.js';
 import { revisionScope } from './ecs-hook-scope.js';
-import { firstSeen, noteVerdict, type HookDecision, type StageKey } from './hook-store.js';
+import { firstSeen, noteVerdict, type HookDecision, type StageKey } from '../records/hook-store.js';
 import { describeStep, judgeStep, type StepPosition } from './judge-step.js';
 
 // Shipwatch as the lifecycle hook of its own ECS deployments: ECS moves the

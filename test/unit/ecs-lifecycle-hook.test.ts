@@ -9,7 +9,7 @@ import { loadConfig } from '../../shared/config/load.js';
 import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
 import { answerLifecycleHook } from '../../shared/progressive/ecs-hook.js';
 import { hookEventSchema, type HookEvent } from '../../shared/progressive/ecs-hook-event.js';
-import { hookNotes } from '../../shared/progressive/hook-store.js';
+import { hookNotes } from '../../shared/records/hook-store.js';
 import { admit } from '../../shared/records/admission.js';
 import type { RecordsDb } from '../../shared/records/db.js';
 import { getRecord } from '../../shared/records/queries.js';

@@ -1,6 +1,6 @@
 import { ecsClient } from '../../aws/ecs.js';
 import { recordsDb } from '../../aws/dynamodb.js';
-import { hookNotes } from '../../progressive/hook-store.js';
+import { hookNotes } from '../../records/hook-store.js';
 import type { Platform } from '../platforms.js';
 import { ecsTarget } from './ecs-target.js';
 import { hookFunctionFromEnv } from './hook-function.js';

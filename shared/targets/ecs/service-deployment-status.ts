@@ -2,6 +2,7 @@ import type { DeploymentLifecycleHookDetail, ServiceDeployment } from '@aws-sdk/
 import { trafficSteps } from '../../config/strategy.js';
 import type { ProgressStatus } from '../progressive.js';
 import type { RolloutStatus } from '../rollout.js';
+import type { HookNotes } from '../../records/hook-store.js';
 import type { ProgressiveStrategy } from './deployment-config.js';
 
 // Pure readings of one ECS service deployment
@@ -22,11 +23,7 @@ const TRAFFIC_SHIFTED = new Set(['BAKE_TIME', 'CLEAN_UP']);
 
 export const deploymentIdOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 
-/** What the hook store says about a deployment (shared/progressive/hook-store.ts): the newest verdict, and the one that failed it. */
-export interface HookNotes {
-  latest?: string;
-  failed?: string;
-}
+export type { HookNotes } from '../../records/hook-store.js';
 
 export const isOngoing = (d: ServiceDeployment) => ONGOING.has(d.status ?? '');
 export const isRollingBack = (d: ServiceDeployment) => ROLLING_BACK.has(d.status ?? '');

@@ -1,7 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, type RecordsDb } from '../records/db.js';
-import { servicePk } from '../records/keys.js';
-import type { HookNotes } from '../targets/ecs/service-deployment-status.js';
+import { isConditionFailure, type RecordsDb } from './db.js';
+import { servicePk } from './keys.js';
 
 // What Shipwatch's ECS lifecycle hook remembers, in the records table next to
 // the service's records (pk SVC#<service>):
@@ -13,6 +12,12 @@ import type { HookNotes } from '../targets/ecs/service-deployment-status.js';
 //                                            workflow's progress look
 // ECS invokes the hook again and again (IN_PROGRESS, callBackDelay), and may
 // retry an invocation: every write here is safe to repeat.
+
+/** What the hook decided about a service deployment: the newest verdict, and the one that failed it (the reason ECS rolled back). */
+export interface HookNotes {
+  latest?: string;
+  failed?: string;
+}
 
 export interface StageKey {
   service: string;
