@@ -8,9 +8,9 @@ import type { RecordsDb } from '../records/db.js';
 import { appendEvent } from '../records/outcome.js';
 import type { ProgressiveStrategy } from '../targets/ecs/deployment-config.js';
 import { awaitingPause, deploymentIdOf, stepAt } from '../targets/ecs/service-deployment-status.js';
+import { revisionScope } from '../targets/ecs/revision-scope.js';
 import { describeServiceDeployment } from '../targets/ecs/service-deployments.js';
 import { isRollbackInvocation, serviceOf, weightOfTarget, type HookEvent, type HookResponse } from './ecs-hook-event.js';
-import { revisionScope } from './ecs-hook-scope.js';
 import { firstSeen, noteVerdict, type HookDecision, type StageKey } from '../records/hook-store.js';
 import { describeStep, judgeStep, type StepPosition } from './judge-step.js';
 

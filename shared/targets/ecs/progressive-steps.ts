@@ -1,8 +1,9 @@
 import { ContinueServiceDeploymentCommand, StopServiceDeploymentCommand, type ECSClient, type Service } from '@aws-sdk/client-ecs';
-import type { ProgressiveTarget, ProgressStatus } from '../progressive.js';
+import type { ProgressiveTarget, ProgressStatus, RevisionScope } from '../progressive.js';
 import type { Watch } from '../target.js';
 import type { ProgressiveStrategy } from './deployment-config.js';
 import { isOngoing, progressOf, type HookNotes } from './service-deployment-status.js';
+import { revisionScope } from './revision-scope.js';
 import { currentServiceDeployment, describeServiceDeployment } from './service-deployments.js';
 
 export interface StepDeps {
@@ -49,6 +50,16 @@ export function ecsProgressive(deps: StepDeps): ProgressiveTarget {
         return;
       }
       if (action === 'abort' && isOngoing(d)) await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: watch.deploymentId, stopType: 'ROLLBACK' }));
+    },
+
+    /**
+     * The target group the new revision serves from. ECS alternates the two
+     * target groups between deployments, so a check configured on one of
+     * them measures the new revision only after narrowing.
+     */
+    async scope(watch: Watch): Promise<RevisionScope> {
+      const d = await describeServiceDeployment(ecs, watch.deploymentId);
+      return revisionScope(ecs, d.targetServiceRevision?.arn ?? '');
     },
   };
 }

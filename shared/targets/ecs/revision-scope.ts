@@ -1,5 +1,5 @@
 import { DescribeServiceRevisionsCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import type { RevisionScope } from '../targets/progressive.js';
+import type { RevisionScope } from '../progressive.js';
 
 /**
  * `arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>` →
