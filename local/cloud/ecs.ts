@@ -15,8 +15,6 @@ import type {
   RegisterTaskDefinitionCommandInput,
   RegisterTaskDefinitionCommandOutput,
   Service,
-  Tag,
-  TaskDefinition,
   UpdateServiceCommandInput,
   UpdateServiceCommandOutput,
 } from '@aws-sdk/client-ecs';
@@ -25,6 +23,7 @@ import type { HookChange, ProgressiveState } from './ecs-deployment-types.js';
 import { advancedOf, EcsProgressive } from './ecs-progressive.js';
 import { progressiveView } from './ecs-progressive-view.js';
 import { CloudError } from './errors.js';
+import { TaskDefinitions } from './ecs-task-definitions.js';
 import type { ImageProfile } from './profiles.js';
 
 type Out<T> = Omit<T, '$metadata'>;
@@ -88,8 +87,7 @@ export class EcsModel {
   private changes: DeploymentChange[] = [];
   private hookChanges: HookChange[] = [];
   readonly progressive: EcsProgressive;
-  readonly taskDefinitions = new Map<string, TaskDefinition & { tags?: Tag[] }>();
-  private readonly revisions = new Map<string, number>();
+  readonly taskDefinitions: TaskDefinitions;
   private deploymentCount = 0;
 
   constructor(
@@ -99,6 +97,7 @@ export class EcsModel {
     private readonly profileOf: (image: string) => ImageProfile | undefined,
     private readonly alb?: AlbModel,
   ) {
+    this.taskDefinitions = new TaskDefinitions(account, region, now);
     this.progressive = new EcsProgressive(account, region, {
       now,
       alb: alb as AlbModel,
@@ -283,14 +282,6 @@ export class EcsModel {
     return { services: found, failures };
   }
 
-  /** A task definition by ARN, `family:revision`, or `family` (its newest ACTIVE revision), as DescribeTaskDefinition accepts. */
-  private findTaskDefinition(ref: string): (TaskDefinition & { tags?: Tag[] }) | undefined {
-    if (ref.startsWith('arn:')) return this.taskDefinitions.get(ref);
-    const [family, revision] = ref.split(':');
-    const latest = revision ?? String(this.revisions.get(family ?? '') ?? '');
-    return this.taskDefinitions.get(`arn:aws:ecs:${this.region}:${this.account}:task-definition/${family}:${latest}`);
-  }
-
   ListServices(input: ListServicesCommandInput): Out<ListServicesCommandOutput> {
     const cluster = input.cluster ?? 'default';
     const arns = [...this.services.values()].filter((s) => s.cluster === cluster).map((s) => `arn:aws:ecs:${this.region}:${this.account}:service/${s.cluster}/${s.name}`);
@@ -300,37 +291,11 @@ export class EcsModel {
   }
 
   DescribeTaskDefinition(input: DescribeTaskDefinitionCommandInput): Out<DescribeTaskDefinitionCommandOutput> {
-    const def = this.findTaskDefinition(input.taskDefinition ?? '');
-    if (!def) throw new CloudError('ClientException', 'Unable to describe task definition.');
-    const { tags, ...taskDefinition } = def;
-    return { taskDefinition: structuredClone(taskDefinition), ...(input.include?.includes('TAGS') ? { tags: structuredClone(tags ?? []) } : {}) };
+    return this.taskDefinitions.DescribeTaskDefinition(input);
   }
 
   RegisterTaskDefinition(input: RegisterTaskDefinitionCommandInput): Out<RegisterTaskDefinitionCommandOutput> {
-    const readOnly = ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt'];
-    const offending = readOnly.filter((k) => k in (input as unknown as Record<string, unknown>));
-    if (offending.length > 0) {
-      // What the real API says to an unknown member.
-      throw new CloudError('ValidationException', `Unexpected key '${offending[0]}' found in params`);
-    }
-    if (!input.family || !input.containerDefinitions?.length) throw new CloudError('ClientException', 'Family and container definitions are required.');
-    const revision = (this.revisions.get(input.family) ?? 0) + 1;
-    this.revisions.set(input.family, revision);
-    const arn = `arn:aws:ecs:${this.region}:${this.account}:task-definition/${input.family}:${revision}`;
-    const { tags, ...rest } = structuredClone(input);
-    const def: TaskDefinition & { tags?: Tag[] } = {
-      ...rest,
-      taskDefinitionArn: arn,
-      revision,
-      status: 'ACTIVE',
-      compatibilities: ['EC2', 'FARGATE'],
-      registeredAt: new Date(this.now()),
-      registeredBy: `arn:aws:sts::${this.account}:assumed-role/shipwatch/deploy`,
-      ...(tags ? { tags } : {}),
-    };
-    this.taskDefinitions.set(arn, def);
-    const { tags: _t, ...taskDefinition } = def;
-    return { taskDefinition: structuredClone(taskDefinition), ...(tags ? { tags } : {}) };
+    return this.taskDefinitions.RegisterTaskDefinition(input);
   }
 
   UpdateService(input: UpdateServiceCommandInput): Out<UpdateServiceCommandOutput> {
