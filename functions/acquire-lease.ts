@@ -4,11 +4,10 @@ import { object } from '../shared/validation/object.js';
 import { recordsDb } from '../shared/aws/dynamodb.js';
 import { now } from '../shared/clock.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
-import { setPhase } from '../shared/records/admission.js';
 import { acquireLease, leaseFor } from '../shared/records/lease.js';
-import { updateMessage } from '../shared/slack/live-message.js';
-import { viewOf } from '../shared/workflow/view.js';
 import { pending } from '../shared/waits/look.js';
+import { leaseMinutes } from '../shared/workflow/lease-minutes.js';
+import { enterPhase } from '../shared/workflow/lifecycle.js';
 import { requireRecordId, workflowStateSchema } from '../shared/workflow/state.js';
 
 const input = object({ phase: v.picklist(['deploying', 'rolling_back']), state: workflowStateSchema });
@@ -18,18 +17,13 @@ export const handler = lambdaHandler('acquire-lease', input, async ({ phase, sta
   const records = recordsDb();
   const recordId = requireRecordId(state);
   const { health, name } = state.service;
-  // Long enough for rollout, bake and a rollback: a crashed holder blocks the service no longer.
-  const minutes = phase === 'deploying' ? 2 * health.rolloutTimeoutMinutes + health.bakeMinutes + 15 : health.rolloutTimeoutMinutes + 15;
-  const request = { service: name, recordId, phase, durationMs: minutes * 60_000, mustBeNewest: phase === 'deploying' };
+  const request = { service: name, recordId, phase, durationMs: leaseMinutes(state.service, phase) * 60_000, mustBeNewest: phase === 'deploying' };
   const at = now();
   const lease = leaseFor(request, at);
-  if (phase === 'deploying') await setPhase(records, name, recordId, 'waiting', at);
+  if (phase === 'deploying') await enterPhase(records, state, 'waiting', at);
   const answer = await acquireLease(records, request, at, lease);
   // Held by another deployment: no event says when it ends, so a Wait state asks again after pollSeconds.
   if (!answer.done) return pending(`${name}: waiting for ${answer.heldBy}`, health.pollSeconds, at);
-  if (phase === 'deploying') {
-    await setPhase(records, name, recordId, 'deploying', at);
-    await updateMessage(state.admission?.slack, viewOf(state, 'deploying', state.approval ? { decision: state.approval } : {}));
-  }
+  if (phase === 'deploying') await enterPhase(records, state, 'deploying', at, { view: state.approval ? { decision: state.approval } : {} });
   return answer;
 });

@@ -1,11 +1,11 @@
 import { cloudwatchClient } from '../shared/aws/cloudwatch.js';
+import { recordsDb } from '../shared/aws/dynamodb.js';
 import { now } from '../shared/clock.js';
 import { bakeCheck } from '../shared/health/bake.js';
 import { scopeHealth } from '../shared/health/revision-scope.js';
 import { lambdaHandler } from '../shared/lambda/handler.js';
-import { updateMessage } from '../shared/slack/live-message.js';
-import { viewOf } from '../shared/workflow/view.js';
 import { targetFor } from '../shared/targets/target-for.js';
+import { enterPhase } from '../shared/workflow/lifecycle.js';
 import { requireDeploy, workflowStateSchema } from '../shared/workflow/state.js';
 
 /** One look during the bake - alarms, metric thresholds, and whether our deployment is still the service's. */
@@ -19,6 +19,6 @@ export const handler = lambdaHandler('check-health', workflowStateSchema, async 
   const health = scope ? scopeHealth(state.service.health, scope) : state.service.health;
   const look = await bakeCheck({ cloudwatch: cloudwatchClient(), target }, health, deploy, bakeStartedAt, now(), previous);
   // The live verdict goes into the deployment's message at every look.
-  if (!look.done) await updateMessage(state.admission?.slack, viewOf(state, 'baking', { health: look.detail }));
+  if (!look.done) await enterPhase(recordsDb(), state, 'baking', now(), { view: { health: look.detail } });
   return look;
 });

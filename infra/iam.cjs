@@ -80,13 +80,16 @@ function statementsFor(config, stage) {
     ],
     checkHealth: [
       botToken,
+      // The record's phase (baking) and its step times.
+      records('UpdateItem'),
       describeServices,
       describeCluster,
       allow(['cloudwatch:DescribeAlarms'], alarms),
       // GetMetricData has no resource-level permissions.
       allow(['cloudwatch:GetMetricData'], ['*']),
     ],
-    rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services), describeCluster],
+    // The record's phase (rolling_back) and the live message.
+    rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services), describeCluster, records('UpdateItem'), botToken],
     finishDeployment: [records('UpdateItem', 'Query', 'GetItem'), botToken],
     // Event-driven waits (shared/waits): task tokens and event marks in the records table.
     // SendTaskSuccess has no resource-level permissions: the token itself is the capability.

@@ -1,11 +1,9 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { setPhase } from '../records/admission.js';
 import type { RecordsDb } from '../records/db.js';
-import { updateMessage } from '../slack/live-message.js';
-import { viewOf } from '../workflow/view.js';
+import { enterPhase } from '../workflow/lifecycle.js';
 import type { DeployTarget } from '../targets/target.js';
 import { errorMessage } from '../workflow/result.js';
-import { requireDeploy, requireRecordId, type WorkflowState } from '../workflow/state.js';
+import { requireDeploy, type WorkflowState } from '../workflow/state.js';
 import { advanceRelease, type ProgressLook } from './advance.js';
 
 export type Decision = 'promote' | 'abort';
@@ -49,9 +47,8 @@ export async function progressStep(
     now,
   );
   const position = look.done ? undefined : 'paused' in look ? look.paused : look.position;
-  await setPhase(deps.records, state.service.name, requireRecordId(state), 'deploying', now, {
-    progress: { strategy: state.service.strategy.type, ...(position ? { position } : {}), judged: look.judged, detail: look.detail, ...(decision ? { decision: { action: decision, by: decidedBy(state, decision), at: now.toISOString() } } : {}) },
-  });
-  if (!look.done && !('paused' in look)) await updateMessage(state.admission?.slack, viewOf(state, 'progressing', { health: look.detail }));
+  const progress = { strategy: state.service.strategy.type, ...(position ? { position } : {}), judged: look.judged, detail: look.detail, ...(decision ? { decision: { action: decision, by: decidedBy(state, decision), at: now.toISOString() } } : {}) };
+  // A pause is shown by the promotion request that follows; the rest by the live message.
+  await enterPhase(deps.records, state, look.done || !('paused' in look) ? 'progressing' : 'awaiting_promotion', now, { record: { progress }, ...(look.done || 'paused' in look ? {} : { view: { health: look.detail } }) });
   return look;
 }

@@ -1,6 +1,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { HealthPolicy } from '../config/schema.js';
-import { trafficSteps, type Strategy } from '../config/strategy.js';
+import { progressLimitMinutes } from '../config/limits.js';
+import type { Strategy } from '../config/strategy.js';
 import { Aborted, RolloutFailed, Superseded } from '../errors.js';
 import { alarmKey } from '../waits/keys.js';
 import { pending, type Pending } from '../waits/look.js';
@@ -41,18 +42,6 @@ export interface ProgressInput {
   previous?: { judged?: JudgedStep[]; measurementErrors?: number | undefined; paused?: { pauseId: string } };
   /** A person's decision at the pause `previous.paused`. */
   decision?: { action: 'promote' | 'abort'; by: string };
-}
-
-/**
- * How long a progressive deployment may take before it is called stuck: the
- * rollout timeout for each traffic step, plus the bakes ECS or Shipwatch hold
- * between them. Time at a pause is the approval's own timeout and not counted
- * here: a pause is left by a decision or its expiry, never by this limit.
- */
-export function progressLimitMinutes(strategy: Strategy, health: HealthPolicy): number {
-  const steps = trafficSteps(strategy).length;
-  const bakes = strategy.type === 'canary' || strategy.type === 'linear' ? strategy.bakeMinutes * steps : strategy.type === 'blueGreen' ? strategy.testTrafficBakeMinutes : 0;
-  return health.rolloutTimeoutMinutes * steps + bakes;
 }
 
 /**

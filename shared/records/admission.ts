@@ -116,25 +116,46 @@ export async function assertNewest(r: RecordsDb, service: string, recordId: stri
   }
 }
 
-export async function setPhase(r: RecordsDb, service: string, recordId: string, phase: DeploymentRecord['phase'], now: Date, extra: Record<string, unknown> = {}): Promise<void> {
-  const names: Record<string, string> = { '#phase': 'phase', '#updatedAt': 'updatedAt' };
-  const values: Record<string, unknown> = { ':phase': phase, ':at': now.toISOString() };
-  const sets = ['#phase = :phase', '#updatedAt = :at'];
+/**
+ * Moves the record to `phase` (with `extra` fields), and logs the moment it
+ * entered it in `phaseLog`, the deployment's step times as they happened. A
+ * look that finds the record already in `phase` only updates `extra`, so
+ * repeated looks log nothing. A record with its outcome is never changed.
+ * True when the record entered `phase` now.
+ */
+export async function setPhase(r: RecordsDb, service: string, recordId: string, phase: DeploymentRecord['phase'], now: Date, extra: Record<string, unknown> = {}): Promise<boolean> {
+  const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':at': now.toISOString() };
+  const sets = ['#updatedAt = :at'];
   Object.entries(extra).forEach(([k, v], i) => {
     names[`#x${i}`] = k;
     values[`:x${i}`] = v;
     sets.push(`#x${i} = :x${i}`);
   });
-  await r.db.send(
-    new UpdateCommand({
-      TableName: r.table,
-      Key: { pk: servicePk(service), sk: recordSk(recordId) },
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(outcome)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  ).catch((error) => {
+  const update = (expression: string, condition: string, more: { names: Record<string, string>; values: Record<string, unknown> }) =>
+    r.db.send(
+      new UpdateCommand({
+        TableName: r.table,
+        Key: { pk: servicePk(service), sk: recordSk(recordId) },
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { ...names, ...more.names },
+        ExpressionAttributeValues: { ...values, ...more.values },
+      }),
+    );
+  const open = 'attribute_exists(pk) AND attribute_not_exists(outcome)';
+  try {
+    await update(`SET ${[...sets, '#phase = :phase', '#log = list_append(if_not_exists(#log, :none), :entry)'].join(', ')}`, `${open} AND #phase <> :phase`, {
+      names: { '#phase': 'phase', '#log': 'phaseLog' },
+      values: { ':phase': phase, ':none': [], ':entry': [{ phase, at: now.toISOString() }] },
+    });
+    return true;
+  } catch (error) {
     if (!isConditionFailure(error)) throw error;
-  });
+    // Already in this phase (or finished): the extra fields only, never a finished record.
+    await update(`SET ${sets.join(', ')}`, `${open} AND #phase = :phase`, { names: { '#phase': 'phase' }, values: { ':phase': phase } }).catch((again) => {
+      if (!isConditionFailure(again)) throw again;
+    });
+    return false;
+  }
 }

@@ -8,7 +8,8 @@ import { getRecord, history } from './queries.js';
 /**
  * Writes a push's one terminal outcome. `amend` is for the only outcome that
  * may follow another: a release recorded `deployed` that an alarm rolled back
- * after the workflow ended. Safe to run twice: the condition makes a retry a no-op.
+ * after the workflow ended. Safe to run twice: the outcome is written once, and a
+ * retry finishes the follow-ups (lastGood, the lease) an earlier try left undone.
  */
 export async function recordOutcome(r: RecordsDb, recordId: string, result: DeploymentResult, now: Date, options: { amend?: boolean; platform?: string } = {}): Promise<boolean> {
   const at = now.toISOString();
@@ -45,9 +46,12 @@ export async function recordOutcome(r: RecordsDb, recordId: string, result: Depl
         },
       }),
     )
-    .catch((error) => {
+    .catch(async (error) => {
       if (!isConditionFailure(error)) throw error;
-      written = false;
+      // Already there. If it is this very outcome, an earlier try of this call wrote it and then
+      // failed on what follows (Finish is retried): finish that, or the lease and lastGood stay stale.
+      const existing = await getRecord(r, result.service, recordId);
+      written = existing?.outcome === result.outcome && existing.reason === result.reason;
     });
   if (!written) return false;
 

@@ -1,6 +1,7 @@
 import type { DeploymentResult, Outcome } from '../lifecycle/outcomes.js';
+import type { Phase } from '../lifecycle/phases.js';
 
-export type Phase = 'admitted' | 'scanning' | 'awaiting_approval' | 'waiting' | 'deploying' | 'rolling_back' | 'done';
+export type { Phase };
 
 /** One push to one service. */
 export interface DeploymentRecord {
@@ -15,6 +16,8 @@ export interface DeploymentRecord {
   /** Who asked with `shipwatch deploy` (their IAM identity); absent for a push. */
   requestedBy?: string;
   phase: Phase;
+  /** Each phase the deployment entered, and when: its step times as they happened (admitted is createdAt). */
+  phaseLog?: { phase: Phase; at: string }[];
   outcome?: Outcome;
   reason?: string;
   previousRevision?: string;

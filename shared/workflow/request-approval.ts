@@ -40,7 +40,7 @@ export async function requestApproval(records: RecordsDb, taskToken: string, sta
     ...(state.release.requestedBy ? { requestedBy: state.release.requestedBy } : {}),
   };
   await dynamoApprovals(records).create(approval);
-  await setPhase(records, state.service.name, recordId, 'awaiting_approval', now, pause ? { promotion: { approvalId } } : { approval: { approvalId } });
+  await setPhase(records, state.service.name, recordId, pause ? 'awaiting_promotion' : 'awaiting_approval', now, pause ? { promotion: { approvalId } } : { approval: { approvalId } });
   if (state.admission?.slack) await updateMessage(slack, view);
   return { approvalId, expiresAt };
 }

@@ -3,7 +3,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { HealthPolicy } from '../../shared/config/schema.js';
 import type { Strategy } from '../../shared/config/strategy.js';
-import { advanceRelease, progressLimitMinutes, type ProgressInput } from '../../shared/progressive/advance.js';
+import { progressLimitMinutes } from '../../shared/config/limits.js';
+import { advanceRelease, type ProgressInput } from '../../shared/progressive/advance.js';
 import type { ProgressStatus, ProgressiveTarget } from '../../shared/targets/progressive.js';
 import type { DeployTarget } from '../../shared/targets/target.js';
 
