@@ -74,10 +74,10 @@ export function writeConfig(yaml: string): string {
  * groups (test listener for blue/green with a test bake), a 5xx alarm; the
  * state machine, EventBridge (resumeWaiters) and ECS's hook invocations.
  */
-export async function progressiveWorld(configFile: string) {
+export async function progressiveWorld(configFile: string, seed = 7) {
   const config = loadConfig(configFile);
   const clock = installSimClock(START);
-  const world = new World(clock.now, 7);
+  const world = new World(clock.now, seed);
   for (const service of config.services) {
     const t = service.target.ecs!;
     world.ecr.createRepository(service.image.repository, true);
@@ -85,7 +85,9 @@ export async function progressiveWorld(configFile: string) {
     const testListener = service.strategy.type === 'blueGreen' && service.strategy.testTrafficBakeMinutes > 0;
     const setup = world.alb.create(service.name, { testListener });
     const task: RegisterTaskDefinitionCommandInput = { family: t.service, containerDefinitions: [{ name: t.container, image: `${world.ecr.registry}/${service.image.repository}@${first.detail['image-digest']}`, essential: true }] };
-    world.ecs.createService(t.cluster, t.service, task, { desiredCount: 4, loadBalancer: setup, deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 } });
+    // Already on ECS's blue/green engine, unless it deploys with rolling updates (each deploy sets its own strategy).
+    const onEngine = service.strategy.type === 'rolling' ? {} : { deploymentConfiguration: { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0 } };
+    world.ecs.createService(t.cluster, t.service, task, { desiredCount: 4, loadBalancer: setup, ...onEngine });
     world.cloudwatch.alarms.set(`${service.name}-5xx`, {
       kind: 'metric',
       name: `${service.name}-5xx`,
