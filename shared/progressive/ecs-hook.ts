@@ -48,23 +48,44 @@ export function serviceFor(config: Config, event: HookEvent): ServiceConfig & { 
   return { ...service, strategy };
 }
 
-/** Shipwatch's answer to one invocation. */
+/**
+ * Shipwatch's answer to one invocation. AWS throttling or failing on the way
+ * (CloudWatch, ECS, DynamoDB) is no reason to roll back: ECS is asked to call
+ * again, and the failure counts towards consecutiveErrorLimit
+ * (`hookDetails.measurementErrors`, which ECS merges into the next call); at
+ * the limit the step fails as "could not measure".
+ */
 export async function answerLifecycleHook(deps: HookDeps, config: Config, event: HookEvent, now: Date): Promise<HookResponse> {
   const service = serviceFor(config, event);
   const strategy = service.strategy;
   // Never hold a rollback back: ECS is returning the traffic to the previous revision.
   if (isRollbackInvocation(event)) return SUCCEEDED;
-  const at = { deps, service, strategy, event, now };
-  switch (event.lifecycleStage) {
+  const at: At = { deps, service, strategy, event, now, previousErrors: Number(event.hookDetails?.measurementErrors ?? 0) || 0 };
+  try {
+    return await answerStage(at);
+  } catch (error) {
+    const classified = classifyError(error);
+    if (classified.name !== 'Transient') throw error;
+    const errors = at.previousErrors + 1;
+    const limit = service.health.consecutiveErrorLimit;
+    if (errors < limit) return { hookStatus: 'IN_PROGRESS', callBackDelay: callBack(service.health.pollSeconds), hookDetails: { measurementErrors: errors } };
+    await note(at, 0, 'FAILED', `could not measure, ${event.lifecycleStage}: ${errors} failed attempts in a row (consecutiveErrorLimit ${limit}); last: ${classified.message}`);
+    return FAILED;
+  }
+}
+
+function answerStage(at: At): Promise<HookResponse> {
+  const { strategy } = at;
+  switch (at.event.lifecycleStage) {
     case 'PRE_PRODUCTION_TRAFFIC_SHIFT':
       return firstStepPause(at);
     case 'PRODUCTION_TRAFFIC_SHIFT':
-      return strategy.type === 'blueGreen' ? SUCCEEDED : judge(at, 'production');
+      return strategy.type === 'blueGreen' ? Promise.resolve(SUCCEEDED) : judge(at, 'production');
     case 'POST_TEST_TRAFFIC_SHIFT':
-      return strategy.type === 'blueGreen' && strategy.testTrafficBakeMinutes > 0 ? judge(at, 'test') : SUCCEEDED;
+      return strategy.type === 'blueGreen' && strategy.testTrafficBakeMinutes > 0 ? judge(at, 'test') : Promise.resolve(SUCCEEDED);
     default:
       // Shipwatch registers for none of the other stages (targets/ecs/deployment-config.ts).
-      return SUCCEEDED;
+      return Promise.resolve(SUCCEEDED);
   }
 }
 
@@ -74,6 +95,8 @@ interface At {
   strategy: ProgressiveStrategy;
   event: HookEvent;
   now: Date;
+  /** Failed measurements (or AWS calls) in a row before this invocation. */
+  previousErrors: number;
 }
 
 const keyOf = (at: At, weight: number): StageKey => ({ service: at.service.name, deploymentId: deploymentIdOf(at.event.resourceArn), stage: `${at.event.lifecycleStage}@${weight}` });
@@ -93,6 +116,10 @@ async function decide(at: At, weight: number, decision: HookDecision, verdict: s
   );
 }
 
+/** A FAILED verdict is answered whatever happens to its note: ECS rolls back either way. */
+const note = (at: At, weight: number, decision: HookDecision, verdict: string) =>
+  decide(at, weight, decision, verdict).catch((error: Error) => logger.warn('could not note the verdict', { verdict, error: error.message }));
+
 /**
  * Judges the new revision over the stage: a canary or linear step's share
  * of production traffic for strategy.bakeMinutes, or blue/green's test
@@ -110,39 +137,29 @@ async function judge(at: At, kind: 'production' | 'test'): Promise<HookResponse>
     return SUCCEEDED;
   }
   const bakeMinutes = strategy.type === 'blueGreen' ? strategy.testTrafficBakeMinutes : strategy.bakeMinutes;
-  const previousErrors = Number(at.event.hookDetails?.measurementErrors ?? 0) || 0;
+  const since = await seen(at, weight);
+  const scope = await revisionScope(at.deps.ecs, at.event.executionDetails.targetServiceRevisionArn);
+  let judgement: Awaited<ReturnType<typeof judgeStep>>;
   try {
-    const since = await seen(at, weight);
-    const scope = await revisionScope(at.deps.ecs, at.event.executionDetails.targetServiceRevisionArn);
-    const judgement = await judgeStep(at.deps.cloudwatch, service.health, { ...position, since: since.toISOString(), bakeMinutes, scope }, at.now, previousErrors);
-    if (judgement.state === 'healthy') {
-      await decide(at, weight, 'SUCCEEDED', `${label} healthy over ${bakeMinutes} minutes: ${judgement.summary}`);
-      return SUCCEEDED;
-    }
-    const minute = ((at.now.getTime() - since.getTime()) / 60_000).toFixed(1);
-    await decide(at, weight, 'judging', `${label}, judging ${minute} of ${bakeMinutes} minutes: ${judgement.summary}`);
-    return { hookStatus: 'IN_PROGRESS', callBackDelay: callBack(judgement.lookAgainSeconds), hookDetails: { measurementErrors: judgement.measurementErrors ?? 0 } };
+    judgement = await judgeStep(at.deps.cloudwatch, service.health, { ...position, since: since.toISOString(), bakeMinutes, scope }, at.now, at.previousErrors);
   } catch (error) {
     if (error instanceof Unhealthy) {
-      await decide(at, weight, 'FAILED', `measured unhealthy, ${error.message}`);
+      await note(at, weight, 'FAILED', `measured unhealthy, ${error.message}`);
       return FAILED;
     }
     if (error instanceof MeasurementFailed) {
-      await decide(at, weight, 'FAILED', `could not measure, ${error.message}`);
+      await note(at, weight, 'FAILED', `could not measure, ${error.message}`);
       return FAILED;
     }
-    // Throttled or unavailable (CloudWatch, ECS, DynamoDB): no measurement, and no reason
-    // to make ECS roll back yet. It counts towards consecutiveErrorLimit like a failed query.
-    const classified = classifyError(error);
-    if (classified.name !== 'Transient') throw error;
-    const errors = previousErrors + 1;
-    const limit = service.health.consecutiveErrorLimit;
-    if (errors >= limit) {
-      await decide(at, weight, 'FAILED', `could not measure, ${label}: ${errors} failed measurements in a row (consecutiveErrorLimit ${limit}); last: ${classified.message}`).catch(() => undefined);
-      return FAILED;
-    }
-    return { hookStatus: 'IN_PROGRESS', callBackDelay: callBack(service.health.pollSeconds), hookDetails: { measurementErrors: errors } };
+    throw error;
   }
+  if (judgement.state === 'healthy') {
+    await decide(at, weight, 'SUCCEEDED', `${label} healthy over ${bakeMinutes} minutes: ${judgement.summary}`);
+    return SUCCEEDED;
+  }
+  const minute = ((at.now.getTime() - since.getTime()) / 60_000).toFixed(1);
+  await decide(at, weight, 'judging', `${label}, judging ${minute} of ${bakeMinutes} minutes: ${judgement.summary}`);
+  return { hookStatus: 'IN_PROGRESS', callBackDelay: callBack(judgement.lookAgainSeconds), hookDetails: { measurementErrors: judgement.measurementErrors ?? 0 } };
 }
 
 /**
@@ -160,9 +177,11 @@ async function firstStepPause(at: At): Promise<HookResponse> {
   const pause = awaitingPause(deployment);
   if (pause?.hookId) {
     await at.deps.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: at.event.resourceArn, hookId: pause.hookId, action: 'CONTINUE' }));
-    await decide(at, weight, 'SUCCEEDED', `pause before step 1 continued: no traffic has been judged yet; a person decides before the later steps`);
+    await note(at, weight, 'SUCCEEDED', `pause before step 1 continued: no traffic has been judged yet; a person decides before the later steps`);
     return SUCCEEDED;
   }
+  // Continued already (this invocation's retry, or its answer lost): nothing left to do.
+  if (deployment.lifecycleHookDetails?.some((h) => h.targetType === 'PAUSE' && h.status === 'SUCCEEDED')) return SUCCEEDED;
   const since = await seen(at, weight);
   if (at.now.getTime() - since.getTime() < PAUSE_APPEARS_SECONDS * 1000) return { hookStatus: 'IN_PROGRESS', callBackDelay: 10 };
   return SUCCEEDED;

@@ -169,6 +169,27 @@ describe('the pause before the first step', () => {
   });
 });
 
+describe('AWS failing on the way', () => {
+  it('never makes ECS roll back by throwing: the pause before the first step is tried again, counted', async () => {
+    ecsMock.on(DescribeServiceDeploymentsCommand).rejects(Object.assign(new Error('We encountered an internal error.'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500 } }));
+    const first = parse({ ...fixture('ecs-lifecycle-hook-payload-pre-production-traffic-shift'), hookDetails: { shipwatchService: 'shop', recordId, measurementErrors: 1 } });
+
+    const answer = await answerLifecycleHook(deps(), config, first, T0);
+
+    expect(answer).toStrictEqual({ hookStatus: 'IN_PROGRESS', callBackDelay: 30, hookDetails: { measurementErrors: 2 } });
+    expect(ecsMock.commandCalls(ContinueServiceDeploymentCommand)).toHaveLength(0);
+  });
+
+  it('fails the stage as "could not measure" once consecutiveErrorLimit attempts in a row failed', async () => {
+    ecsMock.on(DescribeServiceRevisionsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+
+    const answer = await answerLifecycleHook(deps(), config, atStep(10, { measurementErrors: 2 }), T0);
+
+    expect(answer).toStrictEqual({ hookStatus: 'FAILED' });
+    expect((await hookNotes(records, 'shop', atStep(10).resourceArn))?.failed).toMatch(/^could not measure, PRODUCTION_TRAFFIC_SHIFT: 3 failed attempts in a row \(consecutiveErrorLimit 3\); last: ThrottlingException: Rate exceeded$/);
+  });
+});
+
 describe('blue/green test traffic', () => {
   it('judges POST_TEST_TRAFFIC_SHIFT for testTrafficBakeMinutes, finding the service by its ARN when hookDetails do not name it', async () => {
     const sample = fixture('ecs-lifecycle-hook-payload-post-test-traffic-shift-with-hook-details');
