@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // What `serverless package` wrote has its own suite: npm run test:package (vitest.package.config.ts).
-    exclude: ['test/package/**', 'node_modules/**'],
+    // What `serverless package` wrote has its own suite: npm run test:package (vitest.package.config.ts);
+    // the dashboard in a real browser too: npm run test:browser (vitest.browser.config.ts).
+    exclude: ['test/package/**', 'test/browser/**', 'node_modules/**'],
     // Handlers read these at import; tests never reach AWS (clients are mocked or local).
     env: {
       AWS_REGION: 'us-east-1',

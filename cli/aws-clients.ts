@@ -32,15 +32,20 @@ export interface AwsClients {
   sts(): STSClient;
 }
 
+/**
+ * A client's configuration from the settings: only what was given, so the SDK's own
+ * chain (AWS_REGION, AWS_PROFILE, ~/.aws/config, AWS_ENDPOINT_URL_*) fills in the
+ * rest, as the AWS CLI does.
+ */
+export const clientConfig = (settings: AwsSettings) => ({
+  ...(settings.region ? { region: settings.region } : {}),
+  ...(settings.profile ? { profile: settings.profile } : {}),
+  ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+  ...(settings.credentials ? { credentials: settings.credentials } : {}),
+});
+
 export function awsClients(settings: AwsSettings): AwsClients {
-  // Only what was given: the SDK's own chain (AWS_REGION, AWS_PROFILE, ~/.aws/config,
-  // AWS_ENDPOINT_URL_*) fills in the rest, as the AWS CLI does.
-  const config = {
-    ...(settings.region ? { region: settings.region } : {}),
-    ...(settings.profile ? { profile: settings.profile } : {}),
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    ...(settings.credentials ? { credentials: settings.credentials } : {}),
-  };
+  const config = clientConfig(settings);
   return {
     settings,
     cloudformation: once(() => new CloudFormationClient(config)),

@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { recordsDb } from '../shared/aws/dynamodb.js';
 import { lookupEvents } from '../shared/aws/cloudtrail.js';
 import { sfnClient } from '../shared/aws/sfn.js';
-import { whoAsked, whoPushed } from '../shared/slack/pusher.js';
+import { whoTriggered } from '../shared/slack/pusher.js';
 import { now } from '../shared/clock.js';
 import { injectLambdaContext, logger } from '../shared/lambda/logger.js';
 import { dynamoApprovals } from '../shared/records/approvals.js';
@@ -33,13 +33,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredRe
         sfn: sfnClient(),
         slack: notifier,
         // A `shipwatch deploy` knows who asked; a push is looked up in CloudTrail.
-        whoPushed: (approval) =>
-          approval.requestedBy
-            ? whoAsked(approval.requestedBy, (email) => notifier!.userByEmail(email))
-            : whoPushed(
-                { lookupEvents, slackUserByEmail: (email) => notifier!.userByEmail(email) },
-                { repository: approval.view.repository, digest: approval.view.digest, pushedAt: approval.pushedAt ?? approval.expiresAt },
-              ),
+        whoPushed: (approval) => whoTriggered({ lookupEvents, slackUserByEmail: (email) => notifier!.userByEmail(email) }, approval),
       },
     );
   });

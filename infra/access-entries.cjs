@@ -3,7 +3,7 @@ const { createHash } = require('node:crypto');
 
 /** The functions that call the Kubernetes API, and so need an EKS access entry for their role. */
 const KUBERNETES_CALLERS = ['deployRelease', 'watchRollout', 'advanceRelease', 'checkHealth', 'rollBack'];
-/** The Kubernetes group the access entries map to; README shows the RBAC that grants it get/patch on Deployments. */
+/** The Kubernetes group the access entries map to; README shows the RBAC that grants it get/patch on Deployments, docs/progressive-eks.md what a canary adds (create, delete). */
 const KUBERNETES_GROUP = 'shipwatch-deployers';
 
 /**

@@ -29,12 +29,17 @@ export interface StateEvent {
   state: string;
   /**
    * `looked`: a look answered "not yet" (waits/look.ts); its detail says where things stand.
-   * `returned`: a Task's result (its detail is the JSON), as GetExecutionHistory reports it
-   * (LambdaFunctionSucceeded; TaskSucceeded for a `.waitForTaskToken` state).
+   * `exited`: the state is done, with its `output`; for a Task that called a function, also its
+   * `result` (what the function returned, or the task token's answer). GetExecutionHistory
+   * reports both, as AWS does: LambdaFunctionSucceeded (TaskSucceeded for a `.waitForTaskToken`
+   * state) with the result, then TaskStateExited with the output.
    */
-  type: 'entered' | 'retried' | 'failed' | 'looked' | 'returned';
+  type: 'entered' | 'retried' | 'failed' | 'looked' | 'exited';
   at: number;
   detail?: string;
+  output?: unknown;
+  /** `exited` Tasks that called a function only; null when it returned nothing. */
+  result?: unknown;
 }
 
 export interface RunOptions {
@@ -155,6 +160,9 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     });
   // Each state's current execution, for its retriers' budgets (see retriers.ts).
   const visits = new Map<string, StateVisit>();
+  // What a Task's function returned, kept until the state exits (the library tells
+  // the exit, with the state's output after ResultPath): reported together.
+  const results = new Map<string, unknown>();
 
   const overrides: Record<string, (input: unknown) => Promise<unknown>> = {};
   for (const [stateName, state] of Object.entries(definition.States)) {
@@ -175,7 +183,7 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
       try {
         if (waitsForToken.has(stateName)) {
           const answer = await waitForToken(stateName, fn, handler, taskInput as { Payload: Record<string, unknown> });
-          options.onState?.({ execution: executionName, state: stateName, type: 'returned', at: options.clock.now(), detail: JSON.stringify(answer ?? null) });
+          results.set(stateName, answer ?? null);
           return answer;
         }
         const crashed = options.crash?.(fn);
@@ -188,7 +196,7 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
         visits.delete(stateName);
         const look = out as { done?: unknown; detail?: unknown } | null;
         if (look?.done === false) options.onState?.({ execution: executionName, state: stateName, type: 'looked', at: options.clock.now(), detail: String(look.detail) });
-        options.onState?.({ execution: executionName, state: stateName, type: 'returned', at: options.clock.now(), detail: JSON.stringify(out ?? null) });
+        results.set(stateName, out ?? null);
         return out;
       } catch (error) {
         const name = (error as Error).name;
@@ -286,6 +294,11 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
       if (event.type === 'StateEntered' || event.type === 'StateRetried') {
         path.push(event.state.name);
         options.onState?.({ execution: options.executionName ?? 'local', state: event.state.name, type: event.type === 'StateEntered' ? 'entered' : 'retried', at: options.clock.now() });
+      }
+      if (event.type === 'StateExited') {
+        const result = results.get(event.state.name);
+        results.delete(event.state.name);
+        options.onState?.({ execution: executionName, state: event.state.name, type: 'exited', at: options.clock.now(), output: event.state.output, ...(result === undefined ? {} : { result }) });
       }
     }
   })();

@@ -12,19 +12,23 @@ const waitsForToken = (state: string) => (tokenStates ??= loadDefinition().waits
 
 /**
  * GetExecutionHistory's events for a sandbox execution, from what the runner
- * reported: ExecutionStarted, each state entered, each Task's result (what the
- * function returned, or the task token's answer) and each failed Lambda call,
- * and how it ended.
+ * reported: ExecutionStarted, each state entered and exited (with its output,
+ * as `includeExecutionData` gives it; a Task's exit after its function's
+ * result: what it returned, or the task token's answer), each failed Lambda
+ * call (a NotYet poll included, as in AWS), and how it ended.
  */
 export function historyEvents(execution: SimExecution, states: readonly StateEvent[]): HistoryEvent[] {
   const events: HistoryEvent[] = [{ id: 1, previousEventId: 0, timestamp: new Date(execution.startedAt), type: 'ExecutionStarted', executionStartedEventDetails: { input: execution.input, roleArn: 'arn:aws:iam::123456789012:role/shipwatch-sandbox-states' } }];
   const add = (event: Omit<HistoryEvent, 'id' | 'previousEventId'>) => events.push({ ...event, id: events.length + 1, previousEventId: events.length });
   for (const s of states) {
     if (s.type === 'entered') add({ timestamp: new Date(s.at), type: `${typeOf(s.state)}StateEntered` as HistoryEvent['type'], stateEnteredEventDetails: { name: s.state } });
-    if (s.type === 'returned' && waitsForToken(s.state)) {
-      add({ timestamp: new Date(s.at), type: 'TaskSucceeded', taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', output: s.detail ?? 'null' } });
+    if (s.type === 'exited' && s.result !== undefined) {
+      const output = JSON.stringify(s.result);
+      if (waitsForToken(s.state)) add({ timestamp: new Date(s.at), type: 'TaskSucceeded', taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', output } });
+      else add({ timestamp: new Date(s.at), type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output } });
     }
-    if (s.type === 'returned' && !waitsForToken(s.state)) add({ timestamp: new Date(s.at), type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: s.detail ?? 'null' } });
+    // A Fail state has no exit: the execution fails there.
+    if (s.type === 'exited' && typeOf(s.state) !== 'Fail') add({ timestamp: new Date(s.at), type: `${typeOf(s.state)}StateExited` as HistoryEvent['type'], stateExitedEventDetails: { name: s.state, output: JSON.stringify(s.output ?? null) } });
     if (s.type === 'failed') {
       const [error, ...cause] = (s.detail ?? '').split(': ');
       add({ timestamp: new Date(s.at), type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: { error: error ?? 'Error', cause: cause.join(': ') } });

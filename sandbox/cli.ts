@@ -2,22 +2,26 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../cli/errors.js';
 import { parseImageRef } from '../cli/options.js';
-import { DISCOVERY_FILE } from '../cli/sandbox-link.js';
+import { DISCOVERY_FILE, type SandboxInfo } from '../cli/sandbox-link.js';
 import { SCENARIOS } from './scenarios.js';
 import { terminalPrompt } from './terminal.js';
 
 const USAGE = `shipwatch sandbox [--scenario NAME] [--seed N] [--speed X|max] [--json FILE] [--interactive|--no-interactive]
-                  [--config FILE --push REPOSITORY:TAG ...] [--serve]
+                  [--config FILE --push REPOSITORY:TAG ...] [--serve] [--dashboard]
 
   --config FILE     make the simulated account from your config (a service, task definition or
                     Deployment and alarms for each entry) and run your config
   --push REPO:TAG   play this push instead of the scenarios (repeat for more)
   --serve           stay up after the pushes until Ctrl-C: the shipwatch CLI, the AWS CLI and
                     kubectl reach the simulated cloud (one printed export line)
+  --dashboard       serve the dashboard (shipwatch dashboard) over the sandbox and watch the
+                    scenarios live: they start when it is opened; --speed defaults to 60, and
+                    the sandbox then stays up (--serve), approvals waiting for you in it
 
 Examples:
   $ shipwatch sandbox                                          # every scenario, then exit
   $ shipwatch sandbox --scenario failing-tasks --speed max     # one scenario, flat out
+  $ shipwatch sandbox --dashboard --scenario alarm-during-bake  # watch a release roll back in the browser
   $ shipwatch sandbox --config shipwatch.yml --push checkout:v2 --serve
                                                                # your config, your push, then stay up`;
 
@@ -30,7 +34,7 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
     options: {
       scenario: { type: 'string' },
       seed: { type: 'string', default: '1' },
-      speed: { type: 'string', default: '600' },
+      speed: { type: 'string' },
       json: { type: 'string' },
       interactive: { type: 'boolean' },
       'no-interactive': { type: 'boolean', default: false },
@@ -38,6 +42,7 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
       config: { type: 'string' },
       push: { type: 'string', multiple: true },
       serve: { type: 'boolean', default: false },
+      dashboard: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -53,9 +58,11 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const seed = Number(values.seed);
-  const speed = values.speed === 'max' ? Infinity : Number(values.speed);
+  // Watching in the dashboard, a minute of simulated time takes a second.
+  const speedText = values.speed ?? (values.dashboard ? '60' : '600');
+  const speed = speedText === 'max' ? Infinity : Number(speedText);
   if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
-  if (!(speed > 0)) throw new UsageError(`--speed must be a positive number or "max", got "${values.speed}"`);
+  if (!(speed > 0)) throw new UsageError(`--speed must be a positive number or "max", got "${speedText}"`);
   const pushes = (values.push ?? []).map((ref) => {
     try {
       const image = parseImageRef(ref);
@@ -76,14 +83,15 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
   if (values.config && pushes.length === 0) throw new UsageError('--config needs at least one --push: the scenarios are written for the sandbox\'s own config');
   // Ctrl-C (or a TERM) ends --serve cleanly: servers closed, the discovery file removed.
   const stop = new AbortController();
-  if (values.serve) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  const serve = values.serve || values.dashboard;
+  if (serve) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
   // A person answers approvals when there is one at a terminal (and not in CI).
   const interactive = values['no-interactive'] ? false : (values.interactive ?? Boolean(process.stdin.isTTY && process.stdout.isTTY && !process.env.CI));
   // Before the handlers load: their logger reads its level once, at import.
   process.env.POWERTOOLS_LOG_LEVEL = process.env.SHIPWATCH_SANDBOX_LOG_LEVEL ?? 'SILENT';
   const { runSandbox } = await import('./sandbox.js');
   // Ctrl-C at the prompt ends the run at once; with --serve it stops the servers cleanly first.
-  const terminal = interactive ? terminalPrompt({ input: process.stdin, output: process.stdout, onInterrupt: values.serve ? () => stop.abort() : interrupted }) : undefined;
+  const terminal = interactive ? terminalPrompt({ input: process.stdin, output: process.stdout, onInterrupt: serve ? () => stop.abort() : interrupted }) : undefined;
   try {
     const { ok } = await runSandbox({
       ...(values.scenario ? { scenario: values.scenario } : {}),
@@ -93,7 +101,8 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
       ...(terminal ? { ask: terminal.ask } : {}),
       ...(values.config ? { config: values.config } : {}),
       ...(pushes.length > 0 ? { pushes } : {}),
-      ...(values.serve ? { serve: stop.signal, discoveryFile: DISCOVERY_FILE } : {}),
+      ...(serve ? { serve: stop.signal, discoveryFile: DISCOVERY_FILE } : {}),
+      ...(values.dashboard ? { dashboard: serveDashboard, ...(Number.isFinite(speed) ? { serveSpeed: speed } : {}) } : {}),
     });
     return ok ? 0 : 1;
   } finally {
@@ -105,4 +114,12 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
 function interrupted(): never {
   process.stdout.write('\nInterrupted: the sandbox run ends here.\n');
   process.exit(130);
+}
+
+/** The dashboard over the running sandbox, reached as the CLI reaches it (its endpoint and throwaway keys). */
+async function serveDashboard(info: SandboxInfo) {
+  const { contextFromEnv } = await import('../cli/context.js');
+  const { startDashboard } = await import('../cli/dashboard/start.js');
+  const reach = await contextFromEnv({}, { SHIPWATCH_SANDBOX: info.endpoint }).reach();
+  return startDashboard(reach, { onError: (error) => console.error(`dashboard: ${error.name}: ${error.message}`) });
 }

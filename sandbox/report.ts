@@ -35,6 +35,8 @@ export interface Row {
   lambdaErrors: number;
   /** From an alarm's event reaching Shipwatch to the rollback's UpdateService, in simulated seconds. */
   alarmToActionSeconds?: number;
+  /** The share of the requests the pushed image served during its deployment, in percent, where the sandbox splits requests by revision (sandbox/exposure.ts). */
+  exposurePercent?: number;
   results?: DeploymentResult[];
 }
 
@@ -46,7 +48,8 @@ export function measure(scenario: Scenario, results: DeploymentResult[]) {
   const step = (name: string) => steps.find((s) => s.step === name);
   const rollback = step('rollback');
   let badSince: string | undefined;
-  if (scenario.failsAt === 'rollout-start') badSince = step('rollout')?.startedAt;
+  // A progressive deployment's new pods serve from its first traffic step, before any rollout of the whole service.
+  if (scenario.failsAt === 'rollout-start') badSince = (step('progress') ?? step('rollout'))?.startedAt;
   else if (scenario.failsAt) {
     const serving = step('rollout')?.endedAt;
     badSince = serving ? new Date(Date.parse(serving) + scenario.failsAt.servingMinutes * 60_000).toISOString() : undefined;

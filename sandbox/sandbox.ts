@@ -18,6 +18,7 @@ import { measure, table, type Row, type Usage } from './report.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { askDecision } from './terminal.js';
 import { sandboxWorld } from './world.js';
+import { exposureOf } from './exposure.js';
 import { channelsOf, worldFromConfig } from './world-from-config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { CloudFormationModel } from '../local/cloud/query-protocol.js';
@@ -78,6 +79,14 @@ export interface SandboxOptions {
   serveSpeed?: number;
   /** Where to tell this clone's CLI that a sandbox runs (cli/sandbox-link.ts); none in tests. */
   discoveryFile?: string;
+  /**
+   * Serve the dashboard over the sandbox from the start, so the scenarios can
+   * be watched live: they begin once it is first opened (or after
+   * `dashboardWaitMs` of real time, 30 s by default). While serving, approval
+   * requests wait for a person (the dashboard) instead of a planned click.
+   */
+  dashboard?: (info: SandboxInfo) => Promise<{ url: string; opened: Promise<void>; close(): Promise<void> }>;
+  dashboardWaitMs?: number;
 }
 
 const SLACK_TOKEN = 'xoxb-sandbox-bot-token';
@@ -237,6 +246,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     // Slack: a local stand-in for the Web API; the secrets live in the simulated Parameter Store.
     let current: Scenario | undefined;
     let interaction: Handler | undefined;
+    let serving = false;
     const answered = new Map<string, 'approve' | 'reject'>();
     const slack = await startSlackStandIn({
       token: SLACK_TOKEN,
@@ -246,8 +256,10 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
       onEphemeral: (user, text) => say(`slack → ${user}`, text),
       onApproval: (asked) => {
         const plan = current?.approval;
-        const label = current?.pushes[0] ? `${current.pushes[0].repository}:${current.pushes[0].tag}` : 'slack';
+        const label = !serving && current?.pushes[0] ? `${current.pushes[0].repository}:${current.pushes[0].tag}` : 'slack';
         say(label, `Slack asks #${asked.channel} for approval: ${asked.text}`);
+        // Serving with the dashboard, a person decides there (or the request expires as its policy says).
+        if (serving && options.dashboard) return say(label, 'waiting for a decision: approve or reject it in the dashboard');
         void (async () => {
           let decision: 'approve' | 'reject';
           let minutes = 0;
@@ -425,6 +437,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
        * reaching the alarm rule. Time moves at a pace a person can follow.
        */
       const serve = async (signal: AbortSignal) => {
+        serving = true;
         const speed = options.serveSpeed ?? 60;
         time.setSpeed(speed);
         world.ecr.onPutImage = (event) => {
@@ -453,10 +466,23 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         print('  npx shipwatch status                 # this clone\'s CLI also finds the sandbox by itself');
         print(`  aws ecr batch-get-image / put-image  # a push, as ECR would send it`);
         print(`  aws cloudwatch set-alarm-state --alarm-name NAME --state-value ALARM --state-reason test\n`);
+        if (dashboardUrl) print(`Dashboard: ${dashboardUrl}\n`);
         await time.run(() => signal.aborted);
         print('\nsandbox stopping');
       };
 
+      let dashboardUrl: string | undefined;
+      if (options.dashboard && info) {
+        const dashboard = await options.dashboard(info);
+        closers.push(() => dashboard.close());
+        dashboardUrl = dashboard.url;
+        const waitMs = options.dashboardWaitMs ?? 30_000;
+        print(`Dashboard: ${dashboard.url}\n  (127.0.0.1 only; the token in the URL is the session) — the scenarios start when it is opened, or in ${Math.round(waitMs / 1000)} s\n`);
+        // Simulated time stands still until someone watches.
+        let waited: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([dashboard.opened, new Promise((resolve) => (waited = setTimeout(resolve, waitMs)))]);
+        clearTimeout(waited);
+      }
       for (const scenario of scenarios) {
         current = scenario;
         cues = scenarioCues(world, scenario, say);
@@ -533,10 +559,11 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
             lambdaInvocations: 1 + executions.reduce((n, e) => n + Object.values(e.run?.invocations ?? {}).reduce((a, b) => a + b, 0), 0),
             lambdaErrors: executions.reduce((n, e) => n + Object.values(e.run?.lambdaErrors ?? {}).reduce((a, b) => a + b, 0), 0),
             ...alarmToAction(record?.service ?? pushed.service, executions),
+            ...exposureOf(world, playedConfig.services.find((x) => x.name === (record?.service ?? pushed.service)), `${world.ecr.registry}/${pushed.service}@${pushed.digest}`, results),
             results,
           });
           const row = rows.at(-1)!;
-          print(`  ${row.ok ? '✔' : '✘'} ${pushed.label} ${row.outcome}: ${short(row.reason)}`);
+          print(`  ${row.ok ? '✔' : '✘'} ${pushed.label} ${row.outcome}${row.exposurePercent === undefined ? '' : ` (served ${row.exposurePercent}% of the requests)`}: ${short(row.reason)}`);
         }
         print('');
       }

@@ -111,6 +111,19 @@ export const SCENARIOS: Scenario[] = [
     failsAt: 'rollout-start',
   },
   {
+    name: 'eks-canary-good',
+    title: 'a canary on EKS: search-canary (1 pod beside 4: 20% of the requests) judged healthy, then search promoted and the canary deleted',
+    pushes: [{ repository: 'search', tag: 'v2', behaviour: {} }],
+    expect: ['deployed'],
+  },
+  {
+    name: 'eks-canary-bad',
+    title: "a canary on EKS whose 5xx rate is 9% → rolled back at the first step by deleting the canary: only its share of the requests ever reached it",
+    pushes: [{ repository: 'search', tag: 'v3', behaviour: { errorRate: 9 } }],
+    expect: ['rolled_back'],
+    failsAt: 'rollout-start',
+  },
+  {
     name: 'approval-granted',
     title: 'a release that needs approval: a person approves in Slack, then it deploys',
     pushes: [{ repository: 'payments', tag: 'release-4.0', behaviour: {} }],
@@ -207,7 +220,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'ecs-linear',
     title: "ECS's linear rollout in four steps of 25%, each judged by the hook",
-    pushes: [{ repository: 'search', tag: 'v2', behaviour: {} }],
+    pushes: [{ repository: 'listings', tag: 'v2', behaviour: {} }],
     expect: ['deployed'],
   },
   {

@@ -25,7 +25,8 @@ const fargateTask = (family: string, container: string, image: string): Register
 /**
  * The account a config describes, made up: for each service its repository
  * with a release already running, its ECS service (task definition with the
- * container) or EKS Deployment (and the RoleBinding Shipwatch needs), a load
+ * container) or EKS Deployment (and the RoleBinding Shipwatch needs; for a
+ * canary, the Service in front of its pods), a load
  * balancer for every LoadBalancer its metrics name, and each alarm it lists.
  * `shipwatch sandbox --config` plays pushes against it.
  */
@@ -51,7 +52,16 @@ export function worldFromConfig(config: Config, now: () => number, seed: number)
       const kubernetes = world.eks.clusters.get(t.cluster)?.kubernetes ?? world.eks.createCluster(t.cluster);
       kubernetes.grant('shipwatch-deployers', t.namespace, ['get', 'patch']);
       if (!kubernetes.deployment(t.namespace, t.deployment)) kubernetes.createDeployment({ namespace: t.namespace, name: t.deployment, replicas: 4, containers: [{ name: t.container, image, ports: [{ containerPort: 8080, protocol: 'TCP' }] }] });
-      for (const lb of balancers) world.attachEksLoadBalancer(lb, t.cluster, t.namespace, t.deployment);
+      if (service.strategy.type === 'rolling') {
+        for (const lb of balancers) world.attachEksLoadBalancer(lb, t.cluster, t.namespace, t.deployment);
+      } else {
+        // A canary (docs/progressive-eks.md): a Service selecting the pods of the Deployment and its canary alike,
+        // the load balancers in front of it, and the rights to create and delete the canary.
+        kubernetes.grant('shipwatch-deployers', t.namespace, ['create']);
+        kubernetes.grant('shipwatch-deployers', t.namespace, ['delete'], { resourceNames: [`${t.deployment}-canary`] });
+        if (!kubernetes.service(t.namespace, t.deployment)) kubernetes.createService({ namespace: t.namespace, name: t.deployment, selector: { app: t.deployment } });
+        for (const lb of balancers) world.attachEksServiceLoadBalancer(lb, t.cluster, t.namespace, t.deployment);
+      }
     }
     for (const alarm of service.health.alarms) {
       if (world.cloudwatch.alarms.has(alarm)) continue;

@@ -29,16 +29,19 @@ const fargateTask = (family: string, container: string, image: string): Register
  * blue/green engine (shipwatch.sandbox.yml gives each its strategy), each
  * behind a load balancer with two target groups; inventory's has a test listener.
  */
-export const PROGRESSIVE_SERVICES = ['storefront', 'search', 'inventory', 'orders'] as const;
+export const PROGRESSIVE_SERVICES = ['storefront', 'listings', 'inventory', 'orders'] as const;
 
 /** The EKS cluster of the sandbox's account, and its Deployment that Shipwatch deploys to. */
 export const SANDBOX_EKS = { cluster: 'shop', namespace: 'shop', deployment: 'catalog', container: 'web', loadBalancer: 'app/catalog/3d9b' } as const;
+/** The Deployment deployed as a canary (docs/progressive-eks.md), behind its Service `search`, which a load balancer fronts. */
+export const SANDBOX_EKS_CANARY = { deployment: 'search', container: 'web', service: 'search', loadBalancer: 'app/search/6a0e' } as const;
 
 /**
- * The sandbox's account: two Fargate services and one Deployment on EKS
- * (`catalog`, with an Envoy sidecar beside its `web` container), each already
- * running a good release behind its own load balancer, with a 5xx alarm on
- * checkout and on catalog. The EKS cluster's API server is started by the
+ * The sandbox's account: three Fargate services and two Deployments on EKS
+ * (`catalog`, with an Envoy sidecar beside its `web` container, and `search`,
+ * deployed as a canary behind its Service), each already running a good
+ * release behind its own load balancer, with a 5xx alarm on checkout,
+ * ledger, catalog and search. The EKS cluster's API server is started by the
  * sandbox (kube-server.ts), which tells the world where it listens.
  */
 export function sandboxWorld(now: () => number, seed: number): World {
@@ -86,10 +89,30 @@ export function sandboxWorld(now: () => number, seed: number): World {
   });
   world.attachEksLoadBalancer(eks.loadBalancer, eks.cluster, eks.namespace, eks.deployment);
 
+  // A canary needs to create and delete its `search-canary` Deployment too (docs/progressive-eks.md, RBAC).
+  const canary = SANDBOX_EKS_CANARY;
+  world.ecr.createRepository('search', true);
+  const search = world.ecr.push('search', 'v1', profile());
+  kubernetes.grant('shipwatch-deployers', eks.namespace, ['create']);
+  kubernetes.grant('shipwatch-deployers', eks.namespace, ['delete'], { resourceNames: [`${canary.deployment}-canary`] });
+  kubernetes.createDeployment({
+    namespace: eks.namespace,
+    name: canary.deployment,
+    replicas: 4,
+    containers: [
+      { name: canary.container, image: `${world.ecr.registry}/search@${search.detail['image-digest']}`, ports: [{ containerPort: 8080, protocol: 'TCP' }] },
+      { name: 'envoy', image: 'public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod', ports: [{ containerPort: 9901, protocol: 'TCP' }] },
+    ],
+  });
+  // Selects `app: search`, the label the Deployment's pods and its canary's share (the docs' pattern, without `track`).
+  kubernetes.createService({ namespace: eks.namespace, name: canary.service, selector: { app: canary.deployment } });
+  world.attachEksServiceLoadBalancer(canary.loadBalancer, eks.cluster, eks.namespace, canary.service);
+
   for (const [alarm, lb] of [
     ['checkout-5xx', 'app/checkout/7c1a'],
     ['catalog-5xx', eks.loadBalancer],
     ['ledger-5xx', 'app/ledger/2b8d'],
+    ['search-5xx', SANDBOX_EKS_CANARY.loadBalancer],
   ] as const) {
     world.cloudwatch.alarms.set(alarm, {
       kind: 'metric',

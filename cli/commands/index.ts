@@ -1,4 +1,5 @@
 import type { RegisterCommand } from '../program.js';
+import { dashboardCommand } from './dashboard.js';
 import { deployCommand } from './deploy.js';
 import { followCommand } from './follow.js';
 import { historyCommand } from './history.js';
@@ -13,4 +14,4 @@ import { validateCommand } from './validate.js';
  * Every `shipwatch` command, in the order `shipwatch --help` lists them. A new
  * command is one file in this folder (a RegisterCommand) and one line here.
  */
-export const COMMANDS: RegisterCommand[] = [validateCommand, planCommand, statusCommand, historyCommand, statsCommand, deployCommand, followCommand, rollbackCommand, sandboxCommand];
+export const COMMANDS: RegisterCommand[] = [validateCommand, planCommand, statusCommand, historyCommand, statsCommand, deployCommand, followCommand, rollbackCommand, dashboardCommand, sandboxCommand];

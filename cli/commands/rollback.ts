@@ -1,12 +1,8 @@
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { Option } from 'commander';
 import { loadConfig } from '../../shared/config/load.js';
-import { getState } from '../../shared/records/admission.js';
-import { getRecord } from '../../shared/records/queries.js';
-import type { ExecutionInput } from '../../shared/workflow/state.js';
-import { EXIT, Refused, SetupError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { examples, jsonOption, type RegisterCommand } from '../program.js';
-import { chooseRollback } from '../rollback/choose.js';
+import { startRollback } from '../rollback/start.js';
 import { waitForExecution } from '../rollback/wait.js';
 import { followExecution } from '../follow/follow.js';
 
@@ -38,35 +34,19 @@ export const rollbackCommand: RegisterCommand = (program, run) => {
       run(async (ctx, service: string, options: { to?: string; force: boolean; wait: boolean; follow: boolean; json?: boolean }) => {
         const reach = await ctx.reach();
         const config = loadConfig(reach.configFile);
-        const serviceConfig = config.services.find((s) => s.name === service);
-        if (!serviceConfig) throw new Refused(`no service "${service}" in ${reach.configFile} (services: ${config.services.map((s) => s.name).join(', ')})`);
+        const summary = await startRollback({ stack: () => reach.stack(), config, configFile: reach.configFile, now: ctx.now() }, service, { ...(options.to ? { to: options.to } : {}), force: options.force }, (choice) =>
+          `${ctx.user} with shipwatch rollback${choice.toRecord ? ` --to ${choice.toRecord}` : ''}`,
+        );
         const stack = await reach.stack();
-        if (!stack.stateMachineArn) throw new SetupError(`the state machine is unknown (${stack.source}): set STATE_MACHINE_ARN to the stack output DeployStateMachineArn, or use --stage`);
-
-        const choice = await chooseRollback(service, await getState(stack.records, service), (id) => getRecord(stack.records, service, id), { ...(options.to ? { to: options.to } : {}), force: options.force }, ctx.now());
-        const current = choice.record;
-        // The registry host names the region: <account>.dkr.ecr.<region>.amazonaws.com.
-        const region = current.imageUri.split('/')[0]!.split('.')[3] ?? 'us-east-1';
-        const input: ExecutionInput = {
-          mode: 'rollback',
-          release: { repository: current.repository, registry: current.imageUri.split('/')[0]!, digest: current.digest, ...(current.tag ? { tag: current.tag } : {}), imageUri: current.imageUri, pushedAt: current.pushedAt, eventId: 'cli', region },
-          service: serviceConfig,
-          admission: { recordId: current.recordId, admittedAt: ctx.now().toISOString() },
-          deploy: { platform: choice.platform, previousRevision: choice.to, revision: choice.from, deploymentId: '', startedAt: ctx.now().toISOString(), alreadyRunning: false },
-          failure: { Error: 'ManualRollback', Cause: `rolled back by ${ctx.user} with shipwatch rollback${choice.toRecord ? ` --to ${choice.toRecord}` : ''}` },
-        };
-        const name = `${service}-rollback-${ctx.now().getTime()}`;
-        const started = await stack.sfn.send(new StartExecutionCommand({ stateMachineArn: stack.stateMachineArn, name, input: JSON.stringify(input) }));
-        const summary = { service, from: choice.from, to: choice.to, record: current.recordId, executionArn: started.executionArn };
         if (!options.wait) {
-          ctx.out(options.json ? JSON.stringify(summary, null, 2) : `rolling ${service} back from ${choice.from} to ${choice.to}\nexecution ${started.executionArn}`);
+          ctx.out(options.json ? JSON.stringify(summary, null, 2) : `rolling ${service} back from ${summary.from} to ${summary.to}\nexecution ${summary.executionArn}`);
           return EXIT.ok;
         }
-        if (!options.json) ctx.out(`rolling ${service} back from ${choice.from} to ${choice.to}\nexecution ${started.executionArn}\nwaiting for the outcome (Ctrl-C stops waiting, not the rollback)…`);
+        if (!options.json) ctx.out(`rolling ${service} back from ${summary.from} to ${summary.to}\nexecution ${summary.executionArn}\nwaiting for the outcome (Ctrl-C stops waiting, not the rollback)…`);
         const sleep = (ms: number) => ctx.sleep(ms);
         const ended = options.follow
-          ? await followExecution({ sfn: stack.sfn, sleep, out: (t) => ctx.out(t) }, started.executionArn!, { quiet: Boolean(options.json) })
-          : await waitForExecution(stack.sfn, started.executionArn!, sleep);
+          ? await followExecution({ sfn: stack.sfn, sleep, out: (t) => ctx.out(t) }, summary.executionArn, { quiet: Boolean(options.json) })
+          : await waitForExecution(stack.sfn, summary.executionArn, sleep);
         const outcome = ended.result?.outcome ?? `execution ${ended.status}`;
         const reason = ended.result?.reason ?? ended.error ?? '';
         // Following, the outcome was the last thing printed.

@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import type { Config, ServiceConfig } from '../../shared/config/schema.js';
+import { trafficSteps } from '../../shared/config/strategy.js';
 import { matchServices } from '../../shared/match/match-push.js';
 import { isIgnoreActive } from '../../shared/scan/policy.js';
 import { requiresApproval } from '../../shared/slack/approval-policy.js';
@@ -53,6 +54,11 @@ function strategyOf(service: ServiceConfig): string {
     return `ECS rolling update of ${t.cluster}/${t.service}: a new revision of its task definition where only container ${t.container}'s image changes (pinned to the digest), then UpdateService; the circuit breaker's verdict is watched, and ${h.rolloutTimeoutMinutes} min without completing rolls back`;
   }
   const t = service.target.eks!;
+  const strategy = service.strategy;
+  if (strategy.type === 'canary' || strategy.type === 'linear') {
+    const steps = trafficSteps(strategy).filter((p) => p < 100);
+    return `canary by replica ratio beside Deployment ${t.namespace}/${t.deployment} on ${t.cluster} (docs/progressive-eks.md): ${t.deployment}-canary runs the new image for ${steps.map((p) => `${p}%`).join(', ')} of the pods, each step judged ${strategy.bakeMinutes} min on the new revision${strategy.pause ? ', a person promoting after the first' : ''}; then the RollingUpdate of ${t.deployment} (container ${t.container}, pinned to the digest) and the canary deleted; an unhealthy step deletes the canary, ${t.deployment} unchanged`;
+  }
   return `Kubernetes RollingUpdate of Deployment ${t.namespace}/${t.deployment} on ${t.cluster}: one strategic merge patch of container ${t.container}'s image (pinned to the digest), watched as kubectl rollout status does; ProgressDeadlineExceeded or ${h.rolloutTimeoutMinutes} min rolls back`;
 }
 

@@ -2,6 +2,7 @@ import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-clo
 import type { Config } from '../../shared/config/schema.js';
 import { readAlarms } from '../../shared/health/alarms.js';
 import { metricQueries, RESULT_ID } from '../../shared/health/metrics.js';
+import { REVISION_PLACEHOLDER, scopeHealth } from '../../shared/health/revision-scope.js';
 import { callFailed, error, ok, usersOf, warning, type Check } from './check.js';
 
 /** How far back a metric check must find data: a bake judges the periods it sees, and "no data" fails it. */
@@ -28,13 +29,23 @@ export async function checkAlarms(cloudwatch: CloudWatchClient, config: Config):
   }
 }
 
-/** Each metric check returns data over the last hour: a bake with no datapoints is inconclusive and fails. */
-export async function checkMetrics(cloudwatch: CloudWatchClient, config: Config, now: Date): Promise<Check[]> {
-  const checks = config.services.flatMap((s) => s.health.metrics.map((m) => ({ service: s.name, metric: m })));
+/**
+ * Each metric check returns data over the last hour: a bake with no datapoints
+ * is inconclusive and fails. A check that names `{revision}` is asked for the
+ * revision running now (`revisions`, from the EKS checks: the image its pods run).
+ */
+export async function checkMetrics(cloudwatch: CloudWatchClient, config: Config, now: Date, revisions: ReadonlyMap<string, string> = new Map()): Promise<Check[]> {
+  const checks = config.services.flatMap((s) => s.health.metrics.map((m) => ({ service: s.name, health: s.health, metric: m })));
   return Promise.all(
-    checks.map(async ({ service, metric }): Promise<Check> => {
-      const resource = `metric ${service}/${metric.name}`;
+    checks.map(async ({ service, health, metric: asked }): Promise<Check> => {
+      const resource = `metric ${service}/${asked.name}`;
       const end = Math.floor(now.getTime() / 60_000) * 60_000;
+      const scoped = JSON.stringify(asked).includes(REVISION_PLACEHOLDER);
+      const revision = revisions.get(service);
+      if (scoped && !revision) {
+        return warning(resource, [service], 'returns data (last hour)', `names ${REVISION_PLACEHOLDER}, and the revision ${service} runs could not be read, so this was not checked`, 'fix the target checks above first');
+      }
+      const metric = scoped && revision ? scopeHealth({ ...health, metrics: [asked] }, { revision }).metrics[0]! : asked;
       try {
         const out = await cloudwatch.send(new GetMetricDataCommand({ MetricDataQueries: metricQueries(metric), StartTime: new Date(end - METRIC_LOOKBACK_MS), EndTime: new Date(end), ScanBy: 'TimestampDescending' }));
         const result = out.MetricDataResults?.find((r) => r.Id === RESULT_ID);
@@ -44,7 +55,10 @@ export async function checkMetrics(cloudwatch: CloudWatchClient, config: Config,
         }
         const latest = values[0]!;
         const unit = metric.unit ?? '';
-        return ok(resource, [service], 'returns data (last hour)', `${values.length} datapoints, latest ${Number(latest.toPrecision(3))}${unit} (threshold ${metric.comparison} ${metric.threshold}${unit})`);
+        // The image as people read it: repository@sha256 and twelve hex digits.
+        const shown = revision?.replace(/^.*\//, '').replace(/(@sha256:[a-f0-9]{12})[a-f0-9]+$/, '$1');
+        const which = scoped ? ` for the running revision (${REVISION_PLACEHOLDER} = ${shown})` : '';
+        return ok(resource, [service], 'returns data (last hour)', `${values.length} datapoints, latest ${Number(latest.toPrecision(3))}${unit} (threshold ${metric.comparison} ${metric.threshold}${unit})${which}`);
       } catch (e) {
         if ((e as Error).name === 'InvalidParameterValueException' || (e as Error).name === 'ValidationError') {
           return error(resource, [service], 'returns data (last hour)', `CloudWatch refused the query: ${(e as Error).message}`, `fix health.metrics "${metric.name}" of ${service}`);

@@ -2,6 +2,7 @@ import { DescribeClusterCommand, type EKSClient } from '@aws-sdk/client-eks';
 import type { Config } from '../../shared/config/schema.js';
 import { eksToken } from '../../shared/targets/eks/token.js';
 import { callFailed, error, ok, warning, type Check } from './check.js';
+import { checkCanaryAccess, checkCanaryRatio, checkCanaryService, type CanaryTarget } from './eks-canary.js';
 import { kubeRequest, type KubeConnection } from './kube-request.js';
 
 /** The Kubernetes group the Shipwatch roles' access entries map to (infra/iam.cjs, README "EKS"). */
@@ -9,18 +10,23 @@ export const SHIPWATCH_KUBE_GROUP = 'shipwatch-deployers';
 /** What the Lambda functions do to a Deployment. */
 const VERBS = ['get', 'patch'] as const;
 
-type EksTarget = NonNullable<Config['services'][number]['target']['eks']> & { name: string };
+type EksTarget = NonNullable<Config['services'][number]['target']['eks']> & { name: string; strategy: Config['services'][number]['strategy'] };
 
-/** Each EKS cluster answers; each Deployment and container exist; the Shipwatch roles may get and patch it. */
-export async function checkEks(eks: EKSClient, config: Config, now: Date): Promise<Check[]> {
-  const targets: EksTarget[] = config.services.filter((s) => s.target.eks).map((s) => ({ name: s.name, ...s.target.eks! }));
+/**
+ * Each EKS cluster answers; each Deployment and container exist; the Shipwatch
+ * roles may get and patch it; for a canary (eks-canary.ts), create and delete
+ * it, a Service in front of both, and a meaningful ratio. `revisions` gets the
+ * image each service's container runs (what `{revision}` is now).
+ */
+export async function checkEks(eks: EKSClient, config: Config, now: Date, revisions?: Map<string, string>): Promise<Check[]> {
+  const targets: EksTarget[] = config.services.filter((s) => s.target.eks).map((s) => ({ name: s.name, ...s.target.eks!, strategy: s.strategy }));
   if (targets.length === 0) return [];
   const clusters = [...new Set(targets.map((t) => t.cluster))];
-  const results = await Promise.all(clusters.map((cluster) => checkCluster(eks, cluster, targets.filter((t) => t.cluster === cluster), now)));
+  const results = await Promise.all(clusters.map((cluster) => checkCluster(eks, cluster, targets.filter((t) => t.cluster === cluster), now, revisions)));
   return results.flat();
 }
 
-async function checkCluster(eks: EKSClient, cluster: string, targets: EksTarget[], now: Date): Promise<Check[]> {
+async function checkCluster(eks: EKSClient, cluster: string, targets: EksTarget[], now: Date, revisions?: Map<string, string>): Promise<Check[]> {
   const resource = `eks ${cluster}`;
   const who = targets.map((t) => t.name);
   let connection: KubeConnection;
@@ -49,15 +55,16 @@ async function checkCluster(eks: EKSClient, cluster: string, targets: EksTarget[
   } catch (e) {
     return [error(resource, who, 'cluster answers', `${connection.endpoint}: ${(e as Error).message}`, 'the API endpoint must be reachable from here and from Lambda (public endpoint, or the functions in the cluster\'s VPC)')];
   }
-  for (const t of targets) checks.push(...(await checkDeployment(connection, t)));
+  for (const t of targets) checks.push(...(await checkDeployment(connection, t, revisions)));
   return checks;
 }
 
-async function checkDeployment(connection: KubeConnection, t: EksTarget): Promise<Check[]> {
+async function checkDeployment(connection: KubeConnection, t: EksTarget, revisions?: Map<string, string>): Promise<Check[]> {
   const resource = `eks ${t.cluster}/${t.namespace}/${t.deployment}`;
   const who = [t.name];
   const path = `/apis/apps/v1/namespaces/${encodeURIComponent(t.namespace)}/deployments/${encodeURIComponent(t.deployment)}`;
   const checks: Check[] = [];
+  let read: { replicas: number; podLabels: Record<string, string> } | undefined;
   try {
     const got = await kubeRequest(connection, 'GET', path);
     if (got.status === 404) {
@@ -67,18 +74,26 @@ async function checkDeployment(connection: KubeConnection, t: EksTarget): Promis
     } else if (got.status !== 200) {
       checks.push(error(resource, who, 'Deployment and container exist', `GET answered ${got.status}: ${String(got.json.message ?? '')}`, 'check the cluster'));
     } else {
-      const spec = got.json.spec as { template?: { spec?: { containers?: { name: string }[] } } } | undefined;
+      const spec = got.json.spec as { replicas?: number; template?: { metadata?: { labels?: Record<string, string> }; spec?: { containers?: { name: string; image?: string }[] } } } | undefined;
       const containers = spec?.template?.spec?.containers?.map((c) => c.name) ?? [];
+      const image = spec?.template?.spec?.containers?.find((c) => c.name === t.container)?.image;
+      if (image) revisions?.set(t.name, image);
       checks.push(
         containers.includes(t.container)
           ? ok(resource, who, 'Deployment and container exist', `container ${t.container} (of ${containers.join(', ')})`)
           : error(resource, who, 'Deployment and container exist', `no container "${t.container}" (it has ${containers.join(', ')})`, `set target.eks.container of ${t.name} to one of: ${containers.join(', ')}`),
       );
+      read = { replicas: spec?.replicas ?? 1, podLabels: spec?.template?.metadata?.labels ?? {} };
     }
   } catch (e) {
     checks.push(error(resource, who, 'Deployment and container exist', (e as Error).message, 'check that the API endpoint is reachable'));
   }
   checks.push(await checkAccess(connection, t));
+  if (t.strategy.type === 'canary' || t.strategy.type === 'linear') {
+    const canary: CanaryTarget = { ...t, strategy: t.strategy };
+    checks.push(await checkCanaryAccess(connection, canary, SHIPWATCH_KUBE_GROUP));
+    if (read) checks.push(await checkCanaryService(connection, canary, read), checkCanaryRatio(canary, read));
+  }
   return checks;
 }
 

@@ -1,5 +1,8 @@
 import type {
+  AlarmHistoryItem,
   CompositeAlarm,
+  DescribeAlarmHistoryCommandInput,
+  DescribeAlarmHistoryCommandOutput,
   DescribeAlarmsCommandInput,
   DescribeAlarmsCommandOutput,
   GetMetricDataCommandInput,
@@ -40,6 +43,21 @@ export interface SimCompositeAlarm {
   anyOf: string[];
 }
 
+/** One metric of a query: namespace, name, dimensions (exact) and statistic. */
+export interface MetricQuery {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  stat: string;
+}
+
+/**
+ * Generates metrics other than the ALB ones from `sources` (kube-traffic.ts:
+ * EKS Services and their revisions). Answers `{ value }` for a metric it owns
+ * (undefined: no datapoint), or undefined for one it does not.
+ */
+export type MetricProvider = (metric: MetricQuery, t: number, periodSeconds: number) => { value: number | undefined } | undefined;
+
 /** CloudWatch ingests a datapoint about this long after its period ends. */
 const INGESTION_MS = 30_000;
 
@@ -52,17 +70,13 @@ export class CloudWatchModel {
   /** Keyed by the LoadBalancer dimension value. */
   readonly sources = new Map<string, MetricSource>();
   /**
-   * Other sources of metrics, asked first: each answers a metric it knows
-   * (a value, or undefined for no datapoint) or null for one it does not
-   * (the ALB target groups of local/cloud/alb.ts).
-   */
-  readonly generators: ((metric: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string }, t: number, periodSeconds: number) => number | undefined | null)[] = [];
-  /**
    * Error bursts that are no release's fault (a dependency down for a while):
    * behind this load balancer, this share of requests (in percent) fails from
    * `from` until `to`, whatever image serves. Alarms go to ALARM and back.
    */
   readonly outages: { loadBalancer: string; from: number; to: number; errorRate: number }[] = [];
+  /** Asked first, in order, for every metric. */
+  readonly providers: MetricProvider[] = [];
   /** States set by SetAlarmState, each until the alarm's next evaluation. */
   private readonly overrides = new Map<string, { state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'; reason: string; since: number; until: number }>();
 
@@ -74,11 +88,11 @@ export class CloudWatchModel {
   ) {}
 
   /** The value of one metric over one period starting at t, or undefined (no datapoint). */
-  value(metric: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string }, t: number, periodSeconds: number): number | undefined {
+  value(metric: MetricQuery, t: number, periodSeconds: number): number | undefined {
     if (t + periodSeconds * 1000 + INGESTION_MS > this.now()) return undefined;
-    for (const generate of this.generators) {
-      const generated = generate(metric, t, periodSeconds);
-      if (generated !== null) return generated;
+    for (const provider of this.providers) {
+      const answer = provider(metric, t, periodSeconds);
+      if (answer) return answer.value;
     }
     const lb = metric.dimensions.LoadBalancer;
     const source = lb ? this.sources.get(lb) : undefined;
@@ -236,5 +250,49 @@ export class CloudWatchModel {
       }
     }
     return { MetricAlarms: metricAlarms, CompositeAlarms: compositeAlarms };
+  }
+
+  /**
+   * DescribeAlarmHistory's state updates, as CloudWatch keeps them: each
+   * transition within [StartDate, EndDate] with its old and new state
+   * (HistoryData is a JSON string). Found by judging the alarm at each of its
+   * evaluations; a state set by SetAlarmState shows until the evaluation
+   * after it (only the latest one is remembered). Configuration and action
+   * items are not modelled: none are returned.
+   */
+  DescribeAlarmHistory(input: DescribeAlarmHistoryCommandInput): Out<DescribeAlarmHistoryCommandOutput> {
+    if (input.HistoryItemType && input.HistoryItemType !== 'StateUpdate') return { AlarmHistoryItems: [] };
+    const now = this.now();
+    const end = Math.min(input.EndDate ? new Date(input.EndDate).getTime() : now, now);
+    // CloudWatch keeps two weeks; a day is plenty for the sandbox and keeps the sampling short.
+    const start = Math.max(input.StartDate ? new Date(input.StartDate).getTime() : end - 86_400_000, end - 86_400_000);
+    const names = input.AlarmName ? [input.AlarmName] : [...this.alarms.keys()];
+    const items: AlarmHistoryItem[] = [];
+    for (const name of names) {
+      const alarm = this.alarms.get(name);
+      if (!alarm) continue;
+      const step = alarm.kind === 'metric' ? alarm.metric.period * 1000 : 60_000;
+      // An alarm is evaluated once its period's datapoint is in: at each period end plus the ingestion delay.
+      const instants = new Set<number>();
+      for (let t = Math.floor((start - INGESTION_MS) / step) * step + step + INGESTION_MS; t <= end; t += step) instants.add(t);
+      const set = this.overrides.get(name);
+      if (set) for (const t of [set.since, set.until]) if (t > start && t <= end) instants.add(t);
+      let before = this.alarmState(name, start);
+      for (const t of [...instants].sort((a, b) => a - b)) {
+        const after = this.alarmState(name, t);
+        if (after.state === before.state) continue;
+        items.push({
+          AlarmName: name,
+          AlarmType: alarm.kind === 'metric' ? 'MetricAlarm' : 'CompositeAlarm',
+          Timestamp: new Date(t),
+          HistoryItemType: 'StateUpdate',
+          HistorySummary: `Alarm updated from ${before.state} to ${after.state}`,
+          HistoryData: JSON.stringify({ version: '1.0', oldState: { stateValue: before.state, stateReason: before.reason }, newState: { stateValue: after.state, stateReason: after.reason } }),
+        });
+        before = after;
+      }
+    }
+    items.sort((a, b) => (input.ScanBy === 'TimestampAscending' ? 1 : -1) * (a.Timestamp!.getTime() - b.Timestamp!.getTime()));
+    return { AlarmHistoryItems: items.slice(0, input.MaxRecords ?? 100) };
   }
 }

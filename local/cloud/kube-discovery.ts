@@ -1,4 +1,4 @@
-import type { DeploymentObject } from './kubernetes.js';
+import type { DeploymentObject } from './kube-objects.js';
 
 // What kubectl asks a cluster before and while it gets Deployments: the
 // legacy discovery documents (kubectl falls back to them when the answer is
@@ -23,14 +23,18 @@ export function discovery(path: string): unknown | undefined {
         ],
       };
     case '/api/v1':
-      return { kind: 'APIResourceList', groupVersion: 'v1', resources: [] };
+      return {
+        kind: 'APIResourceList',
+        groupVersion: 'v1',
+        resources: [{ name: 'services', singularName: 'service', namespaced: true, kind: 'Service', verbs: ['get', 'list'], shortNames: ['svc'], categories: ['all'] }],
+      };
     case '/apis/apps/v1':
       return {
         kind: 'APIResourceList',
         apiVersion: 'v1',
         groupVersion: 'apps/v1',
         resources: [
-          { name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment', verbs: ['get', 'list', 'patch', 'watch'], shortNames: ['deploy'], categories: ['all'] },
+          { name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment', verbs: ['create', 'delete', 'get', 'list', 'patch', 'watch'], shortNames: ['deploy'], categories: ['all'] },
           { name: 'deployments/status', singularName: '', namespaced: true, kind: 'Deployment', verbs: ['get'] },
         ],
       };
@@ -85,7 +89,7 @@ export function deploymentTable(items: DeploymentObject[], resourceVersion: stri
         age(d.metadata.creationTimestamp, now),
         d.spec.template.spec.containers.map((c) => c.name).join(','),
         d.spec.template.spec.containers.map((c) => c.image).join(','),
-        Object.entries(d.spec.selector.matchLabels).map(([k, v]) => `${k}=${v}`).join(','),
+        Object.entries(d.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
       ],
       object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: d.metadata },
     })),

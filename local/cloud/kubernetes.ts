@@ -1,223 +1,67 @@
 import { verifyEksToken } from './eks-token.js';
+import { KUBE_OBSERVE_MS, KUBE_ROLLOUT_SECONDS, podsAt, readyAt, rolloutSpec, statusAt, templateHash, type ReplicaSet, type Rollout } from './kube-controller.js';
+import { deploymentFromManifest, podSpecDefaults } from './kube-create.js';
 import { deploymentTable, discovery, TABLE_CONTENT_TYPE, wantsTable } from './kube-discovery.js';
+import { copy, isMap, iso, kubeStatus, Refused, selects, type DeploymentObject, type DeploymentStatus, type KubeAnswer, type KubeContainerSpec, type KubeFaultInjector, type KubeRequest, type RecordedKubeRequest } from './kube-objects.js';
+import { mergeDeploymentPatch } from './kube-patch.js';
+import { serviceObject, serviceTable, type ServiceInput, type ServiceObject } from './kube-services.js';
 import type { ImageProfile } from './profiles.js';
 import { digestOf } from './random.js';
 
-// The Kubernetes API of one simulated EKS cluster, limited to apps/v1
-// Deployments: what the API server stores and answers (generation,
-// resourceVersion, strategic merge patches, preconditions, Status errors) and
-// what the deployment controller does over simulated time (a RollingUpdate
-// whose pods become available one after another, or never, and the progress
-// deadline). Settled lazily at each look, like the ECS model.
+// The Kubernetes API of one simulated EKS cluster: apps/v1 Deployments (get,
+// list, watch, strategic merge patch, create, delete) and v1 Services (get,
+// list), what the API server stores and answers (generation, resourceVersion,
+// uid, preconditions, Status errors), and what the deployment controller does
+// over simulated time (kube-controller.ts). Settled lazily at each look, like
+// the ECS model. Each Deployment keeps its rollouts, and a deleted one is
+// kept aside with the time it went, so the pods behind a Service at any past
+// moment can be worked out again (kube-traffic.ts).
 
-/** How long a healthy rollout takes to replace every pod (each starts and passes readiness in turn). */
-export const KUBE_ROLLOUT_SECONDS = 120;
-/** The deployment controller observes a new generation this long after the write. */
-export const KUBE_OBSERVE_MS = 1000;
-/** spec.progressDeadlineSeconds when the Deployment does not set it (the API server's default). */
-export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+export { DEFAULT_PROGRESS_DEADLINE_SECONDS, KUBE_OBSERVE_MS, KUBE_ROLLOUT_SECONDS } from './kube-controller.js';
+export { kubeStatus, type DeploymentObject, type DeploymentStatus, type KubeAnswer, type KubeContainerSpec, type KubeFaultInjector, type KubeRequest, type RecordedKubeRequest } from './kube-objects.js';
+
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
-/** The Kubernetes minor version the simulated API servers report (EKS 1.31). */
-const KUBE_MINOR = '31';
 const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
 
-export interface KubeContainerSpec {
-  name: string;
-  image: string;
-  [field: string]: unknown;
-}
-
-interface Condition {
-  type: 'Available' | 'Progressing';
-  status: 'True' | 'False';
-  reason: string;
-  message: string;
-  lastUpdateTime: string;
-  lastTransitionTime: string;
-}
-
-export interface DeploymentStatus {
-  observedGeneration?: number;
-  replicas?: number;
-  updatedReplicas?: number;
-  readyReplicas?: number;
-  availableReplicas?: number;
-  unavailableReplicas?: number;
-  conditions?: Condition[];
-}
-
-/** An apps/v1 Deployment as the API server returns it. */
-export interface DeploymentObject {
-  apiVersion: 'apps/v1';
-  kind: 'Deployment';
-  metadata: {
-    annotations?: Record<string, string>;
-    creationTimestamp: string;
-    generation: number;
-    labels?: Record<string, string>;
-    name: string;
-    namespace: string;
-    resourceVersion: string;
-    uid: string;
-  };
-  spec: {
-    progressDeadlineSeconds: number;
-    replicas: number;
-    revisionHistoryLimit: number;
-    selector: { matchLabels: Record<string, string> };
-    strategy: { rollingUpdate: { maxSurge: string | number; maxUnavailable: string | number }; type: 'RollingUpdate' };
-    template: {
-      metadata: { annotations?: Record<string, string>; creationTimestamp: null; labels: Record<string, string> };
-      spec: { containers: KubeContainerSpec[]; [field: string]: unknown };
-    };
-  };
-  status: DeploymentStatus;
-}
-
-/** One request to the API server, as it arrived (headers lower-cased, as Node gives them). */
-export interface KubeRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-export interface KubeAnswer {
-  status: number;
-  body: unknown;
-  /** Default application/json. */
-  contentType?: string;
-  /** A watch: the server streams what `events()` returns, one JSON line each, until `timeoutMs` (real time) or the client leaves. */
-  watch?: { events(): unknown[]; timeoutMs: number };
-}
-
-export interface RecordedKubeRequest extends KubeRequest {
-  at: number;
-  /** What the API server answered: the HTTP status, and the Deployment's resourceVersion when it answered one. */
-  status: number;
-  resourceVersion?: string;
-  /** Why authentication refused it (what the API server logs, not what it answers). */
-  denied?: string;
-}
-
-/** Answers instead of the API server (a fault), or undefined to let it answer; may also change state first (someone else's write). */
-export type KubeFaultInjector = (request: KubeRequest) => KubeAnswer | undefined;
-
-interface ReplicaSet {
-  hash: string;
-  revision: number;
-  images: string[];
-}
-
-/** What the controller is doing: bringing ReplicaSet `hash` to spec.replicas available pods. */
-interface Rollout {
-  generation: number;
-  hash: string;
-  /** The ReplicaSet whose pods it replaces. */
-  from: string | undefined;
-  /** When the controller observed the generation and started. */
-  startedAt: number;
-  /** Available pods of `hash` already running when it started (a rollback finds the old ones). */
-  startReady: number;
-  /** Available pods of other ReplicaSets when it started. */
-  oldAvailable: number;
-  /** Status from before the controller observed it (the answer to the write itself). */
-  before: DeploymentStatus;
-  completedAt?: number;
+interface SimReplicaSet extends ReplicaSet {
+  /** Its pods' labels (the template's): what a Service selects them by. */
+  labels: Record<string, string>;
 }
 
 interface SimDeployment {
   object: Omit<DeploymentObject, 'status'>;
   status: DeploymentStatus;
-  replicaSets: Map<string, ReplicaSet>;
+  replicaSets: Map<string, SimReplicaSet>;
   rollout: Rollout;
-  /** Which image served traffic from when: what metrics are generated from. */
+  /** Every rollout since it was created, the current one last. */
+  history: Rollout[];
+  /** Which image served traffic from when: what the load balancer metrics of a Deployment are generated from. */
   serving: { from: number; image: string }[];
+  /** Deleted (over the API) at: its pods serve nothing from then. */
+  deletedAt?: number;
 }
 
-const REASONS: Record<number, string> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  404: 'NotFound',
-  405: 'MethodNotAllowed',
-  409: 'Conflict',
-  415: 'UnsupportedMediaType',
-  422: 'Invalid',
-  500: 'InternalError',
-};
-
-/** A Kubernetes API error in its Status shape. */
-export function kubeStatus(code: number, message: string, name?: string): KubeAnswer {
-  return {
-    status: code,
-    body: {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message,
-      reason: REASONS[code] ?? 'Unknown',
-      details: name === undefined ? {} : { name, group: 'apps', kind: 'deployments' },
-      code,
-    },
-  };
-}
-
-class PatchRefused extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'PatchRefused';
-  }
-}
-
-const iso = (t: number) => new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const copy = <T>(value: T): T => structuredClone(value);
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** FNV-1a, 32 bits: what the deployment controller hashes a pod template with. */
-function fnv32a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
-
-/** pod-template-hash: the hash's decimal digits through rand.SafeEncodeString's alphabet, as Kubernetes names ReplicaSets. */
-function templateHash(template: unknown): string {
-  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
-  return [...String(fnv32a(JSON.stringify(template)))].map((c) => alphabet[c.charCodeAt(0) % alphabet.length]).join('');
-}
-
-/** maxSurge / maxUnavailable of a RollingUpdate: an integer, or a percentage of the replicas (surge rounds up, unavailable down). */
-function rollingBounds(spec: DeploymentObject['spec']): { surge: number; unavailable: number } {
-  const replicas = spec.replicas;
-  const resolve = (value: string | number, roundUp: boolean) => {
-    if (typeof value === 'number') return value;
-    const percent = Number(value.replace(/%$/, '')) / 100;
-    return roundUp ? Math.ceil(replicas * percent) : Math.floor(replicas * percent);
-  };
-  const surge = resolve(spec.strategy.rollingUpdate.maxSurge, true);
-  const unavailable = resolve(spec.strategy.rollingUpdate.maxUnavailable, false);
-  // Both zero would never progress: the API server refuses it, the controller uses 1.
-  return surge === 0 && unavailable === 0 ? { surge: 0, unavailable: 1 } : { surge, unavailable };
+/** Pods of one image behind a selector at a moment: the endpoints a Service spreads requests over. */
+export interface Endpoints {
+  deployment: string;
+  image: string;
+  pods: number;
 }
 
 /**
- * Deployments on one EKS cluster, and its API server: bearer tokens as EKS
- * issues them, GET and strategic merge PATCH of a Deployment, GET of a
- * namespace's Deployments. Every request is recorded as it arrived.
+ * Deployments and Services on one EKS cluster, and its API server: bearer
+ * tokens as EKS issues them, then the request. Every request is recorded as it arrived.
  */
 export class KubernetesModel {
   readonly requests: RecordedKubeRequest[] = [];
   faults: KubeFaultInjector | undefined;
   private readonly deployments = new Map<string, SimDeployment>();
-  private readonly bindings: { group: string; namespace: string; verbs: string[] }[] = [];
+  private readonly retired: SimDeployment[] = [];
+  private readonly services = new Map<string, ServiceObject>();
+  private readonly namespaces = new Set<string>();
+  private readonly bindings: { group: string; namespace: string; verbs: string[]; resourceNames?: string[] }[] = [];
   private lastResourceVersion = 48_000;
+  private created = 0;
 
   constructor(
     readonly cluster: string,
@@ -227,27 +71,11 @@ export class KubernetesModel {
   ) {}
 
   /** A Deployment that has run its first ReplicaSet for a day, as a team would have it before installing Shipwatch. */
-  createDeployment(input: { namespace: string; name: string; containers: KubeContainerSpec[]; replicas?: number; progressDeadlineSeconds?: number; labels?: Record<string, string> }): void {
+  createDeployment(input: { namespace: string; name: string; containers: KubeContainerSpec[]; replicas?: number; progressDeadlineSeconds?: number; labels?: Record<string, string>; podLabels?: Record<string, string> }): void {
     const t = this.now() - 24 * 3600 * 1000;
     const app = { app: input.name };
-    const template: DeploymentObject['spec']['template'] = {
-      metadata: { creationTimestamp: null, labels: { ...app } },
-      spec: {
-        containers: input.containers.map((c) => ({
-          ...copy(c),
-          imagePullPolicy: c.imagePullPolicy ?? 'IfNotPresent',
-          resources: c.resources ?? {},
-          terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
-          terminationMessagePolicy: c.terminationMessagePolicy ?? 'File',
-        })),
-        dnsPolicy: 'ClusterFirst',
-        restartPolicy: 'Always',
-        schedulerName: 'default-scheduler',
-        securityContext: {},
-        terminationGracePeriodSeconds: 30,
-      },
-    };
-    const hash = templateHash(template);
+    const podLabels = { ...app, ...input.podLabels };
+    const template: DeploymentObject['spec']['template'] = { metadata: { creationTimestamp: null, labels: podLabels }, spec: podSpecDefaults({ containers: input.containers }) };
     const replicas = input.replicas ?? 3;
     const object: SimDeployment['object'] = {
       apiVersion: 'apps/v1',
@@ -260,33 +88,49 @@ export class KubernetesModel {
         name: input.name,
         namespace: input.namespace,
         resourceVersion: this.nextResourceVersion(),
-        uid: digestOf(this.seed, 'uid', this.cluster, input.namespace, input.name).slice(7, 39).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+        uid: this.uid(input.namespace, input.name),
       },
       spec: {
-        progressDeadlineSeconds: input.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS,
+        progressDeadlineSeconds: input.progressDeadlineSeconds ?? 600,
         replicas,
         revisionHistoryLimit: 10,
-        selector: { matchLabels: { ...app } },
+        selector: { matchLabels: { ...podLabels } },
         strategy: { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' },
         template,
       },
     };
-    const images = template.spec.containers.map((c) => c.image);
-    const deployment: SimDeployment = {
-      object,
-      status: {},
-      replicaSets: new Map([[hash, { hash, revision: 1, images }]]),
-      rollout: { generation: 1, hash, from: undefined, startedAt: t, startReady: replicas, oldAvailable: 0, before: {}, completedAt: t },
-      serving: [{ from: t, image: this.servingImageOf(images) }],
-    };
-    this.deployments.set(this.key(input.namespace, input.name), deployment);
-    this.settle(deployment);
+    this.store(object, { startedAt: t, startReady: replicas, completedAt: t });
+  }
+
+  /** A Service in front of the pods whose labels its selector matches (`kubectl expose`, a Helm chart's Service). */
+  createService(input: ServiceInput): ServiceObject {
+    const service = serviceObject(input, {
+      uid: this.uid(input.namespace, `service/${input.name}`),
+      resourceVersion: this.nextResourceVersion(),
+      createdAt: this.now() - 24 * 3600 * 1000,
+      clusterIP: `10.100.${(this.services.size * 37 + 12) % 250}.${(this.services.size * 91 + 7) % 250}`,
+    });
+    this.services.set(this.key(input.namespace, input.name), service);
+    this.namespaces.add(input.namespace);
+    return copy(service);
   }
 
   /** The Deployment now, as GET returns it. */
   deployment(namespace: string, name: string): DeploymentObject | undefined {
     const d = this.deployments.get(this.key(namespace, name));
     return d ? this.shape(d) : undefined;
+  }
+
+  service(namespace: string, name: string): ServiceObject | undefined {
+    const s = this.services.get(this.key(namespace, name));
+    return s ? copy(s) : undefined;
+  }
+
+  /** The Services of a namespace whose selector picks the pods of Deployment `deployment`. */
+  servicesFor(namespace: string, deployment: string): ServiceObject[] {
+    const labels = this.deployments.get(this.key(namespace, deployment))?.object.spec.template.metadata.labels;
+    if (!labels) return [];
+    return [...this.services.values()].filter((s) => s.metadata.namespace === namespace && selects({ matchLabels: s.spec.selector }, labels)).map(copy);
   }
 
   /** The image a Deployment's traffic reaches at time t (for metrics). */
@@ -296,6 +140,44 @@ export class KubernetesModel {
     this.settle(d);
     const entry = [...d.serving].reverse().find((s) => s.from <= t);
     return entry ? { image: entry.image, since: entry.from } : undefined;
+  }
+
+  /**
+   * The available pods at `t`, by Deployment and image, whose labels
+   * `selector` matches (a Service's endpoints), Deployments deleted since
+   * included until they went. A rollout's new pods carry its template's image,
+   * the pods it is replacing the previous one's.
+   */
+  endpoints(namespace: string, selector: Record<string, string>, t: number): Endpoints[] {
+    const found: Endpoints[] = [];
+    for (const d of [...this.deployments.values(), ...this.retired]) {
+      if (d.object.metadata.namespace !== namespace || (d.deletedAt !== undefined && t >= d.deletedAt)) continue;
+      const r = d.history.findLast((h) => h.startedAt <= t);
+      if (!r) continue;
+      const own = d.replicaSets.get(r.hash)!;
+      const { ready, old } = podsAt(r, t, this.healthy(own));
+      const add = (rs: SimReplicaSet | undefined, n: number) => {
+        if (rs && n > 0 && selects({ matchLabels: selector }, rs.labels)) found.push({ deployment: d.object.metadata.name, image: this.servingImageOf(rs.images), pods: n });
+      };
+      add(own, ready);
+      add(r.from === undefined ? undefined : d.replicaSets.get(r.from), old);
+    }
+    return found;
+  }
+
+  /** When pods of `image` first became available behind `selector` (a latent bug counts from then), or undefined. */
+  firstServed(namespace: string, selector: Record<string, string>, image: string): number | undefined {
+    let first: number | undefined;
+    for (const d of [...this.deployments.values(), ...this.retired]) {
+      if (d.object.metadata.namespace !== namespace) continue;
+      for (const r of d.history) {
+        const rs = d.replicaSets.get(r.hash)!;
+        if (this.servingImageOf(rs.images) !== image || !selects({ matchLabels: selector }, rs.labels) || !this.healthy(rs)) continue;
+        const at = r.startReady > 0 ? r.startedAt : r.startedAt + (KUBE_ROLLOUT_SECONDS * 1000) / Math.max(1, r.desired);
+        if (d.deletedAt === undefined || at < d.deletedAt) first = Math.min(first ?? at, at);
+      }
+    }
+    return first;
   }
 
   /**
@@ -309,6 +191,11 @@ export class KubernetesModel {
     return this.applyPatch(d, patch);
   }
 
+  /** Someone else's `kubectl delete deployment` (not recorded in `requests`). */
+  remove(namespace: string, name: string): KubeAnswer {
+    return this.deleteDeployment(namespace, name, undefined);
+  }
+
   /** The API server: authentication, then the request. */
   handle(request: KubeRequest): KubeAnswer {
     const record: RecordedKubeRequest = { ...request, headers: { ...request.headers }, at: this.now(), status: 0 };
@@ -318,6 +205,16 @@ export class KubernetesModel {
     const answered = isMap(answer.body) && answer.body.kind === 'Deployment' && isMap(answer.body.metadata) ? answer.body.metadata.resourceVersion : undefined;
     if (typeof answered === 'string') record.resourceVersion = answered;
     return answer;
+  }
+
+  /**
+   * Grants `verbs` on Deployments in `namespace` ('*': every namespace) to a
+   * group, as a Role and RoleBinding would: what SubjectAccessReview answers
+   * from. `resourceNames` limits the rule to those Deployments, and then (as
+   * in RBAC) it never allows a request without a name, such as a create.
+   */
+  grant(group: string, namespace: string, verbs: string[], options: { resourceNames?: string[] } = {}): void {
+    this.bindings.push({ group, namespace, verbs: [...verbs], ...(options.resourceNames ? { resourceNames: [...options.resourceNames] } : {}) });
   }
 
   private answer(request: KubeRequest, record: RecordedKubeRequest): KubeAnswer {
@@ -335,14 +232,18 @@ export class KubernetesModel {
     const path = request.path.split('?')[0]!;
     const cluster = this.clusterApi(request, path);
     if (cluster) return cluster;
+    const core = this.coreApi(request, path);
+    if (core) return core;
     const match = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments(?:\/([^/]+))?$/.exec(path);
     if (!match) return kubeStatus(404, 'the server could not find the requested resource');
     const namespace = decodeURIComponent(match[1]!);
     if (match[2] === undefined) {
+      if (request.method === 'POST') return this.create(namespace, request.body);
       if (request.method !== 'GET') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on a list of deployments`);
       return this.list(request, (d) => d.object.metadata.namespace === namespace);
     }
     const name = decodeURIComponent(match[2]);
+    if (request.method === 'DELETE') return this.deleteDeployment(namespace, name, request.body);
     const d = this.deployments.get(this.key(namespace, name));
     if (request.method !== 'GET' && request.method !== 'PATCH') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on deployments`);
     if (!d) return kubeStatus(404, `deployments.apps "${name}" not found`, name);
@@ -364,12 +265,23 @@ export class KubernetesModel {
     return this.applyPatch(d, patch);
   }
 
-  /**
-   * Grants `verbs` on Deployments in `namespace` ('*': every namespace) to a
-   * group, as a Role and RoleBinding would: what SubjectAccessReview answers from.
-   */
-  grant(group: string, namespace: string, verbs: string[]): void {
-    this.bindings.push({ group, namespace, verbs: [...verbs] });
+  /** v1 Services: get one, list a namespace's or all (with server-side printing for kubectl). */
+  private coreApi(request: KubeRequest, path: string): KubeAnswer | undefined {
+    const match = /^\/api\/v1(?:\/namespaces\/([^/]+))?\/services(?:\/([^/]+))?$/.exec(path);
+    if (!match) return undefined;
+    if (request.method !== 'GET') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on services`);
+    const namespace = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+    const table = wantsTable(request.headers.accept);
+    if (match[2] !== undefined) {
+      const name = decodeURIComponent(match[2]);
+      const service = namespace === undefined ? undefined : this.services.get(this.key(namespace, name));
+      if (!service) return kubeStatus(404, `services "${name}" not found`, name, { group: '', kind: 'services' });
+      return table ? { status: 200, body: serviceTable([service], service.metadata.resourceVersion, this.now()), contentType: TABLE_CONTENT_TYPE } : { status: 200, body: copy(service) };
+    }
+    const items = [...this.services.values()].filter((s) => namespace === undefined || s.metadata.namespace === namespace).map(copy);
+    const resourceVersion = String(this.lastResourceVersion);
+    if (table) return { status: 200, body: serviceTable(items, resourceVersion, this.now()), contentType: TABLE_CONTENT_TYPE };
+    return { status: 200, body: { kind: 'ServiceList', apiVersion: 'v1', metadata: { resourceVersion }, items } };
   }
 
   /** Cluster-level endpoints beside Deployments: the version, and access reviews (who may do what). */
@@ -385,7 +297,7 @@ export class KubernetesModel {
     }
     if (path !== '/apis/authorization.k8s.io/v1/subjectaccessreviews') return undefined;
     if (request.method !== 'POST') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on subjectaccessreviews`);
-    let review: { spec?: { user?: string; groups?: string[]; resourceAttributes?: { namespace?: string; verb?: string; group?: string; resource?: string } } };
+    let review: { spec?: { user?: string; groups?: string[]; resourceAttributes?: { namespace?: string; verb?: string; group?: string; resource?: string; name?: string } } };
     try {
       review = JSON.parse(request.body) as typeof review;
     } catch (error) {
@@ -395,10 +307,97 @@ export class KubernetesModel {
     const attributes = spec.resourceAttributes;
     if (!attributes?.verb || !attributes.resource) return kubeStatus(422, 'SubjectAccessReview.authorization.k8s.io is invalid: spec.resourceAttributes: Required value: the Shipwatch simulated cloud reviews resource access only');
     const binding = this.bindings.find(
-      (b) => (spec.groups ?? []).includes(b.group) && (b.namespace === '*' || b.namespace === attributes.namespace) && b.verbs.includes(attributes.verb!) && attributes.resource === 'deployments' && (attributes.group ?? '') === 'apps',
+      (b) =>
+        (spec.groups ?? []).includes(b.group) &&
+        (b.namespace === '*' || b.namespace === attributes.namespace) &&
+        b.verbs.includes(attributes.verb!) &&
+        attributes.resource === 'deployments' &&
+        (attributes.group ?? '') === 'apps' &&
+        (b.resourceNames === undefined || (attributes.name !== undefined && b.resourceNames.includes(attributes.name))),
     );
     const status = binding ? { allowed: true, reason: `RBAC: allowed by RoleBinding for group "${binding.group}" in namespace "${binding.namespace}"` } : { allowed: false };
     return { status: 201, body: { kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status } };
+  }
+
+  /** POST: a new Deployment, which the controller then rolls out from no pods at all. */
+  private create(namespace: string, body: string): KubeAnswer {
+    let manifest: ReturnType<typeof deploymentFromManifest>;
+    try {
+      manifest = deploymentFromManifest(JSON.parse(body || 'null'), namespace);
+    } catch (error) {
+      if (error instanceof SyntaxError) return kubeStatus(400, `error decoding the object: ${error.message}`);
+      if (!(error instanceof Refused)) throw error;
+      return kubeStatus(error.code, error.code === 422 ? `Deployment.apps is invalid: ${error.message}` : error.message);
+    }
+    const name = manifest.metadata.name;
+    if (!this.namespaces.has(namespace)) return kubeStatus(404, `namespaces "${namespace}" not found`, namespace, { group: '', kind: 'namespaces' });
+    if (this.deployments.has(this.key(namespace, name))) return kubeStatus(409, `deployments.apps "${name}" already exists`, name, { reason: 'AlreadyExists' });
+    const object: SimDeployment['object'] = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        ...(manifest.metadata.annotations ? { annotations: manifest.metadata.annotations } : {}),
+        creationTimestamp: iso(this.now()),
+        generation: 1,
+        ...(manifest.metadata.labels ? { labels: manifest.metadata.labels } : {}),
+        name,
+        namespace,
+        resourceVersion: this.nextResourceVersion(),
+        uid: this.uid(namespace, name, String(++this.created)),
+      },
+      spec: manifest.spec,
+    };
+    const d = this.store(object, { startedAt: this.now() + KUBE_OBSERVE_MS, startReady: 0 });
+    return { status: 201, body: copy({ ...d.object, status: d.status }) };
+  }
+
+  /**
+   * DELETE with DeleteOptions: the `uid` and `resourceVersion` preconditions
+   * (409 when they do not hold), and any propagation policy, all of which
+   * end its pods' serving at once here (terminating pods leave the Service's
+   * ready endpoints: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination).
+   */
+  private deleteDeployment(namespace: string, name: string, body: string | undefined): KubeAnswer {
+    const d = this.deployments.get(this.key(namespace, name));
+    if (!d) return kubeStatus(404, `deployments.apps "${name}" not found`, name);
+    let options: Record<string, unknown> = {};
+    try {
+      options = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    } catch (error) {
+      return kubeStatus(400, `error decoding DeleteOptions: ${(error as Error).message}`);
+    }
+    const preconditions = isMap(options.preconditions) ? options.preconditions : {};
+    if (preconditions.uid !== undefined && preconditions.uid !== d.object.metadata.uid) {
+      return kubeStatus(409, `Precondition failed: UID in precondition: ${String(preconditions.uid)}, UID in object meta: ${d.object.metadata.uid}`, name);
+    }
+    if (preconditions.resourceVersion !== undefined && preconditions.resourceVersion !== d.object.metadata.resourceVersion) {
+      return kubeStatus(409, `Precondition failed: ResourceVersion in precondition: ${String(preconditions.resourceVersion)}, ResourceVersion in object meta: ${d.object.metadata.resourceVersion}`, name);
+    }
+    this.settle(d);
+    d.deletedAt = this.now();
+    this.deployments.delete(this.key(namespace, name));
+    this.retired.push(d);
+    this.nextResourceVersion();
+    return { status: 200, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: 'apps', kind: 'deployments', uid: d.object.metadata.uid } } };
+  }
+
+  /** Keeps a new Deployment with its first ReplicaSet and rollout. */
+  private store(object: SimDeployment['object'], first: { startedAt: number; startReady: number; completedAt?: number }): SimDeployment {
+    const hash = templateHash(object.spec.template);
+    const images = object.spec.template.spec.containers.map((c) => c.image);
+    const rollout: Rollout = { generation: 1, hash, from: undefined, ...first, oldAvailable: 0, before: {}, ...rolloutSpec(object.spec) };
+    const d: SimDeployment = {
+      object,
+      status: {},
+      replicaSets: new Map([[hash, { hash, revision: 1, images, labels: { ...object.spec.template.metadata.labels } }]]),
+      rollout,
+      history: [rollout],
+      serving: first.completedAt === undefined ? [] : [{ from: first.completedAt, image: this.servingImageOf(images) }],
+    };
+    this.deployments.set(this.key(object.metadata.namespace, object.metadata.name), d);
+    this.namespaces.add(object.metadata.namespace);
+    this.settle(d);
+    return d;
   }
 
   /**
@@ -441,6 +440,10 @@ export class KubernetesModel {
     return `${namespace}/${name}`;
   }
 
+  private uid(...parts: string[]): string {
+    return digestOf(this.seed, 'uid', this.cluster, ...parts).slice(7, 39).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+  }
+
   private nextResourceVersion(): string {
     this.lastResourceVersion += 1;
     return String(this.lastResourceVersion);
@@ -461,83 +464,17 @@ export class KubernetesModel {
     return copy({ ...d.object, status: d.status });
   }
 
-  /**
-   * The controller's view at `at`: pod counts and conditions of the current
-   * rollout. Healthy pods become available one every
-   * KUBE_ROLLOUT_SECONDS / replicas; old pods are scaled down as they do,
-   * within maxSurge and maxUnavailable. Pods that never become ready stall
-   * the rollout at maxSurge + maxUnavailable new pods, until the progress
-   * deadline passes with no progress.
-   */
-  private statusAt(d: SimDeployment, at: number): { status: DeploymentStatus; completedAt?: number } {
+  private statusOf(d: SimDeployment, at: number) {
     const r = d.rollout;
-    if (at < r.startedAt) return { status: r.before };
-    const spec = d.object.spec;
-    const desired = spec.replicas;
-    const { surge, unavailable } = rollingBounds(spec);
-    const rs = d.replicaSets.get(r.hash)!;
-    const rsName = `${d.object.metadata.name}-${r.hash}`;
-    const step = (KUBE_ROLLOUT_SECONDS * 1000) / Math.max(1, desired);
-    const startReady = Math.min(r.startReady, desired);
-
-    // Once rolled out it stays so: the progress deadline only judges a rollout.
-    const done = r.completedAt !== undefined && at >= r.completedAt;
-    const healthy = done || this.healthy(rs);
-    const ready = done ? desired : this.readyOf(d, at);
-    const progressAt = healthy ? r.startedAt + (ready - startReady) * step : r.startedAt;
-    const old = Math.min(r.oldAvailable, Math.max(0, desired - unavailable - ready));
-    const created = Math.min(desired, desired + surge - old);
-    const complete = ready >= desired && old === 0;
-    const completedAt = complete ? (r.completedAt ?? r.startedAt + Math.max(0, desired - startReady) * step) : undefined;
-    const deadlineAt = progressAt + spec.progressDeadlineSeconds * 1000;
-    const exceeded = !complete && at >= deadlineAt;
-
-    const available = ready + old;
-    const total = created + old;
-    const previous = new Map((d.status.conditions ?? []).map((c) => [c.type, c]));
-    const condition = (type: Condition['type'], status: Condition['status'], reason: string, message: string, updatedAt: number): Condition => {
-      const before = previous.get(type);
-      const same = before && before.reason === reason && before.message === message;
-      return {
-        lastTransitionTime: before && before.status === status ? before.lastTransitionTime : iso(updatedAt),
-        lastUpdateTime: same ? before.lastUpdateTime : iso(updatedAt),
-        message,
-        reason,
-        status,
-        type,
-      };
-    };
-    const conditions: Condition[] = [
-      available >= desired - unavailable
-        ? condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', r.startedAt)
-        : condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', r.startedAt),
-      complete
-        ? condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`, completedAt!)
-        : exceeded
-          ? condition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`, deadlineAt)
-          : condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`, progressAt),
-    ];
-    // The API omits zero counts (omitempty).
-    const count = (n: number) => (n > 0 ? n : undefined);
-    const status: DeploymentStatus = JSON.parse(
-      JSON.stringify({
-        observedGeneration: r.generation,
-        replicas: count(total),
-        updatedReplicas: count(created),
-        readyReplicas: count(available),
-        availableReplicas: count(available),
-        unavailableReplicas: count(total - available),
-        conditions,
-      }),
-    );
-    return completedAt === undefined ? { status } : { status, completedAt };
+    return statusAt(r, at, this.healthy(d.replicaSets.get(r.hash)!), `${d.object.metadata.name}-${r.hash}`, d.status.conditions ?? []);
   }
 
   /** Moves a Deployment to now: its status, the revision annotation, and who serves. A changed status is a new resourceVersion. */
   private settle(d: SimDeployment): void {
+    if (d.deletedAt !== undefined) return;
     const now = this.now();
     const r = d.rollout;
-    const { status, completedAt } = this.statusAt(d, now);
+    const { status, completedAt } = this.statusOf(d, now);
     let changed = JSON.stringify(status) !== JSON.stringify(d.status);
     if (completedAt !== undefined && r.completedAt === undefined) {
       r.completedAt = completedAt;
@@ -556,21 +493,15 @@ export class KubernetesModel {
     if (changed) d.object.metadata.resourceVersion = this.nextResourceVersion();
   }
 
-  /**
-   * A strategic merge patch of what the model implements: metadata
-   * annotations and labels (null removes), the resourceVersion precondition,
-   * spec.replicas, spec.progressDeadlineSeconds, and the pod template's
-   * labels, annotations and containers (merged by name; `$patch: delete`
-   * removes one). Anything else is refused, naming it, rather than ignored.
-   */
+  /** A strategic merge patch (kube-patch.ts), its resourceVersion precondition, and a new generation when the spec changed. */
   private applyPatch(d: SimDeployment, patch: unknown): KubeAnswer {
     this.settle(d);
     const name = d.object.metadata.name;
     const next = copy(d.object);
     try {
-      this.merge(next, patch);
+      mergeDeploymentPatch(next, patch);
     } catch (error) {
-      if (error instanceof PatchRefused) {
+      if (error instanceof Refused) {
         const message = error.code === 422 ? `Deployment.apps "${name}" is invalid: ${error.message}` : error.message;
         return kubeStatus(error.code, message, name);
       }
@@ -595,14 +526,16 @@ export class KubernetesModel {
   private startRollout(d: SimDeployment, next: SimDeployment['object']): void {
     const now = this.now();
     const current = d.rollout;
-    const counts = this.statusAt(d, now).status;
+    const counts = this.statusOf(d, now).status;
     const hash = templateHash(next.spec.template);
-    const currentReady = this.readyOf(d, now);
+    const currentReady = readyAt(current, now, this.healthy(d.replicaSets.get(current.hash)!));
     const oldReady = Math.max(0, (counts.availableReplicas ?? 0) - currentReady);
     const startReady = hash === current.hash ? currentReady : hash === current.from ? oldReady : 0;
     const maxRevision = Math.max(...[...d.replicaSets.values()].map((rs) => rs.revision));
     // A template seen before is its old ReplicaSet again, with the next revision (as `kubectl rollout undo` shows it).
-    if (hash !== current.hash) d.replicaSets.set(hash, { hash, revision: maxRevision + 1, images: next.spec.template.spec.containers.map((c) => c.image) });
+    if (hash !== current.hash) {
+      d.replicaSets.set(hash, { hash, revision: maxRevision + 1, images: next.spec.template.spec.containers.map((c) => c.image), labels: { ...next.spec.template.metadata.labels } });
+    }
     d.rollout = {
       generation: next.metadata.generation,
       hash,
@@ -611,108 +544,11 @@ export class KubernetesModel {
       startReady,
       oldAvailable: Math.max(0, (counts.availableReplicas ?? 0) - startReady),
       before: counts,
+      ...rolloutSpec(next.spec),
     };
-  }
-
-  /** Available pods of the current rollout's own ReplicaSet at `at`. */
-  private readyOf(d: SimDeployment, at: number): number {
-    const r = d.rollout;
-    const desired = d.object.spec.replicas;
-    if (at < r.startedAt) return Math.min(r.startReady, desired);
-    if (r.completedAt !== undefined && at >= r.completedAt) return desired;
-    if (!this.healthy(d.replicaSets.get(r.hash)!)) return 0;
-    const step = (KUBE_ROLLOUT_SECONDS * 1000) / Math.max(1, desired);
-    return Math.min(desired, Math.min(r.startReady, desired) + Math.floor((at - r.startedAt) / step));
-  }
-
-  private merge(target: SimDeployment['object'], patch: unknown): void {
-    if (!isMap(patch)) throw new PatchRefused(400, 'error decoding patch: the patch is not a JSON object');
-    const refuse = (path: string) => {
-      throw new PatchRefused(422, `${path}: the Shipwatch simulated cloud does not implement patching this field`);
-    };
-    const only = (object: Record<string, unknown>, at: string, keys: string[]) => {
-      for (const key of Object.keys(object)) if (!keys.includes(key)) refuse(`${at}${at ? '.' : ''}${key}`);
-    };
-    // apiVersion and kind may be repeated; status is ignored on the main resource, as the API server does.
-    only(patch, '', ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
-    if (patch.metadata !== undefined) {
-      if (!isMap(patch.metadata)) throw new PatchRefused(400, 'metadata: expected an object');
-      only(patch.metadata, 'metadata', ['resourceVersion', 'annotations', 'labels']);
-      if (patch.metadata.resourceVersion !== undefined && typeof patch.metadata.resourceVersion !== 'string') {
-        throw new PatchRefused(400, 'metadata.resourceVersion: expected a string');
-      }
-      target.metadata.annotations = mergeStrings(target.metadata.annotations, patch.metadata.annotations, 'metadata.annotations');
-      target.metadata.labels = mergeStrings(target.metadata.labels, patch.metadata.labels, 'metadata.labels');
-    }
-    const spec = patch.spec;
-    if (spec === undefined) return;
-    if (!isMap(spec)) throw new PatchRefused(400, 'spec: expected an object');
-    only(spec, 'spec', ['replicas', 'progressDeadlineSeconds', 'template']);
-    if (spec.replicas !== undefined) {
-      if (!Number.isInteger(spec.replicas) || (spec.replicas as number) < 0) throw new PatchRefused(422, `spec.replicas: Invalid value: ${JSON.stringify(spec.replicas)}: must be greater than or equal to 0`);
-      target.spec.replicas = spec.replicas as number;
-    }
-    if (spec.progressDeadlineSeconds !== undefined) {
-      if (!Number.isInteger(spec.progressDeadlineSeconds) || (spec.progressDeadlineSeconds as number) <= 0) {
-        throw new PatchRefused(422, `spec.progressDeadlineSeconds: Invalid value: ${JSON.stringify(spec.progressDeadlineSeconds)}: must be greater than 0`);
-      }
-      target.spec.progressDeadlineSeconds = spec.progressDeadlineSeconds as number;
-    }
-    const template = spec.template;
-    if (template === undefined) return;
-    if (!isMap(template)) throw new PatchRefused(400, 'spec.template: expected an object');
-    only(template, 'spec.template', ['metadata', 'spec']);
-    if (template.metadata !== undefined) {
-      if (!isMap(template.metadata)) throw new PatchRefused(400, 'spec.template.metadata: expected an object');
-      only(template.metadata, 'spec.template.metadata', ['labels', 'annotations']);
-      target.spec.template.metadata.labels = mergeStrings(target.spec.template.metadata.labels, template.metadata.labels, 'spec.template.metadata.labels') ?? {};
-      target.spec.template.metadata.annotations = mergeStrings(target.spec.template.metadata.annotations, template.metadata.annotations, 'spec.template.metadata.annotations');
-      if (target.spec.template.metadata.annotations === undefined) delete target.spec.template.metadata.annotations;
-      const selector = target.spec.selector.matchLabels;
-      if (Object.entries(selector).some(([k, v]) => target.spec.template.metadata.labels[k] !== v)) {
-        throw new PatchRefused(422, `spec.template.metadata.labels: Invalid value: ${JSON.stringify(target.spec.template.metadata.labels)}: \`selector\` does not match template \`labels\``);
-      }
-    }
-    if (template.spec === undefined) return;
-    if (!isMap(template.spec)) throw new PatchRefused(400, 'spec.template.spec: expected an object');
-    only(template.spec, 'spec.template.spec', ['containers']);
-    const containers = template.spec.containers;
-    if (containers === undefined) return;
-    if (!Array.isArray(containers)) throw new PatchRefused(400, 'spec.template.spec.containers: expected a list');
-    const current = target.spec.template.spec.containers;
-    for (const [i, item] of containers.entries()) {
-      const at = `spec.template.spec.containers[${i}]`;
-      if (!isMap(item)) throw new PatchRefused(400, `${at}: expected an object`);
-      if (typeof item.name !== 'string' || item.name === '') throw new PatchRefused(422, `${at}.name: Required value`);
-      only(item, at, ['name', 'image', '$patch']);
-      const index = current.findIndex((c) => c.name === item.name);
-      if (item.$patch !== undefined) {
-        if (item.$patch !== 'delete') refuse(`${at}.$patch: ${String(item.$patch)}`);
-        if (index >= 0) current.splice(index, 1);
-        continue;
-      }
-      if (item.image !== undefined && (typeof item.image !== 'string' || item.image === '')) throw new PatchRefused(422, `${at}.image: Required value`);
-      if (index >= 0) {
-        if (item.image !== undefined) current[index]!.image = item.image as string;
-      } else {
-        if (item.image === undefined) throw new PatchRefused(422, `${at}.image: Required value`);
-        current.push({ name: item.name, image: item.image as string, imagePullPolicy: 'IfNotPresent', resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' });
-      }
-    }
-    if (current.length === 0) throw new PatchRefused(422, 'spec.template.spec.containers: Required value');
+    d.history.push(d.rollout);
   }
 }
 
-/** A string map merged as a strategic merge patch merges one: null removes a key. */
-function mergeStrings(current: Record<string, string> | undefined, patch: unknown, at: string): Record<string, string> | undefined {
-  if (patch === undefined) return current;
-  if (patch === null) return undefined;
-  if (!isMap(patch)) throw new PatchRefused(400, `${at}: expected an object`);
-  const merged = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete merged[key];
-    else if (typeof value === 'string') merged[key] = value;
-    else throw new PatchRefused(400, `${at}.${key}: cannot unmarshal ${typeof value} into a string`);
-  }
-  return Object.keys(merged).length > 0 ? merged : undefined;
-}
+/** The Kubernetes minor version the simulated API servers report (EKS 1.31). */
+const KUBE_MINOR = '31';

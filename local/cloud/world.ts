@@ -2,6 +2,7 @@ import { CloudWatchModel } from './cloudwatch.js';
 import { EcrModel } from './ecr.js';
 import { EcsModel } from './ecs.js';
 import { EksModel } from './eks.js';
+import { ServiceTraffic } from './kube-traffic.js';
 import { NotImplementedInSandbox } from './errors.js';
 import { SsmModel } from './ssm.js';
 import { CloudTrailModel } from './cloudtrail.js';
@@ -38,7 +39,7 @@ const OPERATIONS: Record<CloudService, readonly string[]> = {
     'UpdateService',
   ],
   ecr: ['BatchGetImage', 'DescribeImageScanFindings', 'DescribeImages', 'DescribeRepositories', 'GetRegistryScanningConfiguration', 'ListImages', 'PutImage', 'StartImageScan'],
-  cloudwatch: ['DescribeAlarms', 'GetMetricData', 'SetAlarmState'],
+  cloudwatch: ['DescribeAlarmHistory', 'DescribeAlarms', 'GetMetricData', 'SetAlarmState'],
   eks: ['DescribeCluster'],
   ssm: ['GetParameter'],
   cloudtrail: ['LookupEvents'],
@@ -62,6 +63,8 @@ export class World {
   readonly alb: AlbModel;
   /** Functions the simulated services invoke by ARN (ECS's lifecycle hooks). */
   readonly lambda = new LambdaModel();
+  /** Requests to the EKS clusters' Services, split over their revisions' pods: per-revision metrics, and ALB metrics of a load balancer in front of a Service. */
+  readonly serviceTraffic: ServiceTraffic;
   readonly calls: CloudCall[] = [];
   faults: FaultInjector | undefined;
   /** Who pushes images (the principal CloudTrail records for PutImage). */
@@ -76,12 +79,18 @@ export class World {
     this.ecr = new EcrModel(account, region, now, seed);
     this.cloudwatch = new CloudWatchModel(account, region, now, seed);
     this.alb = new AlbModel(account, region, seed, (image) => this.ecr.profileOf(image), (lb, t) => this.cloudwatch.outages.find((o) => o.loadBalancer === lb && t >= o.from && t < o.to)?.errorRate);
-    this.cloudwatch.generators.push((metric, t, period) => this.alb.value(metric, t, period));
+    // The ALB target groups of services on ECS's canary, linear or blue/green engine.
+    this.cloudwatch.providers.push((metric, t, period) => {
+      const value = this.alb.value(metric, t, period);
+      return value === null ? undefined : { value };
+    });
     this.ecs = new EcsModel(account, region, now, (image) => this.ecr.profileOf(image), this.alb);
     this.eks = new EksModel(account, region, now, (image) => this.ecr.profileOf(image), seed);
     this.ssm = new SsmModel(account, region);
     this.cloudtrail = new CloudTrailModel(account, region);
     this.sts = new StsModel(account, region);
+    this.serviceTraffic = new ServiceTraffic(this.eks, (image) => this.ecr.profileOf(image), seed, this.cloudwatch, now);
+    this.cloudwatch.providers.push(this.serviceTraffic.provider);
     // Every push is in CloudTrail, by the CI role unless a test says otherwise.
     this.ecr.onPush = (at, repository, digest, tag) => this.cloudtrail.recordPutImage(at, repository, digest, tag, this.pusher);
   }
@@ -117,6 +126,16 @@ export class World {
    */
   invokeDueHooks(): Promise<number> {
     return this.ecs.progressive.invokeDueHooks((arn, payload) => this.lambda.invoke(arn, payload), this.now);
+  }
+
+  /**
+   * Lets CloudWatch measure a Kubernetes Service on EKS through the load
+   * balancer in front of it: every ready pod its selector matches serves its
+   * share (a canary's too), as kube-traffic.ts splits the requests.
+   */
+  attachEksServiceLoadBalancer(loadBalancer: string, cluster: string, namespace: string, service: string): void {
+    this.eks.cluster(cluster);
+    this.serviceTraffic.attach(loadBalancer, { cluster, namespace, service });
   }
 
   /** Every AWS call the handlers make ends here, over HTTP or through a mocked client. */

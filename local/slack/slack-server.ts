@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { approvalIdIn } from './click.js';
 
@@ -16,92 +16,202 @@ export interface ApprovalAsked {
   text: string;
 }
 
-/**
- * A local stand-in for the Slack Web API (`SLACK_API_URL`): chat.postMessage,
- * chat.update, chat.postEphemeral, usergroups.users.list, and auth.test and
- * conversations.info (for `shipwatch validate --aws`), checking the bot
- * token as Slack does. It keeps each message's latest version and tells the
- * sandbox when one starts asking for approval.
- */
-export async function startSlackStandIn(options: {
+export interface RecordedCall {
+  /** The Web API method, e.g. `chat.postMessage`. */
+  method: string;
+  headers: IncomingHttpHeaders;
+  /** The raw request body. */
+  raw: string;
+  /** Form fields, with JSON-valued ones (blocks, …) parsed. */
+  body: Record<string, unknown>;
+}
+
+export type Reply =
+  | { status?: number; json?: unknown; headers?: Record<string, string> }
+  /** Never answer (until the stand-in closes): for client timeouts. */
+  | 'hang';
+
+/** Answers Slack gives when things go wrong, to queue with `replyNext`. */
+export const REPLIES = {
+  serverError: { status: 500, json: { ok: false, error: 'internal_error' } },
+  rateLimited: (retryAfterSeconds: number): Reply => ({ status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, json: { ok: false, error: 'ratelimited' } }),
+  slackError: (error: string): Reply => ({ status: 200, json: { ok: false, error } }),
+};
+
+export interface SlackStandInOptions {
+  /** The bot token it accepts, as Slack checks it: none is `not_authed`, another is `invalid_auth`. */
   token: string;
-  userGroups: Record<string, string[]>;
-  onApproval: (asked: ApprovalAsked) => void;
-  onEphemeral?: (user: string, text: string) => void;
-  port?: number;
+  /** User-group id → member ids, for usergroups.users.list. */
+  userGroups?: Record<string, string[]>;
   /** Channels the bot is in (id → name), for conversations.info; others answer channel_not_found. */
   channels?: Record<string, string>;
-}): Promise<{ url: string; messages: Map<string, PostedMessage>; calls: string[]; close: () => Promise<void> }> {
-  const messages = new Map<string, PostedMessage>();
-  const calls: string[] = [];
-  const asked = new Set<string>();
-  let counter = 0;
+  port?: number;
+  /** Called the first time a message carries the buttons of an approval. */
+  onApproval?: (asked: ApprovalAsked) => void;
+  onEphemeral?: (user: string, text: string) => void;
+  /**
+   * A fixed answer per method, in place of the stand-in's own (once the token
+   * is checked): for tests that hold a client to Slack's published responses.
+   */
+  replies?: Record<string, Reply>;
+}
 
-  const read = async (req: IncomingMessage): Promise<Record<string, string>> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    if (String(req.headers['content-type']).includes('json')) return JSON.parse(raw || '{}') as Record<string, string>;
-    return Object.fromEntries(new URLSearchParams(raw));
-  };
+/**
+ * A local stand-in for the Slack Web API (`SLACK_API_URL`): chat.postMessage,
+ * chat.update, chat.postEphemeral, usergroups.users.list, users.lookupByEmail,
+ * and auth.test and conversations.info (for `shipwatch validate --aws`),
+ * checking the bot token as Slack does. It keeps each message's latest
+ * version, tells the sandbox when one starts asking for approval, and records
+ * every call with its body decoded. Tests queue answers per method to play
+ * errors, 429 with Retry-After, 5xx or a request that never answers.
+ */
+export class SlackStandIn {
+  readonly calls: RecordedCall[] = [];
+  /** Each message's latest version, by `channel/ts`. */
+  readonly messages = new Map<string, PostedMessage>();
+  readonly userGroups: Map<string, string[]>;
+  /** Email → user id, answered by users.lookupByEmail. */
+  readonly usersByEmail = new Map<string, string>();
+  readonly #asked = new Set<string>();
+  readonly #queued = new Map<string, Reply[]>();
+  readonly #hanging = new Set<ServerResponse>();
+  #counter = 0;
 
-  const server = createServer(async (req, res) => {
-    const method = (req.url ?? '').replace(/^\/api\//, '').replace(/\?.*$/, '');
-    const body = await read(req);
-    calls.push(method);
-    const reply = (json: unknown, status = 200) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(json));
-    };
-    if (req.headers.authorization !== `Bearer ${options.token}`) return reply({ ok: false, error: 'invalid_auth' });
-    const blocksOf = (b: unknown) => (typeof b === 'string' ? (JSON.parse(b) as unknown[]) : ((b as unknown[]) ?? []));
-    const store = (channel: string, ts: string) => {
-      const message = { channel, ts, text: String(body.text ?? ''), blocks: blocksOf(body.blocks) };
-      messages.set(`${channel}/${ts}`, message);
-      const approvalId = approvalIdIn(message.blocks);
-      if (approvalId && !asked.has(approvalId)) {
-        asked.add(approvalId);
-        options.onApproval({ approvalId, channel, ts, text: message.text });
-      }
-    };
+  private constructor(
+    private readonly server: Server,
+    private readonly options: SlackStandInOptions,
+    /** Base URL for `SLACK_API_URL`, ending in `/api/`. */
+    readonly url: string,
+  ) {
+    this.userGroups = new Map(Object.entries(options.userGroups ?? {}));
+  }
+
+  /** The bot token it accepts. */
+  get token(): string {
+    return this.options.token;
+  }
+
+  static async start(options: SlackStandInOptions): Promise<SlackStandIn> {
+    let instance: SlackStandIn | undefined;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => instance!.handle(req.url ?? '', req.headers, Buffer.concat(chunks).toString('utf8'), res));
+    });
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    instance = new SlackStandIn(server, options, `http://127.0.0.1:${port}/api/`);
+    return instance;
+  }
+
+  /** Answer the next calls to `method` with these replies, in order, before any check; then as before. */
+  replyNext(method: string, ...replies: Reply[]): void {
+    this.#queued.set(method, [...(this.#queued.get(method) ?? []), ...replies]);
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Forget the calls, the queued replies, the user groups and the messages. */
+  reset(): void {
+    this.calls.length = 0;
+    this.#queued.clear();
+    this.userGroups.clear();
+    this.messages.clear();
+    this.#asked.clear();
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.#hanging) res.destroy();
+    this.#hanging.clear();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(url: string, headers: IncomingHttpHeaders, raw: string, res: ServerResponse): void {
+    const method = url.replace(/^\/api\//, '').replace(/\?.*$/, '');
+    const body = parseBody(headers['content-type'], raw);
+    this.calls.push({ method, headers, raw, body });
+
+    const reply = this.#queued.get(method)?.shift() ?? this.answer(method, headers, body);
+    if (reply === 'hang') {
+      this.#hanging.add(res);
+      return;
+    }
+    res.writeHead(reply.status ?? 200, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+    res.end(JSON.stringify(reply.json ?? { ok: true }));
+  }
+
+  private answer(method: string, headers: IncomingHttpHeaders, body: Record<string, unknown>): Reply {
+    if (!headers.authorization) return REPLIES.slackError('not_authed');
+    if (headers.authorization !== `Bearer ${this.options.token}`) return REPLIES.slackError('invalid_auth');
+    const fixed = this.options.replies?.[method];
+    if (fixed) return fixed;
+    const ok = (json: Record<string, unknown>): Reply => ({ json: { ok: true, ...json } });
     switch (method) {
       case 'chat.postMessage': {
-        counter += 1;
-        const ts = `${Math.floor(Date.now() / 1000)}.${String(counter).padStart(6, '0')}`;
-        store(String(body.channel), ts);
-        return reply({ ok: true, channel: body.channel, ts });
+        this.#counter += 1;
+        const ts = `${Math.floor(Date.now() / 1000)}.${String(this.#counter).padStart(6, '0')}`;
+        this.store(String(body.channel), ts, body);
+        return ok({ channel: body.channel, ts });
       }
       case 'chat.update':
-        if (!messages.has(`${body.channel}/${body.ts}`)) return reply({ ok: false, error: 'message_not_found' });
-        store(String(body.channel), String(body.ts));
-        return reply({ ok: true, channel: body.channel, ts: body.ts });
+        if (!this.messages.has(`${body.channel}/${body.ts}`)) return REPLIES.slackError('message_not_found');
+        this.store(String(body.channel), String(body.ts), body);
+        return ok({ channel: body.channel, ts: body.ts });
       case 'chat.postEphemeral':
-        options.onEphemeral?.(String(body.user), String(body.text));
-        return reply({ ok: true, message_ts: `${Math.floor(Date.now() / 1000)}.000000` });
+        this.options.onEphemeral?.(String(body.user), String(body.text));
+        return ok({ message_ts: `${Math.floor(Date.now() / 1000)}.000000` });
       case 'auth.test':
-        return reply({ ok: true, url: 'https://sandbox.slack.example/', team: 'Shipwatch sandbox', user: 'shipwatch', team_id: 'T0SANDBOX', user_id: 'U0SHIPWATCH', bot_id: 'B0SHIPWATCH', is_enterprise_install: false });
+        return ok({ url: 'https://sandbox.slack.example/', team: 'Shipwatch sandbox', user: 'shipwatch', team_id: 'T0SANDBOX', user_id: 'U0SHIPWATCH', bot_id: 'B0SHIPWATCH', is_enterprise_install: false });
       case 'conversations.info': {
-        const name = options.channels?.[String(body.channel)];
-        return name ? reply({ ok: true, channel: { id: body.channel, name, is_channel: true, is_private: false, is_archived: false, is_member: true } }) : reply({ ok: false, error: 'channel_not_found' });
+        const name = this.options.channels?.[String(body.channel)];
+        return name ? ok({ channel: { id: body.channel, name, is_channel: true, is_private: false, is_archived: false, is_member: true } }) : REPLIES.slackError('channel_not_found');
       }
       case 'usergroups.users.list': {
-        const users = options.userGroups[String(body.usergroup)];
-        return users ? reply({ ok: true, users }) : reply({ ok: false, error: 'no_such_subteam' });
+        const users = this.userGroups.get(String(body.usergroup));
+        return users ? ok({ users }) : REPLIES.slackError('no_such_subteam');
+      }
+      case 'users.lookupByEmail': {
+        const id = this.usersByEmail.get(String(body.email));
+        return id ? ok({ user: { id, profile: { email: body.email } } }) : REPLIES.slackError('users_not_found');
       }
       default:
-        return reply({ ok: false, error: 'unknown_method' }, 404);
+        return { status: 404, json: { ok: false, error: 'unknown_method' } };
     }
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/api/`,
-    messages,
-    calls,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  }
+
+  /** Keeps the message's latest version; the first one with an approval's buttons is announced. */
+  private store(channel: string, ts: string, body: Record<string, unknown>): void {
+    const blocks = Array.isArray(body.blocks) ? (body.blocks as unknown[]) : [];
+    const message = { channel, ts, text: String(body.text ?? ''), blocks };
+    this.messages.set(`${channel}/${ts}`, message);
+    const approvalId = approvalIdIn(blocks);
+    if (approvalId && !this.#asked.has(approvalId)) {
+      this.#asked.add(approvalId);
+      this.options.onApproval?.({ approvalId, channel, ts, text: message.text });
+    }
+  }
+}
+
+/** Starts the stand-in (the sandbox's and the CLI tests' entry point). */
+export function startSlackStandIn(options: SlackStandInOptions): Promise<SlackStandIn> {
+  return SlackStandIn.start(options);
+}
+
+/** A form body (JSON-valued fields parsed, as Slack's clients send `blocks`) or a JSON one. */
+function parseBody(contentType: string | undefined, raw: string): Record<string, unknown> {
+  if (contentType?.startsWith('application/json')) return JSON.parse(raw || '{}') as Record<string, unknown>;
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) body[key] = /^[[{]/.test(value) ? jsonOrText(value) : value;
+  return body;
+}
+
+function jsonOrText(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
 }

@@ -190,6 +190,15 @@ const service = z
     notify: z.strictObject({ channel: slackChannel }).optional(),
   })
   .superRefine((s, ctx) => {
+    if (s.target.eks && s.strategy.type === 'blueGreen') {
+      // On EKS Shipwatch steps a canary by replica ratio (docs/progressive-eks.md): one Service over both sets of pods can
+      // neither keep production traffic off a full copy (blue/green's test traffic) nor move it all at once.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['strategy', 'type'],
+        message: 'blueGreen is not available with target.eks: the canary there is a replica ratio behind one Service, which cannot hold production traffic back from a full copy or switch it all at once; use canary (percent) or linear (stepPercent), see docs/progressive-eks.md',
+      });
+    }
     if (s.strategy.type !== 'rolling' && s.strategy.pause && !s.approval) {
       ctx.addIssue({ code: 'custom', path: ['strategy', 'pause'], message: 'a pause asks the `approval` approvers in its channel to promote or abort: add an `approval` section (with `required: false` if pushes need no approval before the deploy)' });
     }

@@ -9,6 +9,7 @@ import type { Deployment } from '../targets/rollout.js';
 import type { DeployTarget } from '../targets/target.js';
 import { alarmVerdict, readAlarms } from './alarms.js';
 import { metricVerdict, periodsOf, readMetric } from './metrics.js';
+import { scopeHealth } from './revision-scope.js';
 import { isFailing, summarize, type HealthVerdict } from './verdict.js';
 
 export interface BakeResult {
@@ -90,9 +91,11 @@ export async function bakeCheck(
   const final = remaining <= 0;
   // An alarm's event, or one of the service's deployments ending (someone else's, say).
   const wake = [...new Set([...health.alarms.map(alarmKey), ...deps.target.wakeKeys])];
+  // Once rolled out, the new revision serves everything: a metric that names `{revision}` (EKS per-revision metrics) measures it.
+  const scoped = scopeHealth(health, { revision: deployment.revision });
   let verdicts: HealthVerdict[];
   try {
-    verdicts = await judgeHealth(deps.cloudwatch, health, from, now, final, deployment.firingAtDeploy);
+    verdicts = await judgeHealth(deps.cloudwatch, scoped, from, now, final, deployment.firingAtDeploy);
   } catch (error) {
     if (!isMeasurementError(error)) throw error;
     const errors = (previous.measurementErrors ?? 0) + 1;
@@ -105,7 +108,7 @@ export async function bakeCheck(
   if (verdicts.some(isFailing)) throw new Unhealthy(summary);
   if (!final) {
     const minute = (elapsedSeconds / 60).toFixed(1);
-    return pending(`baking, ${minute} of ${health.bakeMinutes} minutes: ${summary}`, nextLook(health, remaining), now, wake);
+    return pending(`baking, ${minute} of ${health.bakeMinutes} minutes: ${summary}`, nextLook(scoped, remaining), now, wake);
   }
   return { done: true, healthy: true, startedAt: bakeStartedAt, finishedAt: now.toISOString(), verdicts, summary };
 }

@@ -1,7 +1,8 @@
-import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as v from 'valibot';
 import '../validation/messages.js';
 import { object } from '../validation/object.js';
+import { closedApproval, deliverDecision, type ApprovalDecision, type DecisionStore } from '../approvals/decide.js';
 import { Transient } from '../errors.js';
 import { logger } from '../lambda/logger.js';
 import { canDecide, mention, userGroupsIn } from './approval-policy.js';
@@ -30,15 +31,13 @@ export interface Approval {
   pushedAt?: string | undefined;
   /** Who asked with `shipwatch deploy` (IAM identity): they triggered this deployment, not whoever pushed the image. */
   requestedBy?: string | undefined;
-  decision?: { decision: 'approved' | 'rejected'; by: string; at: string } | undefined;
+  decision?: ApprovalDecision | undefined;
 }
 
-export type ApprovalDecision = NonNullable<Approval['decision']>;
+export type { ApprovalDecision };
 
-export interface ApprovalStore {
+export interface ApprovalStore extends DecisionStore {
   get(approvalId: string): Promise<Approval | undefined>;
-  /** Records the decision only if there is none yet (a conditional write); otherwise returns the one that won. */
-  decide(approvalId: string, decision: ApprovalDecision): Promise<{ ok: true } | { ok: false; existing: ApprovalDecision }>;
 }
 
 export interface InteractionRequest {
@@ -84,9 +83,6 @@ const PayloadSchema = object({
   actions: v.optional(v.array(object({ action_id: v.string(), value: v.optional(v.string()) }))),
 });
 
-/** SendTask* answers meaning the execution stopped waiting: it timed out, finished, or the token is not ours. */
-const NO_LONGER_WAITING = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
-
 const text = (statusCode: number, body: string): InteractionResponse => ({ statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body });
 /** The acknowledgment Slack wants: 200, quickly. */
 const ack = (): InteractionResponse => ({ statusCode: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '' });
@@ -103,7 +99,8 @@ const ack = (): InteractionResponse => ({ statusCode: 200, headers: { 'content-t
  *    (and, when deps.slack.ephemeral is given, a chat.postEphemeral) tells
  *    the clicker why, and nothing changes;
  * 5. the decision is recorded with a conditional write (a lost race reads as
- *    "already decided"), then sent to Step Functions, then shown in the message.
+ *    "already decided"), then sent to Step Functions (shared/approvals/decide.ts,
+ *    as the dashboard does), then shown in the message.
  */
 export async function handleInteraction(request: InteractionRequest, deps: InteractionDeps): Promise<InteractionResponse> {
   try {
@@ -137,12 +134,10 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
   };
 
   const approval = await deps.approvals.get(approvalId);
-  if (!approval) return tell('This approval is unknown to Shipwatch: nothing was changed.');
-  if (approval.decision) return tell(alreadyDecided(approval.decision));
-  const expiresAt = Date.parse(approval.expiresAt);
-  if (Number.isNaN(expiresAt) || deps.now.getTime() >= expiresAt) {
-    return tell(`This approval expired ${slackDate(approval.expiresAt)}: nothing was changed.`);
-  }
+  const closed = closedApproval(approval, deps.now);
+  if (closed?.why === 'unknown' || !approval) return tell('This approval is unknown to Shipwatch: nothing was changed.');
+  if (closed?.why === 'decided') return tell(alreadyDecided(closed.decision));
+  if (closed?.why === 'expired') return tell(`This approval expired ${slackDate(closed.expiresAt)}: nothing was changed.`);
 
   let triggeredBy = approval.triggeredBy;
   if (!approval.allowSelfApproval && triggeredBy === undefined && deps.whoPushed) {
@@ -171,30 +166,24 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
   }
 
   const decision: ApprovalDecision = { decision: wanted, by: user, at: deps.now.toISOString() };
-  const recorded = await deps.approvals.decide(approvalId, decision);
-  if (!recorded.ok) return tell(alreadyDecided(recorded.existing));
+  const delivery = await deliverDecision(deps, approval, decision);
+  if (!delivery.delivered && delivery.why === 'decided') return tell(alreadyDecided(delivery.existing));
   logger.info(`slack approval ${wanted}`, { approvalId, deploymentService: approval.service, recordId: approval.recordId, by: user });
-
-  try {
-    if (wanted === 'approved') {
-      await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: approval.taskToken, output: JSON.stringify(decision) }));
-    } else {
-      await deps.sfn.send(new SendTaskFailureCommand({ taskToken: approval.taskToken, error: 'Rejected', cause: JSON.stringify(decision) }));
-    }
-  } catch (error) {
-    const name = (error as Error)?.name ?? 'Error';
-    if (NO_LONGER_WAITING.has(name)) {
-      logger.info('slack approval arrived after the deployment stopped waiting', { approvalId, deploymentService: approval.service, error: name });
-      return tell('The deployment is no longer waiting for a decision (expired or finished): your click changed nothing.');
-    }
+  if (!delivery.delivered && delivery.why === 'no_longer_waiting') {
+    logger.info('slack approval arrived after the deployment stopped waiting', { approvalId, deploymentService: approval.service, error: delivery.error });
+    return tell('The deployment is no longer waiting for a decision (expired or finished): your click changed nothing.');
+  }
+  if (!delivery.delivered && delivery.why === 'not_delivered') {
     // Recorded but not delivered: the execution keeps waiting until its timeout policy applies.
-    logger.error('slack approval recorded but not delivered to Step Functions', { approvalId, deploymentService: approval.service, error: `${name}: ${(error as Error)?.message}` });
-    return tell(`Your decision was recorded but Step Functions could not be reached (${name}); the deployment will follow its timeout policy unless an operator intervenes.`);
+    logger.error('slack approval recorded but not delivered to Step Functions', { approvalId, deploymentService: approval.service, error: `${delivery.error}: ${delivery.message}` });
+    return tell(`Your decision was recorded but Step Functions could not be reached (${delivery.error}); the deployment will follow its timeout policy unless an operator intervenes.`);
   }
 
   const ts = approval.messageTs ?? payload.container?.message_ts;
   if (ts) {
-    const view: DeploymentView = { ...approval.view, phase: wanted === 'approved' ? 'deploying' : 'rejected', decision };
+    // A pause's decision leaves the deployment in flight either way: promoted it shifts on, aborted it rolls back.
+    const phase = approval.view.phase === 'awaiting_promotion' ? 'progressing' : wanted === 'approved' ? 'deploying' : 'rejected';
+    const view: DeploymentView = { ...approval.view, phase, decision };
     await deps.slack.update(approval.channel, ts, view);
   }
   return ack();

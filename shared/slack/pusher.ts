@@ -117,3 +117,17 @@ export async function whoAsked(principal: string, slackUserByEmail: (email: stri
   const slackUser = email ? await slackUserByEmail(email) : undefined;
   return { principal, ...(slackUser ? { slackUser } : {}) };
 }
+
+/**
+ * Who triggered the deployment an approval is for (`allowSelfApproval: false`
+ * refuses them): who asked with `shipwatch deploy`, as recorded, else who
+ * pushed the image, from CloudTrail. Slack's endpoint and the dashboard both
+ * ask here; undefined and throws as whoPushed.
+ */
+export function whoTriggered(
+  deps: Parameters<typeof whoPushed>[0],
+  approval: { requestedBy?: string | undefined; view: { repository: string; digest: string }; pushedAt?: string | undefined; expiresAt: string },
+): Promise<Pusher | undefined> {
+  if (approval.requestedBy) return whoAsked(approval.requestedBy, deps.slackUserByEmail);
+  return whoPushed(deps, { repository: approval.view.repository, digest: approval.view.digest, pushedAt: approval.pushedAt ?? approval.expiresAt });
+}

@@ -47,7 +47,8 @@ function reasonFor(outcome: Outcome, s: WorkflowState): string {
       return errorMessage(s.failure);
     case 'rejected': {
       const d = decisionOf(s);
-      return d ? `rejected by <@${d.by}> at ${d.at}` : errorMessage(s.failure);
+      // A Slack user as a mention; anyone else (an IAM identity, from the dashboard) as they are.
+      return d ? `rejected by ${/^[UW][A-Z0-9]+$/.test(d.by) ? `<@${d.by}>` : d.by} at ${d.at}` : errorMessage(s.failure);
     }
     case 'expired':
       return `nobody decided within ${s.service.approval?.timeoutMinutes ?? '?'} minutes; approval.onTimeout is reject`;

@@ -8,7 +8,8 @@ import { handler as closeRecord } from '../../functions/close-record.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { loadConfig } from '../../shared/config/load.js';
 import { recordSk, servicePk, STATE_SK } from '../../shared/records/keys.js';
-import { NOW, PREVIOUS, RECORD_ID, RELEASE, WEB, alarmEvent, statusEvent, taskDefinition } from '../reliability/cases.js';
+import { alarmEvent, statusEvent } from '../support/reliability/events.js';
+import { NOW, PREVIOUS, RECORD_ID, RELEASE, WEB, taskDefinition } from '../support/reliability/world.js';
 import { actionsOf, iam } from '../support/iam.js';
 
 // Item 15 of issue #11: the roles of the two EventBridge-invoked record

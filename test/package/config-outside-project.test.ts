@@ -8,6 +8,7 @@ import { LocalLambda } from '../../local/lambda-runtime/environments.js';
 import { loadPackage, type PackagedApp } from '../../local/lambda-runtime/packaged.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { packageCopy } from '../support/package-copy.js';
+import { fixture } from '../support/fixtures.js';
 
 // Issue #11 item 10: SHIPWATCH_CONFIG=../cfg/shipwatch.yml packaged fine, then
 // every cold start failed with ENOENT (the file was neither in the zip nor at
@@ -72,7 +73,7 @@ afterAll(async () => {
 describe('a config file outside the project', () => {
   it('is inside the trigger it was packaged with: a push of a configured repository starts its deployment', async () => {
     // Prepare
-    const push = JSON.parse(readFileSync('test/fixtures/eventbridge-ecr-image-action-push-success.json', 'utf8')) as { detail: Record<string, string> };
+    const push = fixture<{ detail: Record<string, string> }>('eventbridge-ecr-image-action-push-success');
     push.detail['repository-name'] = 'outside-repo';
     push.detail['image-tag'] = 'v1.2.3';
 
@@ -91,7 +92,7 @@ describe('a config file outside the project', () => {
 
   it('is inside the alarm rule too: an alarm of another service changes nothing, and nothing failed at cold start', async () => {
     // Prepare
-    const alarm = JSON.parse(readFileSync('test/fixtures/eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm.json', 'utf8')) as { detail: { alarmName: string } };
+    const alarm = fixture<{ detail: { alarmName: string } }>('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
     alarm.detail.alarmName = 'not-a-shipwatch-alarm';
 
     // Act

@@ -52,6 +52,14 @@ describe('the packaged functions and state machine play every scenario', () => {
     expect(long?.transitions).toBeLessThanOrEqual(32);
   });
 
+  it('steps an EKS canary with the packaged functions: promoted when good, its canary deleted at the first bad step', () => {
+    const [good] = run.rows.filter((r) => r.scenario === 'eks-canary-good');
+    const [bad] = run.rows.filter((r) => r.scenario === 'eks-canary-bad');
+    expect(good?.reason).toMatch(/^deployed .*search@sha256:[a-f0-9]{64}; healthy through the bake/);
+    expect(bad?.reason).toMatch(/^Unhealthy: step 1 of 2 \(20% of traffic\): 5xx rate of the new revision/);
+    expect(bad?.exposurePercent).toBeLessThan(20);
+  });
+
   it('says a persistent measurement failure is one, not an unhealthy release', () => {
     const [row] = run.rows.filter((r) => r.scenario === 'measurement-fails');
     expect(row?.reason).toMatch(/^MeasurementFailed: health could not be measured: 4 failed measurements in a row/);

@@ -19,6 +19,7 @@ import { handler as scanImage } from '../../functions/scan-image.js';
 import { handler as slackInteraction } from '../../functions/slack-interaction.js';
 import { handler as startDeployments } from '../../functions/start-deployments.js';
 import { handler as watchRollout } from '../../functions/watch-rollout.js';
+import type { SlackStandIn } from '../../local/slack/slack-server.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { logger } from '../../shared/lambda/logger.js';
@@ -28,36 +29,30 @@ import type { RecordsDb } from '../../shared/records/db.js';
 import { recordSk, servicePk, STATE_SK } from '../../shared/records/keys.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { startSsmStandIn } from '../support/ssm-stand-in.js';
-import { SlackTestServer } from '../support/slack-test-server.js';
+import { serveSlackApiUrl, startTestSlack } from '../support/slack.js';
+import { CATEGORIES, HANDLER_ENTRIES, type Case, type Category, type Entry, type HandlerEntry } from './case.js';
+import { CASES } from './cases.js';
+import { VALID_CONFIG_TEXT } from './cases/config.js';
+import { alarmEvent, statusEvent } from '../support/reliability/events.js';
+import { slackRequest } from '../support/reliability/slack-requests.js';
+import { workflowState } from '../support/reliability/states.js';
 import {
   ADMISSION,
   APPROVALS,
-  CASES,
-  CATEGORIES,
   DEPLOYMENT,
   GROUP,
   GROUP_MEMBER,
-  HANDLER_ENTRIES,
   NOW,
   PREVIOUS,
+  pushEvent,
   RECORD_ID,
   RELEASE,
   SIGNING_SECRET,
   STATE_MACHINE_ARN,
-  VALID_CONFIG_TEXT,
+  taskDefinition,
   WEB,
   WEB_WITH_APPROVAL,
-  alarmEvent,
-  pushEvent,
-  statusEvent,
-  slackRequest,
-  taskDefinition,
-  workflowState,
-  type Case,
-  type Category,
-  type Entry,
-  type HandlerEntry,
-} from './cases.js';
+} from '../support/reliability/world.js';
 
 // Bad input at every entry point: each case is refused with an error (or an
 // answer) that names what is wrong, and nothing is written anywhere: no AWS
@@ -124,7 +119,7 @@ const RUNNING: Service = {
 };
 
 /** A healthy world answering every read, and accepting every write (which the case then fails on). */
-function answerAsAHealthyWorld(slack: SlackTestServer): void {
+function answerAsAHealthyWorld(slack: SlackStandIn): void {
   ecs.on(DescribeServicesCommand).resolves({ services: [RUNNING], failures: [] });
   ecs.on(DescribeTaskDefinitionCommand).resolves({
     taskDefinition: {
@@ -222,22 +217,24 @@ async function tableItems(r: RecordsDb): Promise<Record<string, unknown>[]> {
 }
 
 useLocalDynamo();
-let slack: SlackTestServer;
+let slack: SlackStandIn;
 let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
 let records: RecordsDb;
 let logs: MockInstance[] = [];
-const savedSlackUrl = process.env.SLACK_API_URL;
 const savedEndpoints = { AWS_ENDPOINT_URL_EKS: process.env.AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL_CLOUDTRAIL: process.env.AWS_ENDPOINT_URL_CLOUDTRAIL };
 
 beforeAll(async () => {
-  slack = await SlackTestServer.start();
-  process.env.SLACK_API_URL = slack.url;
   ssm = await startSsmStandIn();
   process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
   // EKS DescribeCluster and CloudTrail LookupEvents go over the wire, not through a client mocked here: no
   // service in these cases reaches them, and if one did, it would fail fast here instead of reaching AWS.
   process.env.AWS_ENDPOINT_URL_EKS = 'http://127.0.0.1:9';
   process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = 'http://127.0.0.1:9';
+});
+
+beforeAll(async () => {
+  slack = await startTestSlack();
+  return serveSlackApiUrl(slack);
 });
 
 afterAll(async () => {
@@ -248,9 +245,6 @@ afterAll(async () => {
   }
   delete process.env.AWS_ENDPOINT_URL_SSM;
   await ssm.close();
-  if (savedSlackUrl === undefined) delete process.env.SLACK_API_URL;
-  else process.env.SLACK_API_URL = savedSlackUrl;
-  await slack.stop();
 });
 
 beforeEach(async () => {

@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { contextFromEnv } from '../../cli/context.js';
 import { main } from '../../cli/main.js';
 import { runSandbox } from '../../sandbox/sandbox.js';
 import { until } from '../support/until.js';
+import { fixturePath } from '../support/fixtures.js';
 
 // Issue #15: `shipwatch deploy` is the way to deploy an image again after a
 // rejection. Against a running sandbox (`shipwatch sandbox --push … --serve`):
@@ -11,7 +11,7 @@ import { until } from '../support/until.js';
 // same image with the CLI, following it; it goes through the scan gate and the
 // approval again (approved this time), deploys, and its record keeps who asked.
 
-const NO_SANDBOX = fileURLToPath(new URL('../fixtures/no-sandbox-here.json', import.meta.url));
+const NO_SANDBOX = fixturePath('no-sandbox-here.json');
 /** Who the sandbox's STS says the operator is. */
 const OPERATOR = 'arn:aws:sts::123456789012:assumed-role/sandbox-operator/you';
 

@@ -9,6 +9,7 @@ import { main } from '../../cli/main.js';
 import { BEHAVIOUR_ANNOTATION } from '../../local/cloud/ecr-images.js';
 import { runSandbox } from '../../sandbox/sandbox.js';
 import { until } from '../support/until.js';
+import { fixturePath } from '../support/fixtures.js';
 
 // `shipwatch sandbox --config my.yml --push web:v2 --serve`: the simulated
 // account is made from the user's config, the push plays, then the sandbox
@@ -16,9 +17,9 @@ import { until } from '../support/until.js';
 // export line, or finding it alone), pushes with the AWS CLI's PutImage and
 // flips an alarm, and the sandbox reacts as AWS would.
 
-const CONFIG = fileURLToPath(new URL('../fixtures/shipwatch.sandbox-user.yml', import.meta.url));
+const CONFIG = fixturePath('shipwatch.sandbox-user.yml');
 const DISCOVERY = fileURLToPath(new URL(`../../.shipwatch/test-sandbox-${process.pid}.json`, import.meta.url));
-const NO_SANDBOX = fileURLToPath(new URL('../fixtures/no-sandbox-here.json', import.meta.url));
+const NO_SANDBOX = fixturePath('no-sandbox-here.json');
 const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
 
 /** Real milliseconds until `check` holds (the sandbox runs in the same process, its clock racing ahead). */

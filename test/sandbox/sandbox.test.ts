@@ -32,6 +32,15 @@ describe('sandbox', () => {
     expect(stuck.timeToDetectSeconds).toBeGreaterThanOrEqual(600);
     expect(stuck.timeToDetectSeconds).toBeLessThan(15 * 60);
     expect(lines.join('\n')).toMatch(/EKS cluster shop: Kubernetes API at https:\/\/127\.0\.0\.1:\d+/);
+    // The EKS canary (docs/progressive-eks.md): promoted when good; when bad, rolled back at the
+    // first step, having served only its pod's share of the requests.
+    const canaryGood = rows.find((r) => r.scenario === 'eks-canary-good')!;
+    expect(canaryGood.reason).toMatch(/^deployed 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/search@sha256:[a-f0-9]{64}; healthy through the bake: alarm search-5xx is OK; 5xx rate of the new revision worst [\d.]+%/);
+    expect(canaryGood.lambdaErrors).toBe(0);
+    const canaryBad = rows.find((r) => r.scenario === 'eks-canary-bad')!;
+    expect(canaryBad.reason).toMatch(/^Unhealthy: step 1 of 2 \(20% of traffic\): 5xx rate of the new revision [\d.]+% > 2% in 2 of \d+ periods, failure limit 1; rolled back to 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/search@sha256:/);
+    expect(canaryBad.exposurePercent).toBeGreaterThan(5);
+    expect(canaryBad.exposurePercent).toBeLessThan(20);
   }, 900_000);
 
   it('is deterministic for a seed', async () => {

@@ -22,7 +22,7 @@ export async function simulatedAccount(options: { channels?: Record<string, stri
     world.eks.serve(name, k.url);
     kube.push(k);
   }
-  const slack = await startSlackStandIn({ token: SLACK_TOKEN, userGroups: {}, onApproval: () => undefined, channels: options.channels ?? { C0SANDBOXDEPLOYS: 'deploys' } });
+  const slack = await startSlackStandIn({ token: SLACK_TOKEN, channels: options.channels ?? { C0SANDBOXDEPLOYS: 'deploys' } });
   world.ssm.put('/shipwatch/slack-bot-token', SLACK_TOKEN);
   const clients = awsClients({ region: 'us-east-1', endpoint: server.url, credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
   return {

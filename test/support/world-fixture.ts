@@ -142,6 +142,15 @@ export function useKubeApiServer(): void {
   });
 }
 
+/** Makes `cluster` of `world` the one the file's Kubernetes API server (useKubeApiServer) and EKS API answer for. */
+export function serveCluster(world: World, cluster: string): void {
+  if (!kubeServer) throw new Error('serveCluster needs useKubeApiServer() in the test file');
+  const kubernetes = world.eks.cluster(cluster).kubernetes;
+  kubeRoute = (request) => kubernetes.handle(request);
+  eksWorld = world;
+  world.eks.serve(cluster, kubeServer.url);
+}
+
 export const CATALOG_LOAD_BALANCER = 'app/catalog/4b2e0c9d1a7f3e65';
 export const ENVOY_IMAGE = 'public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod';
 
@@ -168,9 +177,7 @@ export function catalogWorld(options: { progressDeadlineSeconds?: number } = {})
       { name: 'envoy', image: ENVOY_IMAGE, ports: [{ containerPort: 9901, protocol: 'TCP' }] },
     ],
   });
-  kubeRoute = (request) => kubernetes.handle(request);
-  eksWorld = world;
-  world.eks.serve('shop', kubeServer.url);
+  serveCluster(world, 'shop');
   world.attachEksLoadBalancer(CATALOG_LOAD_BALANCER, 'shop', 'shop', 'catalog');
   world.cloudwatch.alarms.set('catalog-5xx', {
     kind: 'metric',

@@ -1,15 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { BatchGetCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RecordsDb } from '../../shared/records/db.js';
 import { awaitEvent } from '../../shared/waits/await-event.js';
+import { dbMock, freshWaitStores, inputs, sfnMock, TABLE } from '../support/wait-stores.js';
 
-// No `aws-sdk-client-mock-vitest` in node_modules: commands are asserted
-// through `commandCalls(...)[i].args[0].input`.
-
-const TABLE = 'shipwatch-records';
 /** The look that said "not yet", and the start of the wait a moment later. */
 const LOOKED_AT = '2025-02-21T12:03:00.000Z';
 const NOW = new Date('2025-02-21T12:03:01.250Z');
@@ -18,19 +13,13 @@ const EXECUTION = 'web-7f5b2640fe6f-1732000000';
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAQ==token-1';
 const WAKE = ['alarm:web-5xx', 'ecs:prod/web'];
 
-const dbMock = mockClient(DynamoDBDocumentClient);
-const sfnMock = mockClient(SFNClient);
 let records: RecordsDb;
 let sfn: SFNClient;
 
 beforeEach(() => {
-  dbMock.reset();
-  sfnMock.reset();
-  records = { db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), table: TABLE };
-  sfn = new SFNClient({ region: 'us-east-1' });
+  ({ records, sfn } = freshWaitStores());
 });
 
-const inputs = <T>(calls: { args: [{ input: T }] }[]) => calls.map((c) => c.args[0].input);
 const marker = (key: string, what: string, at: string) => ({ pk: `EVENT#${key}`, sk: 'LAST', what, at, ttl: TTL });
 const input = (wake = WAKE) => ({ taskToken: TOKEN, execution: EXECUTION, wait: { wake, lookedAt: LOOKED_AT } });
 

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeImagesCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
@@ -9,12 +8,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { awsClients } from '../../cli/aws-clients.js';
 import { cliHarness } from '../support/cli-context.js';
+import { fixturePath } from '../support/fixtures.js';
 
 // Each command's AWS calls, exactly (aws-sdk-client-mock), with the table and
 // state machine a stack's outputs would name. The workflow tests run the same
 // commands against dynalite and the simulated cloud.
 
-const CONFIG = fileURLToPath(new URL('../fixtures/shipwatch.cli.yml', import.meta.url));
+const CONFIG = fixturePath('shipwatch.cli.yml');
 const TABLE = 'shipwatch-prod-RecordsTable-1A2B3C';
 const MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:shipwatch-prod-deploy';
 const NOW = new Date('2026-11-02T12:00:00Z');

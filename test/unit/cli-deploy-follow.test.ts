@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -11,13 +10,14 @@ import { awsClients } from '../../cli/aws-clients.js';
 import { deployTag } from '../../cli/deploy/image.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { cliHarness } from '../support/cli-context.js';
+import { fixture, fixturePath } from '../support/fixtures.js';
 
 // `shipwatch deploy`, `follow` and `rollback --follow`: each one's AWS calls,
 // exactly (aws-sdk-client-mock), with the table and state machine a stack's
 // outputs would name. test/sandbox/sandbox-deploy.test.ts runs them against
 // the sandbox.
 
-const CONFIG = fileURLToPath(new URL('../fixtures/shipwatch.cli.yml', import.meta.url));
+const CONFIG = fixturePath('shipwatch.cli.yml');
 const TABLE = 'shipwatch-prod-RecordsTable-1A2B3C';
 const MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:shipwatch-prod-deploy';
 const EXECUTION = (name: string) => `arn:aws:states:eu-west-1:123456789012:execution:shipwatch-prod-deploy:${name}`;
@@ -26,7 +26,7 @@ const REGISTRY = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const DIGEST = `sha256:${'b'.repeat(64)}`;
 const TD = (n: number) => `arn:aws:ecs:eu-west-1:123456789012:task-definition/web:${n}`;
 /** BOTOCORE's GetCallerIdentity example for an assumed role (test/fixtures/SOURCES.md). */
-const CALLER = JSON.parse(readFileSync(new URL('../fixtures/sts-get-caller-identity-response-assumed-role-botocore-example.json', import.meta.url), 'utf8')) as { Arn: string; Account: string; UserId: string };
+const CALLER = fixture<{ Arn: string; Account: string; UserId: string }>('sts-get-caller-identity-response-assumed-role-botocore-example');
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);

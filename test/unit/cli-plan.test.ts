@@ -21,14 +21,23 @@ describe('shipwatch plan (offline)', () => {
     expect(plan.notMatched).toEqual([
       { service: 'payments', why: 'repository is payments, not checkout' },
       { service: 'ledger', why: 'repository is ledger, not checkout' },
-      ...['storefront', 'search', 'inventory', 'orders'].map((s) => ({ service: s, why: `repository is ${s}, not checkout` })),
+      ...['storefront', 'listings', 'inventory', 'orders'].map((s) => ({ service: s, why: `repository is ${s}, not checkout` })),
       { service: 'catalog', why: 'repository is catalog, not checkout' },
+      { service: 'search', why: 'repository is search, not checkout' },
     ]);
     const [checkout] = plan.matched;
     expect(checkout!.scan).toMatchObject({ blockAt: 'HIGH', ignoring: [{ id: 'CVE-2026-0001', until: '2099-12-31', reason: expect.stringMatching(/^only reachable/) }], expired: [] });
     expect(checkout!.approval).toEqual({ needed: false, why: 'no approval policy' });
     expect(checkout!.health).toMatchObject({ alarms: ['checkout-5xx'], bakeMinutes: 10, pollSeconds: 30, rolloutTimeoutMinutes: 15, guardMinutes: 60, fixForward: false });
     expect(checkout!.strategy).toMatch(/^ECS rolling update of prod\/checkout: a new revision of its task definition where only container app's image changes/);
+  });
+
+  it('describes a canary on EKS: the canary beside the Deployment, its steps, the promotion', () => {
+    const [search] = planPush(config, parseImageRef('search:v2'), NOW).matched;
+
+    expect(search!.strategy).toBe(
+      'canary by replica ratio beside Deployment shop/search on shop (docs/progressive-eks.md): search-canary runs the new image for 20% of the pods, each step judged 5 min on the new revision; then the RollingUpdate of search (container web, pinned to the digest) and the canary deleted; an unhealthy step deletes the canary, search unchanged',
+    );
   });
 
   it('a tag outside the globs matches nothing, and says which globs', () => {

@@ -1,14 +1,14 @@
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../cli/commands/index.js';
 import type { CliContext } from '../../cli/context.js';
 import { main } from '../../cli/main.js';
 import { cliHarness } from '../support/cli-context.js';
+import { fixturePath } from '../support/fixtures.js';
 
 // The command line itself: help with examples for every command, typed option
 // errors, and the exit codes the README documents.
 
-const NAMES = ['validate', 'plan', 'status', 'history', 'stats', 'deploy', 'follow', 'rollback'];
+const NAMES = ['validate', 'plan', 'status', 'history', 'stats', 'deploy', 'follow', 'rollback', 'dashboard'];
 
 describe('shipwatch command line', () => {
   it('every command has --help with examples, exit 0, and no parser error', async () => {
@@ -53,7 +53,7 @@ describe('shipwatch command line', () => {
   });
 
   it('sandbox: its own options are checked before anything starts, --config (also a global option) included', async () => {
-    const config = fileURLToPath(new URL('../fixtures/shipwatch.sandbox-user.yml', import.meta.url));
+    const config = fixturePath('shipwatch.sandbox-user.yml');
     const cli = cliHarness({ configFile: 'shipwatch.yml' });
 
     expect(await cli.run(['sandbox', '--config', config, '--push', 'checkout:v2'])).toBe(2);

@@ -1,9 +1,9 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { fileURLToPath } from 'node:url';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contextFromEnv } from '../../cli/context.js';
 import { cliHarness } from '../support/cli-context.js';
+import { fixturePath } from '../support/fixtures.js';
 
 // --stage, --region and --profile as the AWS CLI has them: the stack
 // shipwatch-<stage> is found through CloudFormation, its outputs name the table
@@ -11,7 +11,7 @@ import { cliHarness } from '../support/cli-context.js';
 
 const cloudformation = mockClient(CloudFormationClient);
 // No sandbox is running as far as these tests know, whatever this clone runs.
-const NO_SANDBOX = fileURLToPath(new URL('../fixtures/no-sandbox-here.json', import.meta.url));
+const NO_SANDBOX = fixturePath('no-sandbox-here.json');
 afterEach(() => cloudformation.reset());
 
 const STACK = {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeRepositoriesCommand, ECRClient, GetRegistryScanningConfigurationCommand, RepositoryNotFoundException } from '@aws-sdk/client-ecr';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
@@ -11,11 +10,11 @@ import { checkEcsServices } from '../../cli/validate/ecs.js';
 import { checkSlack } from '../../cli/validate/slack.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { CURRENT, service, taskDefinition } from '../support/ecs-progressive.js';
+import { fixture } from '../support/fixtures.js';
 
 // Each check of `validate --aws` sends exactly the read-only calls it needs, and
 // turns the published answers (test/fixtures/SOURCES.md) into ok, warning or error.
 
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
 const config = parseConfigText(
   `
 services:

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/errors.js';
 import { DEFAULTS } from '../../shared/config/defaults.js';
 import { configPath, formatPath, loadConfig, parseConfig, parseConfigText } from '../../shared/config/load.js';
+import { fixturePath } from '../support/fixtures.js';
+import { thrownBy } from '../support/thrown.js';
 
 // Paths inside the repository only: tests never read outside it.
 const repoFile = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
@@ -20,17 +22,6 @@ function serviceYaml(name: string, extra: string[] = [], repository = name): str
 }
 
 const configYaml = (...services: string[]): string => `services:\n${services.join('\n')}\n`;
-
-/** Runs `act` and returns the ConfigError it throws (fails the test if it throws nothing or something else). */
-function configErrorOf(act: () => unknown): ConfigError {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
 
 const metricYaml = (lines: string[]): string[] => ['health:', '  metrics:', ...lines.map((l) => `    ${l}`)];
 
@@ -175,7 +166,7 @@ describe('parseConfigText: comparisons', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].health.metrics[0].comparison:');
@@ -190,7 +181,7 @@ describe('parseConfigText: unknown keys', () => {
     const text = configYaml(serviceYaml('a'), serviceYaml('b'), [`  - name: c`, `    imag:`, `      repository: c`, `    target:`, `      ecs: { cluster: prod, service: c, container: app }`].join('\n'));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'deploy/shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'deploy/shipwatch.yml'));
 
     // Assess
     expect(error.name).toBe('ConfigError');
@@ -205,7 +196,7 @@ describe('parseConfigText: unknown keys', () => {
     const text = configYaml(serviceYaml('a'), serviceYaml('b'), serviceYaml('c', ['health:', '  bakeMinute: 5']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe('shipwatch.yml is not a valid Shipwatch config:\n  services[2].health.bakeMinute: unknown key (did you mean "bakeMinutes"?)');
@@ -216,7 +207,7 @@ describe('parseConfigText: unknown keys', () => {
     const text = configYaml(serviceYaml('a', ['health:', '  bakeMinute: 5', '  pollSecond: 30']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].health.bakeMinute: unknown key (did you mean "bakeMinutes"?)');
@@ -228,7 +219,7 @@ describe('parseConfigText: unknown keys', () => {
     const text = `${configYaml(serviceYaml('a'))}servics: []\n`;
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('  servics: unknown key (did you mean "services"?)');
@@ -241,7 +232,7 @@ describe('parseConfigText: unknown keys', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].health.metrics[0].metric.statistic: unknown key');
@@ -254,7 +245,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('a'), serviceYaml('b'), serviceYaml('c', ['health:', '  bakeMinutes: ten']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('  services[2].health.bakeMinutes: ');
@@ -282,7 +273,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('web', ['health:', `  pollSeconds: ${value}`]));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe(`shipwatch.yml is not a valid Shipwatch config:\n  services[0].health.pollSeconds: ${message}`);
@@ -308,7 +299,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('web', ['health:', `  consecutiveErrorLimit: ${value}`]));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe(`shipwatch.yml is not a valid Shipwatch config:\n  services[0].health.consecutiveErrorLimit: ${message}`);
@@ -319,7 +310,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('web.app', [], 'web'));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].name: letters, digits, - and _ only, at most 40 characters');
@@ -330,7 +321,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('a'.repeat(41), [], 'web'));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].name: letters, digits, - and _ only, at most 40 characters');
@@ -341,7 +332,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('web').replace('      repository: web', '      repository: web\n      tags: []'));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].image.tags:');
@@ -352,7 +343,7 @@ describe('parseConfigText: wrong values', () => {
     const text = 'services: []\n';
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('  services:');
@@ -363,7 +354,7 @@ describe('parseConfigText: wrong values', () => {
     const text = '';
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'empty.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'empty.yml'));
 
     // Assess
     expect(error.message).toContain('empty.yml is not a valid Shipwatch config:\n  (top level): ');
@@ -374,7 +365,7 @@ describe('parseConfigText: wrong values', () => {
     const text = configYaml(serviceYaml('a', ['health:', '  pollSeconds: 4']), serviceYaml('b', ['scan:', '  blockAt: SEVERE']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('  services[0].health.pollSeconds: Too small: expected number to be >=5');
@@ -388,7 +379,7 @@ describe('parseConfigText: wrong values', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].health.metrics[0].period: CloudWatch periods are 10, 30 or a multiple of 60 seconds');
@@ -401,7 +392,7 @@ describe('parseConfigText: duplicate service names', () => {
     const text = configYaml(serviceYaml('web'), serviceYaml('api'), serviceYaml('web', [], 'web2'));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe('shipwatch.yml is not a valid Shipwatch config:\n  services[2].name: duplicate service name "web" (also services[0])');
@@ -441,7 +432,7 @@ describe('parseConfigText: metric checks', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain(`  services[0].health.metrics[0]: ${EITHER}`);
@@ -452,7 +443,7 @@ describe('parseConfigText: metric checks', () => {
     const text = configYaml(serviceYaml('web', metricYaml(['- name: m', '  comparison: ">"', '  threshold: 1'])));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe(`shipwatch.yml is not a valid Shipwatch config:\n  services[0].health.metrics[0]: ${EITHER}`);
@@ -463,7 +454,7 @@ describe('parseConfigText: metric checks', () => {
     const text = configYaml(serviceYaml('web', metricYaml(['- name: m', '  expression: "100 * e / r"', '  comparison: ">"', '  threshold: 1'])));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe(
@@ -487,7 +478,7 @@ describe('parseConfigText: metric checks', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].health.metrics[0].metrics: `metrics` only goes with `expression`');
@@ -503,7 +494,7 @@ describe('parseConfigText: metric checks', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     // The path is right; the schema's own hint ("a metric id: lower-case letter first") is lost
@@ -556,7 +547,7 @@ describe('parseConfigText: metric checks', () => {
     );
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toBe(
@@ -578,7 +569,7 @@ describe('parseConfigText: metric checks', () => {
 
     // Act
     const enough = parseConfigText(withBake(3), 'shipwatch.yml');
-    const error = configErrorOf(() => parseConfigText(withBake(2), 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(withBake(2), 'shipwatch.yml'));
 
     // Assess
     expect(enough.services[0]?.health.bakeMinutes).toBe(3);
@@ -637,7 +628,7 @@ describe('parseConfigText: scan ignore entries', () => {
     const text = configYaml(serviceYaml('web', ['scan:', '  ignore:', '    - { id: CVE-1, until: next year, reason: r }']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].scan.ignore[0].until: a date as YYYY-MM-DD');
@@ -648,7 +639,7 @@ describe('parseConfigText: scan ignore entries', () => {
     const text = configYaml(serviceYaml('web', ['scan:', '  ignore:', '    - { id: CVE-1, until: 2026-02-31, reason: r }']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].scan.ignore[0].until: a real calendar date');
@@ -671,7 +662,7 @@ describe('parseConfigText: scan ignore entries', () => {
     const text = configYaml(serviceYaml('web', ['scan:', '  ignore:', '    - { id: CVE-1, until: 2026-12-31 }']));
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toContain('services[0].scan.ignore[0].reason:');
@@ -684,7 +675,7 @@ describe('parseConfigText: YAML errors', () => {
     const text = 'services: [\n  - name: web\n';
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'broken.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'broken.yml'));
 
     // Assess
     expect(error.message).toMatch(/^broken\.yml is not valid YAML:\n/);
@@ -696,7 +687,7 @@ describe('parseConfigText: YAML errors', () => {
     const text = `${configYaml(serviceYaml('web', ['health:', '  bakeMinutes: 5', '  bakeMinutes: 20']))}`;
 
     // Act
-    const error = configErrorOf(() => parseConfigText(text, 'shipwatch.yml'));
+    const error = thrownBy(ConfigError, () => parseConfigText(text, 'shipwatch.yml'));
 
     // Assess
     expect(error.message).toMatch(/^shipwatch\.yml is not valid YAML:\n/);
@@ -722,10 +713,10 @@ describe('formatPath and configPath', () => {
 describe('loadConfig', () => {
   it('names the file it cannot read', () => {
     // Prepare
-    const missing = repoFile('../fixtures/no-such-shipwatch.yml');
+    const missing = fixturePath('no-such-shipwatch.yml');
 
     // Act
-    const error = configErrorOf(() => loadConfig(missing));
+    const error = thrownBy(ConfigError, () => loadConfig(missing));
 
     // Assess
     expect(error.message).toMatch(/^cannot read the Shipwatch config .*no-such-shipwatch\.yml: ENOENT/);
@@ -752,7 +743,7 @@ describe('loadConfig', () => {
 
   it('parses the test fixture config used by the handler tests', () => {
     // Prepare
-    const file = repoFile('../fixtures/shipwatch.test.yml');
+    const file = fixturePath('shipwatch.test.yml');
 
     // Act
     const config = loadConfig(file);

@@ -1,34 +1,20 @@
-import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../shared/errors.js';
 import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
 import { registryHost, releaseFromPush, releaseSchema } from '../../shared/release/release.js';
-
-const fixture = (name: string): Record<string, unknown> & { detail: Record<string, unknown> } =>
-  JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
+import { eventSample } from '../support/fixtures.js';
+import { thrownBy } from '../support/thrown.js';
 
 const PUSH = 'eventbridge-ecr-image-action-push-success';
 const DIGEST = 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234';
 const REGISTRY = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 const MAX_EVENT_BYTES = 256 * 1024;
 
-/** Runs `act` and returns the InvalidInput it throws (fails the test otherwise). */
-function invalidInputOf(act: () => unknown): InvalidInput {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInput);
-    expect((error as Error).name).toBe('InvalidInput');
-    return error as InvalidInput;
-  }
-  throw new Error('expected InvalidInput, nothing was thrown');
-}
-
 describe('parseEcrPushEvent: the published push sample', () => {
   it('parses and gives the release, pinned by digest', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
 
     // Act
     const release = releaseFromPush(parseEcrPushEvent(event));
@@ -50,7 +36,7 @@ describe('parseEcrPushEvent: the published push sample', () => {
 
   it('keeps the fields the rest of the pipeline reads', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
 
     // Act
     const push = parseEcrPushEvent(event);
@@ -75,7 +61,7 @@ describe('parseEcrPushEvent: the published push sample', () => {
 
   it('parses a push by digest only (no image-tag) and gives a release without a tag', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     delete event.detail['image-tag'];
 
     // Act
@@ -88,7 +74,7 @@ describe('parseEcrPushEvent: the published push sample', () => {
 
   it('keeps a repository path with a namespace in the image URI', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     event.detail['repository-name'] = 'team/web';
 
     // Act
@@ -102,10 +88,10 @@ describe('parseEcrPushEvent: the published push sample', () => {
 describe('parseEcrPushEvent: other events are refused with the reason', () => {
   it('refuses the delete sample, naming detail.action-type', () => {
     // Prepare
-    const event = fixture('eventbridge-ecr-image-action-delete-success');
+    const event = eventSample('eventbridge-ecr-image-action-delete-success');
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toBe('not an ECR push event (ECR Image Action, PUSH, SUCCESS): detail.action-type: Invalid input: expected "PUSH"');
@@ -113,10 +99,10 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses the ECR scan sample, naming detail-type', () => {
     // Prepare
-    const event = fixture('eventbridge-ecr-image-scan-basic-complete');
+    const event = eventSample('eventbridge-ecr-image-scan-basic-complete');
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toMatch(/^not an ECR push event \(ECR Image Action, PUSH, SUCCESS\): /);
@@ -126,10 +112,10 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses the CloudWatch alarm sample, naming source', () => {
     // Prepare
-    const event = fixture('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
+    const event = eventSample('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toContain('source: Invalid input: expected "aws.ecr"');
@@ -139,10 +125,10 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses the ECS deployment sample, naming source', () => {
     // Prepare
-    const event = fixture('eventbridge-ecs-deployment-state-change-completed');
+    const event = eventSample('eventbridge-ecs-deployment-state-change-completed');
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toContain('source: Invalid input: expected "aws.ecr"');
@@ -151,11 +137,11 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses a push whose result is FAILURE', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     event.detail.result = 'FAILURE';
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toBe('not an ECR push event (ECR Image Action, PUSH, SUCCESS): detail.result: Invalid input: expected "SUCCESS"');
@@ -163,10 +149,10 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses a truncated event with no detail', () => {
     // Prepare
-    const { detail: _dropped, ...event } = fixture(PUSH);
+    const { detail: _dropped, ...event } = eventSample(PUSH);
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toBe('not an ECR push event (ECR Image Action, PUSH, SUCCESS): detail: Invalid input: expected object, received undefined');
@@ -181,7 +167,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
     // Prepare: the event itself
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toBe(`not an ECR push event (ECR Image Action, PUSH, SUCCESS): (event): Invalid input: expected object, ${received}`);
@@ -189,11 +175,11 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses a digest that is not <algorithm>:<hex>', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     event.detail['image-digest'] = 'latest';
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toContain('detail.image-digest: an image digest such as sha256:<hex>');
@@ -201,11 +187,11 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 
   it('refuses an account id that is not 12 digits', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     event.account = '12345';
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toContain('account: a 12-digit AWS account id');
@@ -215,7 +201,7 @@ describe('parseEcrPushEvent: other events are refused with the reason', () => {
 describe('parseEcrPushEvent: size limit', () => {
   /** The push sample, padded with an extra top-level field to exactly `bytes` bytes of JSON. */
   function pushOfSize(bytes: number, pad = 'x'): unknown {
-    const event = { ...fixture(PUSH), padding: '' };
+    const event = { ...eventSample(PUSH), padding: '' };
     const base = Buffer.byteLength(JSON.stringify(event));
     const padBytes = Buffer.byteLength(pad);
     event.padding = pad.repeat(Math.floor((bytes - base) / padBytes)) + 'x'.repeat((bytes - base) % padBytes);
@@ -239,7 +225,7 @@ describe('parseEcrPushEvent: size limit', () => {
     const event = pushOfSize(MAX_EVENT_BYTES + 1);
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toBe(`not an ECR push event: ${MAX_EVENT_BYTES + 1} bytes is larger than any EventBridge event (256 KiB)`);
@@ -251,7 +237,7 @@ describe('parseEcrPushEvent: size limit', () => {
     expect(JSON.stringify(event).length).toBeLessThan(MAX_EVENT_BYTES);
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toContain(`${MAX_EVENT_BYTES + 2} bytes is larger than any EventBridge event`);
@@ -261,7 +247,7 @@ describe('parseEcrPushEvent: size limit', () => {
 describe('registryHost and regions', () => {
   it('uses amazonaws.com.cn for China regions', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     event.region = 'cn-north-1';
 
     // Act
@@ -281,11 +267,11 @@ describe('registryHost and regions', () => {
 
   it('refuses a region that is not a region name', () => {
     // Prepare
-    const event = fixture(PUSH);
+    const event = eventSample(PUSH);
     event.region = 'us-west';
 
     // Act
-    const error = invalidInputOf(() => parseEcrPushEvent(event));
+    const error = thrownBy(InvalidInput, () => parseEcrPushEvent(event));
 
     // Assess
     expect(error.message).toContain('region: an AWS region');

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
+  type ContainerDefinition,
   type DescribeTaskDefinitionCommandOutput,
+  type RegisterTaskDefinitionCommandInput,
   type Service,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -15,6 +16,7 @@ import { TargetMisconfigured } from '../../shared/errors.js';
 import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
 import { releaseFromPush } from '../../shared/release/release.js';
 import { ecsTarget } from '../../shared/targets/ecs/ecs-target.js';
+import { fixture } from '../support/fixtures.js';
 
 // The deploy role may register revisions of the configured task-definition
 // family only, and pass only the roles the service declares (issue #11, item
@@ -22,7 +24,6 @@ import { ecsTarget } from '../../shared/targets/ecs/ecs-target.js';
 // before anything changes, with the key to fix, instead of an AccessDenied
 // halfway through the deploy.
 
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
 const release = releaseFromPush(parseEcrPushEvent(fixture('eventbridge-ecr-image-action-push-success')));
 const NOW = new Date('2025-02-21T19:26:00.000Z');
 const TASK_ROLE = 'arn:aws:iam::123456789012:role/web-task';
@@ -33,7 +34,7 @@ const ecsConfig = (extra = '') =>
 
 /** The service's task definition: the published Fargate web server sample, in family `family` at revision 8, with the given roles. */
 function current(family: string, roles: { taskRoleArn?: string; executionRoleArn?: string }): DescribeTaskDefinitionCommandOutput {
-  const { taskRoleArn, executionRoleArn, ...sample } = fixture('ecs-register-task-definition-request-fargate-webserver');
+  const { taskRoleArn, executionRoleArn, ...sample } = fixture<RegisterTaskDefinitionCommandInput & { containerDefinitions: [ContainerDefinition] }>('ecs-register-task-definition-request-fargate-webserver');
   void taskRoleArn;
   void executionRoleArn;
   return {

@@ -1,16 +1,14 @@
-import { readFileSync } from 'node:fs';
 import type { Deployment, Service } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { ecsRolloutStatus } from '../../shared/targets/ecs/rollout-status.js';
-
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
+import { fixture } from '../support/fixtures.js';
 
 // Published UpdateService Example 1: our deployment PRIMARY IN_PROGRESS, the one it replaces ACTIVE COMPLETED.
-const inProgress = (): Service => fixture('ecs-update-service-response-rollout-in-progress').service;
+const inProgress = (): Service => fixture<{ service: Service }>('ecs-update-service-response-rollout-in-progress').service;
 // Published UpdateService Example 2: a single PRIMARY COMPLETED.
-const completed = (): Service => fixture('ecs-update-service-response-rollout-completed').service;
+const completed = (): Service => fixture<{ service: Service }>('ecs-update-service-response-rollout-completed').service;
 // Published DescribeServices CLI example: an old service, no rolloutState at all.
-const oldService = (): Service => fixture('ecs-describe-services-response-cli-example').services[0];
+const oldService = (): Service => fixture<{ services: [Service] }>('ecs-describe-services-response-cli-example').services[0];
 
 const OURS = 'ecs-svc/7419115625193919142';
 const OUR_REVISION = 'arn:aws:ecs:us-west-2:123456789012:task-definition/amazon-ecs-sample:2';

@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs';
 import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
+  type ContainerDefinition,
+  type Deployment,
+  type DeploymentRolloutState,
   type DescribeTaskDefinitionCommandOutput,
+  type RegisterTaskDefinitionCommandInput,
   type Service,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -16,8 +19,7 @@ import { RollbackFailed, RolloutFailed, TargetMisconfigured } from '../../shared
 import { releaseFromPush } from '../../shared/release/release.js';
 import { ecsRolloutStatus } from '../../shared/targets/ecs/rollout-status.js';
 import { ecsTarget } from '../../shared/targets/ecs/ecs-target.js';
-
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
+import { fixture } from '../support/fixtures.js';
 
 const config = parseConfigText(
   `
@@ -47,8 +49,8 @@ const NEW_DEPLOYMENT = 'ecs-svc/7419115625193919142';
 const NOW = new Date('2025-02-21T19:26:00.000Z');
 
 /** The published in-progress UpdateService response, as our prod/web service. */
-function service(taskDefinition: string, deployments: Array<{ id: string; status: string; taskDefinition: string; rolloutState: string }>): Service {
-  const s = fixture('ecs-update-service-response-rollout-in-progress').service;
+function service(taskDefinition: string, deployments: Array<{ id: string; status: string; taskDefinition: string; rolloutState: DeploymentRolloutState }>): Service {
+  const s = fixture<{ service: Service & { deployments: [Deployment, Deployment] } }>('ecs-update-service-response-rollout-in-progress').service;
   const [primary, active] = s.deployments;
   return {
     ...s,
@@ -71,8 +73,8 @@ const rollingOut = () =>
 
 /** DescribeTaskDefinition for web:<revision>: the published app + envoy (dependsOn) sample with the CLI example's read-only fields. */
 function taskDefinition(revision: number, appImage: string): DescribeTaskDefinitionCommandOutput {
-  const sample = fixture('ecs-register-task-definition-request-multi-container-dependson');
-  const cli = fixture('ecs-describe-task-definition-response-cli-example');
+  const sample = fixture<RegisterTaskDefinitionCommandInput & { containerDefinitions: [ContainerDefinition, ContainerDefinition] }>('ecs-register-task-definition-request-multi-container-dependson');
+  const cli = fixture<{ taskDefinition: { registeredAt: string; registeredBy: string } }>('ecs-describe-task-definition-response-cli-example');
   return {
     $metadata: {},
     taskDefinition: {

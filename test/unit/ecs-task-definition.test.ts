@@ -1,15 +1,20 @@
-import { readFileSync } from 'node:fs';
-import type { ContainerDefinition, DescribeTaskDefinitionCommandOutput } from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, DescribeTaskDefinitionCommandOutput, LogConfiguration, RegisterTaskDefinitionCommandInput, Secret, TaskDefinition } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { TargetMisconfigured } from '../../shared/errors.js';
 import { containerImage, nextRevision } from '../../shared/targets/ecs/task-definition.js';
+import { fixture } from '../support/fixtures.js';
 
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
+/** A published RegisterTaskDefinition request, as these tests read it: its first container has a log configuration and secrets. */
+type RequestSample = RegisterTaskDefinitionCommandInput & {
+  containerDefinitions: [ContainerDefinition & { logConfiguration: LogConfiguration & { options: Record<string, string> }; secrets: [Secret] }, ContainerDefinition];
+};
+/** The published DescribeTaskDefinition CLI example: two containers, registered at a time (text in the JSON; `new Date` reads either). */
+type DescribeSample = DescribeTaskDefinitionCommandOutput & { taskDefinition: TaskDefinition & { containerDefinitions: [ContainerDefinition, ContainerDefinition]; registeredAt: Date } };
 
-const webserver = fixture('ecs-register-task-definition-request-fargate-webserver');
-const secretsTutorial = fixture('ecs-register-task-definition-request-secrets-tutorial');
-const multiContainer = fixture('ecs-register-task-definition-request-multi-container-dependson');
-const cliDescribe = fixture('ecs-describe-task-definition-response-cli-example');
+const webserver = fixture<RequestSample>('ecs-register-task-definition-request-fargate-webserver');
+const secretsTutorial = fixture<RequestSample>('ecs-register-task-definition-request-secrets-tutorial');
+const multiContainer = fixture<RequestSample>('ecs-register-task-definition-request-multi-container-dependson');
+const cliDescribe = fixture<DescribeSample>('ecs-describe-task-definition-response-cli-example');
 
 const IMAGE_URI = '123456789012.dkr.ecr.us-west-2.amazonaws.com/my-repository-name@sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234';
 const SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:username_value-u9bH6K';

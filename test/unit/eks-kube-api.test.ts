@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TargetMisconfigured, Transient } from '../../shared/errors.js';
 import { KubeApiError } from '../../shared/targets/eks/errors.js';
 import { kubeApi } from '../../shared/targets/eks/kube-api.js';
 import type { KubeDeployment } from '../../shared/targets/eks/types.js';
 import { KUBE_OTHER_CA_PEM, startKubeTestServer, type KubeTestServer } from '../support/kube-test-server.js';
-
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
+import { fixture } from '../support/fixtures.js';
 
 const NAMESPACE = 'default';
 const NAME = 'guestbook-ui';
@@ -18,7 +16,7 @@ const TOKEN = 'k8s-aws-v1.aHR0cHM6Ly9zdHMudXMtd2VzdC0yLmFtYXpvbmF3cy5jb20vP0FjdG
 
 /** The published mid-rollout guestbook-ui Deployment, with an envoy sidecar beside the app container. */
 function guestbook(): KubeDeployment {
-  const d: KubeDeployment = fixture('k8s-deployment-progressing-mid-rollout');
+  const d = fixture<KubeDeployment>('k8s-deployment-progressing-mid-rollout');
   d.spec.template.spec.containers.push(structuredClone(ENVOY));
   return d;
 }

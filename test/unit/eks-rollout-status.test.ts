@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eksRolloutStatus, type EksWatch } from '../../shared/targets/eks/rollout-status.js';
 import type { KubeDeployment } from '../../shared/targets/eks/types.js';
-
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
+import { fixture } from '../support/fixtures.js';
 
 // Published guestbook-ui Deployment (generation 4), mid-rollout: 1 of 1 updated, 1 available, 2 replicas (one old).
-const midRollout = (): KubeDeployment => fixture('k8s-deployment-progressing-mid-rollout');
+const midRollout = (): KubeDeployment => fixture<KubeDeployment>('k8s-deployment-progressing-mid-rollout');
 // The same after the deadline: Progressing=False, ProgressDeadlineExceeded.
-const deadlineExceeded = (): KubeDeployment => fixture('k8s-deployment-failed-progress-deadline-exceeded');
+const deadlineExceeded = (): KubeDeployment => fixture<KubeDeployment>('k8s-deployment-failed-progress-deadline-exceeded');
 
 const OURS = 'gcr.io/heptio-images/ks-guestbook-demo:0.3';
 const PREVIOUS = 'gcr.io/heptio-images/ks-guestbook-demo:0.2';
@@ -170,7 +168,7 @@ describe('eksRolloutStatus', () => {
 
   it('shows a ReplicaFailure (the documented quota error) while waiting', () => {
     // Prepare: the documented "Failed Deployment" status (3 replicas wanted) on our object.
-    const partial = fixture('k8s-deployment-status-replica-failure-docs-PARTIAL');
+    const partial = fixture<Pick<KubeDeployment, 'status'>>('k8s-deployment-status-replica-failure-docs-PARTIAL');
     const deployment = midRollout();
     deployment.metadata.generation = 3;
     deployment.spec.replicas = 3;

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { DescribeClusterCommand, EKSClient, ResourceNotFoundException, type Cluster } from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,8 +9,7 @@ import { KubeApiError } from '../../shared/targets/eks/errors.js';
 import { eksToken } from '../../shared/targets/eks/token.js';
 import type { KubeDeployment } from '../../shared/targets/eks/types.js';
 import { KUBE_OTHER_CA_PEM, startKubeTestServer, type KubeTestServer } from '../support/kube-test-server.js';
-
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
+import { fixture } from '../support/fixtures.js';
 
 // The published ECR push: 123456789012, us-west-2, my-repository-name@sha256:7f5b…
 const release = releaseFromPush(parseEcrPushEvent(fixture('eventbridge-ecr-image-action-push-success')));
@@ -27,7 +25,7 @@ const PATH = '/apis/apps/v1/namespaces/default/deployments/guestbook-ui';
 
 /** The published mid-rollout guestbook-ui Deployment (generation 4), finished, with an envoy sidecar. */
 function guestbook(): KubeDeployment {
-  const d: KubeDeployment = fixture('k8s-deployment-progressing-mid-rollout');
+  const d = fixture<KubeDeployment>('k8s-deployment-progressing-mid-rollout');
   d.spec.template.spec.containers.push(structuredClone(ENVOY));
   return rolledOut(d);
 }
@@ -340,7 +338,7 @@ describe('eksTarget', () => {
     it('reads the published mid-rollout status as in progress', async () => {
       // Prepare
       await target().deploy(release, NOW);
-      const published = fixture('k8s-deployment-progressing-mid-rollout').status;
+      const published = fixture<KubeDeployment>('k8s-deployment-progressing-mid-rollout').status;
       server.update('default', 'guestbook-ui', (d) => void (d.status = { ...published, observedGeneration: 5 }));
 
       // Act
@@ -353,7 +351,7 @@ describe('eksTarget', () => {
     it('fails on the published ProgressDeadlineExceeded', async () => {
       // Prepare
       await target().deploy(release, NOW);
-      const published = fixture('k8s-deployment-failed-progress-deadline-exceeded').status;
+      const published = fixture<KubeDeployment>('k8s-deployment-failed-progress-deadline-exceeded').status;
       server.update('default', 'guestbook-ui', (d) => void (d.status = { ...published, observedGeneration: 5 }));
 
       // Act

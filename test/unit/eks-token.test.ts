@@ -1,16 +1,29 @@
 import { createHash, createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { eksToken, eksTokenCache, stsHost, TOKEN_PREFIX } from '../../shared/targets/eks/token.js';
+import { fixture } from '../support/fixtures.js';
 
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
+/** The parts of the authenticator's test vector these tests read. */
+interface TokenVector {
+  inputs: { clusterId: string; region: string; accessKeyId: string; secretAccessKey: string; nowUnix: number; credentialsAsPublishedBase64: { accessKeyId: string; secretAccessKey: string } };
+  expected: { token: string; expirationIso: string };
+  decoded: { presignedUrl: string; queryParameters: Record<string, string> };
+  DERIVED_sigv4_check: { canonicalRequest: string; stringToSign: string; signature: string };
+}
+/** The parts of the AWS CLI's get-token expectations these tests read. */
+interface CliExpectations {
+  setup: { clusterName: string; AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string };
+  'expectedOutput_eks_get-token_--cluster-name_MyCluster': { status: { expirationTimestamp: string } };
+  urlAssertions: Array<{ args: string; expectedEndpoint: string; expectedSigningRegionInCredential: string; hasSecurityToken: boolean }>;
+  constantsInImplementation_awscli_customizations_eks_get_token_py: { K8S_AWS_ID_HEADER: string; 'URL_TIMEOUT (X-Amz-Expires)': number };
+}
 
 // kubernetes-sigs/aws-iam-authenticator TestGetWithSTS "Non-zero time".
-const vector = fixture('eks-token-aws-iam-authenticator-test-vector');
+const vector = fixture<TokenVector>('eks-token-aws-iam-authenticator-test-vector');
 // aws/aws-cli tests/functional/eks/test_get_token.py, transcribed.
-const cli = fixture('eks-get-token-aws-cli-functional-test-expectations');
+const cli = fixture<CliExpectations>('eks-get-token-aws-cli-functional-test-expectations');
 
-const vectorCredentials = { accessKeyId: vector.inputs.accessKeyId as string, secretAccessKey: vector.inputs.secretAccessKey as string };
+const vectorCredentials = { accessKeyId: vector.inputs.accessKeyId, secretAccessKey: vector.inputs.secretAccessKey };
 const vectorNow = new Date(vector.inputs.nowUnix * 1000);
 
 const presignedUrl = (token: string) => new URL(Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8'));
@@ -122,7 +135,7 @@ describe('eksToken', () => {
     expect(expiresAt.toISOString().replace('.000Z', 'Z')).toBe(cli['expectedOutput_eks_get-token_--cluster-name_MyCluster'].status.expirationTimestamp);
   });
 
-  it.each(cli.urlAssertions as Array<{ args: string; expectedEndpoint: string; expectedSigningRegionInCredential: string; hasSecurityToken: boolean }>)(
+  it.each(cli.urlAssertions)(
     'meets the CLI functional test for "$args"',
     async ({ expectedEndpoint, expectedSigningRegionInCredential, hasSecurityToken }) => {
       // Prepare

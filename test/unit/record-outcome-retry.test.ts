@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
 import { admit, getState } from '../../shared/records/admission.js';
@@ -8,6 +7,7 @@ import { recordOutcome } from '../../shared/records/outcome.js';
 import { getRecord } from '../../shared/records/queries.js';
 import { releaseFromPush } from '../../shared/release/release.js';
 import type { DeploymentResult } from '../../shared/lifecycle/outcomes.js';
+import { fixture } from '../support/fixtures.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 
 // Finish is retried when one of its writes fails. The outcome is written by
@@ -17,7 +17,6 @@ import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 
 useLocalDynamo();
 
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
 const release = releaseFromPush(parseEcrPushEvent(fixture('eventbridge-ecr-image-action-push-success')));
 const NOW = new Date('2026-05-10T12:00:00.000Z');
 

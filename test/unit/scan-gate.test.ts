@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   DescribeImageScanFindingsCommand,
   DescribeRepositoriesCommand,
@@ -25,10 +24,9 @@ import { scanGate, type ScanResult } from '../../shared/scan/gate.js';
 import { readScan } from '../../shared/scan/read-scan.js';
 import { scanKey } from '../../shared/waits/keys.js';
 import type { Pending } from '../../shared/waits/look.js';
+import { fixture } from '../support/fixtures.js';
 
-const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
-
-const release = releaseFromPush(json<EcrPushEvent>('eventbridge-ecr-image-action-push-success'));
+const release = releaseFromPush(fixture<EcrPushEvent>('eventbridge-ecr-image-action-push-success'));
 const DIGEST = 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234';
 const TARGET = {
   repositoryName: 'my-repository-name',
@@ -55,8 +53,8 @@ services:
   return parseConfigText(text, 'inline.yml').services[0]!;
 }
 
-const basic = () => json<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-basic-response');
-const enhanced = () => json<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-enhanced-response');
+const basic = () => fixture<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-basic-response');
+const enhanced = () => fixture<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-enhanced-response');
 const withStatus = (status: string, description = ''): Partial<DescribeImageScanFindingsCommandOutput> => ({
   repositoryName: TARGET.repositoryName,
   registryId: TARGET.registryId,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   DescribeImageScanFindingsCommand,
   ECRClient,
@@ -15,8 +14,7 @@ import { releaseFromPush } from '../../shared/release/release.js';
 import type { ExecutionInput } from '../../shared/workflow/state.js';
 import { recordIdOf } from '../../shared/records/keys.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
-
-const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
+import { fixture } from '../support/fixtures.js';
 
 const SERVICE_YAML = `
 services:
@@ -32,7 +30,7 @@ services:
 `;
 
 const state = (): ExecutionInput => {
-  const release = releaseFromPush(json<EcrPushEvent>('eventbridge-ecr-image-action-push-success'));
+  const release = releaseFromPush(fixture<EcrPushEvent>('eventbridge-ecr-image-action-push-success'));
   return {
     release,
     service: parseConfigText(SERVICE_YAML, 'inline.yml').services[0]!,
@@ -82,7 +80,7 @@ describe('scan-image handler', () => {
     // Prepare
     ecrMock
       .on(DescribeImageScanFindingsCommand)
-      .resolves(json<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-basic-response'));
+      .resolves(fixture<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-basic-response'));
 
     // Act
     const result = await handler(state(), context);

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { DescribeImageScanFindingsCommandOutput, EnhancedImageScanFinding } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
 import { SEVERITIES, type ScanPolicy, type Severity } from '../../shared/config/schema.js';
 import { normalizeFindings, type Finding } from '../../shared/scan/findings.js';
 import { evaluateScan, isIgnoreActive } from '../../shared/scan/policy.js';
-
-const fixture = (name: string): DescribeImageScanFindingsCommandOutput =>
-  JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as DescribeImageScanFindingsCommandOutput;
+import { fixture } from '../support/fixtures.js';
 
 const NOW = new Date('2024-06-15T12:00:00Z');
 
@@ -362,7 +359,7 @@ describe('normalizeFindings', () => {
 
   it('reads the published basic scan response', () => {
     // Prepare
-    const response = fixture('ecr-describe-image-scan-findings-basic-response');
+    const response = fixture<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-basic-response');
 
     // Act
     const findings = normalizeFindings(response.imageScanFindings);
@@ -380,7 +377,7 @@ describe('normalizeFindings', () => {
 
   it('reads the published enhanced (Inspector) response, UNTRIAGED as UNDEFINED', () => {
     // Prepare
-    const response = fixture('ecr-describe-image-scan-findings-enhanced-response');
+    const response = fixture<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-enhanced-response');
 
     // Act
     const findings = normalizeFindings(response.imageScanFindings);
@@ -406,7 +403,7 @@ describe('normalizeFindings', () => {
 
   it.each(['SUPPRESSED', 'CLOSED'])('drops %s Inspector findings', (status) => {
     // Prepare
-    const response = fixture('ecr-describe-image-scan-findings-enhanced-response');
+    const response = fixture<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-enhanced-response');
     const [first, second] = response.imageScanFindings!.enhancedFindings!;
     const edited: EnhancedImageScanFinding[] = [{ ...first!, status }, second!];
 
@@ -419,7 +416,7 @@ describe('normalizeFindings', () => {
 
   it('falls back to the finding ARN when Inspector gives no vulnerability id', () => {
     // Prepare
-    const response = fixture('ecr-describe-image-scan-findings-enhanced-response');
+    const response = fixture<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-enhanced-response');
     const first = response.imageScanFindings!.enhancedFindings![0]!;
     const edited: EnhancedImageScanFinding = {
       ...first,
@@ -436,7 +433,7 @@ describe('normalizeFindings', () => {
 
   it('the enhanced fixture through the default policy: nothing CRITICAL, so it passes', () => {
     // Prepare
-    const findings = normalizeFindings(fixture('ecr-describe-image-scan-findings-enhanced-response').imageScanFindings);
+    const findings = normalizeFindings(fixture<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-enhanced-response').imageScanFindings);
 
     // Act
     const verdict = evaluateScan(findings, policy(), NOW);

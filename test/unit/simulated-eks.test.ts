@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { DescribeClusterCommand, EKSClient, ListClustersCommand } from '@aws-sdk/client-eks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkTokenFormat, verifyEksToken } from '../../local/cloud/eks-token.js';
@@ -9,11 +8,12 @@ import { profile } from '../../local/cloud/profiles.js';
 import { World, type CloudService } from '../../local/cloud/world.js';
 import { kubeApi } from '../../shared/targets/eks/kube-api.js';
 import { eksToken } from '../../shared/targets/eks/token.js';
+import type { KubeDeployment, KubeDeploymentCondition } from '../../shared/targets/eks/types.js';
+import { fixture } from '../support/fixtures.js';
 
 // The simulated EKS of local/cloud/: what the sandbox and the workflow tests
 // rely on, checked against the published shapes and the authenticator's rules.
 
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
 const START = Date.parse('2026-11-02T10:00:00Z');
 const PATH = '/apis/apps/v1/namespaces/shop/deployments/catalog';
 const CREDENTIALS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' };
@@ -49,7 +49,7 @@ const setImage = (image: string, extra: Record<string, unknown> = {}) => ({ ...e
 const get = () => request('GET', PATH).body as any;
 
 describe('simulated EKS token check', () => {
-  const cases = fixture('eks-token-format-validation-cases-aws-iam-authenticator').cases as Array<{ expect: string; token?: string | null; url?: string; urlTemplate?: string; expectedErrorContains?: string; tokenIs?: string }>;
+  const { cases } = fixture<{ cases: Array<{ expect: string; token?: string | null; url?: string; urlTemplate?: string; expectedErrorContains?: string; tokenIs?: string }> }>('eks-token-format-validation-cases-aws-iam-authenticator');
   const timeStr = '20261102T100000Z';
   const tokenOf = (c: (typeof cases)[number]) => {
     if (c.token) return c.token;
@@ -84,7 +84,7 @@ describe('simulated EKS token check', () => {
 describe('simulated Kubernetes API', () => {
   it('answers a Deployment in the apps/v1 shape the API returns', () => {
     // Prepare
-    const published = fixture('k8s-deployment-progressing-mid-rollout');
+    const published = fixture<KubeDeployment>('k8s-deployment-progressing-mid-rollout');
 
     // Act
     const answer = request('GET', PATH);
@@ -139,7 +139,7 @@ describe('simulated Kubernetes API', () => {
   it('reports ProgressDeadlineExceeded as the controller does when the pods never become ready, and a rollback reuses the old pods', () => {
     // Prepare
     const bad = `${world.ecr.registry}/catalog@${world.ecr.push('catalog', 'v2', profile({ healthy: false })).detail['image-digest']}`;
-    const published = fixture('k8s-deployment-failed-progress-deadline-exceeded').status.conditions[1];
+    const published = fixture<{ status: { conditions: [KubeDeploymentCondition, KubeDeploymentCondition] } }>('k8s-deployment-failed-progress-deadline-exceeded').status.conditions[1];
     request('PATCH', PATH, { body: setImage(bad) });
 
     // Act
@@ -221,7 +221,7 @@ describe('simulated Kubernetes API', () => {
   it.each([
     ['an unknown path', 'GET', '/api/v1/namespaces/shop/pods', 404, 'NotFound', 'the server could not find the requested resource'],
     ['an unknown Deployment', 'GET', '/apis/apps/v1/namespaces/shop/deployments/cart', 404, 'NotFound', 'deployments.apps "cart" not found'],
-    ['a method it does not implement', 'DELETE', PATH, 405, 'MethodNotAllowed', 'the Shipwatch simulated cloud does not implement DELETE on deployments'],
+    ['a method it does not implement', 'PUT', PATH, 405, 'MethodNotAllowed', 'the Shipwatch simulated cloud does not implement PUT on deployments'],
   ] as const)('answers %s with a Kubernetes Status', (_, method, path, code, reason, message) => {
     // Act
     const answer = request(method, path);

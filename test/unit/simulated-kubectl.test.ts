@@ -40,7 +40,7 @@ describe('kubectl against a simulated cluster', () => {
   it('discovery: /api, /apis and the group versions it serves (kubectl falls back to these from aggregated discovery)', () => {
     expect(get('/api').body).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     expect(get('/apis').body).toMatchObject({ kind: 'APIGroupList', groups: [{ name: 'apps', preferredVersion: { groupVersion: 'apps/v1' } }, { name: 'authorization.k8s.io' }] });
-    expect(get('/apis/apps/v1').body).toMatchObject({ kind: 'APIResourceList', groupVersion: 'apps/v1', resources: [{ name: 'deployments', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], verbs: ['get', 'list', 'patch', 'watch'] }, { name: 'deployments/status' }] });
+    expect(get('/apis/apps/v1').body).toMatchObject({ kind: 'APIResourceList', groupVersion: 'apps/v1', resources: [{ name: 'deployments', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'watch'] }, { name: 'deployments/status' }] });
     expect(get('/version').body).toMatchObject({ major: '1', minor: '31', gitVersion: 'v1.31.2-eks-sandbox' });
     expect(kube.handle({ method: 'GET', path: '/api', headers: {}, body: '' }).status).toBe(401);
   });

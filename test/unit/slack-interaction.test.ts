@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   InvalidToken,
   SendTaskFailureCommand,
@@ -15,10 +14,10 @@ import { handleInteraction, type Approval, type InteractionResponse } from '../.
 import { deploymentMessage } from '../../shared/slack/messages.js';
 import { INTERACTIVE_NOTIFIER_OPTIONS, Notifier } from '../../shared/slack/slack-notifier.js';
 import { slackSignature } from '../../shared/slack/verify-signature.js';
+import { REPLIES, type SlackStandIn } from '../../local/slack/slack-server.js';
 import { InMemoryApprovalStore } from '../support/slack-approval-store.js';
-import { REPLIES, SlackTestServer } from '../support/slack-test-server.js';
-
-const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
+import { CHECKOUT_AWAITING_APPROVAL, serveSlackApiUrl, startTestSlack } from '../support/slack.js';
+import { fixture } from '../support/fixtures.js';
 
 interface BlockActionsPayload {
   type: string;
@@ -36,8 +35,8 @@ interface DerivedRequest {
 }
 
 /** A real captured button click (user UQEUMSA0K in channel CQEUMSV7D); tests change only its action and user. */
-const CAPTURED = json<BlockActionsPayload>('slack-block-actions-button-click-with-message');
-const DERIVED = json<DerivedRequest>('slack-block-actions-form-encoded-request-DERIVED');
+const CAPTURED = fixture<BlockActionsPayload>('slack-block-actions-button-click-with-message');
+const DERIVED = fixture<DerivedRequest>('slack-block-actions-form-encoded-request-DERIVED');
 
 const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 /** The captured click's action_ts. */
@@ -61,12 +60,7 @@ const approval = (overrides: Partial<Approval> = {}): Approval => ({
   triggeredBy: 'U0PUSHER1',
   expiresAt: '2024-05-10T13:00:00.000Z',
   view: {
-    service: 'checkout',
-    repository: 'checkout',
-    tag: 'v1.4.0',
-    digest: 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234abcd',
-    imageUri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout@sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234abcd',
-    phase: 'awaiting_approval',
+    ...CHECKOUT_AWAITING_APPROVAL,
     scanSummary: 'no findings at or above CRITICAL',
     change: { from: 'checkout:41', to: 'checkout:42' },
     approval: { approvalId: 'apr-0001', approvers: [APPROVER, GROUP], expiresAt: '2024-05-10T13:00:00.000Z' },
@@ -110,21 +104,16 @@ const ephemeralText = (response: InteractionResponse): string => {
 };
 
 const sfnMock = mockClient(SFNClient);
-let slack: SlackTestServer;
+let slack: SlackStandIn;
 let store: InMemoryApprovalStore;
-let savedUrl: string | undefined;
 
 beforeAll(async () => {
-  slack = await SlackTestServer.start();
-  savedUrl = process.env.SLACK_API_URL;
-  process.env.SLACK_API_URL = slack.url;
+  slack = await startTestSlack();
+  return serveSlackApiUrl(slack);
 });
 
-afterAll(async () => {
+afterAll(() => {
   sfnMock.restore();
-  if (savedUrl === undefined) delete process.env.SLACK_API_URL;
-  else process.env.SLACK_API_URL = savedUrl;
-  await slack.stop();
 });
 
 beforeEach(() => {
@@ -169,6 +158,26 @@ describe('handleInteraction: a decision', () => {
     expect(update!.body).toEqual({ channel: CHANNEL, ts: MESSAGE_TS, text: expected.text, blocks: expected.blocks });
     expect(JSON.stringify(update!.body.blocks)).toContain(`Approved by <@${APPROVER}>`);
     expect(JSON.stringify(update!.body.blocks)).not.toContain('shipwatch_approve');
+  });
+
+  it.each([
+    ['shipwatch_approve', 'Promoted', 'SendTaskSuccess'],
+    ['shipwatch_reject', 'Aborted', 'SendTaskFailure'],
+  ] as const)('%s at a pause: the same signed path, and the message stays in flight saying %s', async (actionId, said, command) => {
+    // Prepare
+    const paused = approval({ view: { ...approval().view, phase: 'awaiting_promotion', promotion: true, health: 'paused at step 1 of 2 (10% of traffic)' } });
+    store = new InMemoryApprovalStore([paused]);
+
+    // Act
+    const response = await handleInteraction(signed(click({ actionId })), deps());
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(sfnMock.calls().map((c) => (c.args[0] as object).constructor.name)).toEqual([`${command}Command`]);
+    const blocks = JSON.stringify(slack.callsTo('chat.update')[0]!.body.blocks);
+    expect(blocks).toContain(`${said} by <@${APPROVER}>`);
+    expect(blocks).toContain('progressing');
+    expect(blocks).not.toContain('shipwatch_approve');
   });
 
   it('reject: sends SendTaskFailure with error Rejected and the decision as cause', async () => {

@@ -10,16 +10,12 @@ import {
   type MessageBlock,
   type SlackMessage,
 } from '../../shared/slack/messages.js';
+import { CHECKOUT_AWAITING_APPROVAL } from '../support/slack.js';
 
 const APPROVAL_ID = '3f1c2a7e-5b8d-4c1e-9a0f-2d6b8e4f7a13';
 
 const view = (overrides: Partial<DeploymentView> = {}): DeploymentView => ({
-  service: 'checkout',
-  repository: 'checkout',
-  tag: 'v1.4.0',
-  digest: 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234abcd',
-  imageUri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout@sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234abcd',
-  phase: 'awaiting_approval',
+  ...CHECKOUT_AWAITING_APPROVAL,
   scanSummary: 'no findings at or above CRITICAL (HIGH 2, MEDIUM 7)',
   change: { from: 'checkout:41 (…/checkout:v1.3.9)', to: 'checkout:42 (…/checkout@sha256:7f5b…)' },
   approval: { approvalId: APPROVAL_ID, approvers: ['U024BE7LH', 'S0614TZR7'], expiresAt: '2026-05-10T12:30:00.000Z' },

@@ -1,38 +1,26 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../shared/lambda/logger.js';
 import { SlackApiError } from '../../shared/slack/errors.js';
 import type { DeploymentView } from '../../shared/slack/messages.js';
 import { deploymentMessage } from '../../shared/slack/messages.js';
 import { INTERACTIVE_NOTIFIER_OPTIONS, Notifier } from '../../shared/slack/slack-notifier.js';
-import { REPLIES, SLACK_FIXTURES, SlackTestServer } from '../support/slack-test-server.js';
+import { REPLIES, type SlackStandIn } from '../../local/slack/slack-server.js';
+import { CHECKOUT_AWAITING_APPROVAL, serveSlackApiUrl, SLACK_FIXTURES, startTestSlack } from '../support/slack.js';
 
 /** Backoff in milliseconds instead of seconds; the retry count is the production one. */
 const FAST_RETRIES = { retries: 2, minTimeout: 5, maxTimeout: 20 };
 
 const view: DeploymentView = {
-  service: 'checkout',
-  repository: 'checkout',
-  tag: 'v1.4.0',
-  digest: 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234abcd',
-  imageUri: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/checkout@sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234abcd',
-  phase: 'awaiting_approval',
+  ...CHECKOUT_AWAITING_APPROVAL,
   scanSummary: 'no findings at or above CRITICAL',
   approval: { approvalId: 'apr-1', approvers: ['U024BE7LH'], expiresAt: '2026-05-10T12:30:00.000Z' },
 };
 
-let slack: SlackTestServer;
-let savedUrl: string | undefined;
+let slack: SlackStandIn;
 
 beforeAll(async () => {
-  slack = await SlackTestServer.start();
-  savedUrl = process.env.SLACK_API_URL;
-  process.env.SLACK_API_URL = slack.url;
-});
-
-afterAll(async () => {
-  if (savedUrl === undefined) delete process.env.SLACK_API_URL;
-  else process.env.SLACK_API_URL = savedUrl;
-  await slack.stop();
+  slack = await startTestSlack();
+  return serveSlackApiUrl(slack);
 });
 
 beforeEach(() => slack.reset());

@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CloudError } from '../../local/cloud/errors.js';
 import { Transient } from '../../shared/errors.js';
-import { LOOKUP_LIMITS, whoAsked, whoPushed } from '../../shared/slack/pusher.js';
+import { LOOKUP_LIMITS, whoAsked, whoPushed, whoTriggered } from '../../shared/slack/pusher.js';
 
 // Who pushed an image: CloudTrail's PutImage call, looked up within the few
 // seconds a Slack click allows, at LookupEvents' two requests per second.
@@ -112,5 +112,25 @@ describe('whoAsked', () => {
     expect(alice).toEqual({ principal: ALICE, slackUser: 'U0ALICE' });
     expect(ci).toEqual({ principal: 'arn:aws:sts::123456789012:assumed-role/github-actions-deploy/ci' });
     expect(cloudtrail.calls()).toHaveLength(0);
+  });
+});
+
+describe('whoTriggered', () => {
+  it('is who asked with `shipwatch deploy` when the approval names them (CloudTrail is not asked); otherwise who pushed, from CloudTrail', async () => {
+    // Prepare
+    cloudtrail.on(LookupEventsCommand).resolves({ Events: [putImage(PUSH.digest, ALICE)] });
+    const approval = { view: { repository: PUSH.repository, digest: PUSH.digest }, pushedAt: PUSH.pushedAt, expiresAt: '2026-11-02T11:00:00Z' };
+    const ci = 'arn:aws:sts::123456789012:assumed-role/github-actions-deploy/ci';
+
+    // Act
+    const asked = await whoTriggered(deps(), { ...approval, requestedBy: ci });
+    const lookupsForAsked = cloudtrail.calls().length;
+    const pushed = await whoTriggered(deps(), approval);
+
+    // Assess
+    expect(asked).toEqual({ principal: ci });
+    expect(lookupsForAsked).toBe(0);
+    expect(pushed).toEqual({ principal: ALICE, slackUser: 'U0ALICE' });
+    expect(cloudtrail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input)).toEqual([QUERY]);
   });
 });

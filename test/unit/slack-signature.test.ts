@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/errors.js';
 import { SlackSignatureError } from '../../shared/slack/errors.js';
 import { slackSignature, verifySlackSignature } from '../../shared/slack/verify-signature.js';
+import { fixture } from '../support/fixtures.js';
+import { thrownBy } from '../support/thrown.js';
 
 interface SigningVector {
   signing_secret: string;
@@ -13,27 +14,14 @@ interface SigningVector {
   headers: Record<string, string>;
 }
 
-const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8')) as T;
-const vector = json<SigningVector>('slack-request-signing-test-vector');
-const derived = json<SigningVector>('slack-block-actions-form-encoded-request-DERIVED');
+const vector = fixture<SigningVector>('slack-request-signing-test-vector');
+const derived = fixture<SigningVector>('slack-block-actions-form-encoded-request-DERIVED');
 
 /** The moment Slack signed the request: the published vector is only fresh then. */
 const signedAt = (v: SigningVector, offsetSeconds = 0) => new Date((Number(v.timestamp) + offsetSeconds) * 1000);
 
 const verify = (overrides: Partial<Parameters<typeof verifySlackSignature>[0]> = {}) =>
   verifySlackSignature({ signingSecret: vector.signing_secret, headers: vector.headers, rawBody: vector.body, now: signedAt(vector), ...overrides });
-
-/** Runs `fn`, expecting a SlackSignatureError; returns it. */
-function refusal(fn: () => void): SlackSignatureError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SlackSignatureError);
-    expect((error as Error).name).toBe('SlackSignatureError');
-    return error as SlackSignatureError;
-  }
-  throw new Error('expected the request to be refused');
-}
 
 describe('verifySlackSignature', () => {
   it("computes Slack's published signature from its basestring", () => {
@@ -68,7 +56,7 @@ describe('verifySlackSignature', () => {
   it('accepts a timestamp exactly five minutes old or ahead, and no more', () => {
     expect(() => verify({ now: signedAt(vector, 300) })).not.toThrow();
     expect(() => verify({ now: signedAt(vector, -300) })).not.toThrow();
-    expect(refusal(() => verify({ now: signedAt(vector, 301) })).check).toBe('stale_timestamp');
+    expect(thrownBy(SlackSignatureError, () => verify({ now: signedAt(vector, 301) })).check).toBe('stale_timestamp');
   });
 
   it('refuses a forged signature', () => {
@@ -76,7 +64,7 @@ describe('verifySlackSignature', () => {
     const forged = slackSignature('not-our-signing-secret', vector.timestamp, vector.body);
 
     // Act
-    const error = refusal(() => verify({ headers: { ...vector.headers, 'X-Slack-Signature': forged } }));
+    const error = thrownBy(SlackSignatureError, () => verify({ headers: { ...vector.headers, 'X-Slack-Signature': forged } }));
 
     // Assess
     expect(error.check).toBe('signature_mismatch');
@@ -84,18 +72,18 @@ describe('verifySlackSignature', () => {
   });
 
   it('refuses a body changed after signing', () => {
-    const error = refusal(() => verify({ rawBody: vector.body.replace('user_name=roadrunner', 'user_name=coyote') }));
+    const error = thrownBy(SlackSignatureError, () => verify({ rawBody: vector.body.replace('user_name=roadrunner', 'user_name=coyote') }));
     expect(error.check).toBe('signature_mismatch');
     expect(error.message).toContain('signature mismatch');
   });
 
   it('refuses a body with a byte appended', () => {
-    expect(refusal(() => verify({ rawBody: `${vector.body}&` })).check).toBe('signature_mismatch');
+    expect(thrownBy(SlackSignatureError, () => verify({ rawBody: `${vector.body}&` })).check).toBe('signature_mismatch');
   });
 
   it('refuses a signature of the wrong length without throwing from timingSafeEqual', () => {
     for (const signature of ['v0=abc', `${vector.expected_signature}00`, vector.expected_signature.slice(0, -1), 'v1=' + 'a'.repeat(64) + 'x']) {
-      const error = refusal(() => verify({ headers: { ...vector.headers, 'X-Slack-Signature': signature } }));
+      const error = thrownBy(SlackSignatureError, () => verify({ headers: { ...vector.headers, 'X-Slack-Signature': signature } }));
       expect(error.check).toBe('signature_mismatch');
       expect(error.message).toMatch(/^signature mismatch/);
     }
@@ -103,29 +91,29 @@ describe('verifySlackSignature', () => {
 
   it('refuses a right-length signature of another scheme', () => {
     const v1 = vector.expected_signature.replace(/^v0=/, 'v1=');
-    expect(refusal(() => verify({ headers: { ...vector.headers, 'X-Slack-Signature': v1 } })).check).toBe('signature_mismatch');
+    expect(thrownBy(SlackSignatureError, () => verify({ headers: { ...vector.headers, 'X-Slack-Signature': v1 } })).check).toBe('signature_mismatch');
   });
 
   it('refuses a request without the timestamp header, naming it', () => {
-    const error = refusal(() => verify({ headers: { 'X-Slack-Signature': vector.expected_signature } }));
+    const error = thrownBy(SlackSignatureError, () => verify({ headers: { 'X-Slack-Signature': vector.expected_signature } }));
     expect(error.check).toBe('missing_header');
     expect(error.message).toBe('missing header x-slack-request-timestamp');
   });
 
   it('refuses a request without the signature header, naming it', () => {
-    const error = refusal(() => verify({ headers: { 'X-Slack-Request-Timestamp': vector.timestamp } }));
+    const error = thrownBy(SlackSignatureError, () => verify({ headers: { 'X-Slack-Request-Timestamp': vector.timestamp } }));
     expect(error.check).toBe('missing_header');
     expect(error.message).toBe('missing header x-slack-signature');
   });
 
   it('refuses empty or undefined headers as missing', () => {
-    expect(refusal(() => verify({ headers: { 'X-Slack-Request-Timestamp': '', 'X-Slack-Signature': vector.expected_signature } })).check).toBe('missing_header');
-    expect(refusal(() => verify({ headers: { 'X-Slack-Request-Timestamp': vector.timestamp, 'X-Slack-Signature': undefined } })).check).toBe('missing_header');
+    expect(thrownBy(SlackSignatureError, () => verify({ headers: { 'X-Slack-Request-Timestamp': '', 'X-Slack-Signature': vector.expected_signature } })).check).toBe('missing_header');
+    expect(thrownBy(SlackSignatureError, () => verify({ headers: { 'X-Slack-Request-Timestamp': vector.timestamp, 'X-Slack-Signature': undefined } })).check).toBe('missing_header');
   });
 
   it('refuses a malformed timestamp', () => {
     for (const timestamp of ['abc', '1531420618.5', '-1531420618', ' 1531420618', '1e9']) {
-      const error = refusal(() => verify({ headers: { ...vector.headers, 'X-Slack-Request-Timestamp': timestamp } }));
+      const error = thrownBy(SlackSignatureError, () => verify({ headers: { ...vector.headers, 'X-Slack-Request-Timestamp': timestamp } }));
       expect(error.check).toBe('malformed_timestamp');
       expect(error.message).toMatch(/^malformed timestamp/);
     }
@@ -133,7 +121,7 @@ describe('verifySlackSignature', () => {
 
   it('refuses a stale timestamp (a replay), even with a valid signature', () => {
     // Act: the published vector, verified an hour later
-    const error = refusal(() => verify({ now: signedAt(vector, 3600) }));
+    const error = thrownBy(SlackSignatureError, () => verify({ now: signedAt(vector, 3600) }));
 
     // Assess
     expect(error.check).toBe('stale_timestamp');
@@ -141,18 +129,18 @@ describe('verifySlackSignature', () => {
   });
 
   it('refuses a timestamp from the future', () => {
-    const error = refusal(() => verify({ now: signedAt(vector, -600) }));
+    const error = thrownBy(SlackSignatureError, () => verify({ now: signedAt(vector, -600) }));
     expect(error.check).toBe('stale_timestamp');
     expect(error.message).toBe('stale timestamp: request is 600 s in the future, more than the 300 s allowed');
   });
 
   it('checks freshness before the signature: a stale forged request says stale', () => {
-    const error = refusal(() => verify({ now: signedAt(vector, 3600), headers: { ...vector.headers, 'X-Slack-Signature': 'v0=' + '0'.repeat(64) } }));
+    const error = thrownBy(SlackSignatureError, () => verify({ now: signedAt(vector, 3600), headers: { ...vector.headers, 'X-Slack-Signature': 'v0=' + '0'.repeat(64) } }));
     expect(error.check).toBe('stale_timestamp');
   });
 
   it('never echoes header values in its messages', () => {
-    const error = refusal(() => verify({ headers: { ...vector.headers, 'X-Slack-Request-Timestamp': '<script>' } }));
+    const error = thrownBy(SlackSignatureError, () => verify({ headers: { ...vector.headers, 'X-Slack-Request-Timestamp': '<script>' } }));
     expect(error.message).not.toContain('<script>');
   });
 

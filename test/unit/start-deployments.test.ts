@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import * as v from 'valibot';
@@ -9,6 +8,7 @@ import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
 import { executionName } from '../../shared/match/match-push.js';
 import { startDeployments } from '../../shared/trigger/start-deployments.js';
 import { workflowStateSchema } from '../../shared/workflow/state.js';
+import { eventSample, type EventSample } from '../support/fixtures.js';
 
 // No `aws-sdk-client-mock-vitest` in node_modules: commands are asserted
 // through `commandCalls(...)[i].args[0].input`.
@@ -19,12 +19,9 @@ const REGISTRY = '123456789012.dkr.ecr.us-west-2.amazonaws.com';
 /** The published push sample's event id. */
 const EVENT_ID = '13cde686-328b-6117-af20-0e5566167482';
 
-const fixture = (name: string): Record<string, unknown> & { detail: Record<string, unknown> } =>
-  JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
-
 /** The published push sample, re-aimed at another repository and tag. */
-function pushSample(repository: string, tag?: string): Record<string, unknown> & { detail: Record<string, unknown> } {
-  const event = fixture('eventbridge-ecr-image-action-push-success');
+function pushSample(repository: string, tag?: string): EventSample {
+  const event = eventSample('eventbridge-ecr-image-action-push-success');
   event.detail['repository-name'] = repository;
   if (tag === undefined) delete event.detail['image-tag'];
   else event.detail['image-tag'] = tag;
@@ -337,7 +334,7 @@ describe('functions/start-deployments handler', () => {
 
   it('throws InvalidInput for the delete sample and sends no command', async () => {
     // Prepare
-    const event = fixture('eventbridge-ecr-image-action-delete-success');
+    const event = eventSample('eventbridge-ecr-image-action-delete-success');
 
     // Act
     const outcome = handler(event, context);

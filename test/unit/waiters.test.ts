@@ -1,34 +1,24 @@
-import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { InvalidOutput, InvalidToken, SendTaskSuccessCommand, SFNClient, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
-import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RecordsDb } from '../../shared/records/db.js';
 import { eventSince, markEvent, storeWaiter, wakeWaiters } from '../../shared/waits/waiters.js';
+import { dbMock, freshWaitStores, inputs, sfnMock, TABLE } from '../support/wait-stores.js';
 
-// No `aws-sdk-client-mock-vitest` in node_modules: commands are asserted
-// through `commandCalls(...)[i].args[0].input`.
-
-const TABLE = 'shipwatch-records';
 const NOW = new Date('2025-02-21T12:03:00.000Z');
 /** A day after NOW, in epoch seconds: the table's TTL attribute. */
 const TTL = Math.floor(NOW.getTime() / 1000) + 24 * 3600;
 const EXECUTION = 'web-7f5b2640fe6f-1732000000';
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAQ==token-1';
 
-const dbMock = mockClient(DynamoDBDocumentClient);
-const sfnMock = mockClient(SFNClient);
 let records: RecordsDb;
 let sfn: SFNClient;
 
 beforeEach(() => {
-  dbMock.reset();
-  sfnMock.reset();
-  records = { db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), table: TABLE };
-  sfn = new SFNClient({ region: 'us-east-1' });
+  ({ records, sfn } = freshWaitStores());
 });
 
-const inputs = <T>(calls: { args: [{ input: T }] }[]) => calls.map((c) => c.args[0].input);
 const waiter = (key: string, execution: string, taskToken: string) => ({ pk: `WAIT#${key}`, sk: execution, taskToken, waitingSince: '2025-02-21T12:00:00.000Z', ttl: TTL });
 
 describe('storeWaiter', () => {

@@ -1,26 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../shared/errors.js';
 import { wakeOf } from '../../shared/waits/wake-events.js';
 import { alarmKey, ecsServiceKey, scanKey } from '../../shared/waits/keys.js';
+import { eventSample } from '../support/fixtures.js';
+import { thrownBy } from '../support/thrown.js';
 
 // The published EventBridge samples (test/fixtures, see SOURCES.md), each
 // reduced to the keys of waits/keys.ts that a waiting execution stores its
 // task token under.
-
-type Sample = Record<string, unknown> & { detail: Record<string, unknown>; resources: string[] };
-const fixture = (name: string): Sample => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
-
-/** Runs `act` and returns the InvalidInput it throws (fails the test if it throws nothing or something else). */
-function invalidInputOf(act: () => unknown): InvalidInput {
-  try {
-    act();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInput);
-    return error as InvalidInput;
-  }
-  throw new Error('expected InvalidInput, nothing was thrown');
-}
 
 const REFUSED = 'not an event that ends a wait (ECR Image Scan, Inspector2 Scan, ECS Deployment State Change, CloudWatch Alarm State Change): ';
 
@@ -36,7 +23,7 @@ describe('waits/keys', () => {
 describe('wakeOf: ECR basic scans (ECR Image Scan)', () => {
   it('maps the published all-severities sample to the scan key of its repository and digest', () => {
     // Prepare
-    const event = fixture('eventbridge-ecr-image-scan-basic-complete-all-severities');
+    const event = eventSample('eventbridge-ecr-image-scan-basic-complete-all-severities');
 
     // Act
     const wake = wakeOf(event);
@@ -52,7 +39,7 @@ describe('wakeOf: ECR basic scans (ECR Image Scan)', () => {
   // event accepts what the push event accepts, so a push's own scan event wakes its wait.
   it('maps the published basic-scan sample (the push sample\'s 60-digit digest) to its scan key', () => {
     // Prepare
-    const event = fixture('eventbridge-ecr-image-scan-basic-complete');
+    const event = eventSample('eventbridge-ecr-image-scan-basic-complete');
 
     // Act
     const wake = wakeOf(event);
@@ -66,11 +53,11 @@ describe('wakeOf: ECR basic scans (ECR Image Scan)', () => {
 
   it('refuses a scan event without image-digest, naming the field', () => {
     // Prepare
-    const event = fixture('eventbridge-ecr-image-scan-basic-complete-all-severities');
+    const event = eventSample('eventbridge-ecr-image-scan-basic-complete-all-severities');
     delete event.detail['image-digest'];
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}detail.image-digest: Invalid input: expected string, received undefined`);
@@ -78,11 +65,11 @@ describe('wakeOf: ECR basic scans (ECR Image Scan)', () => {
 
   it('refuses a scan event with an empty repository-name, naming the field', () => {
     // Prepare
-    const event = fixture('eventbridge-ecr-image-scan-basic-complete-all-severities');
+    const event = eventSample('eventbridge-ecr-image-scan-basic-complete-all-severities');
     event.detail['repository-name'] = '';
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}detail.repository-name: Too small: expected string to have >=1 characters`);
@@ -90,10 +77,10 @@ describe('wakeOf: ECR basic scans (ECR Image Scan)', () => {
 
   it('refuses an ECR Image Scan that does not come from aws.ecr, naming source', () => {
     // Prepare
-    const event = { ...fixture('eventbridge-ecr-image-scan-basic-complete-all-severities'), source: 'custom.app' };
+    const event = { ...eventSample('eventbridge-ecr-image-scan-basic-complete-all-severities'), source: 'custom.app' };
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}source: Invalid input: expected "aws.ecr"`);
@@ -103,7 +90,7 @@ describe('wakeOf: ECR basic scans (ECR Image Scan)', () => {
 describe('wakeOf: Inspector enhanced scans (Inspector2 Scan)', () => {
   it('maps the published ECR zero-findings sample, whose repository-name is an ARN, to the repository name after repository/', () => {
     // Prepare
-    const event = fixture('eventbridge-inspector2-scan-initial-complete-ecr-zero-findings');
+    const event = eventSample('eventbridge-inspector2-scan-initial-complete-ecr-zero-findings');
 
     // Act
     const wake = wakeOf(event);
@@ -118,7 +105,7 @@ describe('wakeOf: Inspector enhanced scans (Inspector2 Scan)', () => {
 
   it('keeps the slashes of a namespaced repository given as an ARN', () => {
     // Prepare: the zero-findings sample, re-aimed at the ECR guide sample's repository.
-    const event = fixture('eventbridge-inspector2-scan-initial-complete-ecr-zero-findings');
+    const event = eventSample('eventbridge-inspector2-scan-initial-complete-ecr-zero-findings');
     event.detail['repository-name'] = 'arn:aws:ecr:us-east-2:123456789012:repository/amazon/amazon-ecs-sample';
 
     // Act
@@ -130,7 +117,7 @@ describe('wakeOf: Inspector enhanced scans (Inspector2 Scan)', () => {
 
   it('takes a bare repository name as it is', () => {
     // Prepare
-    const event = fixture('eventbridge-inspector2-scan-initial-complete-ecr-zero-findings');
+    const event = eventSample('eventbridge-inspector2-scan-initial-complete-ecr-zero-findings');
     event.detail['repository-name'] = 'team/app';
 
     // Act
@@ -143,12 +130,12 @@ describe('wakeOf: Inspector enhanced scans (Inspector2 Scan)', () => {
   // The ECR guide's Inspector2 Scan sample carries a placeholder digest ("…EXAMPLE"), which
   // is no digest and is refused like any other; with a real digest in its place it maps.
   it('refuses the placeholder digest of the ECR guide\'s Inspector2 Scan sample', () => {
-    expect(() => wakeOf(fixture('eventbridge-inspector2-scan-initial-complete'))).toThrow(/image-digest/);
+    expect(() => wakeOf(eventSample('eventbridge-inspector2-scan-initial-complete'))).toThrow(/image-digest/);
   });
 
   it('maps the ECR guide\'s Inspector2 Scan sample (repository ARN) to the name after repository/', () => {
     // Prepare
-    const event = fixture('eventbridge-inspector2-scan-initial-complete') as { detail: Record<string, string> };
+    const event = eventSample('eventbridge-inspector2-scan-initial-complete') as { detail: Record<string, string> };
     event.detail['image-digest'] = event.detail['image-digest']!.replace('EXAMPLE', 'abcdef0');
 
     // Act
@@ -166,10 +153,10 @@ describe('wakeOf: Inspector enhanced scans (Inspector2 Scan)', () => {
     ['eventbridge-inspector2-scan-initial-complete-lambda-function', 'a Lambda function'],
   ])('refuses the published %s sample (a scan of %s, no image), naming repository-name and image-digest', (name) => {
     // Prepare
-    const event = fixture(name);
+    const event = eventSample(name);
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(
@@ -185,7 +172,7 @@ describe('wakeOf: ECS deployments (ECS Deployment State Change)', () => {
     ['eventbridge-ecs-deployment-state-change-in-progress-rollback', 'SERVICE_DEPLOYMENT_IN_PROGRESS'],
   ])('maps the published %s sample to the key of the service in resources[0]', (name, eventName) => {
     // Prepare
-    const event = fixture(name);
+    const event = eventSample(name);
 
     // Act
     const wake = wakeOf(event);
@@ -197,7 +184,7 @@ describe('wakeOf: ECS deployments (ECS Deployment State Change)', () => {
 
   it('gives the key the ECS target waits on for the same cluster and service', () => {
     // Prepare
-    const event = fixture('eventbridge-ecs-deployment-state-change-completed');
+    const event = eventSample('eventbridge-ecs-deployment-state-change-completed');
     event.resources = ['arn:aws:ecs:us-west-2:123456789012:service/prod/web'];
 
     // Act
@@ -209,7 +196,7 @@ describe('wakeOf: ECS deployments (ECS Deployment State Change)', () => {
 
   it('gives no key for a service ARN in the old format (no cluster in it)', () => {
     // Prepare
-    const event = fixture('eventbridge-ecs-deployment-state-change-completed');
+    const event = eventSample('eventbridge-ecs-deployment-state-change-completed');
     event.resources = ['arn:aws:ecs:us-west-2:111122223333:service/servicetest'];
 
     // Act
@@ -221,11 +208,11 @@ describe('wakeOf: ECS deployments (ECS Deployment State Change)', () => {
 
   it('refuses an event with no resources, naming the field', () => {
     // Prepare
-    const event = fixture('eventbridge-ecs-deployment-state-change-completed');
+    const event = eventSample('eventbridge-ecs-deployment-state-change-completed');
     event.resources = [];
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}resources: Too small: expected array to have >=1 items`);
@@ -233,11 +220,11 @@ describe('wakeOf: ECS deployments (ECS Deployment State Change)', () => {
 
   it('refuses an event without detail.eventName, naming the field', () => {
     // Prepare
-    const event = fixture('eventbridge-ecs-deployment-state-change-completed');
+    const event = eventSample('eventbridge-ecs-deployment-state-change-completed');
     delete event.detail.eventName;
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}detail.eventName: Invalid input: expected string, received undefined`);
@@ -247,7 +234,7 @@ describe('wakeOf: ECS deployments (ECS Deployment State Change)', () => {
 describe('wakeOf: CloudWatch alarms (CloudWatch Alarm State Change)', () => {
   it('maps the published single-metric OK → ALARM sample to the alarm key', () => {
     // Prepare
-    const event = fixture('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
+    const event = eventSample('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
 
     // Act
     const wake = wakeOf(event);
@@ -258,11 +245,11 @@ describe('wakeOf: CloudWatch alarms (CloudWatch Alarm State Change)', () => {
 
   it('refuses an alarm event without alarmName, naming the field', () => {
     // Prepare
-    const event = fixture('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
+    const event = eventSample('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
     delete event.detail.alarmName;
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}detail.alarmName: Invalid input: expected string, received undefined`);
@@ -276,10 +263,10 @@ describe('wakeOf: other events', () => {
     ['eventbridge-cloudwatch-alarm-configuration-change-metric-update'],
   ])('refuses the published %s sample, naming detail-type', (name) => {
     // Prepare
-    const event = fixture(name);
+    const event = eventSample(name);
 
     // Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(
@@ -289,7 +276,7 @@ describe('wakeOf: other events', () => {
 
   it('refuses an object without detail-type, naming detail-type', () => {
     // Prepare / Act
-    const error = invalidInputOf(() => wakeOf({}));
+    const error = thrownBy(InvalidInput, () => wakeOf({}));
 
     // Assess
     expect(error.message.startsWith(`${REFUSED}detail-type: Invalid discriminator value.`)).toBe(true);
@@ -301,7 +288,7 @@ describe('wakeOf: other events', () => {
     [[], 'array'],
   ])('refuses %j as a whole: (event) is not an object', (event, received) => {
     // Prepare / Act
-    const error = invalidInputOf(() => wakeOf(event));
+    const error = thrownBy(InvalidInput, () => wakeOf(event));
 
     // Assess
     expect(error.message).toBe(`${REFUSED}(event): Invalid input: expected object, received ${received}`);

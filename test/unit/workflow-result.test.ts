@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../shared/config/load.js';
 import { parseEcrPushEvent } from '../../shared/events/ecr-push.js';
 import { releaseFromPush } from '../../shared/release/release.js';
 import { buildResult, errorMessage, type StepTime } from '../../shared/workflow/result.js';
 import type { WorkflowState } from '../../shared/workflow/state.js';
-
-const fixture = (name: string): any => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
+import { fixture } from '../support/fixtures.js';
 
 const service = parseConfigText(
   `
@@ -487,5 +485,20 @@ describe('buildResult', () => {
 
     // Assess
     expect(result).not.toHaveProperty('tag');
+  });
+
+  it('rejected: names a Slack user as a mention and an IAM identity (the dashboard) as it is', () => {
+    // Prepare
+    const rejectedBy = (by: string): WorkflowState => ({ ...base, failure: { Error: 'Rejected', Cause: JSON.stringify({ decision: 'rejected', by, at: T.scanned }) } });
+    const operator = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Deployers_0123abcd/alice@example.com';
+
+    // Act
+    const inSlack = buildResult('rejected', rejectedBy('U060R4BJ4'), T.start, NOW);
+    const inDashboard = buildResult('rejected', rejectedBy(operator), T.start, NOW);
+
+    // Assess
+    expect(inSlack.reason).toBe(`rejected by <@U060R4BJ4> at ${T.scanned}`);
+    expect(inDashboard.reason).toBe(`rejected by ${operator} at ${T.scanned}`);
+    expect(inDashboard.approval).toStrictEqual({ decision: 'rejected', by: operator, at: T.scanned });
   });
 });

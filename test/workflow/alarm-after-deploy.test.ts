@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,12 +7,13 @@ import { handleAlarm } from '../../shared/alarms/after-deploy.js';
 import { cloudwatchClient } from '../../shared/aws/cloudwatch.js';
 import { sfnClient } from '../../shared/aws/sfn.js';
 import { parseConfigText } from '../../shared/config/load.js';
-import { parseAlarmEvent } from '../../shared/events/alarm-state.js';
+import { parseAlarmEvent, type AlarmStateEvent } from '../../shared/events/alarm-state.js';
 import { getState } from '../../shared/records/admission.js';
 import { history } from '../../shared/records/queries.js';
 import { STATE_MACHINE_ARN, concurrentWorld } from '../support/concurrent.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { LOAD_BALANCER } from '../support/world-fixture.js';
+import { fixture } from '../support/fixtures.js';
 
 // An alarm going to ALARM after the workflow ended: the published CloudWatch
 // events (test/fixtures) drive the real alarm code against real records.
@@ -25,11 +25,9 @@ afterEach(() => {
   restore = undefined;
 });
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/${name}.json`, import.meta.url), 'utf8'));
-
 /** The published sample, delivered now (its timestamp is the moment of the transition). */
 function alarmEvent(name: string, at: number) {
-  const event = fixture(name);
+  const event = fixture<AlarmStateEvent>(name);
   if (event.detail.state) event.detail.state.timestamp = new Date(at).toISOString().replace('Z', '+0000');
   event.time = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return event;
@@ -49,7 +47,7 @@ const SAMPLES = {
  * makes them fire about five minutes after the bake ended.
  */
 async function deployedService(guardMinutes = 30) {
-  const names = Object.values(SAMPLES).map((s) => fixture(s).detail.alarmName as string);
+  const names = Object.values(SAMPLES).map((s) => fixture<AlarmStateEvent>(s).detail.alarmName as string);
   const config = parseConfigText(
     `services:
   - name: web
@@ -152,10 +150,10 @@ describe('alarm after the deploy', () => {
 
   it('does nothing for a configuration change or a return to OK (the real Lambda entry point)', async () => {
     await freshRecordsTable();
-    const configChange = fixture(SAMPLES.configuration);
-    const backToOk = fixture(SAMPLES.single);
+    const configChange = fixture<AlarmStateEvent>(SAMPLES.configuration);
+    const backToOk = fixture<AlarmStateEvent>(SAMPLES.single);
     backToOk.detail.alarmName = 'web-5xx-alarm';
-    backToOk.detail.state.value = 'OK';
+    backToOk.detail.state!.value = 'OK';
 
     await expect(alarmRollback(configChange, lambdaContext('alarmRollback') as Context)).resolves.toEqual({ alarm: 'ServerCpuTooHigh', services: [] });
     await expect(alarmRollback(backToOk, lambdaContext('alarmRollback') as Context)).resolves.toEqual({ alarm: 'web-5xx-alarm', services: [] });
@@ -163,7 +161,7 @@ describe('alarm after the deploy', () => {
 
   it('with no deployment of ours to roll back it only notifies (the real Lambda entry point)', async () => {
     await freshRecordsTable();
-    const event = fixture(SAMPLES.single);
+    const event = fixture<AlarmStateEvent>(SAMPLES.single);
     event.detail.alarmName = 'web-5xx-alarm';
 
     const out = await alarmRollback(event, lambdaContext('alarmRollback') as Context);

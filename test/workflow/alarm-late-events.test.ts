@@ -1,15 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleAlarm } from '../../shared/alarms/after-deploy.js';
 import { cloudwatchClient } from '../../shared/aws/cloudwatch.js';
 import { sfnClient } from '../../shared/aws/sfn.js';
 import { parseConfigText } from '../../shared/config/load.js';
-import { parseAlarmEvent } from '../../shared/events/alarm-state.js';
+import { parseAlarmEvent, type AlarmStateEvent } from '../../shared/events/alarm-state.js';
 import { getState } from '../../shared/records/admission.js';
 import { history } from '../../shared/records/queries.js';
 import { STATE_MACHINE_ARN, concurrentWorld } from '../support/concurrent.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { LOAD_BALANCER, WEB_SERVICE_YAML } from '../support/world-fixture.js';
+import { fixture } from '../support/fixtures.js';
 
 // EventBridge delivers at least once and may deliver late: an alarm event can
 // arrive long after its transition, and more than once. A push deploys through
@@ -48,9 +48,9 @@ function outage(w: World, from: number, minutes: number): number {
 
 /** The published single-metric ALARM event for the transition at `at` (its `time` and state timestamp), delivered whenever the test says. */
 function alarmEvent(at: number) {
-  const event = JSON.parse(readFileSync(new URL('../fixtures/eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm.json', import.meta.url), 'utf8'));
+  const event = fixture<AlarmStateEvent>('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
   event.detail.alarmName = ALARM;
-  event.detail.state.timestamp = new Date(at).toISOString().replace('Z', '+0000');
+  event.detail.state!.timestamp = new Date(at).toISOString().replace('Z', '+0000');
   event.time = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return event;
 }

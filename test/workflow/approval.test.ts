@@ -1,6 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { approvalIdIn, signedClick } from '../../local/slack/click.js';
+import type { SlackStandIn } from '../../local/slack/slack-server.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { CloudError } from '../../local/cloud/errors.js';
 import { startCloudServer } from '../../local/cloud/http.js';
@@ -17,7 +18,7 @@ import { releaseFromPush } from '../../shared/release/release.js';
 import { deploymentInput } from '../../shared/trigger/start-deployments.js';
 import { STATE_MACHINE_ARN, concurrentWorld } from '../support/concurrent.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
-import { SlackTestServer } from '../support/slack-test-server.js';
+import { serveSlackApiUrl, startTestSlack } from '../support/slack.js';
 import { startSsmStandIn } from '../support/ssm-stand-in.js';
 
 // Approvals over the real state machine: the approval state waits on its task
@@ -26,7 +27,7 @@ import { startSsmStandIn } from '../support/ssm-stand-in.js';
 
 useLocalDynamo();
 const SIGNING_SECRET = 'test-signing-secret-not-a-secret';
-let slack: SlackTestServer;
+let slack: SlackStandIn;
 let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
 let interaction: (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 // CloudTrail over its wire protocol, answered by the current test's world (whoPushed's LookupEvents is no SDK client).
@@ -34,8 +35,10 @@ let world: World | undefined;
 let cloudtrail: Awaited<ReturnType<typeof startCloudServer>>;
 
 beforeAll(async () => {
-  slack = await SlackTestServer.start();
-  process.env.SLACK_API_URL = slack.url;
+  slack = await startTestSlack();
+  return serveSlackApiUrl(slack);
+});
+beforeAll(async () => {
   ssm = await startSsmStandIn();
   process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
   ssm.store.put('/shipwatch/slack-bot-token', slack.token);
@@ -46,7 +49,6 @@ beforeAll(async () => {
   ({ handler: interaction } = (await import('../../functions/slack-interaction.js')) as never);
 });
 afterAll(async () => {
-  await slack.stop();
   await ssm.close();
   await cloudtrail.close();
   delete process.env.AWS_ENDPOINT_URL_SSM;

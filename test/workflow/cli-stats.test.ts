@@ -1,5 +1,4 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sfnClient } from '../../shared/aws/sfn.js';
 import { recordSk, servicePk } from '../../shared/records/keys.js';
@@ -7,12 +6,13 @@ import type { DeploymentRecord } from '../../shared/records/types.js';
 import type { Outcome, StepTime } from '../../shared/workflow/result.js';
 import { cliHarness } from '../support/cli-context.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
+import { fixturePath } from '../support/fixtures.js';
 
 // `shipwatch stats` over a records table (dynalite, through local/dynamo.ts)
 // seeded with known figures: every number below is worked out by hand.
 
 useLocalDynamo();
-const CONFIG_FILE = fileURLToPath(new URL('../fixtures/shipwatch.cli.yml', import.meta.url));
+const CONFIG_FILE = fixturePath('shipwatch.cli.yml');
 const NOW = new Date('2026-11-02T12:00:00Z');
 const at = (day: string, hms: string) => new Date(`2026-${day}T${hms}Z`).toISOString();
 

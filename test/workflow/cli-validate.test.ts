@@ -2,29 +2,31 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliHarness } from '../support/cli-context.js';
 import { simulatedAccount } from '../support/simulated-account.js';
+import { fixturePath } from '../support/fixtures.js';
 
 // `shipwatch validate --aws` against the sandbox's account over the real wire
 // protocols: the AWS APIs, the cluster's Kubernetes API (version, Deployment,
 // SubjectAccessReview) and the Slack stand-in.
 
-const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+const SANDBOX_CONFIG = fileURLToPath(new URL('../../sandbox/shipwatch.sandbox.yml', import.meta.url));
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {
   await close?.();
   close = undefined;
 });
 
-async function validate(config: string, ...args: string[]) {
+/** `configFile`: an absolute path (a fixture's, or the sandbox's own config). */
+async function validate(configFile: string, ...args: string[]) {
   const account = await simulatedAccount();
   close = () => account.close();
-  const cli = cliHarness({ configFile: fixture(config), clients: account.clients, slack: account.slack });
+  const cli = cliHarness({ configFile, clients: account.clients, slack: account.slack });
   const code = await cli.run(['validate', '--aws', ...args]);
   return { code, ...cli.take() };
 }
 
 describe('shipwatch validate --aws', () => {
   it('passes the sandbox\'s own config, each resource checked and answered', async () => {
-    const { code, out } = await validate('../../sandbox/shipwatch.sandbox.yml');
+    const { code, out } = await validate(SANDBOX_CONFIG);
 
     expect(code).toBe(0);
     const rows = out.split('\n').filter((l) => /^(ok|WARN|ERROR)\s/.test(l));
@@ -33,10 +35,11 @@ describe('shipwatch validate --aws', () => {
       'ok | ecr payments | exists, scans',
       'ok | ecr ledger | exists, scans',
       'ok | ecr storefront | exists, scans',
-      'ok | ecr search | exists, scans',
+      'ok | ecr listings | exists, scans',
       'ok | ecr inventory | exists, scans',
       'ok | ecr orders | exists, scans',
       'ok | ecr catalog | exists, scans',
+      'ok | ecr search | exists, scans',
       'ok | ecs prod/checkout | service exists',
       'ok | ecs prod/checkout | task definition readable',
       'ok | ecs prod/checkout | container in task definition',
@@ -51,11 +54,11 @@ describe('shipwatch validate --aws', () => {
       'ok | ecs prod/storefront | each step judged on the new revision',
       'ok | ecs prod/storefront | task definition readable',
       'ok | ecs prod/storefront | container in task definition',
-      'ok | ecs prod/search | service exists',
-      'ok | ecs prod/search | traffic shifting (linear)',
-      'ok | ecs prod/search | each step judged on the new revision',
-      'ok | ecs prod/search | task definition readable',
-      'ok | ecs prod/search | container in task definition',
+      'ok | ecs prod/listings | service exists',
+      'ok | ecs prod/listings | traffic shifting (linear)',
+      'ok | ecs prod/listings | each step judged on the new revision',
+      'ok | ecs prod/listings | task definition readable',
+      'ok | ecs prod/listings | container in task definition',
       'ok | ecs prod/inventory | service exists',
       'ok | ecs prod/inventory | traffic shifting (blueGreen)',
       'ok | ecs prod/inventory | each step judged on the new revision',
@@ -69,28 +72,38 @@ describe('shipwatch validate --aws', () => {
       'ok | eks shop | cluster answers',
       'ok | eks shop/shop/catalog | Deployment and container exist',
       'ok | eks shop/shop/catalog | group shipwatch-deployers may get, patch',
+      'ok | eks shop/shop/search | Deployment and container exist',
+      'ok | eks shop/shop/search | group shipwatch-deployers may get, patch',
+      'ok | eks shop/shop/search | group shipwatch-deployers may create, delete (canary)',
+      'ok | eks shop/shop/search | a Service spreads requests over both',
+      'ok | eks shop/shop/search | replicas give a meaningful ratio',
       'ok | alarm checkout-5xx | exists',
       'ok | alarm ledger-5xx | exists',
       'ok | alarm storefront-5xx | exists',
-      'ok | alarm search-5xx | exists',
+      'ok | alarm listings-5xx | exists',
       'ok | alarm inventory-5xx | exists',
       'ok | alarm orders-5xx | exists',
       'ok | alarm catalog-5xx | exists',
+      'ok | alarm search-5xx | exists',
       'ok | metric payments/5xx rate | returns data (last hour)',
       'ok | metric storefront/5xx rate | returns data (last hour)',
-      'ok | metric search/5xx rate | returns data (last hour)',
+      'ok | metric listings/5xx rate | returns data (last hour)',
       'ok | metric inventory/5xx rate | returns data (last hour)',
       'ok | metric orders/5xx rate | returns data (last hour)',
+      'ok | metric search/5xx rate of the new revision | returns data (last hour)',
       'ok | slack /shipwatch/slack-bot-token | bot token works',
       'ok | slack #deploys | bot in channel',
     ]);
     expect(out).toMatch(/ok\s+eks shop\s+cluster answers\s+Kubernetes v1\.31\.2-eks-sandbox at https:\/\/127\.0\.0\.1:\d+/);
     expect(out).toMatch(/ok\s+metric payments\/5xx rate\s+returns data \(last hour\)\s+\d+ datapoints, latest [\d.]+% \(threshold > 2%\)/);
-    expect(out).toMatch(/54 checks: 54 ok, 0 warnings, 0 errors$/);
+    expect(out).toMatch(/ok\s+eks shop\/shop\/search\s+a Service spreads requests over both\s+Service search selects app=search: the pods of search and of search-canary alike/);
+    expect(out).toMatch(/ok\s+eks shop\/shop\/search\s+replicas give a meaningful ratio\s+20% asked: 1 canary pod beside 4 = 20%/);
+    expect(out).toMatch(/ok\s+metric search\/5xx rate of the new revision\s+returns data \(last hour\)\s+\d+ datapoints, latest [\d.]+% \(threshold > 2%\) for the running revision \(\{revision\} = search@sha256:[a-f0-9]{8}/);
+    expect(out).toMatch(/62 checks: 62 ok, 0 warnings, 0 errors$/);
   });
 
   it('answers each missing or wrong resource with what to fix, and exits 1', async () => {
-    const { code, out } = await validate('shipwatch.validate.yml', '--json');
+    const { code, out } = await validate(fixturePath('shipwatch.validate.yml'), '--json');
 
     expect(code).toBe(1);
     const { checks } = JSON.parse(out) as { checks: { resource: string; check: string; status: string; detail: string; fix?: string; services: string[] }[] };
@@ -107,15 +120,15 @@ describe('shipwatch validate --aws', () => {
   });
 
   it('without --aws checks the file alone, offline, with the same messages as packaging', async () => {
-    const cli = cliHarness({ configFile: fixture('shipwatch.validate.yml') });
+    const cli = cliHarness({ configFile: fixturePath('shipwatch.validate.yml') });
 
     expect(await cli.run(['validate'])).toBe(0);
     expect(cli.take().out).toMatch(/shipwatch\.validate\.yml is a valid Shipwatch config: 5 services\n  checkout: checkout:v\* → ecs prod\/checkout\n/);
-    expect(await cli.run(['validate', '--config', fixture('shipwatch.invalid.yml')])).toBe(1);
+    expect(await cli.run(['validate', '--config', fixturePath('shipwatch.invalid.yml')])).toBe(1);
     expect(cli.take().err).toBe(
-      `${fixture('shipwatch.invalid.yml')} is not a valid Shipwatch config:\n  services[0].target.ecs.container: missing (expected string)\n  services[0].health.bakeMinute: unknown key (did you mean "bakeMinutes"?)`,
+      `${fixturePath('shipwatch.invalid.yml')} is not a valid Shipwatch config:\n  services[0].target.ecs.container: missing (expected string)\n  services[0].health.bakeMinute: unknown key (did you mean "bakeMinutes"?)`,
     );
-    expect(await cli.run(['validate', '--config', fixture('shipwatch.nope.yml')])).toBe(1);
+    expect(await cli.run(['validate', '--config', fixturePath('shipwatch.nope.yml')])).toBe(1);
     expect(cli.take().err).toMatch(/^cannot read the Shipwatch config .*shipwatch\.nope\.yml: ENOENT/);
   });
 });

@@ -1,5 +1,4 @@
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sfnClient } from '../../shared/aws/sfn.js';
 import { parseConfigText } from '../../shared/config/load.js';
@@ -9,12 +8,13 @@ import { cliHarness } from '../support/cli-context.js';
 import { STATE_MACHINE_ARN, concurrentWorld } from '../support/concurrent.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { WEB_SERVICE_YAML } from '../support/world-fixture.js';
+import { fixturePath } from '../support/fixtures.js';
 
 // The shipwatch CLI over real records (dynalite); rollback runs the real state
 // machine in virtual time, and waits for its outcome as it does against AWS.
 
 useLocalDynamo();
-const CONFIG_FILE = fileURLToPath(new URL('../fixtures/shipwatch.cli.yml', import.meta.url));
+const CONFIG_FILE = fixturePath('shipwatch.cli.yml');
 let restore: (() => void) | undefined;
 afterEach(() => {
   restore?.();

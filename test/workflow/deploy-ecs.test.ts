@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { handler as closeRecord } from '../../functions/close-record.js';
@@ -12,6 +11,7 @@ import { aloneEvents } from '../support/alone-events.js';
 import { mockCloud } from '../support/mock-cloud.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { METRIC_SERVICE_YAML, pushRelease, webService, webWorld } from '../support/world-fixture.js';
+import { eventSample } from '../support/fixtures.js';
 
 // Scenarios over the real statemachines/deploy.asl.yml (aws-local-stepfunctions),
 // every Task running the real handler, against the simulated cloud in simulated time.
@@ -174,7 +174,7 @@ describe('ECS Fargate deploy workflow', () => {
     // Act
     const run = await runWorkflow(input, { clock, ...events.options, onState, executionName: 'web-v2', handlers: { finishDeployment: dynamoDown } });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: run.error, cause: run.cause });
-    const event = JSON.parse(readFileSync(new URL('../fixtures/eventbridge-stepfunctions-execution-status-change-failed.json', import.meta.url), 'utf8'));
+    const event = eventSample('eventbridge-stepfunctions-execution-status-change-failed');
     Object.assign(event.detail, { input: JSON.stringify(input), stateMachineArn: process.env.STATE_MACHINE_ARN, executionArn: 'arn:aws:states:us-east-1:123456789012:execution:shipwatch-deploy:web-v2', name: 'web-v2' });
     const closed = await closeRecord(event, lambdaContext('closeRecord'));
 

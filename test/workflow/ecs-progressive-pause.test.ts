@@ -13,7 +13,8 @@ import { STATE_MACHINE_ARN } from '../support/concurrent.js';
 import { fixture } from '../support/ecs-progressive.js';
 import { healthYaml, progressiveWorld, writeConfig } from '../support/progressive-world.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
-import { SlackTestServer } from '../support/slack-test-server.js';
+import type { SlackStandIn } from '../../local/slack/slack-server.js';
+import { serveSlackApiUrl, startTestSlack } from '../support/slack.js';
 import { startSsmStandIn } from '../support/ssm-stand-in.js';
 
 // A paused ECS canary over the real state machine: ECS's PAUSE hook holds the
@@ -23,11 +24,15 @@ import { startSsmStandIn } from '../support/ssm-stand-in.js';
 
 useLocalDynamo();
 const SIGNING_SECRET = 'test-signing-secret-not-a-secret';
-let slack: SlackTestServer;
+let slack: SlackStandIn;
 let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
 let interaction: (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 let file = '';
 
+beforeAll(async () => {
+  slack = await startTestSlack();
+  return serveSlackApiUrl(slack);
+});
 beforeAll(async () => {
   file = writeConfig(`services:
   - name: orders
@@ -37,8 +42,6 @@ beforeAll(async () => {
     approval: { required: false, channel: C0DEPLOYS, approvers: [U0ALICE], timeoutMinutes: 30, allowSelfApproval: true }
 ${healthYaml('orders', '      guardMinutes: 30')}
 `);
-  slack = await SlackTestServer.start();
-  process.env.SLACK_API_URL = slack.url;
   ssm = await startSsmStandIn();
   process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
   ssm.store.put('/shipwatch/slack-bot-token', slack.token);
@@ -46,7 +49,6 @@ ${healthYaml('orders', '      guardMinutes: 30')}
   ({ handler: interaction } = (await import('../../functions/slack-interaction.js')) as never);
 });
 afterAll(async () => {
-  await slack.stop();
   await ssm.close();
   delete process.env.AWS_ENDPOINT_URL_SSM;
 });

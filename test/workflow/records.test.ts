@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
@@ -16,6 +15,7 @@ import { servicePk, STATE_SK } from '../../shared/records/keys.js';
 import { concurrentWorld } from '../support/concurrent.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { WEB_SERVICE_YAML, pushRelease, webService, webWorld } from '../support/world-fixture.js';
+import { eventSample } from '../support/fixtures.js';
 
 // Records, leases and supersession against a real local DynamoDB (dynalite),
 // with executions of the real state machine running concurrently in virtual time.
@@ -347,7 +347,7 @@ describe('every push ends in exactly one outcome', () => {
     const admission = (await admitRelease({ executionName: 'web-abc', state: input }, lambdaContext('admitRelease') as Context)) as { recordId: string };
     await acquireLease({ phase: 'deploying', state: { ...input, admission } }, lambdaContext('acquireLease') as Context);
     expect((await getState(records, 'web'))?.lease?.holder).toBe(admission.recordId);
-    const aborted = JSON.parse(readFileSync(new URL('../fixtures/eventbridge-stepfunctions-execution-status-change-aborted.json', import.meta.url), 'utf8'));
+    const aborted = eventSample('eventbridge-stepfunctions-execution-status-change-aborted');
     aborted.detail.input = JSON.stringify({ ...input, admission });
     aborted.detail.stateMachineArn = process.env.STATE_MACHINE_ARN;
 
@@ -368,7 +368,7 @@ describe('every push ends in exactly one outcome', () => {
     await w.push('v2');
     await w.settle();
     const execution = [...w.sfn.executions.values()][0]!;
-    const failed = JSON.parse(readFileSync(new URL('../fixtures/eventbridge-stepfunctions-execution-status-change-failed.json', import.meta.url), 'utf8'));
+    const failed = eventSample('eventbridge-stepfunctions-execution-status-change-failed');
     failed.detail.input = execution.input;
     failed.detail.stateMachineArn = process.env.STATE_MACHINE_ARN;
 
@@ -380,7 +380,7 @@ describe('every push ends in exactly one outcome', () => {
 
   it('ignores an execution status change that is not a Shipwatch deployment, and refuses a malformed event', async () => {
     await freshRecordsTable();
-    const foreign = JSON.parse(readFileSync(new URL('../fixtures/eventbridge-stepfunctions-execution-status-change-aborted.json', import.meta.url), 'utf8'));
+    const foreign = eventSample('eventbridge-stepfunctions-execution-status-change-aborted');
     await expect(closeRecord(foreign, lambdaContext('closeRecord') as Context)).resolves.toMatchObject({ closed: false, why: 'not a Shipwatch deployment' });
     await expect(closeRecord({ source: 'aws.states', detail: {} }, lambdaContext('closeRecord') as Context)).rejects.toThrow(/not a Step Functions Execution Status Change event: detail-type/);
   });

@@ -1,16 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleAlarm } from '../../shared/alarms/after-deploy.js';
 import { cloudwatchClient } from '../../shared/aws/cloudwatch.js';
 import { sfnClient } from '../../shared/aws/sfn.js';
 import { parseConfigText } from '../../shared/config/load.js';
-import { parseAlarmEvent } from '../../shared/events/alarm-state.js';
+import { parseAlarmEvent, type AlarmStateEvent } from '../../shared/events/alarm-state.js';
 import { getState } from '../../shared/records/admission.js';
 import { history } from '../../shared/records/queries.js';
 import { STATE_MACHINE_ARN, concurrentWorld } from '../support/concurrent.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
 import { WEB_SERVICE_YAML } from '../support/world-fixture.js';
+import { fixture } from '../support/fixtures.js';
 
 // The rollback adopts a deployment already under way only when it goes to the
 // exact previous revision and is really in progress; anything else gets its
@@ -51,9 +51,9 @@ describe('ECS rollback: what it adopts', () => {
 
     // Act
     // The published single-metric ALARM event, for this alarm and this transition.
-    const event = JSON.parse(readFileSync(new URL('../fixtures/eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm.json', import.meta.url), 'utf8'));
+    const event = fixture<AlarmStateEvent>('eventbridge-cloudwatch-alarm-state-change-single-metric-ok-to-alarm');
     event.detail.alarmName = 'web-5xx-alarm';
-    event.detail.state.timestamp = new Date(alarm.since).toISOString().replace('Z', '+0000');
+    event.detail.state!.timestamp = new Date(alarm.since).toISOString().replace('Z', '+0000');
     event.time = new Date(alarm.since).toISOString().replace(/\.\d{3}Z$/, 'Z');
     await handleAlarm({ records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN }, config, parseAlarmEvent(event), new Date(w.clock.now()));
     await w.settle();

@@ -22,7 +22,7 @@ import { startCloudServer } from '../../local/cloud/http.js';
 import { CloudFormationModel } from '../../local/cloud/query-protocol.js';
 import type { CloudService } from '../../local/cloud/world.js';
 import { createRecordsTable, startLocalDynamo } from '../../local/dynamo.js';
-import { sandboxWorld } from '../../sandbox/world.js';
+import { cloudEndpoint, SANDBOX_CREDENTIALS } from '../support/cloud-endpoint.js';
 
 // The operations a new user reached for at the sandbox's endpoint, over the
 // real wire protocols, with the SDK clients the AWS CLI is built like.
@@ -31,16 +31,8 @@ const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
-const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
-
-async function endpoint() {
-  let now = Date.parse('2026-11-02T10:00:00Z');
-  const world = sandboxWorld(() => now, 1);
-  const server = await startCloudServer((service, operation, input) => world.handle(service as CloudService, operation, input));
-  closers.push(server.close);
-  const config = { endpoint: server.url, region: 'us-east-1', credentials };
-  return { world, config, advance: (ms: number) => (now += ms), url: server.url };
-}
+const credentials = SANDBOX_CREDENTIALS;
+const endpoint = () => cloudEndpoint(closers);
 
 describe('the simulated cloud over the wire', () => {
   it('ECR: describe-images, list-images, and batch-get-image + put-image (the retag recipe) push as ECR does', async () => {
@@ -86,7 +78,7 @@ describe('the simulated cloud over the wire', () => {
     const byRevision = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'checkout:1' }));
     const byFamily = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'payments' }));
 
-    expect(services.serviceArns).toEqual(['checkout', 'payments', 'ledger', 'storefront', 'search', 'inventory', 'orders'].map((s) => `arn:aws:ecs:us-east-1:123456789012:service/prod/${s}`));
+    expect(services.serviceArns).toEqual(['checkout', 'payments', 'ledger', 'storefront', 'listings', 'inventory', 'orders'].map((s) => `arn:aws:ecs:us-east-1:123456789012:service/prod/${s}`));
     expect(byRevision.taskDefinition).toMatchObject({ family: 'checkout', revision: 1 });
     expect(byFamily.taskDefinition).toMatchObject({ family: 'payments', revision: 1 });
   });

@@ -1,23 +1,17 @@
 import { credentials as awsCredentials } from '../../aws/json-call.js';
 import type { EksClusterInfo } from '../../aws/eks.js';
+import type { Strategy } from '../../config/strategy.js';
 import { InvalidInput, TargetMisconfigured } from '../../errors.js';
 import type { Release } from '../../release/release.js';
 import type { Deployment, RollbackStart, RolloutStatus } from '../rollout.js';
 import type { DeployTarget, Watch } from '../target.js';
-import { KubeApiError } from './errors.js';
+import { eksCanary, type EksCanary } from './canary.js';
 import { kubeApi, type KubeApi } from './kube-api.js';
+import { generationOf, lastDeploy, patchImage, readDeployment, type EksConfig } from './last-deploy.js';
 import { eksRolloutStatus } from './rollout-status.js';
 import { eksTokenCache, type CredentialSource } from './token.js';
-import type { KubeDeployment } from './types.js';
 
-/** `target.eks` in shipwatch.yml. */
-export interface EksConfig {
-  cluster: string;
-  namespace: string;
-  deployment: string;
-  /** The container whose image is replaced; the others are left alone. */
-  container: string;
-}
+export { LAST_DEPLOY_ANNOTATION, type EksConfig } from './last-deploy.js';
 
 /** The Kubernetes API of an EKS cluster, by cluster name. */
 export type KubeResolver = (cluster: string) => Promise<KubeApi>;
@@ -38,15 +32,6 @@ export interface EksTargetDeps extends EksClusterOptions {
   /** Default: `eksClusters(deps)`, shared by every target on the same client when nothing else is overridden. */
   kube?: KubeResolver;
 }
-
-/**
- * On our patch, recorded on the Deployment's metadata (not its pod template:
- * no pod restarts for it): `{"container","from","to"}`. A retried deploy whose
- * first patch went through (its answer lost) finds the image already set and
- * learns from this which image to roll back to; Kubernetes itself keeps the
- * previous image only in ReplicaSets, which Shipwatch may not read.
- */
-export const LAST_DEPLOY_ANNOTATION = 'shipwatch/last-deploy';
 
 /**
  * DescribeCluster (endpoint, CA) and a Kubernetes client per cluster, kept as
@@ -92,6 +77,10 @@ export function eksClusters(options: EksClusterOptions): KubeResolver {
     return {
       getDeployment: (...args) => forget(api.getDeployment(...args)),
       patchContainerImage: (...args) => forget(api.patchContainerImage(...args)),
+      findDeployment: (...args) => forget(api.findDeployment(...args)),
+      createDeployment: (...args) => forget(api.createDeployment(...args)),
+      patchDeployment: (...args) => forget(api.patchDeployment(...args)),
+      deleteDeployment: (...args) => forget(api.deleteDeployment(...args)),
     };
   }
 
@@ -119,47 +108,20 @@ function resolverFor(deps: EksTargetDeps): KubeResolver {
   return resolver;
 }
 
-interface LastDeploy {
-  container: string;
-  from: string;
-  to: string;
-}
-
-function lastDeploy(deployment: KubeDeployment): LastDeploy | undefined {
-  const raw = deployment.metadata.annotations?.[LAST_DEPLOY_ANNOTATION];
-  if (!raw) return undefined;
-  try {
-    const value = JSON.parse(raw) as Partial<LastDeploy>;
-    return typeof value.container === 'string' && typeof value.from === 'string' && typeof value.to === 'string'
-      ? { container: value.container, from: value.from, to: value.to }
-      : undefined;
-  } catch {
-    return undefined; // someone edited it by hand: as if absent
-  }
-}
-
-/** A Deployment on EKS: one container's image is replaced with a strategic merge patch. */
-export function eksTarget(deps: EksTargetDeps, config: EksConfig): DeployTarget {
+/**
+ * A Deployment on EKS: one container's image is replaced with a strategic
+ * merge patch. With a progressive `strategy` (canary, linear) the new image
+ * reaches a canary Deployment first, stepped by `progressive` (canary.ts).
+ */
+export function eksTarget(deps: EksTargetDeps, config: EksConfig, strategy: Strategy = { type: 'rolling' }): DeployTarget {
   const label = `EKS deployment ${config.cluster}/${config.namespace}/${config.deployment}`;
   const kube = resolverFor(deps);
+  const canary: EksCanary | undefined =
+    strategy.type === 'canary' || strategy.type === 'linear' ? eksCanary({ kube: () => kube(config.cluster), now: deps.now ?? (() => new Date()) }, config, strategy, label) : undefined;
 
-  async function read(): Promise<{ api: KubeApi; deployment: KubeDeployment; image: string; generation: number }> {
+  async function read() {
     const api = await kube(config.cluster);
-    const deployment = await api.getDeployment(config.namespace, config.deployment);
-    const containers = deployment.spec?.template?.spec?.containers ?? [];
-    const container = containers.find((c) => c.name === config.container);
-    if (!container) {
-      const names = containers.map((c) => c.name).join(', ') || 'none';
-      throw new TargetMisconfigured(`${label} has no container "${config.container}" (containers: ${names}); check target.eks.container`);
-    }
-    if (!container.image) throw new TargetMisconfigured(`${label}: container "${config.container}" has no image`);
-    return { api, deployment, image: container.image, generation: deployment.metadata.generation ?? 0 };
-  }
-
-  function generationOf(patched: KubeDeployment, what: string): string {
-    const generation = patched.metadata?.generation;
-    if (generation === undefined) throw new KubeApiError(`${what} on ${label}: the patched Deployment has no metadata.generation`);
-    return String(generation);
+    return { api, ...(await readDeployment(api, config, label)) };
   }
 
   return {
@@ -168,6 +130,10 @@ export function eksTarget(deps: EksTargetDeps, config: EksConfig): DeployTarget 
     wakeKeys: [],
 
     async deploy(release: Release, now: Date): Promise<Deployment> {
+      if (strategy.type === 'blueGreen') {
+        // Refused when the config is validated (config/schema.ts); a package built before that check still says why.
+        throw new TargetMisconfigured(`${label}: strategy blueGreen is not available on EKS (see docs/progressive-eks.md); use canary or linear`);
+      }
       const { api, deployment, image, generation } = await read();
       const startedAt = now.toISOString();
 
@@ -185,31 +151,39 @@ export function eksTarget(deps: EksTargetDeps, config: EksConfig): DeployTarget 
         return { platform: 'eks', previousRevision: image, revision: image, deploymentId: String(generation), startedAt, alreadyRunning: true };
       }
 
+      if (canary) return canary.start(api, deployment, image, release, now);
+
       // resourceVersion: if anyone changed the Deployment since we read it,
       // the API server answers 409 (Transient) and the retry reads it again,
       // so previousRevision is exactly the image our patch replaced.
-      const note = JSON.stringify({ container: config.container, from: image, to: release.imageUri } satisfies LastDeploy);
-      const expect = deployment.metadata.resourceVersion ? { resourceVersion: deployment.metadata.resourceVersion } : {};
-      const patched = await api.patchContainerImage(config.namespace, config.deployment, config.container, release.imageUri, expect, { [LAST_DEPLOY_ANNOTATION]: note });
-      return { platform: 'eks', previousRevision: image, revision: release.imageUri, deploymentId: generationOf(patched, 'deploy'), startedAt, alreadyRunning: false };
+      const patched = await patchImage(api, config, deployment, image, release.imageUri);
+      return { platform: 'eks', previousRevision: image, revision: release.imageUri, deploymentId: generationOf(patched, 'deploy', label), startedAt, alreadyRunning: false };
     },
 
     async status(watch: Watch): Promise<RolloutStatus> {
-      const generation = Number(watch.deploymentId);
-      if (!Number.isSafeInteger(generation)) throw new InvalidInput(`${label}: deployment id "${watch.deploymentId}" is not a Deployment generation`);
+      const numeric = Number(watch.deploymentId);
+      // A progressive deployment's id is its canary's uid: once promoted, what is watched is the Deployment's own rollout of the image.
+      const promoted = !Number.isSafeInteger(numeric) && canary !== undefined;
+      if (!Number.isSafeInteger(numeric) && !promoted) throw new InvalidInput(`${label}: deployment id "${watch.deploymentId}" is not a Deployment generation`);
       const api = await kube(config.cluster);
       const deployment = await api.getDeployment(config.namespace, config.deployment);
+      const generation = promoted ? (deployment.metadata.generation ?? 0) : numeric;
       return eksRolloutStatus(deployment, { container: config.container, generation, revision: watch.revision, revertRevision: watch.revertRevision });
     },
 
     async rollback(revision: string, now: Date): Promise<RollbackStart> {
+      // Whatever step a progressive deployment is at: its canary goes first, so only `revision` serves.
+      const removed = canary ? await canary.remove() : false;
       const { api, deployment, image, generation } = await read();
       const startedAt = now.toISOString();
-      // An earlier attempt of ours (or a person) already put it back: watch that.
-      if (image === revision) return { revision, deploymentId: String(generation), startedAt, adopted: true };
+      // An earlier attempt of ours (or a person) already put it back: watch that. Before
+      // the promotion the Deployment never left `revision`: deleting the canary was the rollback.
+      if (image === revision) return { revision, deploymentId: String(generation), startedAt, adopted: !removed };
       const expect = deployment.metadata.resourceVersion ? { resourceVersion: deployment.metadata.resourceVersion } : {};
       const patched = await api.patchContainerImage(config.namespace, config.deployment, config.container, revision, expect);
-      return { revision, deploymentId: generationOf(patched, 'rollback'), startedAt, adopted: false };
+      return { revision, deploymentId: generationOf(patched, 'rollback', label), startedAt, adopted: false };
     },
+
+    ...(canary ? { progressive: canary.progressive } : {}),
   };
 }

@@ -39,6 +39,20 @@ export interface KubeApi {
     expect?: { resourceVersion?: string },
     annotations?: Record<string, string>,
   ): Promise<KubeDeployment>;
+  /** The Deployment, or undefined where there is none (404): the canary, which exists only during a progressive deployment. */
+  findDeployment(namespace: string, name: string): Promise<KubeDeployment | undefined>;
+  /** POST: a new Deployment (a canary); 409 AlreadyExists is Transient (the retry reads it and adopts it). */
+  createDeployment(namespace: string, manifest: KubeDeployment): Promise<KubeDeployment>;
+  /** Any strategic merge patch of a Deployment (a canary's replicas and annotations). */
+  patchDeployment(namespace: string, name: string, patch: unknown): Promise<KubeDeployment>;
+  /**
+   * DELETE with `propagationPolicy: Background` (its ReplicaSet and pods are
+   * garbage-collected after it) and, when given, the `uid` precondition: a
+   * Deployment created again under the same name since it was read is left
+   * alone (409). `false` when there was nothing to delete (404): deleting is
+   * safe to repeat.
+   */
+  deleteDeployment(namespace: string, name: string, preconditions?: { uid?: string }): Promise<boolean>;
 }
 
 /** The strategic merge patch body: only `container`'s image (and the precondition and annotations, when given). */
@@ -52,6 +66,10 @@ export function containerImagePatch(container: string, image: string, expect?: {
     spec: { template: { spec: { containers: [{ name: container, image }] } } },
   };
 }
+
+type Method = 'GET' | 'PATCH' | 'POST' | 'DELETE';
+/** The RBAC verbs to name when a request is refused (https://kubernetes.io/docs/reference/access-authn-authz/authorization/#determine-the-request-verb): a GET is always followed by a PATCH. */
+const VERB: Record<Method, string> = { GET: 'get and patch', PATCH: 'get and patch', POST: 'create', DELETE: 'delete' };
 
 /** Connection failures worth another try (the state machine retries `Transient` with backoff). */
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
@@ -72,14 +90,19 @@ export function kubeApi(options: KubeApiOptions): KubeApi {
   const deploymentPath = (namespace: string, name: string) =>
     `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(name)}`;
 
-  async function call(method: 'GET' | 'PATCH', namespace: string, name: string, body?: unknown): Promise<KubeDeployment> {
+  const collectionPath = (namespace: string) => `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`;
+
+  /** One request about Deployment `name`; the answer's status and body, whatever they are. */
+  async function exchange(method: Method, namespace: string, name: string, body?: unknown): Promise<{ status: number; text: string; what: string }> {
     const what = `${method} deployment ${namespace}/${name}`;
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    const path = method === 'POST' ? collectionPath(namespace) : deploymentPath(namespace, name);
+    const type = method === 'PATCH' ? STRATEGIC_MERGE_PATCH : 'application/json';
     const headers: Record<string, string> = {
       Authorization: `Bearer ${await options.token()}`,
       Accept: 'application/json',
       'User-Agent': 'shipwatch',
-      ...(payload === undefined ? {} : { 'Content-Type': STRATEGIC_MERGE_PATCH, 'Content-Length': String(Buffer.byteLength(payload)) }),
+      ...(payload === undefined ? {} : { 'Content-Type': type, 'Content-Length': String(Buffer.byteLength(payload)) }),
     };
 
     const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -91,7 +114,7 @@ export function kubeApi(options: KubeApiOptions): KubeApi {
         fn();
       };
       const req = request(
-        { protocol: endpoint.protocol, hostname: endpoint.hostname, port: endpoint.port || 443, path: deploymentPath(namespace, name), method, headers, agent },
+        { protocol: endpoint.protocol, hostname: endpoint.hostname, port: endpoint.port || 443, path, method, headers, agent },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -107,15 +130,21 @@ export function kubeApi(options: KubeApiOptions): KubeApi {
       req.on('error', (error) => settle(() => reject(connectionError(error, what))));
       req.end(payload);
     });
+    return { ...answer, what };
+  }
 
-    if (answer.status >= 200 && answer.status < 300) {
-      try {
-        return JSON.parse(answer.text) as KubeDeployment;
-      } catch (error) {
-        throw new KubeApiError(`${what} on ${where}: answer ${answer.status} is not JSON`, answer.status, { cause: error });
-      }
+  async function call(method: Method, namespace: string, name: string, body?: unknown): Promise<KubeDeployment> {
+    const answer = await exchange(method, namespace, name, body);
+    if (answer.status >= 200 && answer.status < 300) return parsed(answer);
+    throw httpError(answer.status, answer.text, answer.what, method, namespace, name);
+  }
+
+  function parsed(answer: { status: number; text: string; what: string }): KubeDeployment {
+    try {
+      return JSON.parse(answer.text) as KubeDeployment;
+    } catch (error) {
+      throw new KubeApiError(`${answer.what} on ${where}: answer ${answer.status} is not JSON`, answer.status, { cause: error });
     }
-    throw httpError(answer.status, answer.text, what, namespace, name);
   }
 
   function connectionError(error: Error & { code?: string }, what: string): Error {
@@ -127,7 +156,7 @@ export function kubeApi(options: KubeApiOptions): KubeApi {
     return new KubeApiError(`${what} on ${where}: ${code || error.name} ${error.message}`, undefined, { cause: error });
   }
 
-  function httpError(status: number, text: string, what: string, namespace: string, name: string): Error {
+  function httpError(status: number, text: string, what: string, method: Method, namespace: string, name: string): Error {
     let apiStatus: KubeStatus = {};
     try {
       apiStatus = JSON.parse(text) as KubeStatus;
@@ -136,7 +165,7 @@ export function kubeApi(options: KubeApiOptions): KubeApi {
     }
     const said = apiStatus.message ?? text.slice(0, 200);
     const answered = `${where} answered ${status}${apiStatus.reason ? ` ${apiStatus.reason}` : ''} to ${what}${said ? ` (${said})` : ''}`;
-    const rights = `with rights to get and patch deployments in namespace "${namespace}"`;
+    const rights = `with rights to ${VERB[method]} deployments in namespace "${namespace}"${method === 'POST' || method === 'DELETE' ? ' (a canary: see docs/progressive-eks.md)' : ''}`;
     if (status === 401) {
       return new TargetMisconfigured(`${answered}: the cluster does not recognise the Lambda role; give the role an EKS access entry (or an aws-auth ConfigMap mapping) ${rights}`);
     }
@@ -144,7 +173,10 @@ export function kubeApi(options: KubeApiOptions): KubeApi {
     if (status === 404) {
       return new TargetMisconfigured(`${answered}: no deployment "${name}" in namespace "${namespace}"; fix target.eks.deployment or target.eks.namespace`);
     }
-    if (status === 409) return new Transient(`${answered}: the deployment changed since it was read; another try reads it again`);
+    if (status === 409) {
+      const why = method === 'POST' ? 'it already exists' : method === 'DELETE' ? 'it was created again since it was read' : 'the deployment changed since it was read';
+      return new Transient(`${answered}: ${why}; another try reads it again`);
+    }
     if (status === 429 || status >= 500) return new Transient(answered);
     return new KubeApiError(answered, status);
   }
@@ -153,5 +185,27 @@ export function kubeApi(options: KubeApiOptions): KubeApi {
     getDeployment: (namespace, name) => call('GET', namespace, name),
     patchContainerImage: (namespace, name, container, image, expect, annotations) =>
       call('PATCH', namespace, name, containerImagePatch(container, image, expect, annotations)),
+    async findDeployment(namespace, name) {
+      const answer = await exchange('GET', namespace, name);
+      if (answer.status === 404) return undefined;
+      if (answer.status >= 200 && answer.status < 300) return parsed(answer);
+      throw httpError(answer.status, answer.text, answer.what, 'GET', namespace, name);
+    },
+    createDeployment: (namespace, manifest) => call('POST', namespace, manifest.metadata.name, manifest),
+    async patchDeployment(namespace, name, patch) {
+      const answer = await exchange('PATCH', namespace, name, patch);
+      if (answer.status >= 200 && answer.status < 300) return parsed(answer);
+      // Deleted since it was read (a canary someone removed): the retry reads it again and sees it gone.
+      if (answer.status === 404) throw new Transient(`${where} answered 404 to ${answer.what}: it was deleted since it was read; another try reads it again`);
+      throw httpError(answer.status, answer.text, answer.what, 'PATCH', namespace, name);
+    },
+    async deleteDeployment(namespace, name, preconditions) {
+      // https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/delete-options/
+      const options = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', ...(preconditions?.uid ? { preconditions: { uid: preconditions.uid } } : {}) };
+      const answer = await exchange('DELETE', namespace, name, options);
+      if (answer.status === 404) return false;
+      if (answer.status >= 200 && answer.status < 300) return true;
+      throw httpError(answer.status, answer.text, answer.what, 'DELETE', namespace, name);
+    },
   };
 }

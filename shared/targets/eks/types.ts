@@ -16,12 +16,21 @@ export interface KubeDeploymentCondition {
   lastTransitionTime?: string;
 }
 
+/** A label selector (metav1.LabelSelector): every matchLabels pair and every expression must hold. */
+export interface KubeLabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | string; values?: string[] }[];
+}
+
 export interface KubeDeployment {
   apiVersion?: string;
   kind?: string;
   metadata: {
     name: string;
     namespace?: string;
+    /** Set by the API server at creation; a Deployment deleted and created again under the same name has another. */
+    uid?: string;
+    labels?: Record<string, string>;
     /** Bumped by the API server on every change of `spec` (an image, the replica count, …). */
     generation?: number;
     resourceVersion?: string;
@@ -33,7 +42,12 @@ export interface KubeDeployment {
     replicas?: number;
     paused?: boolean;
     progressDeadlineSeconds?: number;
-    template: { spec: { containers: KubeContainer[]; [field: string]: unknown }; [field: string]: unknown };
+    selector?: KubeLabelSelector;
+    template: {
+      metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; [field: string]: unknown };
+      spec: { containers: KubeContainer[]; [field: string]: unknown };
+      [field: string]: unknown;
+    };
     [field: string]: unknown;
   };
   status?: {
