@@ -31,7 +31,13 @@ const file = writeConfig(
   `services:\n${STRATEGIES.map((s) => `  - name: ${s.name}\n    image: { repository: ${s.name}, tags: ["v*"] }\n    target: { ecs: { cluster: bench, service: ${s.name}, container: app } }\n    strategy: ${s.strategy}\n${healthYaml(s.name)}`).join('')}`,
 );
 const dynamo = await startLocalDynamo();
-Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, SHIPWATCH_SDK_RETRY_DELAY_MS: '0' });
+Object.assign(process.env, {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  SHIPWATCH_SDK_RETRY_DELAY_MS: '0',
+});
 
 interface Run {
   outcome: string;
@@ -88,13 +94,24 @@ const fmt = (xs: number[], digits = 1, scale = 1) => {
   const { median, q1, q3 } = summary(xs.map((x) => x * scale));
   return `${median.toFixed(digits)} [${q1.toFixed(digits)}–${q3.toFixed(digits)}]`;
 };
-console.log(`Exposure of a bad release (5xx on 9% of its requests), ${ROUNDS} interleaved rounds (seeds ${SEED}–${SEED + ROUNDS - 1}); median [first–third quartile]`);
+console.log(
+  `Exposure of a bad release (5xx on 9% of its requests), ${ROUNDS} interleaved rounds (seeds ${SEED}–${SEED + ROUNDS - 1}); median [first–third quartile]`,
+);
 console.log('| strategy | outcome | share of requests served by the bad release while exposed | exposed for | bad requests | as minutes of all traffic |');
 console.log('| --- | --- | ---: | ---: | ---: | ---: |');
 for (const s of STRATEGIES) {
   const r = runs.get(s.name)!;
   const outcomes = [...new Set(r.map((x) => x.outcome))].join(', ');
-  console.log(`| ${s.label} | ${outcomes} | ${fmt(r.map((x) => x.share), 1, 100)}% | ${fmt(r.map((x) => x.exposedMinutes))} min | ${fmt(r.map((x) => x.badRequests), 0)} | ${fmt(r.map((x) => x.fullTrafficMinutes))} |`);
+  console.log(
+    `| ${s.label} | ${outcomes} | ${fmt(
+      r.map((x) => x.share),
+      1,
+      100,
+    )}% | ${fmt(r.map((x) => x.exposedMinutes))} min | ${fmt(
+      r.map((x) => x.badRequests),
+      0,
+    )} | ${fmt(r.map((x) => x.fullTrafficMinutes))} |`,
+  );
 }
 if ([...runs.values()].flat().some((r) => r.outcome !== 'rolled_back')) {
   console.error('a bad release was not rolled back: the figures are meaningless');

@@ -45,11 +45,18 @@ function progressiveStatements(config) {
   const follow = [describeDeployments, describeRevisions, listDeployments];
   return {
     // A retried deploy finds the deployment it started; UpdateService passes the role ECS invokes the hook with.
-    deployRelease: [...follow, allow(['iam:PassRole'], [{ 'Fn::GetAtt': [HOOK_INVOKE_ROLE, 'Arn'] }], { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } })],
+    deployRelease: [
+      ...follow,
+      allow(['iam:PassRole'], [{ 'Fn::GetAtt': [HOOK_INVOKE_ROLE, 'Arn'] }], { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } }),
+    ],
     watchRollout: follow,
     checkHealth: follow,
     // Progress: where the service deployment stands, a person's decision at a pause, and what the hook decided.
-    advanceRelease: [...follow, allow(['ecs:ContinueServiceDeployment', 'ecs:StopServiceDeployment'], [...services, ...deployments]), allow(['dynamodb:GetItem'], [{ 'Fn::GetAtt': ['RecordsTable', 'Arn'] }])],
+    advanceRelease: [
+      ...follow,
+      allow(['ecs:ContinueServiceDeployment', 'ecs:StopServiceDeployment'], [...services, ...deployments]),
+      allow(['dynamodb:GetItem'], [{ 'Fn::GetAtt': ['RecordsTable', 'Arn'] }]),
+    ],
     rollBack: [...follow, allow(['ecs:StopServiceDeployment'], [...services, ...deployments])],
   };
 }
@@ -83,7 +90,12 @@ function hookInvokeRole() {
           Version: '2012-10-17',
           Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
         },
-        Policies: [{ PolicyName: 'invoke-shipwatch-lifecycle-hook', PolicyDocument: { Version: '2012-10-17', Statement: [allow(['lambda:InvokeFunction'], [{ 'Fn::GetAtt': [HOOK_FUNCTION, 'Arn'] }])] } }],
+        Policies: [
+          {
+            PolicyName: 'invoke-shipwatch-lifecycle-hook',
+            PolicyDocument: { Version: '2012-10-17', Statement: [allow(['lambda:InvokeFunction'], [{ 'Fn::GetAtt': [HOOK_FUNCTION, 'Arn'] }])] },
+          },
+        ],
       },
     },
   };

@@ -31,17 +31,29 @@ export function progressiveChecks(service: ServiceConfig, strategy: ProgressiveS
           problem ?? 'no load balancer with advancedConfiguration',
           `give the service's load balancer an advancedConfiguration: aws ecs update-service --cluster ${t.cluster} --service ${t.service} --load-balancers 'targetGroupArn=<production target group>,containerName=${t.container},containerPort=<port>,advancedConfiguration={alternateTargetGroupArn=<second target group>,productionListenerRule=<listener rule ARN>,roleArn=<role with AmazonECSInfrastructureRolePolicyForLoadBalancers>${strategy.type === 'blueGreen' && strategy.testTrafficBakeMinutes > 0 ? ',testListenerRule=<test listener rule ARN>' : ''}}' (docs/progressive-ecs.md)`,
         )
-      : ok(resource, who, `traffic shifting (${strategy.type})`, `target groups ${lb.targetGroupArn} and ${advanced.alternateTargetGroupArn}, production listener rule ${advanced.productionListenerRule}${advanced.testListenerRule ? `, test listener rule ${advanced.testListenerRule}` : ''}, role ${advanced.roleArn}`),
+      : ok(
+          resource,
+          who,
+          `traffic shifting (${strategy.type})`,
+          `target groups ${lb.targetGroupArn} and ${advanced.alternateTargetGroupArn}, production listener rule ${advanced.productionListenerRule}${advanced.testListenerRule ? `, test listener rule ${advanced.testListenerRule}` : ''}, role ${advanced.roleArn}`,
+        ),
   );
   const scoped = service.health.metrics.filter(isRevisionScoped);
   checks.push(
     scoped.length > 0
-      ? ok(resource, who, 'each step judged on the new revision', `${scoped.map((m) => m.name).join(', ')}: narrowed to the new revision's target group at each step`)
+      ? ok(
+          resource,
+          who,
+          'each step judged on the new revision',
+          `${scoped.map((m) => m.name).join(', ')}: narrowed to the new revision's target group at each step`,
+        )
       : warning(
           resource,
           who,
           'each step judged on the new revision',
-          service.health.metrics.length === 0 ? 'no metric checks: each step is judged by the service-wide alarms only' : 'no metric check names a TargetGroup dimension: each step is measured on the whole service, both revisions mixed',
+          service.health.metrics.length === 0
+            ? 'no metric checks: each step is judged by the service-wide alarms only'
+            : 'no metric check names a TargetGroup dimension: each step is measured on the whole service, both revisions mixed',
           "add a health.metrics check with the TargetGroup dimension of one of the service's target groups (Shipwatch narrows it to the new revision's): a 10% canary's errors are otherwise diluted in the old revision's traffic",
         ),
   );

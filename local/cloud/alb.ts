@@ -65,7 +65,11 @@ export class AlbModel {
 
   /** A load balancer with the two target groups and the listener rules of one service, production on the primary group. */
   create(name: string, options: { testListener?: boolean } = {}): LoadBalancerSetup {
-    const hex = (s: string) => [...s].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7).toString(16).padStart(8, '0');
+    const hex = (s: string) =>
+      [...s]
+        .reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7)
+        .toString(16)
+        .padStart(8, '0');
     const lbId = `${hex(name)}${hex(`${name}/lb`)}`;
     const loadBalancer = `app/${name}/${lbId}`;
     const group = (color: string): TargetGroup => {
@@ -124,7 +128,7 @@ export class AlbModel {
       if (to <= from || !s.image) continue;
       const minutes = (to - from) / 60_000;
       const profile = this.profileOf(s.image);
-      const n = (PRODUCTION_RPM * s.production + TEST_RPM * s.test) / 100 * minutes;
+      const n = ((PRODUCTION_RPM * s.production + TEST_RPM * s.test) / 100) * minutes;
       const latent = profile?.latent && from >= s.imageSince + profile.latent.afterMinutes * 60_000 ? profile.latent.errorRate : undefined;
       const rate = this.outageRate(loadBalancer, from) ?? latent ?? profile?.errorRate ?? 0.3;
       requests += n;
@@ -161,7 +165,7 @@ export class AlbModel {
     const count = Math.round(requests * (1 + 0.1 * noise(this.seed, `${key}:req`, t)));
     if (count <= 0) return undefined;
     const failed = Math.max(0, Math.round(errors * (1 + 0.2 * noise(this.seed, `${key}:err`, t))));
-    const latency = (RESPONSE_SECONDS * slow) / Math.max(requests, 1e-9) * (1 + 0.15 * noise(this.seed, `${key}:lat`, t));
+    const latency = ((RESPONSE_SECONDS * slow) / Math.max(requests, 1e-9)) * (1 + 0.15 * noise(this.seed, `${key}:lat`, t));
     switch (metric.metricName) {
       case 'RequestCount':
         return metric.stat === 'Sum' || metric.stat === 'SampleCount' ? count : count / (periodSeconds / 60);

@@ -27,7 +27,12 @@ export interface EngineHost {
   alb: AlbModel;
   imageOf(taskDefinition: string): string | undefined;
   healthyOf(taskDefinition: string): boolean;
-  announce(d: SimServiceDeployment, at: number, eventName: 'SERVICE_DEPLOYMENT_IN_PROGRESS' | 'SERVICE_DEPLOYMENT_COMPLETED' | 'SERVICE_DEPLOYMENT_FAILED', reason: string): void;
+  announce(
+    d: SimServiceDeployment,
+    at: number,
+    eventName: 'SERVICE_DEPLOYMENT_IN_PROGRESS' | 'SERVICE_DEPLOYMENT_COMPLETED' | 'SERVICE_DEPLOYMENT_FAILED',
+    reason: string,
+  ): void;
   announceHook(change: HookChange): void;
 }
 
@@ -159,13 +164,14 @@ export class ProgressiveEngine {
     d.updatedAt = at;
     d.hooks = [];
     const alb = this.host.alb;
-    if (d.target.targetGroup && d.target.targetGroup !== d.source.targetGroup) alb.serve(d.target.targetGroup, at, { image: undefined, production: 0, test: 0 });
+    if (d.target.targetGroup && d.target.targetGroup !== d.source.targetGroup)
+      alb.serve(d.target.targetGroup, at, { image: undefined, production: 0, test: 0 });
     if (d.source.targetGroup) alb.serve(d.source.targetGroup, at, { production: 100 });
     state.productionTargetGroup = d.source.targetGroup;
   }
 
   /** ECS rolls the deployment back to its source revision, within the same service deployment. */
-  rollback(state: ProgressiveState, d: SimServiceDeployment, at: number, reason: string, requested = false): void {
+  rollback(d: SimServiceDeployment, at: number, reason: string, requested = false): void {
     if (!isOngoing(d) || isRollingBack(d)) return;
     for (const h of d.hooks) {
       if (h.targetType === 'PAUSE' && h.status === 'AWAITING_ACTION') this.announceHook(d, h, 'HOOK_FAILED', at);
@@ -189,7 +195,10 @@ export class ProgressiveEngine {
     d.stageAt = at;
     d.stageUntil = at + (d.stage === 'CLEAN_UP' ? CLEAN_UP_SECONDS : SHIFT_SECONDS) * 1000;
     d.afterHooksMs = 0;
-    d.hooks = [...(shifted.production ? hooksAt(d, 'PRODUCTION_TRAFFIC_SHIFT', at, true) : []), ...(shifted.test ? hooksAt(d, 'TEST_TRAFFIC_SHIFT', at, true) : [])];
+    d.hooks = [
+      ...(shifted.production ? hooksAt(d, 'PRODUCTION_TRAFFIC_SHIFT', at, true) : []),
+      ...(shifted.test ? hooksAt(d, 'TEST_TRAFFIC_SHIFT', at, true) : []),
+    ];
   }
 
   /** Moves every ongoing deployment of the service forward to now, stage by stage, in time order. */
@@ -199,20 +208,23 @@ export class ProgressiveEngine {
       for (let guard = 0; guard < 1000 && isOngoing(d); guard++) {
         if (d.status === 'ROLLBACK_REQUESTED') d.status = 'ROLLBACK_IN_PROGRESS';
         // A hook past its timeout: its action (ROLLBACK by default).
-        const expired = d.hooks.filter((h) => (h.status === 'IN_PROGRESS' || h.status === 'AWAITING_ACTION') && h.expiresAt <= now).sort((a, b) => a.expiresAt - b.expiresAt)[0];
+        const expired = d.hooks
+          .filter((h) => (h.status === 'IN_PROGRESS' || h.status === 'AWAITING_ACTION') && h.expiresAt <= now)
+          .sort((a, b) => a.expiresAt - b.expiresAt)[0];
         const done = this.readyAt(d);
         if (expired && (done === undefined || expired.expiresAt <= done)) {
           const waiting = expired.status;
           expired.status = 'TIMED_OUT';
           if (expired.targetType === 'PAUSE' || waiting === 'AWAITING_ACTION') this.announceHook(d, expired, 'HOOK_TIMED_OUT', expired.expiresAt);
           if (expired.timeoutAction === 'CONTINUE') expired.decidedAt = expired.expiresAt;
-          else if (isRollingBack(d)) this.finish(state, d, 'ROLLBACK_FAILED', expired.expiresAt, `lifecycle hook ${expired.hookId} timed out during the rollback`);
-          else this.rollback(state, d, expired.expiresAt, `lifecycle hook ${expired.hookId} at ${expired.stage} timed out (timeoutAction ROLLBACK)`);
+          else if (isRollingBack(d))
+            this.finish(state, d, 'ROLLBACK_FAILED', expired.expiresAt, `lifecycle hook ${expired.hookId} timed out during the rollback`);
+          else this.rollback(d, expired.expiresAt, `lifecycle hook ${expired.hookId} at ${expired.stage} timed out (timeoutAction ROLLBACK)`);
           continue;
         }
         if (done === undefined || done > now) break;
         if (d.failing) {
-          this.rollback(state, d, done, `ECS deployment ${d.legacyId}: ${d.failing}`);
+          this.rollback(d, done, `ECS deployment ${d.legacyId}: ${d.failing}`);
           continue;
         }
         if (isRollingBack(d)) {
@@ -252,7 +264,8 @@ export class ProgressiveEngine {
     d.hooks = d.hooks.filter((h) => h.status !== 'IN_PROGRESS' && h.status !== 'AWAITING_ACTION');
     const alb = this.host.alb;
     if (status === 'SUCCESSFUL') {
-      if (d.source.targetGroup && d.source.targetGroup !== d.target.targetGroup) alb.serve(d.source.targetGroup, at, { image: undefined, production: 0, test: 0 });
+      if (d.source.targetGroup && d.source.targetGroup !== d.target.targetGroup)
+        alb.serve(d.source.targetGroup, at, { image: undefined, production: 0, test: 0 });
       state.revision = d.target;
       state.productionTargetGroup = d.target.targetGroup;
       this.host.announce(d, at, 'SERVICE_DEPLOYMENT_COMPLETED', reason);
@@ -260,14 +273,25 @@ export class ProgressiveEngine {
     }
     d.statusReason = reason;
     if (status === 'ROLLBACK_SUCCESSFUL') {
-      if (d.target.targetGroup && d.target.targetGroup !== d.source.targetGroup) alb.serve(d.target.targetGroup, at, { image: undefined, production: 0, test: 0 });
+      if (d.target.targetGroup && d.target.targetGroup !== d.source.targetGroup)
+        alb.serve(d.target.targetGroup, at, { image: undefined, production: 0, test: 0 });
       state.productionTargetGroup = d.source.targetGroup;
       this.host.announce(d, at, 'SERVICE_DEPLOYMENT_COMPLETED', `ECS deployment rolled back to ${d.source.taskDefinition}: ${reason}`);
     }
   }
 
   announceHook(d: SimServiceDeployment, h: HookRun, eventName: HookChange['eventName'], at: number): void {
-    this.host.announceHook({ at, cluster: d.cluster, service: d.service, deploymentArn: d.arn, hookId: h.hookId, hookType: h.targetType, eventName, stage: h.stage, ...(h.targetType === 'PAUSE' ? { expiresAt: h.expiresAt } : {}) });
+    this.host.announceHook({
+      at,
+      cluster: d.cluster,
+      service: d.service,
+      deploymentArn: d.arn,
+      hookId: h.hookId,
+      hookType: h.targetType,
+      eventName,
+      stage: h.stage,
+      ...(h.targetType === 'PAUSE' ? { expiresAt: h.expiresAt } : {}),
+    });
   }
 
   /** A new revision for a deployment: it registers with whichever target group production is not on. */

@@ -9,9 +9,20 @@ import { isRollingBack } from './ecs-deployments.js';
  * replaces), with the current service deployment's ARN. While ECS rolls back,
  * the source revision is PRIMARY again, as after a circuit-breaker rollback.
  */
-export function progressiveView(state: ProgressiveState, desiredCount: number, initialId: string): { taskDefinition: string; deployments: Deployment[]; currentServiceDeployment?: string } {
+export function progressiveView(
+  state: ProgressiveState,
+  desiredCount: number,
+  initialId: string,
+): { taskDefinition: string; deployments: Deployment[]; currentServiceDeployment?: string } {
   const latest = state.deployments.at(-1);
-  const entry = (id: string, status: 'PRIMARY' | 'ACTIVE', taskDefinition: string, rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED', d: SimServiceDeployment | undefined, reason: string): Deployment => ({
+  const entry = (
+    id: string,
+    status: 'PRIMARY' | 'ACTIVE',
+    taskDefinition: string,
+    rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED',
+    d: SimServiceDeployment | undefined,
+    reason: string,
+  ): Deployment => ({
     id,
     status,
     taskDefinition,
@@ -25,28 +36,48 @@ export function progressiveView(state: ProgressiveState, desiredCount: number, i
     rolloutState,
     rolloutStateReason: reason,
   });
-  if (!latest) return { taskDefinition: state.revision.taskDefinition, deployments: [entry(initialId, 'PRIMARY', state.revision.taskDefinition, 'COMPLETED', undefined, `ECS deployment ${initialId} completed.`)] };
+  if (!latest)
+    return {
+      taskDefinition: state.revision.taskDefinition,
+      deployments: [entry(initialId, 'PRIMARY', state.revision.taskDefinition, 'COMPLETED', undefined, `ECS deployment ${initialId} completed.`)],
+    };
   const { source, target } = latest;
   const sourceId = `${latest.legacyId}-source`;
   const current = { currentServiceDeployment: latest.arn };
   switch (latest.status) {
     case 'SUCCESSFUL':
-      return { taskDefinition: target.taskDefinition, deployments: [entry(latest.legacyId, 'PRIMARY', target.taskDefinition, 'COMPLETED', latest, `ECS deployment ${latest.legacyId} completed.`)], ...current };
+      return {
+        taskDefinition: target.taskDefinition,
+        deployments: [entry(latest.legacyId, 'PRIMARY', target.taskDefinition, 'COMPLETED', latest, `ECS deployment ${latest.legacyId} completed.`)],
+        ...current,
+      };
     case 'ROLLBACK_SUCCESSFUL':
     case 'ROLLBACK_FAILED':
     case 'STOPPED':
-      return { taskDefinition: source.taskDefinition, deployments: [entry(sourceId, 'PRIMARY', source.taskDefinition, latest.status === 'ROLLBACK_FAILED' ? 'FAILED' : 'COMPLETED', latest, latest.statusReason ?? '')], ...current };
+      return {
+        taskDefinition: source.taskDefinition,
+        deployments: [
+          entry(sourceId, 'PRIMARY', source.taskDefinition, latest.status === 'ROLLBACK_FAILED' ? 'FAILED' : 'COMPLETED', latest, latest.statusReason ?? ''),
+        ],
+        ...current,
+      };
     default:
       if (isRollingBack(latest)) {
         return {
           taskDefinition: source.taskDefinition,
-          deployments: [entry(sourceId, 'PRIMARY', source.taskDefinition, 'IN_PROGRESS', latest, `ECS deployment rolling back: ${latest.statusReason ?? ''}`), entry(latest.legacyId, 'ACTIVE', target.taskDefinition, 'FAILED', latest, latest.statusReason ?? '')],
+          deployments: [
+            entry(sourceId, 'PRIMARY', source.taskDefinition, 'IN_PROGRESS', latest, `ECS deployment rolling back: ${latest.statusReason ?? ''}`),
+            entry(latest.legacyId, 'ACTIVE', target.taskDefinition, 'FAILED', latest, latest.statusReason ?? ''),
+          ],
           ...current,
         };
       }
       return {
         taskDefinition: target.taskDefinition,
-        deployments: [entry(latest.legacyId, 'PRIMARY', target.taskDefinition, 'IN_PROGRESS', latest, `ECS deployment ${latest.legacyId} in progress.`), entry(sourceId, 'ACTIVE', source.taskDefinition, 'COMPLETED', latest, 'ECS deployment completed.')],
+        deployments: [
+          entry(latest.legacyId, 'PRIMARY', target.taskDefinition, 'IN_PROGRESS', latest, `ECS deployment ${latest.legacyId} in progress.`),
+          entry(sourceId, 'ACTIVE', source.taskDefinition, 'COMPLETED', latest, 'ECS deployment completed.'),
+        ],
         ...current,
       };
   }

@@ -44,15 +44,24 @@ export class EcsProgressive {
   }
 
   private id(kind: string, ...parts: (string | number)[]): string {
-    const h = createHash('sha256').update([kind, ...parts].join('|')).digest();
-    return kind === 'revision' ? String(BigInt(`0x${h.toString('hex').slice(0, 15)}`) % 9_000_000_000_000_000_000n + 1_000_000_000_000_000_000n) : h.toString('base64url').slice(0, 21);
+    const h = createHash('sha256')
+      .update([kind, ...parts].join('|'))
+      .digest();
+    return kind === 'revision'
+      ? String((BigInt(`0x${h.toString('hex').slice(0, 15)}`) % 9_000_000_000_000_000_000n) + 1_000_000_000_000_000_000n)
+      : h.toString('base64url').slice(0, 21);
   }
 
   serviceArn = (cluster: string, service: string) => `arn:aws:ecs:${this.region}:${this.account}:service/${cluster}/${service}`;
 
   /** A service created with its first revision in production behind the load balancer's primary target group. */
   create(cluster: string, service: string, taskDefinition: string, at: number, setup: LoadBalancerSetup | undefined): ProgressiveState {
-    const revision: Revision = { arn: this.revisionArn(cluster, service, taskDefinition, at), taskDefinition, ...(setup ? { targetGroup: setup.primary.arn } : {}), createdAt: at };
+    const revision: Revision = {
+      arn: this.revisionArn(cluster, service, taskDefinition, at),
+      taskDefinition,
+      ...(setup ? { targetGroup: setup.primary.arn } : {}),
+      createdAt: at,
+    };
     const state: ProgressiveState = { ...(setup ? { setup, productionTargetGroup: setup.primary.arn } : {}), revision, deployments: [] };
     this.states.set(`${cluster}/${service}`, state);
     this.revisions.set(revision.arn, { cluster, service, revision });
@@ -67,9 +76,18 @@ export class EcsProgressive {
   }
 
   /** UpdateService with a progressive strategy: a new service revision and the service deployment to it. */
-  start(cluster: string, service: string, taskDefinition: string, config: DeploymentConfiguration, legacyId: string, desiredCount: number, at: number): SimServiceDeployment {
+  start(
+    cluster: string,
+    service: string,
+    taskDefinition: string,
+    config: DeploymentConfiguration,
+    legacyId: string,
+    desiredCount: number,
+    at: number,
+  ): SimServiceDeployment {
     const state = this.states.get(`${cluster}/${service}`);
-    if (!state) throw new CloudError('InvalidParameterException', `service ${cluster}/${service} has no load balancer set up for ${config.strategy} deployments`);
+    if (!state)
+      throw new CloudError('InvalidParameterException', `service ${cluster}/${service} has no load balancer set up for ${config.strategy} deployments`);
     validateProgressive(config, state);
     this.engine.settle(state);
     const previous = state.deployments.find(isOngoing);
@@ -124,14 +142,15 @@ export class EcsProgressive {
     let invoked = 0;
     for (let round = 0; round < 100; round++) {
       this.settleAll();
-      const due: { state: ProgressiveState; d: SimServiceDeployment; h: HookRun }[] = [];
+      const due: { d: SimServiceDeployment; h: HookRun }[] = [];
       for (const state of this.states.values()) {
         for (const d of state.deployments.filter(isOngoing)) {
-          for (const h of d.hooks) if (h.targetType === 'AWS_LAMBDA' && h.status === 'IN_PROGRESS' && !h.invoking && (h.nextInvokeAt ?? Infinity) <= now()) due.push({ state, d, h });
+          for (const h of d.hooks)
+            if (h.targetType === 'AWS_LAMBDA' && h.status === 'IN_PROGRESS' && !h.invoking && (h.nextInvokeAt ?? Infinity) <= now()) due.push({ d, h });
         }
       }
       if (due.length === 0) return invoked;
-      for (const { state, d, h } of due.sort((a, b) => (a.h.nextInvokeAt ?? 0) - (b.h.nextInvokeAt ?? 0))) {
+      for (const { d, h } of due.sort((a, b) => (a.h.nextInvokeAt ?? 0) - (b.h.nextInvokeAt ?? 0))) {
         h.invoking = true;
         const payload = payloadOf(d, h, this.serviceArn(d.cluster, d.service));
         const answer: HookAnswer = await invoke(h.targetArn ?? '', payload).then(
@@ -147,7 +166,7 @@ export class EcsProgressive {
           d.status = 'ROLLBACK_FAILED';
           d.statusReason = fail;
           d.finishedAt = now();
-        } else this.engine.rollback(state, d, now(), fail);
+        } else this.engine.rollback(d, now(), fail);
       }
     }
     return invoked;
@@ -156,7 +175,7 @@ export class EcsProgressive {
   ContinueServiceDeployment(input: ContinueServiceDeploymentCommandInput): { serviceDeploymentArn: string } {
     const { state, d } = this.find(input.serviceDeploymentArn);
     const hook = d.hooks.find((h) => h.hookId === input.hookId);
-    if (!hook || hook.status !== 'AWAITING_ACTION' || !isOngoing(d) || isRollingBack(d)) {
+    if (hook?.status !== 'AWAITING_ACTION' || !isOngoing(d) || isRollingBack(d)) {
       throw new CloudError('InvalidParameterException', `Hook ${input.hookId} of service deployment ${d.arn} is not awaiting action.`);
     }
     const at = this.host.now();
@@ -167,18 +186,24 @@ export class EcsProgressive {
     } else {
       hook.status = 'FAILED';
       this.engine.announceHook(d, hook, 'HOOK_FAILED', at);
-      this.engine.rollback(state, d, at, `rolled back at the pause ${hook.hookId} (ContinueServiceDeployment ROLLBACK)`);
+      this.engine.rollback(d, at, `rolled back at the pause ${hook.hookId} (ContinueServiceDeployment ROLLBACK)`);
     }
     this.engine.settle(state);
     return { serviceDeploymentArn: d.arn };
   }
 
   StopServiceDeployment(input: StopServiceDeploymentCommandInput): { serviceDeploymentArn: string } {
-    if (input.stopType && input.stopType !== 'ROLLBACK') throw new CloudError('InvalidParameterException', `stopType ${input.stopType} is not supported; the valid value is ROLLBACK.`);
-    const { state, d } = this.find(input.serviceDeploymentArn);
+    if (input.stopType && input.stopType !== 'ROLLBACK')
+      throw new CloudError('InvalidParameterException', `stopType ${input.stopType} is not supported; the valid value is ROLLBACK.`);
+    const { d } = this.find(input.serviceDeploymentArn);
     // developerguide/stop-service-deployment.html: PENDING and IN_PROGRESS move to ROLLBACK_REQUESTED; a stop or rollback under way goes on.
-    if (d.status === 'PENDING' || d.status === 'IN_PROGRESS') this.engine.rollback(state, d, this.host.now(), 'ECS deployment stopped (StopServiceDeployment ROLLBACK)', true);
-    else if (!isOngoing(d) && d.status !== 'STOP_REQUESTED') throw new CloudError('InvalidParameterException', `The service deployment ${d.arn} is ${d.status}; only a deployment that has not completed can be stopped.`);
+    if (d.status === 'PENDING' || d.status === 'IN_PROGRESS')
+      this.engine.rollback(d, this.host.now(), 'ECS deployment stopped (StopServiceDeployment ROLLBACK)', true);
+    else if (!isOngoing(d) && d.status !== 'STOP_REQUESTED')
+      throw new CloudError(
+        'InvalidParameterException',
+        `The service deployment ${d.arn} is ${d.status}; only a deployment that has not completed can be stopped.`,
+      );
     return { serviceDeploymentArn: d.arn };
   }
 
@@ -233,8 +258,12 @@ export class EcsProgressive {
         taskDefinition: revision.taskDefinition,
         launchType: 'FARGATE',
         createdAt: new Date(revision.createdAt),
-        ...(setup ? { loadBalancers: [{ targetGroupArn: setup.primary.arn, containerName: 'app', containerPort: 8080, advancedConfiguration: advancedOf(setup) }] } : {}),
-        ...(revision.targetGroup ? { resolvedConfiguration: { loadBalancers: [{ targetGroupArn: revision.targetGroup, productionListenerRule: setup?.productionListenerRule }] } } : {}),
+        ...(setup
+          ? { loadBalancers: [{ targetGroupArn: setup.primary.arn, containerName: 'app', containerPort: 8080, advancedConfiguration: advancedOf(setup) }] }
+          : {}),
+        ...(revision.targetGroup
+          ? { resolvedConfiguration: { loadBalancers: [{ targetGroupArn: revision.targetGroup, productionListenerRule: setup?.productionListenerRule }] } }
+          : {}),
       });
     }
     return { serviceRevisions: found, failures };
@@ -261,8 +290,24 @@ function shapeDeployment(d: SimServiceDeployment, serviceArn: (cluster: string, 
     updatedAt: new Date(d.updatedAt),
     ...(d.finishedAt ? { finishedAt: new Date(d.finishedAt) } : {}),
     ...(d.stoppedAt ? { stoppedAt: new Date(d.stoppedAt) } : {}),
-    sourceServiceRevisions: [{ arn: d.source.arn, requestedTaskCount: d.desiredCount, runningTaskCount: running(d.status !== 'SUCCESSFUL'), pendingTaskCount: 0, requestedTestTrafficWeight: 100 - d.test, requestedProductionTrafficWeight: Math.round((100 - d.production) * 10) / 10 }],
-    targetServiceRevision: { arn: d.target.arn, requestedTaskCount: d.desiredCount, runningTaskCount: running(targetUp && d.status !== 'ROLLBACK_SUCCESSFUL'), pendingTaskCount: targetUp ? 0 : d.desiredCount, requestedTestTrafficWeight: d.test, requestedProductionTrafficWeight: d.production },
+    sourceServiceRevisions: [
+      {
+        arn: d.source.arn,
+        requestedTaskCount: d.desiredCount,
+        runningTaskCount: running(d.status !== 'SUCCESSFUL'),
+        pendingTaskCount: 0,
+        requestedTestTrafficWeight: 100 - d.test,
+        requestedProductionTrafficWeight: Math.round((100 - d.production) * 10) / 10,
+      },
+    ],
+    targetServiceRevision: {
+      arn: d.target.arn,
+      requestedTaskCount: d.desiredCount,
+      runningTaskCount: running(targetUp && d.status !== 'ROLLBACK_SUCCESSFUL'),
+      pendingTaskCount: targetUp ? 0 : d.desiredCount,
+      requestedTestTrafficWeight: d.test,
+      requestedProductionTrafficWeight: d.production,
+    },
     status: d.status,
     ...(d.statusReason ? { statusReason: d.statusReason } : {}),
     ...(isOngoing(d) ? { lifecycleStage: d.stage as ServiceDeployment['lifecycleStage'] } : {}),
@@ -275,6 +320,8 @@ function shapeDeployment(d: SimServiceDeployment, serviceArn: (cluster: string, 
       timeoutAction: h.timeoutAction,
     })),
     deploymentConfiguration: structuredClone(d.config),
-    ...(d.rollback ? { rollback: { reason: d.rollback.reason, startedAt: new Date(d.rollback.startedAt), serviceRevisionArn: d.rollback.serviceRevisionArn } } : {}),
+    ...(d.rollback
+      ? { rollback: { reason: d.rollback.reason, startedAt: new Date(d.rollback.startedAt), serviceRevisionArn: d.rollback.serviceRevisionArn } }
+      : {}),
   };
 }

@@ -23,7 +23,8 @@ export const LIFECYCLE_STAGES = [
 ] as const;
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 
-const arnOf = (kind: string) => v.pipe(v.string(), v.regex(new RegExp(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${kind}/[^/]+/[^/]+(/[^/]+)?$`), `an ECS ${kind} ARN`));
+const arnOf = (kind: string) =>
+  v.pipe(v.string(), v.regex(new RegExp(`^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\\d{12}:${kind}/[^/]+/[^/]+(/[^/]+)?$`), `an ECS ${kind} ARN`));
 const weights = v.record(v.string(), v.pipe(v.number(), v.minValue(0), v.maxValue(100)));
 
 export const hookEventSchema = looseObject({
@@ -64,7 +65,12 @@ export function weightOfTarget(event: HookEvent, which: 'testTrafficWeights' | '
  * ROLLBACK stage to tell it by.
  */
 export function isRollbackInvocation(event: HookEvent): boolean {
-  const which = event.lifecycleStage === 'PRODUCTION_TRAFFIC_SHIFT' ? 'productionTrafficWeights' : event.lifecycleStage === 'TEST_TRAFFIC_SHIFT' ? 'testTrafficWeights' : undefined;
+  const which =
+    event.lifecycleStage === 'PRODUCTION_TRAFFIC_SHIFT'
+      ? 'productionTrafficWeights'
+      : event.lifecycleStage === 'TEST_TRAFFIC_SHIFT'
+        ? 'testTrafficWeights'
+        : undefined;
   if (!which) return false;
   const map = event.executionDetails[which];
   const target = map[event.executionDetails.targetServiceRevisionArn];

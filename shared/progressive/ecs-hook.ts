@@ -41,10 +41,15 @@ export function serviceFor(config: Config, event: HookEvent): ServiceConfig & { 
   const named = event.hookDetails?.shipwatchService;
   const service = config.services.find((s) => s.target.ecs?.cluster === cluster && s.target.ecs?.service === name && (named === undefined || s.name === named));
   if (!service) {
-    throw new InvalidInput(`lifecycle hook for ECS service ${cluster}/${name}${typeof named === 'string' ? ` (hookDetails.shipwatchService ${named})` : ''}: no such service in the config these functions were packaged with`);
+    throw new InvalidInput(
+      `lifecycle hook for ECS service ${cluster}/${name}${typeof named === 'string' ? ` (hookDetails.shipwatchService ${named})` : ''}: no such service in the config these functions were packaged with`,
+    );
   }
   const strategy = service.strategy;
-  if (strategy.type === 'rolling') throw new InvalidInput(`lifecycle hook for ${service.name}: it deploys with a rolling update, which has no lifecycle hooks; package and deploy Shipwatch again`);
+  if (strategy.type === 'rolling')
+    throw new InvalidInput(
+      `lifecycle hook for ${service.name}: it deploys with a rolling update, which has no lifecycle hooks; package and deploy Shipwatch again`,
+    );
   return { ...service, strategy };
 }
 
@@ -69,7 +74,12 @@ export async function answerLifecycleHook(deps: HookDeps, config: Config, event:
     const errors = at.previousErrors + 1;
     const limit = service.health.consecutiveErrorLimit;
     if (errors < limit) return { hookStatus: 'IN_PROGRESS', callBackDelay: callBack(service.health.pollSeconds), hookDetails: { measurementErrors: errors } };
-    await note(at, 0, 'FAILED', `could not measure, ${event.lifecycleStage}: ${errors} failed attempts in a row (consecutiveErrorLimit ${limit}); last: ${classified.message}`);
+    await note(
+      at,
+      0,
+      'FAILED',
+      `could not measure, ${event.lifecycleStage}: ${errors} failed attempts in a row (consecutiveErrorLimit ${limit}); last: ${classified.message}`,
+    );
     return FAILED;
   }
 }
@@ -99,9 +109,14 @@ interface At {
   previousErrors: number;
 }
 
-const keyOf = (at: At, weight: number): StageKey => ({ service: at.service.name, deploymentId: deploymentIdOf(at.event.resourceArn), stage: `${at.event.lifecycleStage}@${weight}` });
+const keyOf = (at: At, weight: number): StageKey => ({
+  service: at.service.name,
+  deploymentId: deploymentIdOf(at.event.resourceArn),
+  stage: `${at.event.lifecycleStage}@${weight}`,
+});
 const recordIdOf = (at: At) => (typeof at.event.hookDetails?.recordId === 'string' ? at.event.hookDetails.recordId : undefined);
-const seen = (at: At, weight: number) => firstSeen(at.deps.records, keyOf(at, weight), { recordId: recordIdOf(at) ?? '', deploymentArn: at.event.resourceArn }, at.now);
+const seen = (at: At, weight: number) =>
+  firstSeen(at.deps.records, keyOf(at, weight), { recordId: recordIdOf(at) ?? '', deploymentArn: at.event.resourceArn }, at.now);
 
 /** The verdict goes to the hook store (the progress look, the Slack message) and, once final, into the push's record. */
 async function decide(at: At, weight: number, decision: HookDecision, verdict: string): Promise<void> {
@@ -159,7 +174,11 @@ async function judge(at: At, kind: 'production' | 'test'): Promise<HookResponse>
   }
   const minute = ((at.now.getTime() - since.getTime()) / 60_000).toFixed(1);
   await decide(at, weight, 'judging', `${label}, judging ${minute} of ${bakeMinutes} minutes: ${judgement.summary}`);
-  return { hookStatus: 'IN_PROGRESS', callBackDelay: callBack(judgement.lookAgainSeconds), hookDetails: { measurementErrors: judgement.measurementErrors ?? 0 } };
+  return {
+    hookStatus: 'IN_PROGRESS',
+    callBackDelay: callBack(judgement.lookAgainSeconds),
+    hookDetails: { measurementErrors: judgement.measurementErrors ?? 0 },
+  };
 }
 
 /**

@@ -37,7 +37,13 @@ const summarySk = (deploymentId: string) => `HOOK#${deploymentId}`;
 export async function firstSeen(r: RecordsDb, key: StageKey, about: { recordId: string; deploymentArn: string }, now: Date): Promise<Date> {
   const Key = { pk: servicePk(key.service), sk: stageSk(key) };
   try {
-    await r.db.send(new PutCommand({ TableName: r.table, Item: { ...Key, kind: 'hook-stage', ...about, stage: key.stage, firstSeenAt: now.toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await r.db.send(
+      new PutCommand({
+        TableName: r.table,
+        Item: { ...Key, kind: 'hook-stage', ...about, stage: key.stage, firstSeenAt: now.toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
     return now;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -84,5 +90,8 @@ export async function hookNotes(r: RecordsDb, service: string, deploymentArn: st
   const deploymentId = deploymentArn.slice(deploymentArn.lastIndexOf('/') + 1);
   const out = await r.db.send(new GetCommand({ TableName: r.table, Key: { pk: servicePk(service), sk: summarySk(deploymentId) } }));
   if (!out.Item) return undefined;
-  return { ...(typeof out.Item.latest === 'string' ? { latest: out.Item.latest } : {}), ...(typeof out.Item.failed === 'string' ? { failed: out.Item.failed } : {}) };
+  return {
+    ...(typeof out.Item.latest === 'string' ? { latest: out.Item.latest } : {}),
+    ...(typeof out.Item.failed === 'string' ? { failed: out.Item.failed } : {}),
+  };
 }

@@ -34,7 +34,9 @@ describe('a progressive ECS service', () => {
   const roles = statements('{ type: canary }');
 
   it('deployRelease passes the hook-invoking role, to ECS only, and finds the deployment it started', () => {
-    const [pass, ...others] = granting(roles.deployRelease!, 'iam:PassRole').filter((s) => s.Condition?.StringEquals?.['iam:PassedToService'] === 'ecs.amazonaws.com');
+    const [pass, ...others] = granting(roles.deployRelease!, 'iam:PassRole').filter(
+      (s) => s.Condition?.StringEquals?.['iam:PassedToService'] === 'ecs.amazonaws.com',
+    );
     expect(others).toEqual([]);
     expect(resolveAll(pass!.Resource)).toEqual(['<EcsHookInvokeRole.Arn>']);
     expect(actionsOf(roles.deployRelease!, 'ecs:')).toEqual([
@@ -49,27 +51,43 @@ describe('a progressive ECS service', () => {
     ]);
   });
 
-  it('names the progressive service\'s deployments and revisions only, never the rolling one\'s', () => {
+  it("names the progressive service's deployments and revisions only, never the rolling one's", () => {
     expect(resolveAll(granting(roles.watchRollout!, 'ecs:DescribeServiceDeployments')[0]!.Resource)).toEqual([SERVICE, DEPLOYMENTS]);
     expect(resolveAll(granting(roles.watchRollout!, 'ecs:DescribeServiceRevisions')[0]!.Resource)).toEqual([SERVICE, REVISIONS]);
     expect(resolveAll(granting(roles.watchRollout!, 'ecs:ListServiceDeployments')[0]!.Resource)).toEqual([SERVICE]);
   });
 
   it('advanceRelease continues or stops a paused deployment and reads what the hook decided', () => {
-    expect(actionsOf(roles.advanceRelease!, 'ecs:')).toEqual(['ecs:ContinueServiceDeployment', 'ecs:DescribeServiceDeployments', 'ecs:DescribeServiceRevisions', 'ecs:DescribeServices', 'ecs:ListServiceDeployments', 'ecs:StopServiceDeployment']);
+    expect(actionsOf(roles.advanceRelease!, 'ecs:')).toEqual([
+      'ecs:ContinueServiceDeployment',
+      'ecs:DescribeServiceDeployments',
+      'ecs:DescribeServiceRevisions',
+      'ecs:DescribeServices',
+      'ecs:ListServiceDeployments',
+      'ecs:StopServiceDeployment',
+    ]);
     expect(resolveAll(granting(roles.advanceRelease!, 'ecs:ContinueServiceDeployment')[0]!.Resource)).toEqual([SERVICE, DEPLOYMENTS]);
     expect(actionsOf(roles.advanceRelease!, 'dynamodb:')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
   });
 
   it('rollBack may stop a deployment under way', () => {
-    expect(actionsOf(roles.rollBack!, 'ecs:')).toEqual(['ecs:DescribeServiceDeployments', 'ecs:DescribeServiceRevisions', 'ecs:DescribeServices', 'ecs:ListServiceDeployments', 'ecs:StopServiceDeployment', 'ecs:UpdateService']);
+    expect(actionsOf(roles.rollBack!, 'ecs:')).toEqual([
+      'ecs:DescribeServiceDeployments',
+      'ecs:DescribeServiceRevisions',
+      'ecs:DescribeServices',
+      'ecs:ListServiceDeployments',
+      'ecs:StopServiceDeployment',
+      'ecs:UpdateService',
+    ]);
   });
 
   it('the hook reads the deployment and the new revision, lets the first pause go, measures, and remembers', () => {
     const hook = roles.ecsLifecycleHook!;
     expect(actionsOf(hook, 'ecs:')).toEqual(['ecs:ContinueServiceDeployment', 'ecs:DescribeServiceDeployments', 'ecs:DescribeServiceRevisions']);
     expect(actionsOf(hook, 'cloudwatch:')).toEqual(['cloudwatch:DescribeAlarms', 'cloudwatch:GetMetricData']);
-    expect(resolveAll(granting(hook, 'cloudwatch:DescribeAlarms')[0]!.Resource)).toEqual(['arn:aws-us-gov:cloudwatch:us-gov-west-1:123456789012:alarm:checkout-5xx']);
+    expect(resolveAll(granting(hook, 'cloudwatch:DescribeAlarms')[0]!.Resource)).toEqual([
+      'arn:aws-us-gov:cloudwatch:us-gov-west-1:123456789012:alarm:checkout-5xx',
+    ]);
     expect(actionsOf(hook, 'dynamodb:')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(grantsOf(hook, 'iam:')).toEqual([]);
   });
@@ -81,7 +99,9 @@ describe('without a progressive ECS service', () => {
     for (const fn of ['deployRelease', 'watchRollout', 'checkHealth', 'advanceRelease', 'rollBack']) {
       expect(actionsOf(roles[fn]!, 'ecs:').filter((a) => /ServiceDeployment|ServiceRevision/.test(a))).toEqual([]);
     }
-    expect(granting(roles.deployRelease!, 'iam:PassRole').filter((s) => s.Condition?.StringEquals?.['iam:PassedToService'] === 'ecs.amazonaws.com')).toEqual([]);
+    expect(granting(roles.deployRelease!, 'iam:PassRole').filter((s) => s.Condition?.StringEquals?.['iam:PassedToService'] === 'ecs.amazonaws.com')).toEqual(
+      [],
+    );
     expect(resolveAll(granting(roles.ecsLifecycleHook!, 'ecs:DescribeServiceDeployments')[0]!.Resource)).toEqual([
       'arn:aws-us-gov:ecs:us-gov-west-1:123456789012:service/shipwatch-none/none',
       'arn:aws-us-gov:ecs:us-gov-west-1:123456789012:service-deployment/shipwatch-none/none/*',
@@ -92,8 +112,13 @@ describe('without a progressive ECS service', () => {
 describe('the role ECS assumes to invoke the hook', () => {
   it('is trusted by ecs.amazonaws.com and may invoke the hook function only', async () => {
     const { Resources } = await iam.roles({ resolveVariable: async (name) => (name === 'self:service' ? 'shipwatch' : 'test') });
-    const role = Resources.EcsHookInvokeRole as { Properties: { AssumeRolePolicyDocument: unknown; Policies: { PolicyDocument: { Statement: Statement[] } }[] } };
-    expect(role.Properties.AssumeRolePolicyDocument).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    const role = Resources.EcsHookInvokeRole as {
+      Properties: { AssumeRolePolicyDocument: unknown; Policies: { PolicyDocument: { Statement: Statement[] } }[] };
+    };
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
     const granted = role.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
     expect(granted.map((s) => [s.Action, resolveAll(s.Resource)])).toEqual([[['lambda:InvokeFunction'], ['<EcsLifecycleHookLambdaFunction.Arn>']]]);
   });

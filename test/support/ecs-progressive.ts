@@ -16,7 +16,10 @@ export const OLDER_DEPLOYMENT = `arn:aws:ecs:us-west-2:${ACCOUNT}:service-deploy
 export const NEWER_DEPLOYMENT = `arn:aws:ecs:us-west-2:${ACCOUNT}:service-deployment/prod/web/xyz789ABC123`;
 export const GREEN = `arn:aws:ecs:us-west-2:${ACCOUNT}:service-revision/prod/web/9313423515462893900`;
 export const BLUE = `arn:aws:ecs:us-west-2:${ACCOUNT}:service-revision/prod/web/1920498462936580504`;
-export const HOOK = { functionArn: `arn:aws:lambda:us-west-2:${ACCOUNT}:function:shipwatch-prod-ecsLifecycleHook`, roleArn: `arn:aws:iam::${ACCOUNT}:role/shipwatch-prod-EcsHookInvokeRole` };
+export const HOOK = {
+  functionArn: `arn:aws:lambda:us-west-2:${ACCOUNT}:function:shipwatch-prod-ecsLifecycleHook`,
+  roleArn: `arn:aws:iam::${ACCOUNT}:role/shipwatch-prod-EcsHookInvokeRole`,
+};
 export const PRIMARY_TG = `arn:aws:elasticloadbalancing:us-west-2:${ACCOUNT}:targetgroup/web-blue/0123456789abcdef`;
 export const ALTERNATE_TG = `arn:aws:elasticloadbalancing:us-west-2:${ACCOUNT}:targetgroup/web-green/fedcba9876543210`;
 export const PRODUCTION_RULE = `arn:aws:elasticloadbalancing:us-west-2:${ACCOUNT}:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee`;
@@ -48,7 +51,12 @@ export function service(taskDefinition: string, overrides: Partial<Service> = {}
     taskDefinition,
     deploymentController: { type: 'ECS' },
     loadBalancers: [
-      { targetGroupArn: PRIMARY_TG, containerName: 'app', containerPort: 8080, advancedConfiguration: { alternateTargetGroupArn: ALTERNATE_TG, productionListenerRule: PRODUCTION_RULE, roleArn: ELB_ROLE } },
+      {
+        targetGroupArn: PRIMARY_TG,
+        containerName: 'app',
+        containerPort: 8080,
+        advancedConfiguration: { alternateTargetGroupArn: ALTERNATE_TG, productionListenerRule: PRODUCTION_RULE, roleArn: ELB_ROLE },
+      },
     ],
     deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100, strategy: 'BLUE_GREEN', bakeTimeInMinutes: 2 },
     deployments: [
@@ -70,7 +78,9 @@ export function deployment(overrides: Partial<ServiceDeployment> & { weight?: nu
     serviceArn: `arn:aws:ecs:us-west-2:${ACCOUNT}:service/prod/web`,
     clusterArn: `arn:aws:ecs:us-west-2:${ACCOUNT}:cluster/prod`,
     updatedAt: new Date(sample.updatedAt),
-    sourceServiceRevisions: [{ arn: BLUE, requestedTaskCount: 4, runningTaskCount: 4, pendingTaskCount: 0, requestedProductionTrafficWeight: 100 - (weight ?? 0) }],
+    sourceServiceRevisions: [
+      { arn: BLUE, requestedTaskCount: 4, runningTaskCount: 4, pendingTaskCount: 0, requestedProductionTrafficWeight: 100 - (weight ?? 0) },
+    ],
     targetServiceRevision: { arn: GREEN, requestedTaskCount: 4, runningTaskCount: 4, pendingTaskCount: 0, requestedProductionTrafficWeight: weight ?? 0 },
     status: 'IN_PROGRESS',
     lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT',
@@ -80,7 +90,13 @@ export function deployment(overrides: Partial<ServiceDeployment> & { weight?: nu
 }
 
 /** DescribeServiceRevisions for GREEN → web:9 and BLUE → web:8. */
-export const revisions = { serviceRevisions: [{ serviceRevisionArn: GREEN, taskDefinition: NEW }, { serviceRevisionArn: BLUE, taskDefinition: CURRENT }], failures: [] };
+export const revisions = {
+  serviceRevisions: [
+    { serviceRevisionArn: GREEN, taskDefinition: NEW },
+    { serviceRevisionArn: BLUE, taskDefinition: CURRENT },
+  ],
+  failures: [],
+};
 
 /** DescribeTaskDefinition for web:<revision> with `image` in its app container. */
 export function taskDefinition(revision: number, image: string): DescribeTaskDefinitionCommandOutput {

@@ -33,7 +33,14 @@ export const HOOK_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:shipwatc
 export const HOOK_ROLE_ARN = 'arn:aws:iam::123456789012:role/shipwatch-test-EcsHookInvokeRole';
 
 /** The load balancer each service gets (deterministic by name), for the config to name its target group. */
-export const albOf = (name: string, testListener = false) => new AlbModel('123456789012', 'us-east-1', 1, () => undefined, () => undefined).create(name, { testListener });
+export const albOf = (name: string, testListener = false) =>
+  new AlbModel(
+    '123456789012',
+    'us-east-1',
+    1,
+    () => undefined,
+    () => undefined,
+  ).create(name, { testListener });
 
 /** A service's health: its 5xx rate on its primary target group (Shipwatch narrows it to the new revision's), and an alarm on the whole load balancer. */
 export const healthYaml = (name: string, extra = '') => {
@@ -84,14 +91,25 @@ export async function progressiveWorld(configFile: string, seed = 7) {
     const first = world.ecr.push(service.image.repository, 'v1', profile());
     const testListener = service.strategy.type === 'blueGreen' && service.strategy.testTrafficBakeMinutes > 0;
     const setup = world.alb.create(service.name, { testListener });
-    const task: RegisterTaskDefinitionCommandInput = { family: t.service, containerDefinitions: [{ name: t.container, image: `${world.ecr.registry}/${service.image.repository}@${first.detail['image-digest']}`, essential: true }] };
+    const task: RegisterTaskDefinitionCommandInput = {
+      family: t.service,
+      containerDefinitions: [
+        { name: t.container, image: `${world.ecr.registry}/${service.image.repository}@${first.detail['image-digest']}`, essential: true },
+      ],
+    };
     // Already on ECS's blue/green engine, unless it deploys with rolling updates (each deploy sets its own strategy).
     const onEngine = service.strategy.type === 'rolling' ? {} : { deploymentConfiguration: { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0 } };
     world.ecs.createService(t.cluster, t.service, task, { desiredCount: 4, loadBalancer: setup, ...onEngine });
     world.cloudwatch.alarms.set(`${service.name}-5xx`, {
       kind: 'metric',
       name: `${service.name}-5xx`,
-      metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: setup.loadBalancer }, stat: 'Sum', period: 60 },
+      metric: {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_Target_5XX_Count',
+        dimensions: { LoadBalancer: setup.loadBalancer },
+        stat: 'Sum',
+        period: 60,
+      },
       comparison: '>',
       threshold: 60,
       evaluationPeriods: 3,
@@ -107,7 +125,7 @@ export async function progressiveWorld(configFile: string, seed = 7) {
   const sfn = new StepFunctionsModel(time, STATE_MACHINE_ARN, {
     onState: (e) => {
       events.push(e);
-      listeners.forEach((l) => l(e));
+      for (const l of listeners) l(e);
     },
   });
   const sfnMock = mockClient(SFNClient);
@@ -116,7 +134,11 @@ export async function progressiveWorld(configFile: string, seed = 7) {
   sfnMock.on(SendTaskFailureCommand).callsFake((input) => sfn.handle('SendTaskFailure', input));
   const { handler: resumeWaiters } = await import('../../functions/resume-waiters.js');
   const rules = declaredRules(config, { stateMachineArn: STATE_MACHINE_ARN }).filter((r) => r.target === 'resumeWaiters');
-  const bus = new EventBus(rules, (_target, event) => time.track(resumeWaiters(event, lambdaContext('resumeWaiters') as Context)), (ms) => time.sleep(ms));
+  const bus = new EventBus(
+    rules,
+    (_target, event) => time.track(resumeWaiters(event, lambdaContext('resumeWaiters') as Context)),
+    (ms) => time.sleep(ms),
+  );
   const pump = pumpEvents(world, time, bus);
   // ECS invokes the real hook handler by ARN; time stands still while it runs.
   const { handler: hook } = await import('../../functions/ecs-lifecycle-hook.js');

@@ -59,7 +59,13 @@ beforeEach(async () => {
   cloudwatchMock.reset();
   rate = () => 0.4;
   ecsMock.on(DescribeServiceRevisionsCommand).resolves({
-    serviceRevisions: [{ serviceRevisionArn: GREEN, taskDefinition: 'arn:aws:ecs:us-west-2:123456789012:task-definition/shop:9', resolvedConfiguration: { loadBalancers: [{ targetGroupArn: GREEN_TG, productionListenerRule: 'rule' }] } }],
+    serviceRevisions: [
+      {
+        serviceRevisionArn: GREEN,
+        taskDefinition: 'arn:aws:ecs:us-west-2:123456789012:task-definition/shop:9',
+        resolvedConfiguration: { loadBalancers: [{ targetGroupArn: GREEN_TG, productionListenerRule: 'rule' }] },
+      },
+    ],
   });
   cloudwatchMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'shop-5xx', StateValue: 'OK', StateReason: 'ok' }], CompositeAlarms: [] });
   cloudwatchMock.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => {
@@ -78,7 +84,7 @@ beforeEach(async () => {
 });
 
 describe('a canary step', () => {
-  it('first asks ECS to call back while the step is measured, narrowed to the new revision\'s target group', async () => {
+  it("first asks ECS to call back while the step is measured, narrowed to the new revision's target group", async () => {
     // Act
     const answer = await answerLifecycleHook(deps(), config, atStep(10), T0);
 
@@ -87,7 +93,9 @@ describe('a canary step', () => {
     expect(answer).toStrictEqual({ hookStatus: 'IN_PROGRESS', callBackDelay: 60, hookDetails: { measurementErrors: 0 } });
     expect(Object.keys(answer).slice(0, 2)).toEqual(Object.keys(fixture('ecs-lifecycle-hook-response-in-progress-callback-delay')));
     expect(ecsMock.commandCalls(DescribeServiceRevisionsCommand)[0]!.args[0].input).toStrictEqual({ serviceRevisionArns: [GREEN] });
-    expect((await hookNotes(records, 'shop', atStep(10).resourceArn))?.latest).toBe('step 1 of 2 (10% of traffic), judging 0.0 of 5 minutes: alarm shop-5xx is OK; 5xx rate: no complete period yet (fails when > 2%)');
+    expect((await hookNotes(records, 'shop', atStep(10).resourceArn))?.latest).toBe(
+      'step 1 of 2 (10% of traffic), judging 0.0 of 5 minutes: alarm shop-5xx is OK; 5xx rate: no complete period yet (fails when > 2%)',
+    );
   });
 
   it('answers SUCCEEDED once the step baked healthy, judged from when the hook first saw it', async () => {
@@ -102,7 +110,11 @@ describe('a canary step', () => {
       { Name: 'TargetGroup', Value: 'targetgroup/shop-green/fedcba9876543210' },
     ]);
     const record = await getRecord(records, 'shop', recordId);
-    expect(record?.events?.map((e) => e.what)).toEqual([expect.stringMatching(/^ECS lifecycle hook at PRODUCTION_TRAFFIC_SHIFT \(EZe5RNVLH6PPzHXINuP28\): SUCCEEDED, step 1 of 2 \(10% of traffic\) healthy over 5 minutes: alarm shop-5xx is OK; 5xx rate worst 0.4%, > 2% in 0 of 5 periods, failure limit 1$/)]);
+    expect(record?.events?.map((e) => e.what)).toEqual([
+      expect.stringMatching(
+        /^ECS lifecycle hook at PRODUCTION_TRAFFIC_SHIFT \(EZe5RNVLH6PPzHXINuP28\): SUCCEEDED, step 1 of 2 \(10% of traffic\) healthy over 5 minutes: alarm shop-5xx is OK; 5xx rate worst 0.4%, > 2% in 0 of 5 periods, failure limit 1$/,
+      ),
+    ]);
   });
 
   it('answers FAILED, with the arithmetic in the record, when the new revision is measured unhealthy', async () => {
@@ -118,7 +130,11 @@ describe('a canary step', () => {
   });
 
   it('keeps "could not measure" apart: failed queries count up to consecutiveErrorLimit, then FAILED says so', async () => {
-    cloudwatchMock.on(GetMetricDataCommand).rejects(Object.assign(new Error('User is not authorized to perform: cloudwatch:GetMetricData'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    cloudwatchMock
+      .on(GetMetricDataCommand)
+      .rejects(
+        Object.assign(new Error('User is not authorized to perform: cloudwatch:GetMetricData'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }),
+      );
 
     await answerLifecycleHook(deps(), config, atStep(10), T0);
     const first = await answerLifecycleHook(deps(), config, atStep(10), minutes(3));
@@ -126,11 +142,15 @@ describe('a canary step', () => {
 
     expect(first).toStrictEqual({ hookStatus: 'IN_PROGRESS', callBackDelay: 30, hookDetails: { measurementErrors: 1 } });
     expect(last).toStrictEqual({ hookStatus: 'FAILED' });
-    expect((await hookNotes(records, 'shop', atStep(10).resourceArn))?.failed).toMatch(/^could not measure, step 1 of 2 \(10% of traffic\): health could not be measured, 3 failed measurements in a row \(consecutiveErrorLimit 3\)/);
+    expect((await hookNotes(records, 'shop', atStep(10).resourceArn))?.failed).toMatch(
+      /^could not measure, step 1 of 2 \(10% of traffic\): health could not be measured, 3 failed measurements in a row \(consecutiveErrorLimit 3\)/,
+    );
   });
 
   it('a throttled query is no reason to roll back: asked again, counted like a failed one', async () => {
-    cloudwatchMock.on(GetMetricDataCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    cloudwatchMock
+      .on(GetMetricDataCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
 
     await answerLifecycleHook(deps(), config, atStep(10), T0);
     const answer = await answerLifecycleHook(deps(), config, atStep(10), minutes(3));
@@ -153,15 +173,19 @@ describe('a canary step', () => {
 });
 
 describe('the pause before the first step', () => {
-  it('is continued by the hook (nothing has been judged yet); later pauses are the person\'s', async () => {
+  it("is continued by the hook (nothing has been judged yet); later pauses are the person's", async () => {
     const paused = fixture('ecs-describe-service-deployments-response-blue-green-pause-awaiting-action').serviceDeployments[0];
-    ecsMock.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [{ ...paused, serviceDeploymentArn: atStep(0).resourceArn, expiresAt: undefined }] });
+    ecsMock
+      .on(DescribeServiceDeploymentsCommand)
+      .resolves({ serviceDeployments: [{ ...paused, serviceDeploymentArn: atStep(0).resourceArn, expiresAt: undefined }] });
     const first = parse({ ...fixture('ecs-lifecycle-hook-payload-pre-production-traffic-shift'), hookDetails: { shipwatchService: 'shop', recordId } });
 
     const answer = await answerLifecycleHook(deps(), config, first, T0);
 
     expect(answer).toStrictEqual({ hookStatus: 'SUCCEEDED' });
-    expect(ecsMock.commandCalls(ContinueServiceDeploymentCommand).map((c) => c.args[0].input)).toStrictEqual([{ serviceDeploymentArn: first.resourceArn, hookId: paused.lifecycleHookDetails[0].hookId, action: 'CONTINUE' }]);
+    expect(ecsMock.commandCalls(ContinueServiceDeploymentCommand).map((c) => c.args[0].input)).toStrictEqual([
+      { serviceDeploymentArn: first.resourceArn, hookId: paused.lifecycleHookDetails[0].hookId, action: 'CONTINUE' },
+    ]);
 
     const later = { ...first, executionDetails: { ...first.executionDetails, productionTrafficWeights: { [GREEN]: 10, [BLUE]: 90 } } };
     expect(await answerLifecycleHook(deps(), config, later, minutes(6))).toStrictEqual({ hookStatus: 'SUCCEEDED' });
@@ -171,8 +195,15 @@ describe('the pause before the first step', () => {
 
 describe('AWS failing on the way', () => {
   it('never makes ECS roll back by throwing: the pause before the first step is tried again, counted', async () => {
-    ecsMock.on(DescribeServiceDeploymentsCommand).rejects(Object.assign(new Error('We encountered an internal error.'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500 } }));
-    const first = parse({ ...fixture('ecs-lifecycle-hook-payload-pre-production-traffic-shift'), hookDetails: { shipwatchService: 'shop', recordId, measurementErrors: 1 } });
+    ecsMock
+      .on(DescribeServiceDeploymentsCommand)
+      .rejects(
+        Object.assign(new Error('We encountered an internal error.'), { name: 'InternalFailure', $fault: 'server', $metadata: { httpStatusCode: 500 } }),
+      );
+    const first = parse({
+      ...fixture('ecs-lifecycle-hook-payload-pre-production-traffic-shift'),
+      hookDetails: { shipwatchService: 'shop', recordId, measurementErrors: 1 },
+    });
 
     const answer = await answerLifecycleHook(deps(), config, first, T0);
 
@@ -181,19 +212,26 @@ describe('AWS failing on the way', () => {
   });
 
   it('fails the stage as "could not measure" once consecutiveErrorLimit attempts in a row failed', async () => {
-    ecsMock.on(DescribeServiceRevisionsCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+    ecsMock
+      .on(DescribeServiceRevisionsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
 
     const answer = await answerLifecycleHook(deps(), config, atStep(10, { measurementErrors: 2 }), T0);
 
     expect(answer).toStrictEqual({ hookStatus: 'FAILED' });
-    expect((await hookNotes(records, 'shop', atStep(10).resourceArn))?.failed).toMatch(/^could not measure, PRODUCTION_TRAFFIC_SHIFT: 3 failed attempts in a row \(consecutiveErrorLimit 3\); last: ThrottlingException: Rate exceeded$/);
+    expect((await hookNotes(records, 'shop', atStep(10).resourceArn))?.failed).toMatch(
+      /^could not measure, PRODUCTION_TRAFFIC_SHIFT: 3 failed attempts in a row \(consecutiveErrorLimit 3\); last: ThrottlingException: Rate exceeded$/,
+    );
   });
 });
 
 describe('blue/green test traffic', () => {
   it('judges POST_TEST_TRAFFIC_SHIFT for testTrafficBakeMinutes, finding the service by its ARN when hookDetails do not name it', async () => {
     const sample = fixture('ecs-lifecycle-hook-payload-post-test-traffic-shift-with-hook-details');
-    const event = parse({ ...sample, executionDetails: { ...sample.executionDetails, serviceArn: sample.executionDetails.serviceArn.replace('my-service', 'my-service-bg') } });
+    const event = parse({
+      ...sample,
+      executionDetails: { ...sample.executionDetails, serviceArn: sample.executionDetails.serviceArn.replace('my-service', 'my-service-bg') },
+    });
     rate = () => 1;
 
     expect(await answerLifecycleHook(deps(), config, event, T0)).toMatchObject({ hookStatus: 'IN_PROGRESS' });
@@ -202,7 +240,7 @@ describe('blue/green test traffic', () => {
 });
 
 describe('the handler', () => {
-  it('refuses a payload that is not ECS\'s, clearly, before any AWS call', async () => {
+  it("refuses a payload that is not ECS's, clearly, before any AWS call", async () => {
     const { handler } = await import('../../functions/ecs-lifecycle-hook.js');
     const bad = { ...fixture('ecs-lifecycle-hook-payload-production-traffic-shift'), lifecycleStage: 'ROLLBACK' };
 
@@ -219,6 +257,8 @@ describe('the handler', () => {
     const event = fixture('ecs-lifecycle-hook-payload-production-traffic-shift');
     event.executionDetails.serviceArn = 'arn:aws:ecs:us-west-2:123456789012:service/my-cluster/someone-else';
 
-    await expect(handler(event, lambdaContext('ecsLifecycleHook') as Context)).rejects.toThrow('lifecycle hook for ECS service my-cluster/someone-else: no such service in the config these functions were packaged with');
+    await expect(handler(event, lambdaContext('ecsLifecycleHook') as Context)).rejects.toThrow(
+      'lifecycle hook for ECS service my-cluster/someone-else: no such service in the config these functions were packaged with',
+    );
   });
 });

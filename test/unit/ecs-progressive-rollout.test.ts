@@ -16,7 +16,23 @@ import { recordIdOf } from '../../shared/records/keys.js';
 import { releaseFromPush } from '../../shared/release/release.js';
 import type { ServiceConfig } from '../../shared/config/schema.js';
 import { ecsTarget } from '../../shared/targets/ecs/ecs-target.js';
-import { ALTERNATE_TG, CURRENT, DEPLOYMENT, deployment, ELB_ROLE, fixture, HOOK, NEW, NEWER_DEPLOYMENT, PRIMARY_TG, PRODUCTION_RULE, revisions, service, serviceConfig, taskDefinition } from '../support/ecs-progressive.js';
+import {
+  ALTERNATE_TG,
+  CURRENT,
+  DEPLOYMENT,
+  deployment,
+  ELB_ROLE,
+  fixture,
+  HOOK,
+  NEW,
+  NEWER_DEPLOYMENT,
+  PRIMARY_TG,
+  PRODUCTION_RULE,
+  revisions,
+  service,
+  serviceConfig,
+  taskDefinition,
+} from '../support/ecs-progressive.js';
 
 // Deploying with ECS's own canary, linear and blue/green engine: the exact
 // commands sent, and how a retried step, a rollback and a look behave.
@@ -35,7 +51,11 @@ beforeEach(() => {
 });
 
 function deployable(updated = service(NEW)) {
-  ecsMock.on(DescribeServicesCommand).resolves({ services: [service(CURRENT, { deployments: [{ id: 'ecs-svc/1709597507655421668', status: 'PRIMARY', taskDefinition: CURRENT, rolloutState: 'COMPLETED' }] })] });
+  ecsMock.on(DescribeServicesCommand).resolves({
+    services: [
+      service(CURRENT, { deployments: [{ id: 'ecs-svc/1709597507655421668', status: 'PRIMARY', taskDefinition: CURRENT, rolloutState: 'COMPLETED' }] }),
+    ],
+  });
   ecsMock.on(DescribeTaskDefinitionCommand).resolves(taskDefinition(8, TAG_URI));
   ecsMock.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: NEW } });
   ecsMock.on(UpdateServiceCommand).resolves({ service: updated });
@@ -74,13 +94,23 @@ describe('deploy with a progressive strategy', () => {
         ],
       },
     });
-    expect(deployed).toStrictEqual({ platform: 'ecs', previousRevision: CURRENT, revision: NEW, deploymentId: DEPLOYMENT, startedAt: NOW.toISOString(), alreadyRunning: false });
+    expect(deployed).toStrictEqual({
+      platform: 'ecs',
+      previousRevision: CURRENT,
+      revision: NEW,
+      deploymentId: DEPLOYMENT,
+      startedAt: NOW.toISOString(),
+      alreadyRunning: false,
+    });
     expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input.containerDefinitions![0]!.image).toBe(DIGEST_URI);
   });
 
   it('a linear rollout with a pause: a PAUSE hook before each step, and the hook at that stage too (it lets the first one go)', async () => {
     deployable();
-    const config = serviceConfig('{ type: linear, stepPercent: 25, bakeMinutes: 3, pause: true }', '    approval: { required: false, channel: C0123DEPLOYS, approvers: [U0ALICE], timeoutMinutes: 30 }');
+    const config = serviceConfig(
+      '{ type: linear, stepPercent: 25, bakeMinutes: 3, pause: true }',
+      '    approval: { required: false, channel: C0123DEPLOYS, approvers: [U0ALICE], timeoutMinutes: 30 }',
+    );
 
     await target(config).deploy(release, NOW);
 
@@ -88,16 +118,37 @@ describe('deploy with a progressive strategy', () => {
     expect(configuration.strategy).toBe('LINEAR');
     expect(configuration.linearConfiguration).toStrictEqual({ stepPercent: 25, stepBakeTimeInMinutes: 0 });
     expect(configuration.lifecycleHooks).toStrictEqual([
-      expect.objectContaining({ targetType: 'AWS_LAMBDA', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: 18, action: 'ROLLBACK' } }),
+      expect.objectContaining({
+        targetType: 'AWS_LAMBDA',
+        lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT'],
+        timeoutConfiguration: { timeoutInMinutes: 18, action: 'ROLLBACK' },
+      }),
       // The approval's 30 minutes plus the grace: Shipwatch's own expiry aborts first.
       { targetType: 'PAUSE', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: 45, action: 'ROLLBACK' } },
     ]);
   });
 
-  it('blue/green with a test-traffic bake: the hook at POST_TEST_TRAFFIC_SHIFT; the service owner\'s own hooks are kept', async () => {
-    const theirs = { targetType: 'AWS_LAMBDA' as const, hookTargetArn: 'arn:aws:lambda:us-west-2:123456789012:function:smoke-tests', roleArn: HOOK.roleArn, lifecycleStages: ['POST_SCALE_UP' as const] };
+  it("blue/green with a test-traffic bake: the hook at POST_TEST_TRAFFIC_SHIFT; the service owner's own hooks are kept", async () => {
+    const theirs = {
+      targetType: 'AWS_LAMBDA' as const,
+      hookTargetArn: 'arn:aws:lambda:us-west-2:123456789012:function:smoke-tests',
+      roleArn: HOOK.roleArn,
+      lifecycleStages: ['POST_SCALE_UP' as const],
+    };
     const withTest = service(CURRENT, {
-      loadBalancers: [{ targetGroupArn: PRIMARY_TG, containerName: 'app', containerPort: 8080, advancedConfiguration: { alternateTargetGroupArn: ALTERNATE_TG, productionListenerRule: PRODUCTION_RULE, testListenerRule: `${PRODUCTION_RULE}-test`, roleArn: ELB_ROLE } }],
+      loadBalancers: [
+        {
+          targetGroupArn: PRIMARY_TG,
+          containerName: 'app',
+          containerPort: 8080,
+          advancedConfiguration: {
+            alternateTargetGroupArn: ALTERNATE_TG,
+            productionListenerRule: PRODUCTION_RULE,
+            testListenerRule: `${PRODUCTION_RULE}-test`,
+            roleArn: ELB_ROLE,
+          },
+        },
+      ],
       deploymentConfiguration: { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 10 }, lifecycleHooks: [theirs] },
       deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', taskDefinition: CURRENT, rolloutState: 'COMPLETED' }],
     });
@@ -124,7 +175,9 @@ describe('deploy with a progressive strategy', () => {
   });
 
   it('refuses a service without a load balancer ready for traffic shifting, before registering anything', async () => {
-    ecsMock.on(DescribeServicesCommand).resolves({ services: [service(CURRENT, { loadBalancers: [{ targetGroupArn: PRIMARY_TG, containerName: 'app', containerPort: 8080 }] })] });
+    ecsMock
+      .on(DescribeServicesCommand)
+      .resolves({ services: [service(CURRENT, { loadBalancers: [{ targetGroupArn: PRIMARY_TG, containerName: 'app', containerPort: 8080 }] })] });
 
     const act = target(serviceConfig('{ type: canary }')).deploy(release, NOW);
 
@@ -148,9 +201,23 @@ describe('deploy with a progressive strategy', () => {
 
     const deployed = await target(serviceConfig('{ type: canary }')).deploy(release, NOW);
 
-    expect(deployed).toStrictEqual({ platform: 'ecs', previousRevision: CURRENT, revision: NEW, deploymentId: DEPLOYMENT, startedAt: NOW.toISOString(), alreadyRunning: false });
-    expect(sent()).toEqual(['DescribeServicesCommand', 'DescribeTaskDefinitionCommand', 'DescribeServiceDeploymentsCommand', 'DescribeServiceRevisionsCommand']);
-    expect(ecsMock.commandCalls(DescribeServiceRevisionsCommand)[0]!.args[0].input).toStrictEqual({ serviceRevisionArns: [expect.stringContaining('9313423515462893900'), expect.stringContaining('1920498462936580504')] });
+    expect(deployed).toStrictEqual({
+      platform: 'ecs',
+      previousRevision: CURRENT,
+      revision: NEW,
+      deploymentId: DEPLOYMENT,
+      startedAt: NOW.toISOString(),
+      alreadyRunning: false,
+    });
+    expect(sent()).toEqual([
+      'DescribeServicesCommand',
+      'DescribeTaskDefinitionCommand',
+      'DescribeServiceDeploymentsCommand',
+      'DescribeServiceRevisionsCommand',
+    ]);
+    expect(ecsMock.commandCalls(DescribeServiceRevisionsCommand)[0]!.args[0].input).toStrictEqual({
+      serviceRevisionArns: [expect.stringContaining('9313423515462893900'), expect.stringContaining('1920498462936580504')],
+    });
   });
 
   it('refuses to follow when UpdateService answers with another PRIMARY revision', async () => {
@@ -171,7 +238,9 @@ describe('rollback at any step', () => {
 
     const started = await target(config).rollback(CURRENT, NOW);
 
-    expect(ecsMock.commandCalls(StopServiceDeploymentCommand).map((c) => c.args[0].input)).toStrictEqual([{ serviceDeploymentArn: DEPLOYMENT, stopType: 'ROLLBACK' }]);
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand).map((c) => c.args[0].input)).toStrictEqual([
+      { serviceDeploymentArn: DEPLOYMENT, stopType: 'ROLLBACK' },
+    ]);
     expect(started).toStrictEqual({ revision: CURRENT, deploymentId: DEPLOYMENT, startedAt: NOW.toISOString(), adopted: false });
     expect(ecsMock.commandCalls(UpdateServiceCommand)).toHaveLength(0);
   });
@@ -188,13 +257,31 @@ describe('rollback at any step', () => {
     expect(sent()).toEqual(['DescribeServicesCommand', 'DescribeServiceDeploymentsCommand', 'DescribeServiceRevisionsCommand']);
   });
 
-  it('after the deployment completed: UpdateService back, all at once and without Shipwatch\'s hooks', async () => {
+  it("after the deployment completed: UpdateService back, all at once and without Shipwatch's hooks", async () => {
     const completed = service(NEW, {
-      deploymentConfiguration: { strategy: 'CANARY', bakeTimeInMinutes: 10, canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 }, lifecycleHooks: [{ targetType: 'AWS_LAMBDA', hookTargetArn: HOOK.functionArn, roleArn: HOOK.roleArn, lifecycleStages: ['PRODUCTION_TRAFFIC_SHIFT'], hookDetails: { shipwatchService: 'web', recordId: 'r' } }] },
+      deploymentConfiguration: {
+        strategy: 'CANARY',
+        bakeTimeInMinutes: 10,
+        canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 },
+        lifecycleHooks: [
+          {
+            targetType: 'AWS_LAMBDA',
+            hookTargetArn: HOOK.functionArn,
+            roleArn: HOOK.roleArn,
+            lifecycleStages: ['PRODUCTION_TRAFFIC_SHIFT'],
+            hookDetails: { shipwatchService: 'web', recordId: 'r' },
+          },
+        ],
+      },
     });
-    const rollingBack = service(CURRENT, { currentServiceDeployment: NEWER_DEPLOYMENT, deployments: [{ id: 'ecs-svc/9', status: 'PRIMARY', taskDefinition: CURRENT, rolloutState: 'IN_PROGRESS' }] });
+    const rollingBack = service(CURRENT, {
+      currentServiceDeployment: NEWER_DEPLOYMENT,
+      deployments: [{ id: 'ecs-svc/9', status: 'PRIMARY', taskDefinition: CURRENT, rolloutState: 'IN_PROGRESS' }],
+    });
     ecsMock.on(DescribeServicesCommand).resolves({ services: [completed] });
-    ecsMock.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [deployment({ status: 'SUCCESSFUL', lifecycleStage: 'CLEAN_UP', weight: 100 })] });
+    ecsMock
+      .on(DescribeServiceDeploymentsCommand)
+      .resolves({ serviceDeployments: [deployment({ status: 'SUCCESSFUL', lifecycleStage: 'CLEAN_UP', weight: 100 })] });
     ecsMock.on(DescribeServiceRevisionsCommand).resolves(revisions);
     ecsMock.on(UpdateServiceCommand).resolves({ service: rollingBack });
 
@@ -211,7 +298,17 @@ describe('rollback at any step', () => {
 
   it('an earlier rollback attempt whose answer was lost is adopted, not sent again', async () => {
     ecsMock.on(DescribeServicesCommand).resolves({ services: [service(CURRENT)] });
-    ecsMock.on(DescribeServiceDeploymentsCommand).resolves({ serviceDeployments: [deployment({ targetServiceRevision: { arn: 'arn:aws:ecs:us-west-2:123456789012:service-revision/prod/web/1920498462936580504', requestedProductionTrafficWeight: 0 }, sourceServiceRevisions: [] })] });
+    ecsMock.on(DescribeServiceDeploymentsCommand).resolves({
+      serviceDeployments: [
+        deployment({
+          targetServiceRevision: {
+            arn: 'arn:aws:ecs:us-west-2:123456789012:service-revision/prod/web/1920498462936580504',
+            requestedProductionTrafficWeight: 0,
+          },
+          sourceServiceRevisions: [],
+        }),
+      ],
+    });
     ecsMock.on(DescribeServiceRevisionsCommand).resolves(revisions);
 
     const started = await target(config).rollback(CURRENT, NOW);

@@ -1,4 +1,10 @@
-import { ContinueServiceDeploymentCommand, DescribeServiceDeploymentsCommand, DescribeServicesCommand, ECSClient, StopServiceDeploymentCommand } from '@aws-sdk/client-ecs';
+import {
+  ContinueServiceDeploymentCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  StopServiceDeploymentCommand,
+} from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../shared/config/schema.js';
@@ -17,7 +23,10 @@ const pause = { ...PAUSE, expiresAt: new Date(PAUSE.expiresAt) };
 
 const progressive = (config: ServiceConfig, notes?: HookNotes) =>
   ecsTarget(new ECSClient({}), config.target.ecs!, { service: config, hook: () => HOOK, ...(notes ? { notes: async () => notes } : {}) }).progressive!;
-const canary = serviceConfig('{ type: canary, percent: 10, bakeMinutes: 5, pause: true }', '    approval: { required: false, channel: C0123DEPLOYS, approvers: [U0ALICE] }');
+const canary = serviceConfig(
+  '{ type: canary, percent: 10, bakeMinutes: 5, pause: true }',
+  '    approval: { required: false, channel: C0123DEPLOYS, approvers: [U0ALICE] }',
+);
 
 beforeEach(() => {
   ecsMock.reset();
@@ -41,43 +50,64 @@ describe('progress', () => {
     expect(ecsMock.commandCalls(DescribeServiceDeploymentsCommand)[0]!.args[0].input).toStrictEqual({ serviceDeploymentArns: [DEPLOYMENT] });
   });
 
-  it('a pause after a judged step is the person\'s: paused, with ECS\'s hookId and expiry', async () => {
+  it("a pause after a judged step is the person's: paused, with ECS's hookId and expiry", async () => {
     at({ weight: 10, lifecycleStage: 'PRE_PRODUCTION_TRAFFIC_SHIFT' as never, lifecycleHookDetails: [pause] });
 
     const status = await progressive(canary).progress(watch);
 
-    expect(status).toStrictEqual({ state: 'paused', pauseId: PAUSE.hookId, expiresAt: new Date(PAUSE.expiresAt).toISOString(), step: 1, steps: 2, trafficPercent: 10, detail: 'PRE_PRODUCTION_TRAFFIC_SHIFT (pause AWAITING_ACTION)' });
+    expect(status).toStrictEqual({
+      state: 'paused',
+      pauseId: PAUSE.hookId,
+      expiresAt: new Date(PAUSE.expiresAt).toISOString(),
+      step: 1,
+      steps: 2,
+      trafficPercent: 10,
+      detail: 'PRE_PRODUCTION_TRAFFIC_SHIFT (pause AWAITING_ACTION)',
+    });
   });
 
-  it('the pause before the first step is left to Shipwatch\'s hook: stepping', async () => {
+  it("the pause before the first step is left to Shipwatch's hook: stepping", async () => {
     at({ weight: 0, lifecycleStage: 'PRE_PRODUCTION_TRAFFIC_SHIFT' as never, lifecycleHookDetails: [pause] });
 
     const status = await progressive(canary).progress(watch);
 
-    expect(status).toMatchObject({ state: 'stepping', step: 1, trafficPercent: 0, detail: "PRE_PRODUCTION_TRAFFIC_SHIFT (pause AWAITING_ACTION); Shipwatch's hook lets the pause before the first step go" });
+    expect(status).toMatchObject({
+      state: 'stepping',
+      step: 1,
+      trafficPercent: 0,
+      detail: "PRE_PRODUCTION_TRAFFIC_SHIFT (pause AWAITING_ACTION); Shipwatch's hook lets the pause before the first step go",
+    });
   });
 
-  it('a blue/green pause before its only step is the person\'s', async () => {
+  it("a blue/green pause before its only step is the person's", async () => {
     at({ weight: 0, lifecycleStage: 'PRE_PRODUCTION_TRAFFIC_SHIFT' as never, lifecycleHookDetails: [pause] });
 
-    const status = await progressive(serviceConfig('{ type: blueGreen, pause: true }', '    approval: { required: false, channel: C0123DEPLOYS, approvers: [U0ALICE] }')).progress(watch);
+    const status = await progressive(
+      serviceConfig('{ type: blueGreen, pause: true }', '    approval: { required: false, channel: C0123DEPLOYS, approvers: [U0ALICE] }'),
+    ).progress(watch);
 
     expect(status).toMatchObject({ state: 'paused', step: 1, steps: 1, trafficPercent: 0 });
   });
 
   it('completed once all production traffic is on the new revision (ECS bakes with both revisions running)', async () => {
     at({ weight: 100, lifecycleStage: 'BAKE_TIME' });
-    expect(await progressive(canary).progress(watch)).toStrictEqual({ state: 'completed', detail: 'EZe5RNVLH6PPzHXINuP28 BAKE_TIME: all production traffic on the new revision' });
+    expect(await progressive(canary).progress(watch)).toStrictEqual({
+      state: 'completed',
+      detail: 'EZe5RNVLH6PPzHXINuP28 BAKE_TIME: all production traffic on the new revision',
+    });
   });
 
-  it('failed with the hook\'s verdict when ECS rolls back, and its rollback to adopt', async () => {
+  it("failed with the hook's verdict when ECS rolls back, and its rollback to adopt", async () => {
     at({ status: 'ROLLBACK_IN_PROGRESS', weight: 10, statusReason: 'Lifecycle hook failed at PRODUCTION_TRAFFIC_SHIFT' });
 
-    const status = await progressive(canary, { failed: 'measured unhealthy, step 1 of 2 (10% of traffic): 5xx rate 9.1% > 2% in 2 of 3 periods, failure limit 1' }).progress(watch);
+    const status = await progressive(canary, {
+      failed: 'measured unhealthy, step 1 of 2 (10% of traffic): 5xx rate 9.1% > 2% in 2 of 3 periods, failure limit 1',
+    }).progress(watch);
 
     expect(status).toStrictEqual({
       state: 'failed',
-      reason: "ECS rolled EZe5RNVLH6PPzHXINuP28 back (ROLLBACK_IN_PROGRESS): Lifecycle hook failed at PRODUCTION_TRAFFIC_SHIFT; Shipwatch's hook: measured unhealthy, step 1 of 2 (10% of traffic): 5xx rate 9.1% > 2% in 2 of 3 periods, failure limit 1",
+      reason:
+        "ECS rolled EZe5RNVLH6PPzHXINuP28 back (ROLLBACK_IN_PROGRESS): Lifecycle hook failed at PRODUCTION_TRAFFIC_SHIFT; Shipwatch's hook: measured unhealthy, step 1 of 2 (10% of traffic): 5xx rate 9.1% > 2% in 2 of 3 periods, failure limit 1",
       rollingBackId: DEPLOYMENT,
     });
   });
@@ -91,7 +121,12 @@ describe('progress', () => {
 
   it('linear steps are counted from the weights: 50% is step 2 of 4', async () => {
     at({ weight: 50 });
-    expect(await progressive(serviceConfig('{ type: linear, stepPercent: 25 }')).progress(watch)).toMatchObject({ state: 'stepping', step: 2, steps: 4, trafficPercent: 50 });
+    expect(await progressive(serviceConfig('{ type: linear, stepPercent: 25 }')).progress(watch)).toMatchObject({
+      state: 'stepping',
+      step: 2,
+      steps: 4,
+      trafficPercent: 50,
+    });
   });
 });
 
@@ -101,7 +136,9 @@ describe('decide', () => {
 
     await progressive(canary).decide(watch, PAUSE.hookId, 'promote', NOW);
 
-    expect(ecsMock.commandCalls(ContinueServiceDeploymentCommand).map((c) => c.args[0].input)).toStrictEqual([{ serviceDeploymentArn: DEPLOYMENT, hookId: PAUSE.hookId, action: 'CONTINUE' }]);
+    expect(ecsMock.commandCalls(ContinueServiceDeploymentCommand).map((c) => c.args[0].input)).toStrictEqual([
+      { serviceDeploymentArn: DEPLOYMENT, hookId: PAUSE.hookId, action: 'CONTINUE' },
+    ]);
   });
 
   it('abort rolls the pause back (ContinueServiceDeployment ROLLBACK), as the published sample request', async () => {
@@ -121,7 +158,9 @@ describe('decide', () => {
     expect(ecsMock.commandCalls(ContinueServiceDeploymentCommand)).toHaveLength(0);
 
     await progressive(canary).decide(watch, PAUSE.hookId, 'abort', NOW);
-    expect(ecsMock.commandCalls(StopServiceDeploymentCommand).map((c) => c.args[0].input)).toStrictEqual([{ serviceDeploymentArn: DEPLOYMENT, stopType: 'ROLLBACK' }]);
+    expect(ecsMock.commandCalls(StopServiceDeploymentCommand).map((c) => c.args[0].input)).toStrictEqual([
+      { serviceDeploymentArn: DEPLOYMENT, stopType: 'ROLLBACK' },
+    ]);
   });
 
   it('advance sends nothing: ECS steps by itself', async () => {

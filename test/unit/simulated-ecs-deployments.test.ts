@@ -48,7 +48,14 @@ function given(options: { testListener?: boolean } = {}) {
   return { world, setup, payloads, deploy, run, look, answer: (fn: (event: any) => unknown) => (answer = fn), clock: c };
 }
 
-const lambdaHook = (stages: string[], extra: object = {}) => ({ targetType: 'AWS_LAMBDA' as const, hookTargetArn: HOOK_ARN, roleArn: ROLE_ARN, lifecycleStages: stages as never, hookDetails: { shipwatchService: 'web' }, ...extra });
+const lambdaHook = (stages: string[], extra: object = {}) => ({
+  targetType: 'AWS_LAMBDA' as const,
+  hookTargetArn: HOOK_ARN,
+  roleArn: ROLE_ARN,
+  lifecycleStages: stages as never,
+  hookDetails: { shipwatchService: 'web' },
+  ...extra,
+});
 const canary = (hooks: DeploymentConfiguration['lifecycleHooks'] = [lambdaHook(['PRODUCTION_TRAFFIC_SHIFT'])]): DeploymentConfiguration => ({
   strategy: 'CANARY',
   canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 },
@@ -75,7 +82,8 @@ describe('a canary deployment', () => {
     // Per target group: the new one (alternate) serves ~10% of the production requests.
     const period = Math.ceil(clock.now() / 60_000) * 60_000;
     await run(120);
-    const count = (dimensions: Record<string, string>) => world.cloudwatch.value({ namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions, stat: 'Sum' }, period, 60)!;
+    const count = (dimensions: Record<string, string>) =>
+      world.cloudwatch.value({ namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions, stat: 'Sum' }, period, 60)!;
     const green = count({ LoadBalancer: setup.loadBalancer, TargetGroup: setup.alternate.dimension });
     const all = count({ LoadBalancer: setup.loadBalancer });
     expect(green / all).toBeGreaterThan(0.07);
@@ -85,7 +93,10 @@ describe('a canary deployment', () => {
     expect(payloads.map((p) => p.executionId)).toEqual(expect.arrayContaining([payloads[0].executionId]));
     expect(look(arn)).toMatchObject({ status: 'SUCCESSFUL' });
     expect(world.ecs.DescribeServices({ cluster: 'prod', services: ['web'] }).services![0]!.deployments).toHaveLength(1);
-    const events = world.drainEvents().filter((e) => e['detail-type'] === 'ECS Deployment State Change').map((e) => e.detail.eventName);
+    const events = world
+      .drainEvents()
+      .filter((e) => e['detail-type'] === 'ECS Deployment State Change')
+      .map((e) => e.detail.eventName);
     expect(events).toEqual(['SERVICE_DEPLOYMENT_IN_PROGRESS', 'SERVICE_DEPLOYMENT_COMPLETED']);
   });
 
@@ -99,11 +110,17 @@ describe('a canary deployment', () => {
 
     const d = look(arn);
     expect(d.status).toBe('ROLLBACK_SUCCESSFUL');
-    expect(d.rollback).toMatchObject({ reason: expect.stringContaining('returned FAILED at PRODUCTION_TRAFFIC_SHIFT'), serviceRevisionArn: d.sourceServiceRevisions![0]!.arn });
+    expect(d.rollback).toMatchObject({
+      reason: expect.stringContaining('returned FAILED at PRODUCTION_TRAFFIC_SHIFT'),
+      serviceRevisionArn: d.sourceServiceRevisions![0]!.arn,
+    });
     // The rollback payload: the target revision at 0, the source at 100 (as lambda-lifecycle-hooks.html shows).
     expect(Object.values(payloads.at(-1).executionDetails.productionTrafficWeights)).toEqual([0, 100]);
     expect(world.ecs.DescribeServices({ cluster: 'prod', services: ['web'] }).services![0]!.taskDefinition).toBe(before);
-    const names = world.drainEvents().filter((e) => e['detail-type'] === 'ECS Deployment State Change').map((e) => e.detail.eventName);
+    const names = world
+      .drainEvents()
+      .filter((e) => e['detail-type'] === 'ECS Deployment State Change')
+      .map((e) => e.detail.eventName);
     expect(names).toEqual(['SERVICE_DEPLOYMENT_IN_PROGRESS', 'SERVICE_DEPLOYMENT_FAILED', 'SERVICE_DEPLOYMENT_COMPLETED']);
     expect(clock.now()).toBeGreaterThan(START);
   });
@@ -115,14 +132,21 @@ describe('a canary deployment', () => {
     await run(200);
     expect(look(arn).rollback?.reason).toMatch(/did not return a valid hookStatus at PRODUCTION_TRAFFIC_SHIFT/);
 
-    const unknown = deploy('v3', canary([lambdaHook(['PRODUCTION_TRAFFIC_SHIFT'], { hookTargetArn: 'arn:aws:lambda:us-east-1:123456789012:function:nobody' })]));
+    const unknown = deploy(
+      'v3',
+      canary([lambdaHook(['PRODUCTION_TRAFFIC_SHIFT'], { hookTargetArn: 'arn:aws:lambda:us-east-1:123456789012:function:nobody' })]),
+    );
     await run(200);
     expect(look(unknown.arn).rollback?.reason).toMatch(/ResourceNotFoundException: Function not found/);
   });
 });
 
 describe('pause hooks', () => {
-  const paused = () => canary([lambdaHook(['PRODUCTION_TRAFFIC_SHIFT']), { targetType: 'PAUSE', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: 30, action: 'ROLLBACK' } }]);
+  const paused = () =>
+    canary([
+      lambdaHook(['PRODUCTION_TRAFFIC_SHIFT']),
+      { targetType: 'PAUSE', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: 30, action: 'ROLLBACK' } },
+    ]);
 
   it('await action before each step, announce it, and go on when continued', async () => {
     const { world, deploy, run, look } = given();
@@ -130,13 +154,22 @@ describe('pause hooks', () => {
     await run(200);
 
     const d = look(arn);
-    expect(d).toMatchObject({ lifecycleStage: 'PRE_PRODUCTION_TRAFFIC_SHIFT', lifecycleHookDetails: [{ targetType: 'PAUSE', status: 'AWAITING_ACTION', timeoutAction: 'ROLLBACK' }] });
+    expect(d).toMatchObject({
+      lifecycleStage: 'PRE_PRODUCTION_TRAFFIC_SHIFT',
+      lifecycleHookDetails: [{ targetType: 'PAUSE', status: 'AWAITING_ACTION', timeoutAction: 'ROLLBACK' }],
+    });
     const hookId = d.lifecycleHookDetails![0]!.hookId!;
     const event = world.drainEvents().find((e) => e['detail-type'] === 'ECS Hook State Change')!;
     const sample = fixture('eventbridge-ecs-hook-state-change-hook-awaiting-action');
     expect(Object.keys(event.detail).sort()).toEqual(Object.keys(sample.detail).sort());
     expect(event.resources).toEqual([arn]);
-    expect(event.detail).toMatchObject({ eventName: 'HOOK_AWAITING_ACTION', hookId, hookType: 'PAUSE', lifecycleStage: 'PRE_PRODUCTION_TRAFFIC_SHIFT', serviceDeploymentArn: arn });
+    expect(event.detail).toMatchObject({
+      eventName: 'HOOK_AWAITING_ACTION',
+      hookId,
+      hookType: 'PAUSE',
+      lifecycleStage: 'PRE_PRODUCTION_TRAFFIC_SHIFT',
+      serviceDeploymentArn: arn,
+    });
 
     world.ecs.ContinueServiceDeployment({ serviceDeploymentArn: arn, hookId, action: 'CONTINUE' });
     await run(60);
@@ -151,16 +184,24 @@ describe('pause hooks', () => {
     await run(200);
     world.ecs.ContinueServiceDeployment({ serviceDeploymentArn: first.arn, hookId: look(first.arn).lifecycleHookDetails![0]!.hookId!, action: 'ROLLBACK' });
     await run(60);
-    expect(look(first.arn)).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', rollback: { reason: expect.stringContaining('ContinueServiceDeployment ROLLBACK') } });
+    expect(look(first.arn)).toMatchObject({
+      status: 'ROLLBACK_SUCCESSFUL',
+      rollback: { reason: expect.stringContaining('ContinueServiceDeployment ROLLBACK') },
+    });
 
     const second = deploy('v3', paused());
     await run(200 + 30 * 60);
-    expect(look(second.arn)).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', rollback: { reason: expect.stringContaining('timed out (timeoutAction ROLLBACK)') } });
+    expect(look(second.arn)).toMatchObject({
+      status: 'ROLLBACK_SUCCESSFUL',
+      rollback: { reason: expect.stringContaining('timed out (timeoutAction ROLLBACK)') },
+    });
   });
 
   it('cannot be configured at PRODUCTION_TRAFFIC_SHIFT', () => {
     const { deploy } = given();
-    expect(() => deploy('v2', canary([{ targetType: 'PAUSE', lifecycleStages: ['PRODUCTION_TRAFFIC_SHIFT'] }]))).toThrow(/PAUSE hooks cannot be configured at PRODUCTION_TRAFFIC_SHIFT/);
+    expect(() => deploy('v2', canary([{ targetType: 'PAUSE', lifecycleStages: ['PRODUCTION_TRAFFIC_SHIFT'] }]))).toThrow(
+      /PAUSE hooks cannot be configured at PRODUCTION_TRAFFIC_SHIFT/,
+    );
   });
 });
 
@@ -176,14 +217,21 @@ describe('rollbacks and steps', () => {
     await run(60);
 
     expect(look(arn).status).toBe('ROLLBACK_SUCCESSFUL');
-    expect(() => world.ecs.StopServiceDeployment({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' })).toThrow(/only a deployment that has not completed can be stopped/);
+    expect(() => world.ecs.StopServiceDeployment({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' })).toThrow(
+      /only a deployment that has not completed can be stopped/,
+    );
     const served = world.alb.requestsByImage(setup.loadBalancer, look(arn).finishedAt!.getTime() + 60_000, look(arn).finishedAt!.getTime() + 120_000);
     expect([...served.keys()]).toHaveLength(1);
   });
 
   it('a linear deployment shifts 25% at a time, baking between steps but not after 100%', async () => {
     const { payloads, deploy, run, look } = given();
-    const { arn } = deploy('v2', { strategy: 'LINEAR', linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 1 }, bakeTimeInMinutes: 0, lifecycleHooks: [lambdaHook(['PRODUCTION_TRAFFIC_SHIFT'])] });
+    const { arn } = deploy('v2', {
+      strategy: 'LINEAR',
+      linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 1 },
+      bakeTimeInMinutes: 0,
+      lifecycleHooks: [lambdaHook(['PRODUCTION_TRAFFIC_SHIFT'])],
+    });
     await run(600);
 
     expect(payloads.map((p) => Object.values(p.executionDetails.productionTrafficWeights)[0])).toEqual([25, 50, 75, 100]);
@@ -206,7 +254,10 @@ describe('rollbacks and steps', () => {
     await run(200);
 
     const d = look(arn);
-    expect(d).toMatchObject({ lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT', targetServiceRevision: { requestedTestTrafficWeight: 100, requestedProductionTrafficWeight: 0 } });
+    expect(d).toMatchObject({
+      lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+      targetServiceRevision: { requestedTestTrafficWeight: 100, requestedProductionTrafficWeight: 0 },
+    });
     const revision = world.ecs.DescribeServiceRevisions({ serviceRevisionArns: [d.targetServiceRevision!.arn!] }).serviceRevisions![0]!;
     expect(revision.resolvedConfiguration?.loadBalancers?.[0]?.targetGroupArn).toBe(setup.alternate.arn);
   });

@@ -56,16 +56,25 @@ describe('ECS canary', () => {
     const [result] = w.results();
     expect(result).toMatchObject({ outcome: 'deployed', service: 'shop' });
     const update = w.mocks.ecs.commandCalls(UpdateServiceCommand)[0]!.args[0].input;
-    expect(update.deploymentConfiguration).toMatchObject({ strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 }, bakeTimeInMinutes: 5 });
+    expect(update.deploymentConfiguration).toMatchObject({
+      strategy: 'CANARY',
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 },
+      bakeTimeInMinutes: 5,
+    });
     expect(w.mocks.ecs.commandCalls(UpdateServiceCommand)).toHaveLength(1);
     // ECS asked the hook at each step: IN_PROGRESS while 10% was measured, then SUCCEEDED, and at once at 100%.
-    const steps = w.world.lambda.invocations.map((i) => Object.values((i.event as { executionDetails: { productionTrafficWeights: Record<string, number> } }).executionDetails.productionTrafficWeights)[0]);
+    const steps = w.world.lambda.invocations.map(
+      (i) =>
+        Object.values((i.event as { executionDetails: { productionTrafficWeights: Record<string, number> } }).executionDetails.productionTrafficWeights)[0],
+    );
     expect(new Set(steps)).toEqual(new Set([10, 100]));
     expect(steps.filter((s) => s === 10).length).toBeGreaterThan(3);
     const [record] = await history(recordsDb(), 'shop');
     expect(record!.events!.map((e) => e.what)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^ECS lifecycle hook at PRODUCTION_TRAFFIC_SHIFT \([\w-]+\): SUCCEEDED, step 1 of 2 \(10% of traffic\) healthy over 4 minutes: alarm shop-5xx is OK; 5xx rate worst/),
+        expect.stringMatching(
+          /^ECS lifecycle hook at PRODUCTION_TRAFFIC_SHIFT \([\w-]+\): SUCCEEDED, step 1 of 2 \(10% of traffic\) healthy over 4 minutes: alarm shop-5xx is OK; 5xx rate worst/,
+        ),
         expect.stringMatching(/SUCCEEDED, step 2 of 2 \(100% of traffic\): all production traffic is on the new revision; the service-wide bake judges it/),
       ]),
     );

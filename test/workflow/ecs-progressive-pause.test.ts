@@ -78,7 +78,17 @@ function decideAtPause(w: Awaited<ReturnType<typeof given>>, minutes: number, de
       await w.time.sleep(minutes * 60_000);
       const request = [...slack.callsTo('chat.update'), ...slack.callsTo('chat.postMessage')].reverse().find((c) => approvalIdIn(c.body.blocks));
       if (!request) throw new Error('no promotion request reached Slack');
-      const click = signedClick({ approvalId: approvalIdIn(request.body.blocks)!, decision, user: 'U0ALICE', channel: String(request.body.channel), messageTs: String(request.body.ts ?? '') }, SIGNING_SECRET, new Date(w.clock.now()));
+      const click = signedClick(
+        {
+          approvalId: approvalIdIn(request.body.blocks)!,
+          decision,
+          user: 'U0ALICE',
+          channel: String(request.body.channel),
+          messageTs: String(request.body.ts ?? ''),
+        },
+        SIGNING_SECRET,
+        new Date(w.clock.now()),
+      );
       answers.push((await w.time.track(interaction(click, lambdaContext('slackInteraction')))).statusCode ?? 0);
     })();
   });
@@ -124,10 +134,17 @@ describe('mid-canary', () => {
     let theirs: string | undefined;
     w.on((e) => {
       if (theirs || e.state !== 'Progress' || e.type !== 'looked' || !e.detail?.includes('PRODUCTION_TRAFFIC_SHIFT')) return;
-      const current = w.world.ecs.DescribeServices({ cluster: 'prod', services: ['orders'] }).services![0]!.deployments!.find((d) => d.status === 'ACTIVE')!.taskDefinition!;
+      const current = w.world.ecs.DescribeServices({ cluster: 'prod', services: ['orders'] }).services![0]!.deployments!.find((d) => d.status === 'ACTIVE')!
+        .taskDefinition!;
       const { taskDefinition } = w.world.ecs.DescribeTaskDefinition({ taskDefinition: current });
-      theirs = w.world.ecs.RegisterTaskDefinition({ family: taskDefinition!.family, containerDefinitions: taskDefinition!.containerDefinitions }).taskDefinition!.taskDefinitionArn!;
-      w.world.ecs.UpdateService({ cluster: 'prod', service: 'orders', taskDefinition: theirs, deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0, lifecycleHooks: [] } });
+      theirs = w.world.ecs.RegisterTaskDefinition({ family: taskDefinition!.family, containerDefinitions: taskDefinition!.containerDefinitions })
+        .taskDefinition!.taskDefinitionArn!;
+      w.world.ecs.UpdateService({
+        cluster: 'prod',
+        service: 'orders',
+        taskDefinition: theirs,
+        deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0, lifecycleHooks: [] },
+      });
     });
 
     await w.push('orders', 'v2');
@@ -139,7 +156,7 @@ describe('mid-canary', () => {
 });
 
 describe('an alarm after a canary deploy', () => {
-  it('rolls the completed canary back all at once, without Shipwatch\'s steps or pause', async () => {
+  it("rolls the completed canary back all at once, without Shipwatch's steps or pause", async () => {
     const w = await given();
     decideAtPause(w, 1, 'approve');
     const before = w.world.ecs.DescribeServices({ cluster: 'prod', services: ['orders'] }).services![0]!.taskDefinition;
@@ -152,7 +169,12 @@ describe('an alarm after a canary deploy', () => {
     event.detail.alarmName = 'orders-5xx';
     event.detail.state.timestamp = new Date(w.clock.now()).toISOString().replace('Z', '+0000');
     w.world.cloudwatch.SetAlarmState({ AlarmName: 'orders-5xx', StateValue: 'ALARM', StateReason: 'test' });
-    const outcomes = await handleAlarm({ records: recordsDb(), sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN }, w.config, parseAlarmEvent(event), new Date(w.clock.now()));
+    const outcomes = await handleAlarm(
+      { records: recordsDb(), sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN },
+      w.config,
+      parseAlarmEvent(event),
+      new Date(w.clock.now()),
+    );
     await w.settle();
 
     expect(outcomes[0]!.decision).toMatchObject({ action: 'rollback' });

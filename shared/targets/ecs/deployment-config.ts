@@ -108,7 +108,11 @@ export function progressiveConfiguration(
   if (strategy.pause) {
     // "Before the traffic shifts further": PRE_PRODUCTION_TRAFFIC_SHIFT, before each step
     // (pause-lifecycle-hooks.html: for linear and canary, at each traffic shift step).
-    ours.push({ targetType: 'PAUSE', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: pauseTimeoutMinutes(service), action: 'ROLLBACK' } });
+    ours.push({
+      targetType: 'PAUSE',
+      lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'],
+      timeoutConfiguration: { timeoutInMinutes: pauseTimeoutMinutes(service), action: 'ROLLBACK' },
+    });
   }
   return {
     ...kept,

@@ -44,7 +44,9 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig, options?: EcsTarget
     if (service.status !== 'ACTIVE') throw new TargetMisconfigured(`${label} is ${service.status}, not ACTIVE`);
     const controller = service.deploymentController?.type ?? 'ECS';
     if (controller !== 'ECS') {
-      throw new TargetMisconfigured(`${label} uses the ${controller} deployment controller; Shipwatch deploys services with the ECS (rolling update) controller`);
+      throw new TargetMisconfigured(
+        `${label} uses the ${controller} deployment controller; Shipwatch deploys services with the ECS (rolling update) controller`,
+      );
     }
     return service;
   }
@@ -55,7 +57,9 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig, options?: EcsTarget
     if (id) return id;
     const primary = describePrimary(service);
     throw new Failure(
-      primary === 'none' ? `${what} on ${label} returned no PRIMARY deployment` : `${what} on ${label}: the PRIMARY deployment ${primary} does not run ${revision}; not following it`,
+      primary === 'none'
+        ? `${what} on ${label} returned no PRIMARY deployment`
+        : `${what} on ${label}: the PRIMARY deployment ${primary} does not run ${revision}; not following it`,
     );
   }
 
@@ -111,7 +115,12 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig, options?: EcsTarget
       const startedAt = now.toISOString();
       if ('adopt' in plan) return { revision, deploymentId: plan.adopt, startedAt, adopted: true };
       const updated = await ecs.send(
-        new UpdateServiceCommand({ cluster: config.cluster, service: config.service, taskDefinition: revision, ...(plan.update.forceNewDeployment ? { forceNewDeployment: true } : {}) }),
+        new UpdateServiceCommand({
+          cluster: config.cluster,
+          service: config.service,
+          taskDefinition: revision,
+          ...(plan.update.forceNewDeployment ? { forceNewDeployment: true } : {}),
+        }),
       );
       return { revision, deploymentId: follow(updated.service, revision, RollbackFailed, 'UpdateService (rollback)'), startedAt, adopted: false };
     },

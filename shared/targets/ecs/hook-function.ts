@@ -11,7 +11,9 @@ export function hookFunctionFromEnv(env: NodeJS.ProcessEnv = process.env): HookF
   const functionArn = env.SHIPWATCH_ECS_HOOK_ARN;
   const roleArn = env.SHIPWATCH_ECS_HOOK_ROLE_ARN;
   if (!functionArn || !roleArn) {
-    throw new TargetMisconfigured('SHIPWATCH_ECS_HOOK_ARN and SHIPWATCH_ECS_HOOK_ROLE_ARN are not both set: serverless.yml gives them to deployRelease (the lifecycle hook ECS invokes and the role it assumes); deploy Shipwatch with its serverless.yml');
+    throw new TargetMisconfigured(
+      'SHIPWATCH_ECS_HOOK_ARN and SHIPWATCH_ECS_HOOK_ROLE_ARN are not both set: serverless.yml gives them to deployRelease (the lifecycle hook ECS invokes and the role it assumes); deploy Shipwatch with its serverless.yml',
+    );
   }
   return { functionArn, roleArn };
 }

@@ -46,7 +46,8 @@ export function progressiveRollout(deps: ProgressiveDeps) {
 
   /** The service deployment an UpdateService started, checked to run `revision` (its PRIMARY deployment in the answer). */
   async function started(updated: Service | undefined, revision: string, Failure: typeof RolloutFailed | typeof RollbackFailed, what: string): Promise<string> {
-    if (!primaryRunning(updated, revision)) throw new Failure(`${what} on ${label}: the PRIMARY deployment ${describePrimary(updated)} does not run ${revision}; not following it`);
+    if (!primaryRunning(updated, revision))
+      throw new Failure(`${what} on ${label}: the PRIMARY deployment ${describePrimary(updated)} does not run ${revision}; not following it`);
     const arn = updated && (await currentServiceDeployment(ecs, updated, config.cluster));
     if (!arn) throw new Failure(`${what} on ${label} started no service deployment that Shipwatch could follow`);
     return arn;
@@ -86,8 +87,13 @@ export function progressiveRollout(deps: ProgressiveDeps) {
       const registered = await ecs.send(new RegisterTaskDefinitionCommand(nextRevision(current, config.container, release.imageUri)));
       const revision = registered.taskDefinition?.taskDefinitionArn;
       if (!revision) throw new TargetMisconfigured('RegisterTaskDefinition returned no task-definition ARN');
-      const deploymentConfiguration = progressiveConfiguration(service.deploymentConfiguration, deps.service, deps.strategy, hook, { shipwatchService: deps.service.name, recordId: recordIdOf(release) });
-      const updated = await ecs.send(new UpdateServiceCommand({ cluster: config.cluster, service: config.service, taskDefinition: revision, deploymentConfiguration }));
+      const deploymentConfiguration = progressiveConfiguration(service.deploymentConfiguration, deps.service, deps.strategy, hook, {
+        shipwatchService: deps.service.name,
+        recordId: recordIdOf(release),
+      });
+      const updated = await ecs.send(
+        new UpdateServiceCommand({ cluster: config.cluster, service: config.service, taskDefinition: revision, deploymentConfiguration }),
+      );
       const deploymentId = await started(updated.service, revision, RolloutFailed, 'UpdateService');
       return { platform: 'ecs', previousRevision: currentArn, revision, deploymentId, startedAt, alreadyRunning: false };
     },
@@ -118,7 +124,8 @@ export function progressiveRollout(deps: ProgressiveDeps) {
       if (arn && d) {
         const { target, sources } = await deploymentRevisions(ecs, d);
         const backTo = sources.includes(revision);
-        if (target !== revision && backTo && (isRollingBack(d) || d.status === 'ROLLBACK_SUCCESSFUL')) return { revision, deploymentId: arn, startedAt, adopted: true };
+        if (target !== revision && backTo && (isRollingBack(d) || d.status === 'ROLLBACK_SUCCESSFUL'))
+          return { revision, deploymentId: arn, startedAt, adopted: true };
         if (target === revision && (isOngoing(d) || d.status === 'SUCCESSFUL')) return { revision, deploymentId: arn, startedAt, adopted: true };
         if (target !== revision && backTo && isOngoing(d)) {
           const stopped = await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' })).then(

@@ -46,10 +46,17 @@ export function ecsProgressive(deps: StepDeps): ProgressiveTarget {
       const d = await describeServiceDeployment(ecs, watch.deploymentId);
       const hook = d.lifecycleHookDetails?.find((h) => h.hookId === pauseId);
       if (hook?.status === 'AWAITING_ACTION') {
-        await ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: watch.deploymentId, hookId: pauseId, action: action === 'promote' ? 'CONTINUE' : 'ROLLBACK' }));
+        await ecs.send(
+          new ContinueServiceDeploymentCommand({
+            serviceDeploymentArn: watch.deploymentId,
+            hookId: pauseId,
+            action: action === 'promote' ? 'CONTINUE' : 'ROLLBACK',
+          }),
+        );
         return;
       }
-      if (action === 'abort' && isOngoing(d)) await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: watch.deploymentId, stopType: 'ROLLBACK' }));
+      if (action === 'abort' && isOngoing(d))
+        await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: watch.deploymentId, stopType: 'ROLLBACK' }));
     },
 
     /**

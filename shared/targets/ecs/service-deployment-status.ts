@@ -57,8 +57,12 @@ const why = (d: ServiceDeployment, notes: HookNotes | undefined) =>
   [d.statusReason ?? d.rollback?.reason, notes?.failed && `Shipwatch's hook: ${notes.failed}`].filter(Boolean).join('; ') || `service deployment ${d.status}`;
 
 function stageDetail(d: ServiceDeployment, notes: HookNotes | undefined): string {
-  const hooks = (d.lifecycleHookDetails ?? []).filter((h) => h.status === 'IN_PROGRESS' || h.status === 'AWAITING_ACTION').map((h) => `${h.targetType === 'PAUSE' ? 'pause' : 'hook'} ${h.status}`);
-  return [`${d.lifecycleStage ?? d.status}${hooks.length > 0 ? ` (${hooks.join(', ')})` : ''}`, notes?.latest && `Shipwatch's hook: ${notes.latest}`].filter(Boolean).join('; ');
+  const hooks = (d.lifecycleHookDetails ?? [])
+    .filter((h) => h.status === 'IN_PROGRESS' || h.status === 'AWAITING_ACTION')
+    .map((h) => `${h.targetType === 'PAUSE' ? 'pause' : 'hook'} ${h.status}`);
+  return [`${d.lifecycleStage ?? d.status}${hooks.length > 0 ? ` (${hooks.join(', ')})` : ''}`, notes?.latest && `Shipwatch's hook: ${notes.latest}`]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /**
@@ -69,16 +73,26 @@ function stageDetail(d: ServiceDeployment, notes: HookNotes | undefined): string
 export function progressOf(d: ServiceDeployment, strategy: ProgressiveStrategy, current: string | undefined, notes?: HookNotes): ProgressStatus {
   const arn = d.serviceDeploymentArn ?? '';
   const id = deploymentIdOf(arn);
-  if (trafficShifted(d)) return { state: 'completed', detail: `${id} ${d.status === 'SUCCESSFUL' ? 'SUCCESSFUL' : d.lifecycleStage}: all production traffic on the new revision` };
-  if (isRollingBack(d) || d.status === 'ROLLBACK_SUCCESSFUL') return { state: 'failed', reason: `ECS rolled ${id} back (${d.status}): ${why(d, notes)}`, rollingBackId: arn };
+  if (trafficShifted(d))
+    return { state: 'completed', detail: `${id} ${d.status === 'SUCCESSFUL' ? 'SUCCESSFUL' : d.lifecycleStage}: all production traffic on the new revision` };
+  if (isRollingBack(d) || d.status === 'ROLLBACK_SUCCESSFUL')
+    return { state: 'failed', reason: `ECS rolled ${id} back (${d.status}): ${why(d, notes)}`, rollingBackId: arn };
   if (d.status === 'ROLLBACK_FAILED') return { state: 'failed', reason: `ECS could not roll ${id} back (ROLLBACK_FAILED): ${why(d, notes)}` };
   if (d.status === 'STOP_REQUESTED' || d.status === 'STOPPED') {
-    return current && current !== arn ? { state: 'superseded', by: `service deployment ${deploymentIdOf(current)}` } : { state: 'failed', reason: `ECS stopped ${id} (${d.status}): ${why(d, notes)}` };
+    return current && current !== arn
+      ? { state: 'superseded', by: `service deployment ${deploymentIdOf(current)}` }
+      : { state: 'failed', reason: `ECS stopped ${id} (${d.status}): ${why(d, notes)}` };
   }
   const position = stepAt(strategy, weightOf(d));
   const pause = awaitingPause(d);
   if (pause?.hookId && !isFirstStepPause(d, strategy)) {
-    return { state: 'paused', pauseId: pause.hookId, ...(pause.expiresAt ? { expiresAt: new Date(pause.expiresAt).toISOString() } : {}), ...position, detail: stageDetail(d, notes) };
+    return {
+      state: 'paused',
+      pauseId: pause.hookId,
+      ...(pause.expiresAt ? { expiresAt: new Date(pause.expiresAt).toISOString() } : {}),
+      ...position,
+      detail: stageDetail(d, notes),
+    };
   }
   const firstPause = pause && isFirstStepPause(d, strategy) ? "; Shipwatch's hook lets the pause before the first step go" : '';
   return { state: 'stepping', ...position, detail: `${stageDetail(d, notes)}${firstPause}` };
@@ -102,9 +116,15 @@ export function rolloutOf(d: ServiceDeployment, forward: boolean, current: strin
     if (isOngoing(d)) return { state: 'in_progress', detail: `${id} ${d.status}: rollback requested` };
     if (d.status === 'SUCCESSFUL') return { state: 'failed', reason: `${id} completed before ECS could roll it back; the previous revision no longer runs` };
   }
-  if (trafficShifted(d)) return { state: 'completed', detail: `${id} ${d.status === 'SUCCESSFUL' ? 'SUCCESSFUL' : `at ${d.lifecycleStage}`}: ${counts}, all production traffic on it` };
+  if (trafficShifted(d))
+    return {
+      state: 'completed',
+      detail: `${id} ${d.status === 'SUCCESSFUL' ? 'SUCCESSFUL' : `at ${d.lifecycleStage}`}: ${counts}, all production traffic on it`,
+    };
   if (isOngoing(d)) return { state: 'in_progress', detail: `${id} ${d.lifecycleStage ?? d.status}: ${counts}, ${weightOf(d)}% of production traffic` };
-  if (isRollingBack(d) || d.status === 'ROLLBACK_SUCCESSFUL') return { state: 'failed', reason: `ECS rolled ${id} back (${d.status}): ${why(d, undefined)}`, rollingBackId: arn };
-  if ((d.status === 'STOP_REQUESTED' || d.status === 'STOPPED') && current && current !== arn) return { state: 'superseded', by: `service deployment ${deploymentIdOf(current)}` };
+  if (isRollingBack(d) || d.status === 'ROLLBACK_SUCCESSFUL')
+    return { state: 'failed', reason: `ECS rolled ${id} back (${d.status}): ${why(d, undefined)}`, rollingBackId: arn };
+  if ((d.status === 'STOP_REQUESTED' || d.status === 'STOPPED') && current && current !== arn)
+    return { state: 'superseded', by: `service deployment ${deploymentIdOf(current)}` };
   return { state: 'failed', reason: `${id} ${d.status}: ${why(d, undefined)}` };
 }

@@ -53,7 +53,9 @@ export async function currentServiceDeployment(ecs: ECSClient, service: Service,
   let newest: { arn: string; at: number } | undefined;
   let nextToken: string | undefined;
   do {
-    const out = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service: service.serviceName ?? '', maxResults: 100, ...(nextToken ? { nextToken } : {}) }));
+    const out = await ecs.send(
+      new ListServiceDeploymentsCommand({ cluster, service: service.serviceName ?? '', maxResults: 100, ...(nextToken ? { nextToken } : {}) }),
+    );
     for (const d of out.serviceDeployments ?? []) {
       const at = new Date(d.createdAt ?? d.startedAt ?? 0).getTime();
       if (d.serviceDeploymentArn && (!newest || at > newest.at)) newest = { arn: d.serviceDeploymentArn, at };
