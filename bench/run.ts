@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['cold-start.ts', 'sandbox-figures.ts', 'scale.ts'];
+const BENCHES = ['cold-start.ts', 'sandbox-figures.ts', 'scale.ts', 'exposure.ts'];
 let failed = 0;
 for (const bench of BENCHES) {
   const file = fileURLToPath(new URL(`./${bench}`, import.meta.url));

@@ -10,6 +10,7 @@ const { tsImport } = require('tsx/esm/api');
 const { accessEntries } = require('./access-entries.cjs');
 const { DEAD_LETTERS } = require('./dead-letters.cjs');
 const { taskDefinitionStatements } = require('./ecs-task-definitions.cjs');
+const { hookInvokeRole, hookStatements, progressiveStatements } = require('./ecs-progressive.cjs');
 const { arn, inAccount, allow, unique } = require('./policy.cjs');
 
 async function loadValidated() {
@@ -39,7 +40,7 @@ function statementsFor(config, stage) {
   // Lambda sends a failed asynchronous invocation's record to the on-failure destination with the
   // function's own role: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
   const deadLetter = (fn) => allow(['sqs:SendMessage'], [{ 'Fn::GetAtt': [DEAD_LETTERS[fn].queue, 'Arn'] }]);
-  return {
+  const statements = {
     startDeployments: [allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]), deadLetter('startDeployments')],
     admitRelease: [records('PutItem', 'UpdateItem', 'GetItem'), botToken, allow(['states:SendTaskFailure'], ['*'])],
     requestApproval: [records('PutItem', 'UpdateItem'), botToken],
@@ -101,7 +102,12 @@ function statementsFor(config, stage) {
     // handleAlarm reads the service state and one record, and notes the alarm on a record; no Query.
     // DescribeAlarms: a late or stale ALARM event rolls back only while the alarm is still in ALARM.
     alarmRollback: [records('GetItem', 'UpdateItem'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]), allow(['cloudwatch:DescribeAlarms'], alarms), deadLetter('alarmRollback')],
+    // ECS invokes it as the lifecycle hook of canary, linear and blue/green deployments (infra/ecs-progressive.cjs).
+    ecsLifecycleHook: hookStatements(config, alarms),
   };
+  // What a progressive ECS service adds to the functions that follow its service deployments.
+  for (const [fn, more] of Object.entries(progressiveStatements(config))) statements[fn] = [...statements[fn], ...more];
+  return statements;
 }
 
 const roleName = (fn) => `${fn[0].toUpperCase()}${fn.slice(1)}Role`;
@@ -153,6 +159,8 @@ module.exports.roles = async ({ resolveVariable }) => {
   // Opt-in (SHIPWATCH_EKS_ACCESS_ENTRIES=true when packaging): one EKS access entry per
   // cluster and calling role, mapped to a Kubernetes group your RBAC grants.
   if (process.env.SHIPWATCH_EKS_ACCESS_ENTRIES === 'true') Object.assign(Resources, accessEntries(config, roleName));
+  // The role ECS assumes to invoke the lifecycle hook (deployRelease passes it in UpdateService).
+  Object.assign(Resources, hookInvokeRole());
   return { Resources };
 };
 

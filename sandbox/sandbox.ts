@@ -34,6 +34,7 @@ import { scenarioCues } from './cues.js';
 import { statusEvent } from './status-events.js';
 import type { BusEvent } from '../local/cloud/events.js';
 import { EventBus } from '../local/eventbridge/bus.js';
+import { driveEcsHooks } from '../local/cloud/ecs-hook-driver.js';
 import { pumpEvents } from '../local/eventbridge/pump.js';
 import { declaredRules, rulesOf, type Rule } from '../local/eventbridge/rules.js';
 import { startSlackStandIn } from '../local/slack/slack-server.js';
@@ -115,8 +116,13 @@ interface Functions {
   /** EventBridge rules as the packaged template creates them (the sources use serverless.yml's). */
   rules?: Rule[];
   definition?: PackagedApp['definition'];
+  /** The ARN deployRelease gives ECS for its lifecycle hook (the package's own, resolved like CloudFormation would). */
+  ecsHookArn?: string | undefined;
   close(): Promise<void>;
 }
+
+/** From source, the hook's ARN and the role ECS assumes to invoke it, as serverless.yml would give them to deployRelease. */
+const SOURCE_HOOK = { arn: 'arn:aws:lambda:us-east-1:123456789012:function:shipwatch-sandbox-ecsLifecycleHook', role: 'arn:aws:iam::123456789012:role/shipwatch-sandbox-EcsHookInvokeRole' };
 
 async function sourceFunctions(): Promise<Functions> {
   const entry: Record<string, () => Promise<{ handler: Handler }>> = {
@@ -125,6 +131,7 @@ async function sourceFunctions(): Promise<Functions> {
     closeRecord: () => import('../functions/close-record.js'),
     resumeWaiters: () => import('../functions/resume-waiters.js'),
     slackInteraction: () => import('../functions/slack-interaction.js') as Promise<{ handler: Handler }>,
+    ecsLifecycleHook: () => import('../functions/ecs-lifecycle-hook.js'),
   };
   const loaded = Object.fromEntries(await Promise.all(Object.entries(entry).map(async ([name, load]) => [name, (await load()).handler] as const)));
   return { handler: (name) => loaded[name] ?? taskHandlers[name]!, close: async () => undefined };
@@ -141,6 +148,7 @@ async function packagedFunctions(dir: string, now: () => number, env: Record<str
     taskHandlers: tasks,
     definition: app.definition,
     rules: rulesOf(app.template, { stateMachineArn: STATE_MACHINE_ARN }),
+    ecsHookArn: app.functions.get('deployRelease')?.env.SHIPWATCH_ECS_HOOK_ARN,
     close: async () => {
       await lambda.close();
       await app.dispose();
@@ -316,6 +324,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
       POWERTOOLS_LOG_LEVEL: process.env.SHIPWATCH_SANDBOX_LOG_LEVEL ?? 'SILENT',
       // The SDK's retries keep their count but do not sleep in real time (shared/aws/client-config.ts).
       SHIPWATCH_SDK_RETRY_DELAY_MS: '0',
+      SHIPWATCH_ECS_HOOK_ARN: SOURCE_HOOK.arn,
+      SHIPWATCH_ECS_HOOK_ROLE_ARN: SOURCE_HOOK.role,
     };
     Object.assign(process.env, localEnv);
     const functions = options.artifacts ? await packagedFunctions(options.artifacts, clock.now, localEnv) : await sourceFunctions();
@@ -406,6 +416,11 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
       );
       pump = pumpEvents(world, time, bus);
       closers.push(() => pump?.stop());
+      // ECS invokes the lifecycle hook of its canary, linear and blue/green deployments by ARN.
+      const ecsHook = functions.handler('ecsLifecycleHook');
+      world.lambda.register(functions.ecsHookArn ?? SOURCE_HOOK.arn, (event) => ecsHook(event, lambdaContext('ecsLifecycleHook')));
+      const hooks = driveEcsHooks(world, time);
+      closers.push(() => hooks.stop());
       /**
        * For a push an alarm caught during its workflow: simulated seconds from the
        * alarm's event reaching resumeWaiters to the rollback's UpdateService.

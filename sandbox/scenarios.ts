@@ -214,6 +214,37 @@ export const SCENARIOS: Scenario[] = [
     ],
   },
   {
+    name: 'ecs-canary-good',
+    title: "ECS's canary: 10% judged on the new target group by Shipwatch's lifecycle hook, then 100%, baked",
+    pushes: [{ repository: 'storefront', tag: 'v2', behaviour: {} }],
+    expect: ['deployed'],
+  },
+  {
+    name: 'ecs-canary-bad',
+    title: 'a bad release on ECS canary: the hook answers FAILED at 10%, ECS rolls back; only the canary was exposed',
+    pushes: [{ repository: 'storefront', tag: 'v3', behaviour: { errorRate: 9 } }],
+    expect: ['rolled_back'],
+  },
+  {
+    name: 'ecs-linear',
+    title: "ECS's linear rollout in four steps of 25%, each judged by the hook",
+    pushes: [{ repository: 'listings', tag: 'v2', behaviour: {} }],
+    expect: ['deployed'],
+  },
+  {
+    name: 'ecs-canary-paused',
+    title: 'an ECS canary pauses after its judged 20% step; a person promotes it in Slack',
+    pushes: [{ repository: 'orders', tag: 'v2', behaviour: {} }],
+    expect: ['deployed'],
+    approval: { answer: 'approve', as: 'U0SANDBOXYOU', afterMinutes: 2 },
+  },
+  {
+    name: 'ecs-blue-green',
+    title: "ECS's blue/green: test traffic judged for 3 minutes, then all production at once, baked",
+    pushes: [{ repository: 'inventory', tag: 'v2', behaviour: {} }],
+    expect: ['deployed'],
+  },
+  {
     name: 'measurement-fails',
     title: 'CloudWatch refuses every metric query during the bake → rolled back as "could not measure", not as unhealthy',
     pushes: [{ repository: 'payments', tag: 'release-6', behaviour: {} }],

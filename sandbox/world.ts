@@ -24,6 +24,13 @@ const fargateTask = (family: string, container: string, image: string): Register
   tags: [{ key: 'team', value: family }],
 });
 
+/**
+ * The sandbox's services that deploy with ECS's own canary, linear and
+ * blue/green engine (shipwatch.sandbox.yml gives each its strategy), each
+ * behind a load balancer with two target groups; inventory's has a test listener.
+ */
+export const PROGRESSIVE_SERVICES = ['storefront', 'listings', 'inventory', 'orders'] as const;
+
 /** The EKS cluster of the sandbox's account, and its Deployment that Shipwatch deploys to. */
 export const SANDBOX_EKS = { cluster: 'shop', namespace: 'shop', deployment: 'catalog', container: 'web', loadBalancer: 'app/catalog/3d9b' } as const;
 /** The Deployment deployed as a canary (docs/progressive-eks.md), behind its Service `search`, which a load balancer fronts. */
@@ -51,6 +58,22 @@ export function sandboxWorld(now: () => number, seed: number): World {
     const first = world.ecr.push(repo, repo === 'payments' ? 'release-1' : 'v1', profile());
     world.ecs.createService('prod', service, fargateTask(service, container, `${world.ecr.registry}/${repo}@${first.detail['image-digest']}`), { desiredCount: 4 });
     world.attachLoadBalancer(lb, 'prod', service);
+  }
+  for (const name of PROGRESSIVE_SERVICES) {
+    world.ecr.createRepository(name, true);
+    const first = world.ecr.push(name, 'v1', profile());
+    const setup = world.alb.create(name, { testListener: name === 'inventory' });
+    // Already on ECS's blue/green engine; each of Shipwatch's deploys sets its own strategy.
+    world.ecs.createService('prod', name, fargateTask(name, 'app', `${world.ecr.registry}/${name}@${first.detail['image-digest']}`), { desiredCount: 4, loadBalancer: setup, deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 } });
+    world.cloudwatch.alarms.set(`${name}-5xx`, {
+      kind: 'metric',
+      name: `${name}-5xx`,
+      metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: setup.loadBalancer }, stat: 'Sum', period: 60 },
+      comparison: '>',
+      threshold: 60,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+    });
   }
   const eks = SANDBOX_EKS;
   world.ecr.createRepository('catalog', true);

@@ -1,5 +1,11 @@
 import type {
+  ContinueServiceDeploymentCommandInput,
   Deployment,
+  DeploymentConfiguration,
+  DescribeServiceDeploymentsCommandInput,
+  DescribeServiceRevisionsCommandInput,
+  ListServiceDeploymentsCommandInput,
+  StopServiceDeploymentCommandInput,
   DescribeServicesCommandInput,
   DescribeServicesCommandOutput,
   DescribeTaskDefinitionCommandInput,
@@ -9,12 +15,15 @@ import type {
   RegisterTaskDefinitionCommandInput,
   RegisterTaskDefinitionCommandOutput,
   Service,
-  Tag,
-  TaskDefinition,
   UpdateServiceCommandInput,
   UpdateServiceCommandOutput,
 } from '@aws-sdk/client-ecs';
+import type { AlbModel, LoadBalancerSetup } from './alb.js';
+import type { HookChange, ProgressiveState } from './ecs-deployment-types.js';
+import { advancedOf, EcsProgressive } from './ecs-progressive.js';
+import { progressiveView } from './ecs-progressive-view.js';
 import { CloudError } from './errors.js';
+import { TaskDefinitions } from './ecs-task-definitions.js';
 import type { ImageProfile } from './profiles.js';
 
 type Out<T> = Omit<T, '$metadata'>;
@@ -48,7 +57,15 @@ interface SimService {
   /** Where ECS's circuit breaker rolls back to. */
   lastCompleted: string;
   events: { id: string; createdAt: number; message: string }[];
+  /** As UpdateService last set it; its `strategy` picks the engine (ROLLING, or CANARY, LINEAR, BLUE_GREEN). */
+  deploymentConfiguration: DeploymentConfiguration;
+  /** A service behind a load balancer set up for ECS's traffic shifting (ecs-progressive.ts). */
+  progressive?: ProgressiveState;
+  /** Which engine ran the last deployment: what DescribeServices shows. */
+  mode: 'rolling' | 'progressive';
 }
+
+const PROGRESSIVE = new Set(['CANARY', 'LINEAR', 'BLUE_GREEN']);
 
 /**
  * ECS: services whose deployments start tasks, pass or fail health checks and
@@ -68,8 +85,9 @@ export interface DeploymentChange {
 export class EcsModel {
   readonly services = new Map<string, SimService>();
   private changes: DeploymentChange[] = [];
-  readonly taskDefinitions = new Map<string, TaskDefinition & { tags?: Tag[] }>();
-  private readonly revisions = new Map<string, number>();
+  private hookChanges: HookChange[] = [];
+  readonly progressive: EcsProgressive;
+  readonly taskDefinitions: TaskDefinitions;
   private deploymentCount = 0;
 
   constructor(
@@ -77,10 +95,26 @@ export class EcsModel {
     readonly region: string,
     private readonly now: () => number,
     private readonly profileOf: (image: string) => ImageProfile | undefined,
-  ) {}
+    private readonly alb?: AlbModel,
+  ) {
+    this.taskDefinitions = new TaskDefinitions(account, region, now);
+    this.progressive = new EcsProgressive(account, region, {
+      now,
+      alb: alb as AlbModel,
+      imageOf: (td) => this.imageOf(td),
+      healthyOf: (td) => this.behaviour(td)?.healthy ?? true,
+      announce: (d, at, eventName, reason) => this.changes.push({ at, cluster: d.cluster, service: d.service, deploymentId: d.legacyId, eventName, reason }),
+      announceHook: (change) => this.hookChanges.push(change),
+    });
+  }
 
   /** A running service, as a platform team would have it before installing Shipwatch. */
-  createService(cluster: string, name: string, definition: RegisterTaskDefinitionCommandInput, options: { desiredCount?: number; rollbackOnFailure?: boolean; circuitBreaker?: boolean } = {}): void {
+  createService(
+    cluster: string,
+    name: string,
+    definition: RegisterTaskDefinitionCommandInput,
+    options: { desiredCount?: number; rollbackOnFailure?: boolean; circuitBreaker?: boolean; loadBalancer?: LoadBalancerSetup; deploymentConfiguration?: DeploymentConfiguration } = {},
+  ): void {
     const arn = this.RegisterTaskDefinition(definition).taskDefinition!.taskDefinitionArn!;
     const id = this.nextDeploymentId();
     const t = this.now();
@@ -95,7 +129,15 @@ export class EcsModel {
       serving: [{ from: t - 24 * 3600 * 1000, image }],
       lastCompleted: arn,
       events: [],
+      deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100, ...options.deploymentConfiguration },
+      mode: 'rolling',
     });
+    if (options.loadBalancer) {
+      const setup = options.loadBalancer;
+      this.services.get(`${cluster}/${name}`)!.progressive = this.progressive.create(cluster, name, arn, t, setup);
+      // Production on the primary target group, a day of history behind it.
+      this.alb?.serve(setup.primary.arn, t - 24 * 3600 * 1000, { image, production: 100 });
+    }
   }
 
   /** The image a service's traffic reaches at time t (for metrics). */
@@ -144,6 +186,7 @@ export class EcsModel {
 
   /** Moves every deployment of a service forward to now, event by event, in time order. */
   private settle(service: SimService): void {
+    if (service.progressive) this.progressive.engine.settle(service.progressive);
     const now = this.now();
     for (;;) {
       const primary = service.deployments.find((d) => d.status === 'PRIMARY');
@@ -162,6 +205,9 @@ export class EcsModel {
         primary.updatedAt = doneAt;
         service.deployments = [primary];
         service.serving.push({ from: doneAt, image: this.imageOf(primary.taskDefinition) ?? '' });
+        // A rolling update replaces the tasks behind the target group production is on.
+        const productionGroup = service.progressive?.productionTargetGroup;
+        if (productionGroup) this.alb?.serve(productionGroup, doneAt, { image: this.imageOf(primary.taskDefinition) });
         service.lastCompleted = primary.taskDefinition;
         service.events.unshift({ id: `ev-${doneAt}`, createdAt: doneAt, message: `(service ${service.name}) has reached a steady state.` });
         this.announce(service, doneAt, primary.id, 'SERVICE_DEPLOYMENT_COMPLETED', `ECS deployment ${primary.id} completed.`);
@@ -189,6 +235,8 @@ export class EcsModel {
 
   private shape(service: SimService): Service {
     this.settle(service);
+    const view = service.mode === 'progressive' && service.progressive ? progressiveView(service.progressive, service.desiredCount, service.deployments[0]?.id ?? 'ecs-svc/0') : undefined;
+    const setup = service.progressive?.setup;
     const toDeployment = (d: SimDeployment): Deployment => ({
       id: d.id,
       status: d.status,
@@ -212,9 +260,11 @@ export class EcsModel {
       runningCount: service.deployments.reduce((n, d) => n + d.runningCount, 0),
       pendingCount: 0,
       launchType: 'FARGATE',
-      taskDefinition: service.taskDefinition,
-      deploymentConfiguration: { deploymentCircuitBreaker: service.circuitBreaker, maximumPercent: 200, minimumHealthyPercent: 100 },
-      deployments: service.deployments.map(toDeployment),
+      taskDefinition: view?.taskDefinition ?? service.taskDefinition,
+      ...(setup ? { loadBalancers: [{ targetGroupArn: setup.primary.arn, containerName: 'app', containerPort: 8080, advancedConfiguration: advancedOf(setup) }] } : {}),
+      deploymentConfiguration: { deploymentCircuitBreaker: service.circuitBreaker, ...structuredClone(service.deploymentConfiguration) },
+      deployments: view?.deployments ?? service.deployments.map(toDeployment),
+      ...(view?.currentServiceDeployment ? { currentServiceDeployment: view.currentServiceDeployment } : {}),
       deploymentController: { type: 'ECS' },
       events: service.events.slice(0, 10).map((e) => ({ id: e.id, createdAt: new Date(e.createdAt), message: e.message })),
     };
@@ -232,14 +282,6 @@ export class EcsModel {
     return { services: found, failures };
   }
 
-  /** A task definition by ARN, `family:revision`, or `family` (its newest ACTIVE revision), as DescribeTaskDefinition accepts. */
-  private findTaskDefinition(ref: string): (TaskDefinition & { tags?: Tag[] }) | undefined {
-    if (ref.startsWith('arn:')) return this.taskDefinitions.get(ref);
-    const [family, revision] = ref.split(':');
-    const latest = revision ?? String(this.revisions.get(family ?? '') ?? '');
-    return this.taskDefinitions.get(`arn:aws:ecs:${this.region}:${this.account}:task-definition/${family}:${latest}`);
-  }
-
   ListServices(input: ListServicesCommandInput): Out<ListServicesCommandOutput> {
     const cluster = input.cluster ?? 'default';
     const arns = [...this.services.values()].filter((s) => s.cluster === cluster).map((s) => `arn:aws:ecs:${this.region}:${this.account}:service/${s.cluster}/${s.name}`);
@@ -249,42 +291,20 @@ export class EcsModel {
   }
 
   DescribeTaskDefinition(input: DescribeTaskDefinitionCommandInput): Out<DescribeTaskDefinitionCommandOutput> {
-    const def = this.findTaskDefinition(input.taskDefinition ?? '');
-    if (!def) throw new CloudError('ClientException', 'Unable to describe task definition.');
-    const { tags, ...taskDefinition } = def;
-    return { taskDefinition: structuredClone(taskDefinition), ...(input.include?.includes('TAGS') ? { tags: structuredClone(tags ?? []) } : {}) };
+    return this.taskDefinitions.DescribeTaskDefinition(input);
   }
 
   RegisterTaskDefinition(input: RegisterTaskDefinitionCommandInput): Out<RegisterTaskDefinitionCommandOutput> {
-    const readOnly = ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt'];
-    const offending = readOnly.filter((k) => k in (input as unknown as Record<string, unknown>));
-    if (offending.length > 0) {
-      // What the real API says to an unknown member.
-      throw new CloudError('ValidationException', `Unexpected key '${offending[0]}' found in params`);
-    }
-    if (!input.family || !input.containerDefinitions?.length) throw new CloudError('ClientException', 'Family and container definitions are required.');
-    const revision = (this.revisions.get(input.family) ?? 0) + 1;
-    this.revisions.set(input.family, revision);
-    const arn = `arn:aws:ecs:${this.region}:${this.account}:task-definition/${input.family}:${revision}`;
-    const { tags, ...rest } = structuredClone(input);
-    const def: TaskDefinition & { tags?: Tag[] } = {
-      ...rest,
-      taskDefinitionArn: arn,
-      revision,
-      status: 'ACTIVE',
-      compatibilities: ['EC2', 'FARGATE'],
-      registeredAt: new Date(this.now()),
-      registeredBy: `arn:aws:sts::${this.account}:assumed-role/shipwatch/deploy`,
-      ...(tags ? { tags } : {}),
-    };
-    this.taskDefinitions.set(arn, def);
-    const { tags: _t, ...taskDefinition } = def;
-    return { taskDefinition: structuredClone(taskDefinition), ...(tags ? { tags } : {}) };
+    return this.taskDefinitions.RegisterTaskDefinition(input);
   }
 
   UpdateService(input: UpdateServiceCommandInput): Out<UpdateServiceCommandOutput> {
     const service = this.service(input.cluster, input.service);
     this.settle(service);
+    if (service.mode === 'progressive' && service.progressive) service.taskDefinition = progressiveView(service.progressive, service.desiredCount, '').taskDefinition;
+    const configuration = input.deploymentConfiguration ? { ...service.deploymentConfiguration, ...structuredClone(input.deploymentConfiguration) } : service.deploymentConfiguration;
+    if (PROGRESSIVE.has(configuration.strategy ?? 'ROLLING')) return this.updateProgressive(service, input, configuration);
+    service.deploymentConfiguration = configuration;
     // As ECS documents forceNewDeployment: without it, asking for the task
     // definition the service already has starts no deployment.
     const changes = input.taskDefinition !== undefined && (input.taskDefinition !== service.taskDefinition || input.forceNewDeployment === true);
@@ -298,9 +318,40 @@ export class EcsModel {
         ...service.deployments,
       ];
       service.taskDefinition = input.taskDefinition;
+      service.mode = 'rolling';
       this.announce(service, t, id, 'SERVICE_DEPLOYMENT_IN_PROGRESS', `ECS deployment ${id} in progress.`);
     }
     if (input.desiredCount !== undefined) service.desiredCount = input.desiredCount;
     return { service: this.shape(service) };
   }
+
+  /** UpdateService with a CANARY, LINEAR or BLUE_GREEN strategy: ECS's own engine (ecs-progressive.ts) deploys. */
+  private updateProgressive(service: SimService, input: UpdateServiceCommandInput, configuration: DeploymentConfiguration): Out<UpdateServiceCommandOutput> {
+    const taskDefinition = input.taskDefinition ?? service.taskDefinition;
+    if (!this.taskDefinitions.has(taskDefinition)) throw new CloudError('ClientException', 'TaskDefinition not found.');
+    const changes = taskDefinition !== service.taskDefinition || input.forceNewDeployment === true;
+    if (changes) {
+      if (!service.progressive) throw new CloudError('InvalidParameterException', `${configuration.strategy} needs a load balancer with advancedConfiguration on the service (or Service Connect), which ${service.name} has not.`);
+      this.progressive.start(service.cluster, service.name, taskDefinition, configuration, this.nextDeploymentId(), service.desiredCount, this.now());
+      service.taskDefinition = taskDefinition;
+      service.mode = 'progressive';
+    }
+    service.deploymentConfiguration = configuration;
+    if (input.desiredCount !== undefined) service.desiredCount = input.desiredCount;
+    return { service: this.shape(service) };
+  }
+
+  /** Every hook state change up to now, each once. */
+  drainHookEvents(): HookChange[] {
+    this.progressive.settleAll();
+    const out = this.hookChanges.sort((a, b) => a.at - b.at);
+    this.hookChanges = [];
+    return out;
+  }
+
+  DescribeServiceDeployments = (input: DescribeServiceDeploymentsCommandInput) => this.progressive.DescribeServiceDeployments(input);
+  ListServiceDeployments = (input: ListServiceDeploymentsCommandInput) => this.progressive.ListServiceDeployments(input);
+  DescribeServiceRevisions = (input: DescribeServiceRevisionsCommandInput) => this.progressive.DescribeServiceRevisions(input);
+  ContinueServiceDeployment = (input: ContinueServiceDeploymentCommandInput) => this.progressive.ContinueServiceDeployment(input);
+  StopServiceDeployment = (input: StopServiceDeploymentCommandInput) => this.progressive.StopServiceDeployment(input);
 }

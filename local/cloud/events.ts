@@ -21,6 +21,9 @@ const isoSeconds = (t: number) => new Date(t).toISOString().replace(/\.\d{3}Z$/,
  * - ECR Image Scan when a basic scan completes or fails;
  * - ECS Deployment State Change when a deployment starts, completes, fails or
  *   is rolled back by the circuit breaker;
+ * - ECS Hook State Change when a pause hook awaits action, is continued or
+ *   rolled back, or times out (only pause hooks: the page's one sample is
+ *   one, and it names the others in prose);
  * - CloudWatch Alarm State Change when an alarm changes state.
  * `drain` returns what happened up to now, each once, in time order.
  */
@@ -35,7 +38,7 @@ export class CloudEvents {
 
   drain(): BusEvent[] {
     const now = this.world.now();
-    const events = [...this.scans(now), ...this.deployments(), ...this.alarms(now)];
+    const events = [...this.scans(now), ...this.deployments(), ...this.hooks(), ...this.alarms(now)];
     return events.sort((a, b) => a.time.localeCompare(b.time));
   }
 
@@ -68,6 +71,26 @@ export class CloudEvents {
         deploymentId: change.deploymentId,
         updatedAt: new Date(change.at).toISOString(),
         reason: change.reason,
+      });
+    }
+  }
+
+  /** As developerguide/ecs_hook_state_change_events.html shows one: resources[0] is the service deployment. */
+  private *hooks(): Generator<BusEvent> {
+    const { region, account } = this.world;
+    for (const change of this.world.ecs.drainHookEvents()) {
+      if (change.hookType !== 'PAUSE') continue;
+      yield this.event('aws.ecs', 'ECS Hook State Change', change.at, [change.deploymentArn], {
+        eventType: change.eventName === 'HOOK_FAILED' || change.eventName === 'HOOK_TIMED_OUT' ? 'WARN' : 'INFO',
+        eventName: change.eventName,
+        hookId: change.hookId,
+        hookType: change.hookType,
+        ...(change.expiresAt ? { expiresAt: isoSeconds(change.expiresAt) } : {}),
+        lifecycleStage: change.stage,
+        clusterArn: `arn:aws:ecs:${region}:${account}:cluster/${change.cluster}`,
+        serviceArn: `arn:aws:ecs:${region}:${account}:service/${change.cluster}/${change.service}`,
+        serviceDeploymentArn: change.deploymentArn,
+        updatedAt: new Date(change.at).toISOString(),
       });
     }
   }

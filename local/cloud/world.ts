@@ -8,6 +8,8 @@ import { SsmModel } from './ssm.js';
 import { CloudTrailModel } from './cloudtrail.js';
 import { StsModel } from './sts.js';
 import { CloudEvents } from './events.js';
+import { AlbModel } from './alb.js';
+import { LambdaModel } from './lambda.js';
 
 export type CloudService = 'ecs' | 'ecr' | 'cloudwatch' | 'eks' | 'ssm' | 'cloudtrail' | 'sts';
 
@@ -24,7 +26,18 @@ export type FaultInjector = (call: { service: CloudService; operation: string; i
 
 /** Operations each service answers; anything else fails loudly with its name. */
 const OPERATIONS: Record<CloudService, readonly string[]> = {
-  ecs: ['DescribeServices', 'DescribeTaskDefinition', 'ListServices', 'RegisterTaskDefinition', 'UpdateService'],
+  ecs: [
+    'ContinueServiceDeployment',
+    'DescribeServiceDeployments',
+    'DescribeServiceRevisions',
+    'DescribeServices',
+    'DescribeTaskDefinition',
+    'ListServiceDeployments',
+    'ListServices',
+    'RegisterTaskDefinition',
+    'StopServiceDeployment',
+    'UpdateService',
+  ],
   ecr: ['BatchGetImage', 'DescribeImageScanFindings', 'DescribeImages', 'DescribeRepositories', 'GetRegistryScanningConfiguration', 'ListImages', 'PutImage', 'StartImageScan'],
   cloudwatch: ['DescribeAlarmHistory', 'DescribeAlarms', 'GetMetricData', 'SetAlarmState'],
   eks: ['DescribeCluster'],
@@ -46,6 +59,10 @@ export class World {
   readonly ssm: SsmModel;
   readonly cloudtrail: CloudTrailModel;
   readonly sts: StsModel;
+  /** Load balancers with two target groups, for services that deploy with ECS's canary, linear or blue/green engine. */
+  readonly alb: AlbModel;
+  /** Functions the simulated services invoke by ARN (ECS's lifecycle hooks). */
+  readonly lambda = new LambdaModel();
   /** Requests to the EKS clusters' Services, split over their revisions' pods: per-revision metrics, and ALB metrics of a load balancer in front of a Service. */
   readonly serviceTraffic: ServiceTraffic;
   readonly calls: CloudCall[] = [];
@@ -60,9 +77,15 @@ export class World {
     readonly region = 'us-east-1',
   ) {
     this.ecr = new EcrModel(account, region, now, seed);
-    this.ecs = new EcsModel(account, region, now, (image) => this.ecr.profileOf(image));
-    this.eks = new EksModel(account, region, now, (image) => this.ecr.profileOf(image), seed);
     this.cloudwatch = new CloudWatchModel(account, region, now, seed);
+    this.alb = new AlbModel(account, region, seed, (image) => this.ecr.profileOf(image), (lb, t) => this.cloudwatch.outages.find((o) => o.loadBalancer === lb && t >= o.from && t < o.to)?.errorRate);
+    // The ALB target groups of services on ECS's canary, linear or blue/green engine.
+    this.cloudwatch.providers.push((metric, t, period) => {
+      const value = this.alb.value(metric, t, period);
+      return value === null ? undefined : { value };
+    });
+    this.ecs = new EcsModel(account, region, now, (image) => this.ecr.profileOf(image), this.alb);
+    this.eks = new EksModel(account, region, now, (image) => this.ecr.profileOf(image), seed);
     this.ssm = new SsmModel(account, region);
     this.cloudtrail = new CloudTrailModel(account, region);
     this.sts = new StsModel(account, region);
@@ -94,6 +117,15 @@ export class World {
       servingImage: (t) => kubernetes.servingImage(namespace, deployment, t),
       profileOf: (image) => this.ecr.profileOf(image),
     });
+  }
+
+  /**
+   * ECS invokes the Lambda hooks of its service deployments that are due now
+   * (and again after each callBackDelay), as it does with the hook's role; the
+   * sandbox's driver calls this every few simulated seconds (ecs-hook-driver.ts).
+   */
+  invokeDueHooks(): Promise<number> {
+    return this.ecs.progressive.invokeDueHooks((arn, payload) => this.lambda.invoke(arn, payload), this.now);
   }
 
   /**

@@ -39,7 +39,12 @@ export async function loadPackage(dir: string, stack: LocalStack): Promise<Packa
       if (value === undefined) throw new Error(`Ref ${name} has no local value`);
       return value;
     },
+    // The ARNs CloudFormation would give the stack's own functions and roles (deployRelease
+    // names the ECS lifecycle hook and the role ECS invokes it with).
     getAtt: (id: string, attribute: string) => {
+      const resource = template.Resources[id];
+      if (attribute === 'Arn' && resource?.Type === 'AWS::Lambda::Function') return `arn:aws:lambda:${PSEUDO_PARAMETERS['AWS::Region']}:${PSEUDO_PARAMETERS['AWS::AccountId']}:function:${String(resource.Properties?.FunctionName)}`;
+      if (attribute === 'Arn' && resource?.Type === 'AWS::IAM::Role') return `arn:aws:iam::${PSEUDO_PARAMETERS['AWS::AccountId']}:role/${id}`;
       throw new Error(`Fn::GetAtt ${id}.${attribute} in a function's environment has no local value`);
     },
   };

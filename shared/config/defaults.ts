@@ -22,6 +22,12 @@ export const DEFAULTS = {
     linearStepPercent: 25,
     /** Per traffic step; the service-wide bake (health.bakeMinutes) still follows the last step. */
     stepBakeMinutes: 5,
+    /**
+     * ECS: how long past a judged stage (or an approval's timeout) ECS waits for
+     * Shipwatch's hook or pause before it rolls back by itself: the net when
+     * Shipwatch cannot answer, never the normal way out.
+     */
+    hookGraceMinutes: 15,
   },
   health: {
     bakeMinutes: 10,

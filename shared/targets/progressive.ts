@@ -45,4 +45,11 @@ export interface ProgressiveTarget {
   advance(watch: Watch, step: number, now: Date): Promise<void>;
   /** A person's decision at a pause: `promote` goes on, `abort` sends all traffic back to the previous revision. */
   decide(watch: Watch, pauseId: string, action: 'promote' | 'abort', now: Date): Promise<void>;
+  /**
+   * The new revision alone, for metrics, once it serves all the traffic: the
+   * bake narrows its metric checks to it (ECS: the target group it resolved
+   * to, which alternates between deployments). Absent: the bake measures the
+   * checks as configured.
+   */
+  scope?(watch: Watch): Promise<RevisionScope>;
 }

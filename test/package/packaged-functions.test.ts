@@ -35,7 +35,7 @@ const validatingFirst = () => lambda.names.filter((n) => n !== 'slackInteraction
 describe('the packaged functions', () => {
   it('are every function serverless.yml declares, each on nodejs22.x with its own zip', () => {
     expect(lambda.names.sort()).toEqual(
-      ['acquireLease', 'admitRelease', 'advanceRelease', 'alarmRollback', 'awaitEvent', 'checkHealth', 'closeRecord', 'deployRelease', 'finishDeployment', 'requestApproval', 'resumeWaiters', 'rollBack', 'scanImage', 'slackInteraction', 'startDeployments', 'watchRollout'].sort(),
+      ['acquireLease', 'admitRelease', 'advanceRelease', 'alarmRollback', 'awaitEvent', 'checkHealth', 'closeRecord', 'deployRelease', 'ecsLifecycleHook', 'finishDeployment', 'requestApproval', 'resumeWaiters', 'rollBack', 'scanImage', 'slackInteraction', 'startDeployments', 'watchRollout'].sort(),
     );
   });
 
@@ -46,6 +46,13 @@ describe('the packaged functions', () => {
       expect({ name, errorType: error.name }).toEqual({ name, errorType: 'InvalidInput' });
       expect(ERROR_NAMES).toContain(error.name);
     }
+  });
+
+  it('deployRelease is given the lifecycle hook ECS invokes and the role it assumes, as the stack names them', () => {
+    expect(app.functions.get('deployRelease')!.env).toMatchObject({
+      SHIPWATCH_ECS_HOOK_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:shipwatch-dev-ecsLifecycleHook',
+      SHIPWATCH_ECS_HOOK_ROLE_ARN: 'arn:aws:iam::123456789012:role/EcsHookInvokeRole',
+    });
   });
 
   it('the rendered state machine invokes only packaged functions, and every Retry and Catch names a known error', () => {

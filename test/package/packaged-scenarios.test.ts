@@ -65,6 +65,11 @@ describe('the packaged functions and state machine play every scenario', () => {
     expect(row?.reason).toMatch(/^MeasurementFailed: health could not be measured: 4 failed measurements in a row/);
   });
 
+  it("ECS invoked the packaged lifecycle hook by the ARN deployRelease gave it: its FAILED verdict at 10% is the rollback's reason", () => {
+    const [row] = run.rows.filter((r) => r.scenario === 'ecs-canary-bad');
+    expect(row?.reason).toMatch(/function:shipwatch-dev-ecsLifecycleHook returned FAILED at PRODUCTION_TRAFFIC_SHIFT; Shipwatch's hook: measured unhealthy, step 1 of 2 \(10% of traffic\): 5xx rate [\d.]+% > 2% in \d+ of \d+ periods, failure limit 1/);
+  });
+
   it('asked in Slack and took the signed click through the packaged interaction endpoint', () => {
     expect(lines.join('\n')).toMatch(/interaction endpoint answered 200/);
   });

@@ -1,6 +1,17 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeImageScanFindingsCommand, DescribeRepositoriesCommand, ECRClient, StartImageScanCommand } from '@aws-sdk/client-ecr';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  ContinueServiceDeploymentCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  ListServiceDeploymentsCommand,
+  RegisterTaskDefinitionCommand,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { CloudService, World } from '../../local/cloud/world.js';
 
@@ -27,6 +38,11 @@ export function mockCloud(world: World) {
   ecs.on(DescribeTaskDefinitionCommand).callsFake(route('ecs', 'DescribeTaskDefinition'));
   ecs.on(RegisterTaskDefinitionCommand).callsFake(route('ecs', 'RegisterTaskDefinition'));
   ecs.on(UpdateServiceCommand).callsFake(route('ecs', 'UpdateService'));
+  ecs.on(DescribeServiceDeploymentsCommand).callsFake(route('ecs', 'DescribeServiceDeployments'));
+  ecs.on(ListServiceDeploymentsCommand).callsFake(route('ecs', 'ListServiceDeployments'));
+  ecs.on(DescribeServiceRevisionsCommand).callsFake(route('ecs', 'DescribeServiceRevisions'));
+  ecs.on(ContinueServiceDeploymentCommand).callsFake(route('ecs', 'ContinueServiceDeployment'));
+  ecs.on(StopServiceDeploymentCommand).callsFake(route('ecs', 'StopServiceDeployment'));
   ecr.on(DescribeImageScanFindingsCommand).callsFake(route('ecr', 'DescribeImageScanFindings'));
   ecr.on(DescribeRepositoriesCommand).callsFake(route('ecr', 'DescribeRepositories'));
   ecr.on(StartImageScanCommand).callsFake(route('ecr', 'StartImageScan'));

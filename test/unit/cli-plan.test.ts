@@ -21,6 +21,7 @@ describe('shipwatch plan (offline)', () => {
     expect(plan.notMatched).toEqual([
       { service: 'payments', why: 'repository is payments, not checkout' },
       { service: 'ledger', why: 'repository is ledger, not checkout' },
+      ...['storefront', 'listings', 'inventory', 'orders'].map((s) => ({ service: s, why: `repository is ${s}, not checkout` })),
       { service: 'catalog', why: 'repository is catalog, not checkout' },
       { service: 'search', why: 'repository is search, not checkout' },
       { service: 'reviews', why: 'repository is reviews, not checkout' },

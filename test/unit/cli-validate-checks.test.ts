@@ -9,6 +9,7 @@ import { checkRepositories } from '../../cli/validate/ecr.js';
 import { checkEcsServices } from '../../cli/validate/ecs.js';
 import { checkSlack } from '../../cli/validate/slack.js';
 import { parseConfigText } from '../../shared/config/load.js';
+import { CURRENT, service, taskDefinition } from '../support/ecs-progressive.js';
 import { fixture } from '../support/fixtures.js';
 
 // Each check of `validate --aws` sends exactly the read-only calls it needs, and
@@ -116,5 +117,66 @@ describe('validate --aws checks', () => {
     expect(checks).toEqual([
       expect.objectContaining({ status: 'error', services: ['wordpress'], fix: 'aws ssm put-parameter --type SecureString --name /shipwatch/prod/slack-bot-token --value xoxb-… (README, "Set up the Slack app")' }),
     ]);
+  });
+});
+
+describe('validate --aws: an ECS service on a canary, linear or blue/green strategy', () => {
+  const progressive = (strategy: string, metrics = '') =>
+    parseConfigText(
+      `
+services:
+  - name: web
+    image: { repository: web }
+    target: { ecs: { cluster: prod, service: web, container: app } }
+    strategy: ${strategy}
+    health:
+      alarms: [web-5xx]${metrics}
+`,
+      'inline.yml',
+    );
+  const TG_METRIC = `
+      metrics:
+        - name: 5xx
+          metric: { namespace: AWS/ApplicationELB, metricName: HTTPCode_Target_5XX_Count, dimensions: { TargetGroup: targetgroup/web-blue/0123456789abcdef }, stat: Sum }
+          comparison: ">"
+          threshold: 5`;
+  const checksOf = async (config: ReturnType<typeof progressive>, found: ReturnType<typeof service>) => {
+    const ecs = mock(mockClient(ECSClient));
+    ecs.on(DescribeServicesCommand).resolves({ services: [found] });
+    ecs.on(DescribeTaskDefinitionCommand).resolves(taskDefinition(8, 'web:v1'));
+    return checkEcsServices(new ECSClient({ region: 'us-west-2' }), config);
+  };
+
+  it('names the load balancer ECS shifts the traffic with, and the checks narrowed to the new revision', async () => {
+    const checks = await checksOf(progressive('{ type: canary }', TG_METRIC), service(CURRENT));
+
+    expect(checks.map((c) => [c.status, c.check])).toEqual([
+      ['ok', 'service exists'],
+      ['ok', 'traffic shifting (canary)'],
+      ['ok', 'each step judged on the new revision'],
+      ['ok', 'task definition readable'],
+      ['ok', 'container in task definition'],
+    ]);
+    expect(checks[0]!.detail).toMatch(/deployment controller ECS \(canary through ECS's own engine\)/);
+    expect(checks[1]!.detail).toMatch(/target groups arn:aws:elasticloadbalancing:.*web-blue.* and .*web-green.*, production listener rule .*, role arn:aws:iam::123456789012:role\/ecsInfrastructureRoleForLoadBalancers/);
+  });
+
+  it('is an error without advancedConfiguration, with the update-service command that adds it', async () => {
+    const checks = await checksOf(progressive('{ type: linear }', TG_METRIC), service(CURRENT, { loadBalancers: [{ targetGroupArn: 'arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/web/1', containerName: 'app', containerPort: 8080 }] }));
+
+    const shifting = checks.find((c) => c.check === 'traffic shifting (linear)')!;
+    expect(shifting).toMatchObject({ status: 'error', detail: expect.stringContaining('has no load balancer with advancedConfiguration') });
+    expect(shifting.fix).toMatch(/^give the service's load balancer an advancedConfiguration: aws ecs update-service --cluster prod --service web --load-balancers 'targetGroupArn=<production target group>,containerName=app,containerPort=<port>,advancedConfiguration=\{alternateTargetGroupArn=/);
+  });
+
+  it('warns when no check can tell the new revision apart, and when hooks of your own need their roles passed', async () => {
+    const theirs = { targetType: 'AWS_LAMBDA' as const, hookTargetArn: 'arn:aws:lambda:us-west-2:123456789012:function:smoke', roleArn: 'arn:aws:iam::123456789012:role/smoke-invoke', lifecycleStages: ['POST_SCALE_UP' as const] };
+    const checks = await checksOf(progressive('{ type: blueGreen }'), service(CURRENT, { deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5, lifecycleHooks: [theirs] } }));
+
+    expect(checks.filter((c) => c.status !== 'ok').map((c) => [c.check, c.detail])).toEqual([
+      ['each step judged on the new revision', 'no metric checks: each step is judged by the service-wide alarms only'],
+      ['lifecycle hooks of your own', '1 Lambda hook(s) of your own (arn:aws:lambda:us-west-2:123456789012:function:smoke) are kept on every deploy and rollback'],
+    ]);
+    expect(checks.find((c) => c.check === 'lifecycle hooks of your own')!.fix).toContain('add iam:PassRole for arn:aws:iam::123456789012:role/smoke-invoke (iam:PassedToService ecs.amazonaws.com)');
   });
 });

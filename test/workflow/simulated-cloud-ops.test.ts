@@ -1,7 +1,18 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { BatchGetImageCommand, DescribeImagesCommand, ECRClient, ListImagesCommand, PutImageCommand } from '@aws-sdk/client-ecr';
-import { DescribeTaskDefinitionCommand, ECSClient, ListServicesCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  ListServiceDeploymentsCommand,
+  ListServicesCommand,
+  RegisterTaskDefinitionCommand,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { createHash } from 'node:crypto';
@@ -67,9 +78,36 @@ describe('the simulated cloud over the wire', () => {
     const byRevision = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'checkout:1' }));
     const byFamily = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'payments' }));
 
-    expect(services.serviceArns).toEqual(['arn:aws:ecs:us-east-1:123456789012:service/prod/checkout', 'arn:aws:ecs:us-east-1:123456789012:service/prod/payments', 'arn:aws:ecs:us-east-1:123456789012:service/prod/ledger']);
+    expect(services.serviceArns).toEqual(['checkout', 'payments', 'ledger', 'storefront', 'listings', 'inventory', 'orders'].map((s) => `arn:aws:ecs:us-east-1:123456789012:service/prod/${s}`));
     expect(byRevision.taskDefinition).toMatchObject({ family: 'checkout', revision: 1 });
     expect(byFamily.taskDefinition).toMatchObject({ family: 'payments', revision: 1 });
+  });
+
+  it('ECS: a canary over the wire, followed and stopped with the service-deployment operations', async () => {
+    const { config, advance } = await endpoint();
+    const ecs = new ECSClient(config);
+    const { taskDefinition } = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'storefront' }));
+    const next = await ecs.send(new RegisterTaskDefinitionCommand({ family: 'storefront', containerDefinitions: taskDefinition!.containerDefinitions }));
+
+    const updated = await ecs.send(
+      new UpdateServiceCommand({ cluster: 'prod', service: 'storefront', taskDefinition: next.taskDefinition!.taskDefinitionArn, deploymentConfiguration: { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 }, bakeTimeInMinutes: 5 } }),
+    );
+    const arn = updated.service!.currentServiceDeployment!;
+    advance(4 * 60_000);
+    const [described] = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments!;
+    const listed = await ecs.send(new ListServiceDeploymentsCommand({ cluster: 'prod', service: 'storefront' }));
+    const revision = await ecs.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns: [described!.targetServiceRevision!.arn!] }));
+    await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
+    advance(60_000);
+    const [stopped] = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments!;
+    const service = (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['storefront'] }))).services![0]!;
+
+    expect(arn).toMatch(/^arn:aws:ecs:us-east-1:123456789012:service-deployment\/prod\/storefront\/[\w-]{21}$/);
+    expect(described).toMatchObject({ status: 'IN_PROGRESS', lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT', targetServiceRevision: { requestedProductionTrafficWeight: 10 }, createdAt: expect.any(Date) });
+    expect(listed.serviceDeployments).toEqual([expect.objectContaining({ serviceDeploymentArn: arn, status: 'IN_PROGRESS' })]);
+    expect(revision.serviceRevisions![0]).toMatchObject({ taskDefinition: next.taskDefinition!.taskDefinitionArn, resolvedConfiguration: { loadBalancers: [{ targetGroupArn: expect.stringContaining(':targetgroup/storefront-green/') }] } });
+    expect(stopped).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL', rollback: { reason: 'ECS deployment stopped (StopServiceDeployment ROLLBACK)' } });
+    expect(service.taskDefinition).toBe(taskDefinition!.taskDefinitionArn);
   });
 
   it('CloudWatch: set-alarm-state holds until the next evaluation, then the metric decides again', async () => {

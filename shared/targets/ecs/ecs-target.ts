@@ -16,11 +16,22 @@ import { describePrimary, primaryRunning, rollbackPlan } from './rollback-plan.j
 import { ecsRolloutStatus } from './rollout-status.js';
 import { containerImage, nextRevision } from './task-definition.js';
 import { ecsServiceKey } from '../../waits/keys.js';
+import type { HookFunction } from './deployment-config.js';
+import { isServiceDeploymentArn, progressiveRollout } from './progressive-rollout.js';
+import { ecsProgressive } from './progressive-steps.js';
+import type { HookNotes } from './service-deployment-status.js';
 
 type EcsConfig = NonNullable<ServiceConfig['target']['ecs']>;
 
-/** ECS on Fargate or EC2: the same API, the same code. */
-export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
+/** The service's strategy and what a progressive one needs: Shipwatch's hook function and what it decided. */
+export interface EcsTargetOptions {
+  service: Pick<ServiceConfig, 'name' | 'strategy' | 'health' | 'approval'>;
+  hook(): HookFunction;
+  notes?(serviceDeploymentArn: string): Promise<HookNotes | undefined>;
+}
+
+/** ECS on Fargate or EC2: the same API, the same code. A canary, linear or blue/green strategy goes through ECS's own engine (progressive-rollout.ts). */
+export function ecsTarget(ecs: ECSClient, config: EcsConfig, options?: EcsTargetOptions): DeployTarget {
   const label = `ECS service ${config.cluster}/${config.service}`;
 
   async function describeService(): Promise<Service> {
@@ -33,7 +44,9 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
     if (service.status !== 'ACTIVE') throw new TargetMisconfigured(`${label} is ${service.status}, not ACTIVE`);
     const controller = service.deploymentController?.type ?? 'ECS';
     if (controller !== 'ECS') {
-      throw new TargetMisconfigured(`${label} uses the ${controller} deployment controller; Shipwatch deploys services with the ECS (rolling update) controller`);
+      throw new TargetMisconfigured(
+        `${label} uses the ${controller} deployment controller; Shipwatch deploys services with the ECS (rolling update) controller`,
+      );
     }
     return service;
   }
@@ -44,15 +57,19 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
     if (id) return id;
     const primary = describePrimary(service);
     throw new Failure(
-      primary === 'none' ? `${what} on ${label} returned no PRIMARY deployment` : `${what} on ${label}: the PRIMARY deployment ${primary} does not run ${revision}; not following it`,
+      primary === 'none'
+        ? `${what} on ${label} returned no PRIMARY deployment`
+        : `${what} on ${label}: the PRIMARY deployment ${primary} does not run ${revision}; not following it`,
     );
   }
 
-  return {
+  // ECS sends an ECS Deployment State Change event for every deployment of the service
+  // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html).
+  const wakeKeys = [ecsServiceKey(config.cluster, config.service)];
+
+  const rolling: DeployTarget = {
     label,
-    // ECS sends an ECS Deployment State Change event for every deployment of the service
-    // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_service_deployment_events.html).
-    wakeKeys: [ecsServiceKey(config.cluster, config.service)],
+    wakeKeys,
 
     async deploy(release: Release, now: Date): Promise<Deployment> {
       const service = await describeService();
@@ -98,9 +115,29 @@ export function ecsTarget(ecs: ECSClient, config: EcsConfig): DeployTarget {
       const startedAt = now.toISOString();
       if ('adopt' in plan) return { revision, deploymentId: plan.adopt, startedAt, adopted: true };
       const updated = await ecs.send(
-        new UpdateServiceCommand({ cluster: config.cluster, service: config.service, taskDefinition: revision, ...(plan.update.forceNewDeployment ? { forceNewDeployment: true } : {}) }),
+        new UpdateServiceCommand({
+          cluster: config.cluster,
+          service: config.service,
+          taskDefinition: revision,
+          ...(plan.update.forceNewDeployment ? { forceNewDeployment: true } : {}),
+        }),
       );
       return { revision, deploymentId: follow(updated.service, revision, RollbackFailed, 'UpdateService (rollback)'), startedAt, adopted: false };
     },
   };
+
+  const strategy = options?.service.strategy;
+  if (options && strategy && strategy.type !== 'rolling') {
+    const rollout = progressiveRollout({ ecs, config, label, service: options.service, strategy, describeService, hook: options.hook });
+    return {
+      label,
+      wakeKeys,
+      deploy: rollout.deploy,
+      // A deployment from before the strategy changed (ecs-svc/…) is still a rolling one.
+      status: (watch) => (isServiceDeploymentArn(watch.deploymentId) ? rollout.status(watch) : rolling.status(watch)),
+      rollback: rollout.rollback,
+      progressive: ecsProgressive({ ecs, cluster: config.cluster, strategy, describeService, ...(options.notes ? { notes: options.notes } : {}) }),
+    };
+  }
+  return rolling;
 }
