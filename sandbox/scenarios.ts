@@ -240,7 +240,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'ecs-blue-green',
-    title: "ECS's blue/green: test traffic judged for 3 minutes, then all production at once, baked",
+    title: "ECS's blue/green: test traffic judged for 4 minutes, then all production at once, baked",
     pushes: [{ repository: 'inventory', tag: 'v2', behaviour: {} }],
     expect: ['deployed'],
   },

@@ -202,15 +202,26 @@ const service = z
     if (s.strategy.type !== 'rolling' && s.strategy.pause && !s.approval) {
       ctx.addIssue({ code: 'custom', path: ['strategy', 'pause'], message: 'a pause asks the `approval` approvers in its channel to promote or abort: add an `approval` section (with `required: false` if pushes need no approval before the deploy)' });
     }
-    const bakeSeconds = s.health.bakeMinutes * 60;
+    // A window can fail a metric only if it holds failureLimit + 1 complete, ingested periods; it
+    // starts between period boundaries, so one period may be lost to alignment. The same holds for
+    // the service-wide bake and for each judged traffic step of a progressive strategy.
+    const windows: { minutes: number; path: (string | number)[]; what: string; fix: string }[] = [
+      { minutes: s.health.bakeMinutes, path: ['health', 'bakeMinutes'], what: 'bake', fix: 'lengthen health.bakeMinutes' },
+    ];
+    if ((s.strategy.type === 'canary' || s.strategy.type === 'linear') && s.strategy.bakeMinutes > 0) {
+      windows.push({ minutes: s.strategy.bakeMinutes, path: ['strategy', 'bakeMinutes'], what: 'traffic step', fix: 'lengthen strategy.bakeMinutes' });
+    }
+    if (s.strategy.type === 'blueGreen' && s.strategy.testTrafficBakeMinutes > 0) {
+      windows.push({ minutes: s.strategy.testTrafficBakeMinutes, path: ['strategy', 'testTrafficBakeMinutes'], what: 'test-traffic bake', fix: 'lengthen strategy.testTrafficBakeMinutes' });
+    }
     s.health.metrics.forEach((m, i) => {
-      // The bake starts between period boundaries, so one period may be lost to alignment.
-      const needed = 2 * m.period + DEFAULTS.health.ingestionGraceSeconds;
-      if (bakeSeconds < needed) {
+      const needed = (m.failureLimit + 2) * m.period + DEFAULTS.health.ingestionGraceSeconds;
+      for (const w of windows) {
+        if (w.minutes * 60 >= needed) continue;
         ctx.addIssue({
           code: 'custom',
           path: ['health', 'metrics', i, 'period'],
-          message: `a ${s.health.bakeMinutes}-minute bake cannot judge ${m.period} s periods: it needs at least ${needed / 60} minutes (two periods plus ${DEFAULTS.health.ingestionGraceSeconds} s for CloudWatch to ingest); lengthen health.bakeMinutes or shorten the period`,
+          message: `a ${w.minutes}-minute ${w.what} cannot fail ${m.period} s periods with failureLimit ${m.failureLimit}: it needs at least ${needed / 60} minutes (${m.failureLimit + 1} breaching periods, one more lost to alignment, plus ${DEFAULTS.health.ingestionGraceSeconds} s for CloudWatch to ingest); ${w.fix} or shorten the period`,
         });
       }
     });

@@ -540,8 +540,8 @@ describe('parseConfigText: metric checks', () => {
     });
   });
 
-  it('refuses a bake too short for two periods plus ingestion, with the arithmetic', () => {
-    // Prepare: the default 10-minute bake against 300 s periods needs 2 * 300 + 60 = 660 s
+  it('refuses a bake too short to fail a check, with the arithmetic', () => {
+    // Prepare: the default 10-minute bake against 300 s periods, failureLimit 1, needs (1 + 2) * 300 + 60 = 960 s
     const text = configYaml(
       serviceYaml('web', metricYaml(['- name: m', '  metric: { namespace: N, metricName: M }', '  period: 300', '  comparison: ">"', '  threshold: 1'])),
     );
@@ -552,13 +552,14 @@ describe('parseConfigText: metric checks', () => {
     // Assess
     expect(error.message).toBe(
       'shipwatch.yml is not a valid Shipwatch config:\n' +
-        '  services[0].health.metrics[0].period: a 10-minute bake cannot judge 300 s periods: it needs at least 11 minutes ' +
-        '(two periods plus 60 s for CloudWatch to ingest); lengthen health.bakeMinutes or shorten the period',
+        '  services[0].health.metrics[0].period: a 10-minute bake cannot fail 300 s periods with failureLimit 1: it needs at least 16 minutes ' +
+        '(2 breaching periods, one more lost to alignment, plus 60 s for CloudWatch to ingest); lengthen health.bakeMinutes or shorten the period',
     );
   });
 
-  it('accepts a bake exactly as long as two periods plus ingestion, and refuses one minute less', () => {
-    // Prepare: 2 * 60 + 60 = 180 s = 3 minutes
+  it('accepts a bake exactly long enough to see failureLimit + 1 periods, and refuses one minute less', () => {
+    // Prepare: (1 + 2) * 60 + 60 = 240 s = 4 minutes: a bake that starts between period boundaries
+    // loses one period to alignment, and with failureLimit 1 only a second breaching period fails.
     const withBake = (minutes: number) =>
       configYaml(
         serviceYaml('web', [
@@ -568,12 +569,25 @@ describe('parseConfigText: metric checks', () => {
       );
 
     // Act
-    const enough = parseConfigText(withBake(3), 'shipwatch.yml');
-    const error = thrownBy(ConfigError, () => parseConfigText(withBake(2), 'shipwatch.yml'));
+    const enough = parseConfigText(withBake(4), 'shipwatch.yml');
+    const error = thrownBy(ConfigError, () => parseConfigText(withBake(3), 'shipwatch.yml'));
 
     // Assess
-    expect(enough.services[0]?.health.bakeMinutes).toBe(3);
-    expect(error.message).toContain('services[0].health.metrics[0].period: a 2-minute bake cannot judge 60 s periods: it needs at least 3 minutes');
+    expect(enough.services[0]?.health.bakeMinutes).toBe(4);
+    expect(error.message).toContain('services[0].health.metrics[0].period: a 3-minute bake cannot fail 60 s periods with failureLimit 1: it needs at least 4 minutes');
+  });
+
+  it('holds each judged traffic step of a canary to the same rule', () => {
+    const withStep = (minutes: number) =>
+      configYaml(
+        serviceYaml('web', [
+          ...metricYaml(['- name: m', '  metric: { namespace: N, metricName: M }', '  period: 60', '  comparison: ">"', '  threshold: 1']),
+          `strategy: { type: canary, percent: 10, bakeMinutes: ${minutes} }`,
+        ]),
+      );
+    expect(parseConfigText(withStep(4), 'shipwatch.yml').services[0]?.strategy).toMatchObject({ bakeMinutes: 4 });
+    expect(thrownBy(ConfigError, () => parseConfigText(withStep(3), 'shipwatch.yml')).message).toContain('a 3-minute traffic step cannot fail 60 s periods with failureLimit 1: it needs at least 4 minutes');
+    expect(thrownBy(ConfigError, () => parseConfigText(withStep(3), 'shipwatch.yml')).message).toContain('lengthen strategy.bakeMinutes');
   });
 });
 

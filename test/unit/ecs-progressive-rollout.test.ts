@@ -108,7 +108,7 @@ describe('deploy with a progressive strategy', () => {
   it('a linear rollout with a pause: a PAUSE hook before each step, and the hook at that stage too (it lets the first one go)', async () => {
     deployable();
     const config = serviceConfig(
-      '{ type: linear, stepPercent: 25, bakeMinutes: 3, pause: true }',
+      '{ type: linear, stepPercent: 25, bakeMinutes: 4, pause: true }',
       '    approval: { required: false, channel: C0123DEPLOYS, approvers: [U0ALICE], timeoutMinutes: 30 }',
     );
 
@@ -121,7 +121,7 @@ describe('deploy with a progressive strategy', () => {
       expect.objectContaining({
         targetType: 'AWS_LAMBDA',
         lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT'],
-        timeoutConfiguration: { timeoutInMinutes: 18, action: 'ROLLBACK' },
+        timeoutConfiguration: { timeoutInMinutes: 19, action: 'ROLLBACK' },
       }),
       // The approval's 30 minutes plus the grace: Shipwatch's own expiry aborts first.
       { targetType: 'PAUSE', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: 45, action: 'ROLLBACK' } },

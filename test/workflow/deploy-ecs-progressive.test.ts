@@ -23,12 +23,12 @@ ${healthYaml('shop')}
   - name: search
     image: { repository: search, tags: ["v*"] }
     target: { ecs: { cluster: prod, service: search, container: app } }
-    strategy: { type: linear, stepPercent: 25, bakeMinutes: 3 }
+    strategy: { type: linear, stepPercent: 25, bakeMinutes: 4 }
 ${healthYaml('search')}
   - name: inventory
     image: { repository: inventory, tags: ["v*"] }
     target: { ecs: { cluster: prod, service: inventory, container: app } }
-    strategy: { type: blueGreen, testTrafficBakeMinutes: 3 }
+    strategy: { type: blueGreen, testTrafficBakeMinutes: 4 }
 ${healthYaml('inventory')}
 `);
 });

@@ -22,7 +22,7 @@ afterEach(() => {
 });
 
 const CANARY = '{ type: canary, percent: 10, bakeMinutes: 5 }';
-const LINEAR = '{ type: linear, stepPercent: 25, bakeMinutes: 3 }';
+const LINEAR = '{ type: linear, stepPercent: 25, bakeMinutes: 4 }';
 const REF = { cluster: 'shop', namespace: 'shop', service: 'search' };
 
 async function given() {

@@ -38,7 +38,7 @@ beforeAll(async () => {
   - name: orders
     image: { repository: orders, tags: ["v*"] }
     target: { ecs: { cluster: prod, service: orders, container: app } }
-    strategy: { type: canary, percent: 20, bakeMinutes: 3, pause: true }
+    strategy: { type: canary, percent: 20, bakeMinutes: 4, pause: true }
     approval: { required: false, channel: C0DEPLOYS, approvers: [U0ALICE], timeoutMinutes: 30, allowSelfApproval: true }
 ${healthYaml('orders', '      guardMinutes: 30')}
 `);
