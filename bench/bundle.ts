@@ -9,7 +9,17 @@ import { parse } from 'yaml';
 import { ROOT } from './package-ref.js';
 
 /** serverless-esbuild's own settings, which esbuild does not take. */
-const PLUGIN_ONLY = ['exclude', 'outputFileExtension', 'packager', 'packagerOptions', 'concurrency', 'zipConcurrency', 'nativeZip', 'keepOutputDirectory', 'plugins'];
+const PLUGIN_ONLY = [
+  'exclude',
+  'outputFileExtension',
+  'packager',
+  'packagerOptions',
+  'concurrency',
+  'zipConcurrency',
+  'nativeZip',
+  'keepOutputDirectory',
+  'plugins',
+];
 
 function serverlessEsbuildOptions(): { options: BuildOptions; plugins: Plugin[] } {
   const sls = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as { custom: { esbuild: Record<string, unknown> } };

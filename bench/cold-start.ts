@@ -31,7 +31,9 @@ interface Variant {
   times: number[];
 }
 
-const { values: args } = parseArgs({ options: { before: { type: 'string' }, 'keep-names': { type: 'boolean' }, rounds: { type: 'string' }, seed: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: { before: { type: 'string' }, 'keep-names': { type: 'boolean' }, rounds: { type: 'string' }, seed: { type: 'string' } },
+});
 const ROUNDS = Number(args.rounds ?? process.env.BENCH_ROUNDS ?? 25);
 const BEFORE = args.before ?? process.env.BENCH_BEFORE;
 const KEEP_NAMES = args['keep-names'] ?? process.env.BENCH_KEEP_NAMES === '1';
@@ -86,7 +88,8 @@ if (BEFORE) {
   await addPackage('before', before.dir);
 }
 await addBuilt('empty', (file) => writeFileSync(file, 'export const handler = async () => ({});\n'));
-const BARE_CLIENT = "import { ECSClient } from '@aws-sdk/client-ecs';\nconst ecs = new ECSClient({});\nexport const handler = async () => ecs.config.serviceId;\n";
+const BARE_CLIENT =
+  "import { ECSClient } from '@aws-sdk/client-ecs';\nconst ecs = new ECSClient({});\nexport const handler = async () => ecs.config.serviceId;\n";
 await addBuilt('bare-client', (file) => bundleLikeServerless({ code: BARE_CLIENT }, file));
 if (KEEP_NAMES) {
   for (const fn of functions) {
@@ -110,9 +113,15 @@ const diff = (a: Variant, b: Variant) => a.times.map((t, i) => t - b.times[i]!);
 const empty = get('empty')!;
 const bare = get('bare-client')!;
 
-console.log(`Cold start, ${ROUNDS} interleaved rounds (seed ${SEED}), Node ${process.version}, ${priority}${beforeSha ? `, before = ${beforeSha.slice(0, 7)}` : ''}.`);
-console.log('KB: uncompressed code in the zip. ms: import of the handler module in a fresh process, minus the same round\'s empty script (or bare client); median [interquartile range].\n');
-console.log(`(empty script: ${formatSummary(empty.times)} ms absolute; bare ECS client with env-only credentials: ${bare.kb.toFixed(0)} KB, ${formatSummary(diff(bare, empty))} ms over the empty script)\n`);
+console.log(
+  `Cold start, ${ROUNDS} interleaved rounds (seed ${SEED}), Node ${process.version}, ${priority}${beforeSha ? `, before = ${beforeSha.slice(0, 7)}` : ''}.`,
+);
+console.log(
+  "KB: uncompressed code in the zip. ms: import of the handler module in a fresh process, minus the same round's empty script (or bare client); median [interquartile range].\n",
+);
+console.log(
+  `(empty script: ${formatSummary(empty.times)} ms absolute; bare ECS client with env-only credentials: ${bare.kb.toFixed(0)} KB, ${formatSummary(diff(bare, empty))} ms over the empty script)\n`,
+);
 const beforeCols = beforeSha ? ' before: KB | before: ms over empty | before: ms over bare client |' : '';
 console.log(`| function |${beforeCols} KB | ms over empty script | ms over bare client | ≤ ${TARGET_KB} KB and ≤ ${TARGET_MS} ms |`);
 console.log(`| --- |${beforeSha ? ' ---: | ---: | ---: |' : ''} ---: | ---: | ---: | :---: |`);

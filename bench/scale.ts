@@ -50,7 +50,9 @@ const time = new VirtualTime(clock, Infinity);
 const sfn = new StepFunctionsModel(time, STATE_MACHINE_ARN, { invocationMs: 0 });
 const dynamo = await startLocalDynamo();
 await createRecordsTable(dynamo.endpoint, TABLE);
-const server = await startCloudServer((service, operation, input) => (service === 'sfn' ? sfn.handle(operation, input) : world.handle(service as 'ecs', operation, input)));
+const server = await startCloudServer((service, operation, input) =>
+  service === 'sfn' ? sfn.handle(operation, input) : world.handle(service as 'ecs', operation, input),
+);
 Object.assign(process.env, {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
@@ -103,7 +105,11 @@ for (let i = 0; i < SERVICES; i++) {
   }
   // Deployments of one service never overlap: each one's deploy..finish window is disjoint from the others'.
   const windows = rows
-    .map((r) => r.result?.steps.find((s) => s.step === 'deploy')?.endedAt && r.result ? [Date.parse(r.result.steps.find((s) => s.step === 'deploy')!.endedAt!), Date.parse(r.result.finishedAt)] : undefined)
+    .map((r) =>
+      r.result?.steps.find((s) => s.step === 'deploy')?.endedAt && r.result
+        ? [Date.parse(r.result.steps.find((s) => s.step === 'deploy')!.endedAt!), Date.parse(r.result.finishedAt)]
+        : undefined,
+    )
     .filter((w): w is number[] => Boolean(w))
     .sort((a, b) => a[0]! - b[0]!);
   for (let k = 1; k < windows.length; k++) if (windows[k]![0]! < windows[k - 1]![1]!) overlapping += 1;
@@ -119,7 +125,11 @@ console.log('| --- | ---: |');
 console.log(`| pushes lost (no recorded outcome) | ${lost} |`);
 console.log(`| overlapping deployments of one service | ${overlapping} |`);
 console.log(`| services not on their newest image | ${notNewest} |`);
-console.log(`| outcomes | ${Object.entries(outcomes).map(([o, n]) => `${n} ${o}`).join(', ')} |`);
+console.log(
+  `| outcomes | ${Object.entries(outcomes)
+    .map(([o, n]) => `${n} ${o}`)
+    .join(', ')} |`,
+);
 console.log(`| executions / state transitions | ${executions.length} / ${executions.reduce((n, e) => n + (e.run?.transitions ?? 0), 0)} |`);
 console.log(`| wall time (one process: handlers, simulated cloud, dynalite) | ${wallSeconds.toFixed(1)} s |`);
 console.log(`| handler wall time per push, 1000 pushes in flight in one process | ${(handlerMs / (SERVICES * PUSHES)).toFixed(0)} ms |`);

@@ -5,7 +5,9 @@ import { register } from 'tsx/esm/api';
 
 // Lambda runs nodejs22.x; so must everything here (npm start and npx use the repo's own Node 22).
 if (Number(process.versions.node.split('.')[0]) < 22) {
-  console.error(`shipwatch needs Node 22 or later (this is ${process.version}); run it through npm start or npx shipwatch, which use the Node 22 that npm ci installed`);
+  console.error(
+    `shipwatch needs Node 22 or later (this is ${process.version}); run it through npm start or npx shipwatch, which use the Node 22 that npm ci installed`,
+  );
   process.exit(2);
 }
 

@@ -65,25 +65,36 @@ export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
   let clockOffset = 0;
   let reached: Promise<Reach> | undefined;
 
-  const aws = (clients: AwsClients, stack: () => Promise<Omit<Stack, 'records' | 'sfn'> & { table: string }>, label: string, configFile: string, slack: Reach['slack']): Reach => {
+  const aws = (
+    clients: AwsClients,
+    stack: () => Promise<Omit<Stack, 'records' | 'sfn'> & { table: string }>,
+    label: string,
+    configFile: string,
+    slack: Reach['slack'],
+  ): Reach => {
     let resolved: Promise<Stack> | undefined;
     return {
       clients,
       configFile,
       label,
       slack,
-      stack: () =>
-        (resolved ??= stack().then(({ table, ...rest }) => ({ ...rest, records: { db: clients.dynamo(), table }, sfn: clients.sfn() }))),
+      stack: () => (resolved ??= stack().then(({ table, ...rest }) => ({ ...rest, records: { db: clients.dynamo(), table }, sfn: clients.sfn() }))),
     };
   };
 
   const sandbox = (info: SandboxInfo): Reach => {
     if (info.now !== undefined) clockOffset = info.now - Date.now();
     const clients = awsClients({ region: info.region, endpoint: info.endpoint, credentials: { ...SANDBOX_CREDENTIALS } });
-    return aws(clients, async () => ({ table: info.table, stateMachineArn: info.stateMachineArn, source: `the sandbox at ${info.endpoint}` }), `the sandbox at ${info.endpoint}`, explicitConfig ?? info.config, {
-      tokenParameter: DEFAULTS.slack.botTokenParameter,
-      ...(info.slackApiUrl ? { apiUrl: info.slackApiUrl } : {}),
-    });
+    return aws(
+      clients,
+      async () => ({ table: info.table, stateMachineArn: info.stateMachineArn, source: `the sandbox at ${info.endpoint}` }),
+      `the sandbox at ${info.endpoint}`,
+      explicitConfig ?? info.config,
+      {
+        tokenParameter: DEFAULTS.slack.botTokenParameter,
+        ...(info.slackApiUrl ? { apiUrl: info.slackApiUrl } : {}),
+      },
+    );
   };
 
   async function resolve(): Promise<Reach> {
@@ -93,7 +104,13 @@ export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
     if (env.SHIPWATCH_TABLE && !stage) {
       const clients = awsClients(settings);
       const table = env.SHIPWATCH_TABLE;
-      return aws(clients, async () => ({ table, ...(env.STATE_MACHINE_ARN ? { stateMachineArn: env.STATE_MACHINE_ARN } : {}), source: 'SHIPWATCH_TABLE' }), 'AWS', configFile, slack);
+      return aws(
+        clients,
+        async () => ({ table, ...(env.STATE_MACHINE_ARN ? { stateMachineArn: env.STATE_MACHINE_ARN } : {}), source: 'SHIPWATCH_TABLE' }),
+        'AWS',
+        configFile,
+        slack,
+      );
     }
     if (stage) {
       const clients = awsClients(settings);
@@ -119,7 +136,9 @@ export function contextFromEnv(globals: GlobalOptions, env: NodeJS.ProcessEnv = 
     return aws(
       awsClients(settings),
       async () => {
-        throw new SetupError('which Shipwatch? Pass --stage STAGE (the stage of `serverless deploy --stage`; the CLI reads the stack shipwatch-STAGE), or set SHIPWATCH_TABLE, or start a sandbox: npx shipwatch sandbox --serve');
+        throw new SetupError(
+          'which Shipwatch? Pass --stage STAGE (the stage of `serverless deploy --stage`; the CLI reads the stack shipwatch-STAGE), or set SHIPWATCH_TABLE, or start a sandbox: npx shipwatch sandbox --serve',
+        );
       },
       'AWS',
       configFile,

@@ -19,7 +19,8 @@ const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 } as
 /** A span back from now: `30d`, `12h`, `2w`, `90m`. */
 export function parseSpan(value: string): { text: string; ms: number } {
   const match = /^(\d+)\s*([mhdw])$/.exec(value.trim());
-  if (!match || Number(match[1]) === 0) throw new InvalidArgumentError(`expected a span such as 30d, 12h, 2w or 90m (minutes, hours, days, weeks), got "${value}"`);
+  if (!match || Number(match[1]) === 0)
+    throw new InvalidArgumentError(`expected a span such as 30d, 12h, 2w or 90m (minutes, hours, days, weeks), got "${value}"`);
   return { text: `${match[1]}${match[2]}`, ms: Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] };
 }
 
@@ -55,7 +56,8 @@ export function parseImageRef(value: string): ImageRef {
   const colon = path.lastIndexOf(':');
   const repository = colon >= 0 ? path.slice(0, colon) : path;
   const tag = colon >= 0 ? path.slice(colon + 1) : undefined;
-  if (!REPOSITORY.test(repository)) throw new InvalidArgumentError(`"${repository}" is not an ECR repository name (lower-case letters, digits, . _ - and /); ${usage}`);
+  if (!REPOSITORY.test(repository))
+    throw new InvalidArgumentError(`"${repository}" is not an ECR repository name (lower-case letters, digits, . _ - and /); ${usage}`);
   if (tag !== undefined && !TAG.test(tag)) throw new InvalidArgumentError(`"${tag}" is not an image tag (letters, digits, _ . -, at most 128); ${usage}`);
   if (digest !== undefined && !DIGEST.test(digest)) throw new InvalidArgumentError(`"${digest}" is not an image digest (sha256: and 64 hex digits); ${usage}`);
   if (tag === undefined && digest === undefined) throw new InvalidArgumentError(`no tag or digest; ${usage}`);

@@ -29,11 +29,17 @@ export const jsonOption = () => new Option('--json', 'print the result as JSON o
 
 export function buildProgram(commands: RegisterCommand[], context: ContextFactory, io: CliIo, setExit: (code: ExitCode) => void): Command {
   const program = new Command('shipwatch')
-    .description('Operate Shipwatch: check the config against AWS, preview a push, see what runs and how deployments went, promote or abort a paused canary, roll back, or play it all in a sandbox.')
-    .addOption(new Option('--stage <stage>', 'the stage you deployed (`serverless deploy --stage`); finds the stack shipwatch-<stage>').env('SHIPWATCH_STAGE').argParser(parseStage))
-    .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION, then your profile\'s region)').argParser(parseRegion))
+    .description(
+      'Operate Shipwatch: check the config against AWS, preview a push, see what runs and how deployments went, promote or abort a paused canary, roll back, or play it all in a sandbox.',
+    )
+    .addOption(
+      new Option('--stage <stage>', 'the stage you deployed (`serverless deploy --stage`); finds the stack shipwatch-<stage>')
+        .env('SHIPWATCH_STAGE')
+        .argParser(parseStage),
+    )
+    .addOption(new Option('--region <region>', "AWS region (default: AWS_REGION, then your profile's region)").argParser(parseRegion))
     .addOption(new Option('--profile <profile>', 'named profile from ~/.aws/config (default: AWS_PROFILE)'))
-    .addOption(new Option('--config <file>', 'the Shipwatch config (default: SHIPWATCH_CONFIG, the sandbox\'s, then shipwatch.yml)'))
+    .addOption(new Option('--config <file>', "the Shipwatch config (default: SHIPWATCH_CONFIG, the sandbox's, then shipwatch.yml)"))
     .helpCommand('help [command]', 'help for a command')
     .showHelpAfterError('(shipwatch --help lists the commands)')
     .configureOutput({

@@ -4,7 +4,8 @@ import { CliError, EXIT, type ExitCode } from './errors.js';
 const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version']);
 
 /** An error from the AWS SDK: it carries the HTTP metadata of the call. */
-const isAwsError = (error: Error): error is Error & { $metadata: { httpStatusCode?: number } } => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined;
+const isAwsError = (error: Error): error is Error & { $metadata: { httpStatusCode?: number } } =>
+  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== undefined;
 
 /** What to do about an AWS error, where the error itself does not say. */
 function awsHint(error: Error): string {
@@ -12,10 +13,13 @@ function awsHint(error: Error): string {
     return 'no AWS credentials: pass --profile (or set AWS_PROFILE), run `aws sso login`, or set AWS_ACCESS_KEY_ID; for a sandbox, run its printed export line';
   }
   if (/Region is missing/.test(error.message)) return 'no AWS region: pass --region (or set AWS_REGION, or a region in your profile)';
-  if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${error.name} ${error.message}`)) return 'your credentials are not allowed to do this: use a profile with read access to the stack (--profile)';
+  if (/AccessDenied|UnauthorizedOperation|not authorized/i.test(`${error.name} ${error.message}`))
+    return 'your credentials are not allowed to do this: use a profile with read access to the stack (--profile)';
   const network = `${error.message} ${String((error as { code?: string }).code ?? '')}`;
-  if (/ENETUNREACH|EADDRNOTAVAIL/.test(network) && /127\.0\.0\.1/.test(network)) return '127.0.0.1 is unreachable: the loopback interface is down (sudo ip link set lo up), and the sandbox runs entirely on it';
-  if (/ECONNREFUSED|ENOTFOUND|ENETUNREACH|EAI_AGAIN|ETIMEDOUT/.test(network)) return 'the endpoint cannot be reached: check the network, --region, or that the sandbox still runs';
+  if (/ENETUNREACH|EADDRNOTAVAIL/.test(network) && /127\.0\.0\.1/.test(network))
+    return '127.0.0.1 is unreachable: the loopback interface is down (sudo ip link set lo up), and the sandbox runs entirely on it';
+  if (/ECONNREFUSED|ENOTFOUND|ENETUNREACH|EAI_AGAIN|ETIMEDOUT/.test(network))
+    return 'the endpoint cannot be reached: check the network, --region, or that the sandbox still runs';
   return '';
 }
 

@@ -69,7 +69,10 @@ export async function askSandbox(endpoint: string): Promise<SandboxInfo> {
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(5000) });
   } catch (error) {
-    throw new Error(`no sandbox answers at ${endpoint} (${(error as Error).cause ? String((error as { cause: Error }).cause.message) : (error as Error).message}): is it still running? Unset SHIPWATCH_SANDBOX to use AWS`, { cause: error });
+    throw new Error(
+      `no sandbox answers at ${endpoint} (${(error as Error).cause ? String((error as { cause: Error }).cause.message) : (error as Error).message}): is it still running? Unset SHIPWATCH_SANDBOX to use AWS`,
+      { cause: error },
+    );
   }
   if (!response.ok) throw new Error(`${endpoint} is not a Shipwatch sandbox (GET ${SANDBOX_INFO_PATH} answered ${response.status})`);
   return (await response.json()) as SandboxInfo;

@@ -23,7 +23,10 @@ export async function stackOutputs(cloudformation: CloudFormationClient, stage: 
     // CloudFormation answers a missing stack with a ValidationError naming it.
     if ((error as Error).name === 'ValidationError' && /does not exist/.test((error as Error).message)) {
       const region = await cloudformation.config.region().catch(() => 'the current region');
-      throw new SetupError(`no stack ${name} in ${region}: check --stage and --region (it is the stage you deployed with \`serverless deploy --stage ${stage}\`)`, { cause: error });
+      throw new SetupError(
+        `no stack ${name} in ${region}: check --stage and --region (it is the stage you deployed with \`serverless deploy --stage ${stage}\`)`,
+        { cause: error },
+      );
     }
     throw error;
   }

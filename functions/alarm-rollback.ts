@@ -18,7 +18,11 @@ const stateMachineArn = requiredEnv('STATE_MACHINE_ARN');
 export const handler = lambdaHandler('alarm-rollback', v.unknown(), async (raw) => {
   const event = parseAlarmEvent(raw);
   if (!isAlarmFiring(event)) {
-    logger.info('not a transition into ALARM; nothing to do', { alarm: event.detail.alarmName, detailType: event['detail-type'], state: event.detail.state?.value });
+    logger.info('not a transition into ALARM; nothing to do', {
+      alarm: event.detail.alarmName,
+      detailType: event['detail-type'],
+      state: event.detail.state?.value,
+    });
     return { alarm: event.detail.alarmName, services: [] };
   }
   const services = await handleAlarm({ records: recordsDb(), sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn }, config, event, now());

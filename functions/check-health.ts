@@ -15,7 +15,15 @@ export const handler = lambdaHandler('check-health', workflowStateSchema, async 
   const previous = state.bake && !state.bake.done ? { measurementErrors: state.bake.measurementErrors } : {};
   const target = targetFor(state.service);
   // After a progressive deployment the new revision serves all the traffic: its own target group (ECS alternates them).
-  const scope = state.progress?.done && target.progressive?.scope ? await target.progressive.scope({ deploymentId: deploy.deploymentId, revision: deploy.revision, revertRevision: deploy.previousRevision, since: new Date(deploy.startedAt) }) : undefined;
+  const scope =
+    state.progress?.done && target.progressive?.scope
+      ? await target.progressive.scope({
+          deploymentId: deploy.deploymentId,
+          revision: deploy.revision,
+          revertRevision: deploy.previousRevision,
+          since: new Date(deploy.startedAt),
+        })
+      : undefined;
   const health = scope ? scopeHealth(state.service.health, scope) : state.service.health;
   const look = await bakeCheck({ cloudwatch: cloudwatchClient(), target }, health, deploy, bakeStartedAt, now(), previous);
   // The live verdict goes into the deployment's message at every look.

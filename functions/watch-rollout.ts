@@ -18,5 +18,11 @@ export const handler = lambdaHandler('watch-rollout', input, ({ phase, state }) 
   const watched = rollback
     ? { deploymentId: rollback.deploymentId, startedAt: rollback.startedAt, revision: deploy.previousRevision, revertRevision: deploy.revision }
     : { deploymentId: deploy.deploymentId, startedAt: deploy.startedAt, revision: deploy.revision, revertRevision: deploy.previousRevision };
-  return watchRollout(targetFor(state.service), watched, { pollSeconds, fallbackSeconds: DEFAULTS.health.eventFallbackSeconds, timeoutMinutes: rolloutTimeoutMinutes }, phase, now());
+  return watchRollout(
+    targetFor(state.service),
+    watched,
+    { pollSeconds, fallbackSeconds: DEFAULTS.health.eventFallbackSeconds, timeoutMinutes: rolloutTimeoutMinutes },
+    phase,
+    now(),
+  );
 });

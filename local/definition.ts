@@ -52,7 +52,10 @@ export function loadDefinition(file = DEFINITION_FILE): LoadedDefinition {
  * CloudFormation template: its DefinitionString's `Fn::Sub` resolved, each
  * Lambda function's ARN made local.
  */
-export function packagedDefinition(template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }, logicalId = 'DeployStateMachine'): LoadedDefinition {
+export function packagedDefinition(
+  template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> },
+  logicalId = 'DeployStateMachine',
+): LoadedDefinition {
   const machine = template.Resources[logicalId];
   if (machine?.Type !== 'AWS::StepFunctions::StateMachine') throw new Error(`the template has no state machine ${logicalId}`);
   const resolver: Resolver = {
@@ -73,7 +76,8 @@ export function lambdaFunctionName(template: { Resources: Record<string, { Type:
   if (resource?.Type !== 'AWS::Lambda::Function') throw new Error(`${logicalId} is not a Lambda function in the template`);
   const base = logicalId.replace(/LambdaFunction$/, '');
   const name = base.charAt(0).toLowerCase() + base.slice(1);
-  if (!String(resource.Properties?.FunctionName).endsWith(`-${name}`)) throw new Error(`${logicalId}: FunctionName ${String(resource.Properties?.FunctionName)} does not end with ${name}`);
+  if (!String(resource.Properties?.FunctionName).endsWith(`-${name}`))
+    throw new Error(`${logicalId}: FunctionName ${String(resource.Properties?.FunctionName)} does not end with ${name}`);
   return name;
 }
 

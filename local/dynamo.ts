@@ -9,7 +9,10 @@ export async function startLocalDynamo(port = 0): Promise<{ endpoint: string; re
   // Operations served, by name (DynamoDB_20120810.PutItem → PutItem): what the benchmarks price.
   const requests = new Map<string, number>();
   server.on('request', (req) => {
-    const op = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+    const op =
+      String(req.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ?? '';
     requests.set(op, (requests.get(op) ?? 0) + 1);
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));

@@ -46,7 +46,10 @@ export function faultInjector(plan: FaultPlan) {
 export async function faultyProxy(target: string, decide: (site: string) => Error | undefined, port = 0): Promise<{ url: string; close: () => Promise<void> }> {
   const upstream = new URL(target);
   const server = createServer((req, res) => {
-    const op = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+    const op =
+      String(req.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ?? '';
     const fault = decide(`dynamodb:${op}`);
     if (fault) {
       if (fault.name === CONNECTION_RESET) return void req.socket.destroy();

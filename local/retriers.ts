@@ -19,7 +19,12 @@ import type { Retrier } from './definition.js';
 const DEFAULTS = { IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3 } as const;
 
 export function retrierFor(retry: readonly Retrier[] | undefined, errorName: string): number {
-  return (retry ?? []).findIndex((r) => r.ErrorEquals.includes(errorName) || r.ErrorEquals.includes('States.ALL') || (r.ErrorEquals.includes('States.TaskFailed') && errorName !== 'States.Timeout'));
+  return (retry ?? []).findIndex(
+    (r) =>
+      r.ErrorEquals.includes(errorName) ||
+      r.ErrorEquals.includes('States.ALL') ||
+      (r.ErrorEquals.includes('States.TaskFailed') && errorName !== 'States.Timeout'),
+  );
 }
 
 /** One execution of one state: which errors it retries, and after how long. */

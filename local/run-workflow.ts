@@ -1,7 +1,7 @@
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { buildResult, type DeploymentResult, type Outcome } from '../shared/workflow/result.js';
 import type { WorkflowState } from '../shared/workflow/state.js';
-import { loadDefinition, localFunctionArn, type LoadedDefinition, type StateDefinition } from './definition.js';
+import { loadDefinition, localFunctionArn, type LoadedDefinition } from './definition.js';
 import { StateVisit } from './retriers.js';
 import type { SimClock } from './sim-clock.js';
 import { TaskTokens } from './task-tokens.js';
@@ -120,7 +120,13 @@ function prepare(loaded: LoadedDefinition): Prepared {
     const seconds = state.SecondsPath ? { 'seconds.$': state.SecondsPath } : { seconds: state.Seconds };
     delete state.SecondsPath;
     delete state.Seconds;
-    Object.assign(state, { Type: 'Task', Resource: localFunctionArn(LOCAL_WAIT), Parameters: { ...seconds, 'input.$': '$' }, OutputPath: '$.input', TimeoutSeconds: 24 * 3600 });
+    Object.assign(state, {
+      Type: 'Task',
+      Resource: localFunctionArn(LOCAL_WAIT),
+      Parameters: { ...seconds, 'input.$': '$' },
+      OutputPath: '$.input',
+      TimeoutSeconds: 24 * 3600,
+    });
   }
   const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
   const ready: Prepared = { definition, taskFunctions, waitsForToken, machine, tokenTimeouts };
@@ -195,12 +201,19 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
         if (crashed === 'after') throw countError(fn, lost());
         visits.delete(stateName);
         const look = out as { done?: unknown; detail?: unknown } | null;
-        if (look?.done === false) options.onState?.({ execution: executionName, state: stateName, type: 'looked', at: options.clock.now(), detail: String(look.detail) });
+        if (look?.done === false)
+          options.onState?.({ execution: executionName, state: stateName, type: 'looked', at: options.clock.now(), detail: String(look.detail) });
         results.set(stateName, out ?? null);
         return out;
       } catch (error) {
         const name = (error as Error).name;
-        options.onState?.({ execution: executionName, state: stateName, type: 'failed', at: options.clock.now(), detail: `${name}: ${(error as Error).message}` });
+        options.onState?.({
+          execution: executionName,
+          state: stateName,
+          type: 'failed',
+          at: options.clock.now(),
+          detail: `${name}: ${(error as Error).message}`,
+        });
         const visit = visits.get(stateName) ?? new StateVisit(state.Retry);
         visits.set(stateName, visit);
         // aws-local-stepfunctions decides the same way (its retry interval is
@@ -232,7 +245,8 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
       throw countError(fn, error as Error);
     }
     const seconds = fromPath === undefined ? (tokenTimeouts.get(stateName) ?? 31_536_000) : Number(fromPath);
-    if (!Number.isInteger(seconds) || seconds < 1) throw Object.assign(new Error(`${stateName}: TimeoutSecondsPath gave ${String(fromPath)}, not a positive integer`), { name: 'States.Runtime' });
+    if (!Number.isInteger(seconds) || seconds < 1)
+      throw Object.assign(new Error(`${stateName}: TimeoutSecondsPath gave ${String(fromPath)}, not a positive integer`), { name: 'States.Runtime' });
     let waiting = true;
     const stop = new AbortController();
     // Alone (no virtual time) nothing sends this execution events: a wait for
@@ -293,12 +307,24 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     for await (const event of execution.eventLogs) {
       if (event.type === 'StateEntered' || event.type === 'StateRetried') {
         path.push(event.state.name);
-        options.onState?.({ execution: options.executionName ?? 'local', state: event.state.name, type: event.type === 'StateEntered' ? 'entered' : 'retried', at: options.clock.now() });
+        options.onState?.({
+          execution: options.executionName ?? 'local',
+          state: event.state.name,
+          type: event.type === 'StateEntered' ? 'entered' : 'retried',
+          at: options.clock.now(),
+        });
       }
       if (event.type === 'StateExited') {
         const result = results.get(event.state.name);
         results.delete(event.state.name);
-        options.onState?.({ execution: executionName, state: event.state.name, type: 'exited', at: options.clock.now(), output: event.state.output, ...(result === undefined ? {} : { result }) });
+        options.onState?.({
+          execution: executionName,
+          state: event.state.name,
+          type: 'exited',
+          at: options.clock.now(),
+          output: event.state.output,
+          ...(result === undefined ? {} : { result }),
+        });
       }
     }
   })();
@@ -314,7 +340,10 @@ export async function runWorkflow(input: unknown, options: RunOptions): Promise<
     try {
       const cause = JSON.parse(failure.message) as DeploymentResult | (WorkflowState & { outcome: Outcome });
       // OutcomeNotRecorded carries the whole state: what Finish would have said, for the report (the record is the closer's to write).
-      result = failure.name === 'Shipwatch.OutcomeNotRecorded' ? buildResult((cause as { outcome: Outcome }).outcome, cause as WorkflowState, new Date(startedAt).toISOString(), new Date(options.clock.now())) : (cause as DeploymentResult);
+      result =
+        failure.name === 'Shipwatch.OutcomeNotRecorded'
+          ? buildResult((cause as { outcome: Outcome }).outcome, cause as WorkflowState, new Date(startedAt).toISOString(), new Date(options.clock.now()))
+          : (cause as DeploymentResult);
     } catch {
       throw new Error(`execution failed without a Shipwatch result: ${failure.name}: ${failure.message}`, { cause: error });
     }

@@ -52,7 +52,11 @@ export class StepFunctionsModel {
     if (operation === 'DescribeExecution') return this.DescribeExecution(String(input.executionArn));
     if (operation === 'ListExecutions') return { executions: [...this.executions.values()].map((e) => this.summary(e)) };
     if (operation === 'ListStateMachines') {
-      return { stateMachines: [{ stateMachineArn: this.stateMachineArn, name: this.stateMachineArn.split(':').pop(), type: 'STANDARD', creationDate: new Date(this.createdAt) }] };
+      return {
+        stateMachines: [
+          { stateMachineArn: this.stateMachineArn, name: this.stateMachineArn.split(':').pop(), type: 'STANDARD', creationDate: new Date(this.createdAt) },
+        ],
+      };
     }
     if (operation === 'GetExecutionHistory') {
       const e = this.executions.get(String(input.executionArn));
@@ -72,11 +76,19 @@ export class StepFunctionsModel {
   }
 
   private summary(e: SimExecution) {
-    return { executionArn: e.arn, stateMachineArn: this.stateMachineArn, name: e.name, status: e.status, startDate: new Date(e.startedAt), ...(e.stoppedAt ? { stopDate: new Date(e.stoppedAt) } : {}) };
+    return {
+      executionArn: e.arn,
+      stateMachineArn: this.stateMachineArn,
+      name: e.name,
+      status: e.status,
+      startDate: new Date(e.startedAt),
+      ...(e.stoppedAt ? { stopDate: new Date(e.stoppedAt) } : {}),
+    };
   }
 
   StartExecution(input: StartExecutionCommandInput): Out<StartExecutionCommandOutput> {
-    if (input.stateMachineArn !== this.stateMachineArn) throw new CloudError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${input.stateMachineArn}'`);
+    if (input.stateMachineArn !== this.stateMachineArn)
+      throw new CloudError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${input.stateMachineArn}'`);
     const name = input.name ?? `exec-${this.executions.size + 1}`;
     const arn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     const existing = this.executions.get(arn);

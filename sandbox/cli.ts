@@ -25,11 +25,9 @@ Examples:
   $ shipwatch sandbox --config shipwatch.yml --push checkout:v2 --serve
                                                                # your config, your push, then stay up`;
 
-/** `shipwatch sandbox`: plays the scenarios; at a terminal, a person answers the approval requests. */
-export async function sandboxCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+/** The command line, strictly: an unknown option is an error that names it. */
+const parseSandboxArgs = (argv: string[]) =>
+  parseArgs({
     args: argv,
     options: {
       scenario: { type: 'string' },
@@ -47,6 +45,12 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
     },
     strict: true,
   });
+
+/** `shipwatch sandbox`: plays the scenarios; at a terminal, a person answers the approval requests. */
+export async function sandboxCommand(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseSandboxArgs>;
+  try {
+    parsed = parseSandboxArgs(argv);
   } catch (error) {
     // Node's parser names the option; the exit code says it is the command line.
     throw new UsageError(`${(error as Error).message}\n${USAGE.split('\n')[0]}`);
@@ -76,11 +80,16 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
   if (pushes.length > 0) {
     // Only repositories the config names exist in the simulated account.
     const { loadConfig } = await import('../shared/config/load.js');
-    const repositories = new Set(loadConfig(values.config ?? fileURLToPath(new URL('./shipwatch.sandbox.yml', import.meta.url))).services.map((s) => s.image.repository));
+    const repositories = new Set(
+      loadConfig(values.config ?? fileURLToPath(new URL('./shipwatch.sandbox.yml', import.meta.url))).services.map((s) => s.image.repository),
+    );
     const unknown = pushes.find((p) => !repositories.has(p.repository));
-    if (unknown) throw new UsageError(`--push ${unknown.repository}:${unknown.tag}: no service in the config deploys from repository ${unknown.repository} (repositories: ${[...repositories].join(', ')})`);
+    if (unknown)
+      throw new UsageError(
+        `--push ${unknown.repository}:${unknown.tag}: no service in the config deploys from repository ${unknown.repository} (repositories: ${[...repositories].join(', ')})`,
+      );
   }
-  if (values.config && pushes.length === 0) throw new UsageError('--config needs at least one --push: the scenarios are written for the sandbox\'s own config');
+  if (values.config && pushes.length === 0) throw new UsageError("--config needs at least one --push: the scenarios are written for the sandbox's own config");
   // Ctrl-C (or a TERM) ends --serve cleanly: servers closed, the discovery file removed.
   const stop = new AbortController();
   const serve = values.serve || values.dashboard;
@@ -91,7 +100,9 @@ export async function sandboxCommand(argv: string[]): Promise<number> {
   process.env.POWERTOOLS_LOG_LEVEL = process.env.SHIPWATCH_SANDBOX_LOG_LEVEL ?? 'SILENT';
   const { runSandbox } = await import('./sandbox.js');
   // Ctrl-C at the prompt ends the run at once; with --serve it stops the servers cleanly first.
-  const terminal = interactive ? terminalPrompt({ input: process.stdin, output: process.stdout, onInterrupt: serve ? () => stop.abort() : interrupted }) : undefined;
+  const terminal = interactive
+    ? terminalPrompt({ input: process.stdin, output: process.stdout, onInterrupt: serve ? () => stop.abort() : interrupted })
+    : undefined;
   try {
     const { ok } = await runSandbox({
       ...(values.scenario ? { scenario: values.scenario } : {}),

@@ -5,7 +5,8 @@ import type { Scenario } from './scenarios.js';
 
 const errors = {
   ThrottlingException: () => new CloudError('ThrottlingException', 'Rate exceeded', 400),
-  AccessDeniedException: () => new CloudError('AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/shipwatch/rollBack is not authorized to perform this action', 400),
+  AccessDeniedException: () =>
+    new CloudError('AccessDeniedException', 'User: arn:aws:sts::123456789012:assumed-role/shipwatch/rollBack is not authorized to perform this action', 400),
   InternalServerError: () => new CloudError('InternalServerError', 'Internal server error', 500),
 } as const;
 
@@ -26,8 +27,18 @@ export function scenarioCues(world: World, scenario: Scenario, say: (who: string
     }
     for (const cue of pending.filter((c) => c.when === state)) {
       pending.splice(pending.indexOf(cue), 1);
-      armed.set(cue.operation, { remaining: cue.times ?? Number.POSITIVE_INFINITY, every: cue.every ?? 1, calls: 0, make: errors[cue.error], ...(cue.until ? { until: cue.until } : {}) });
-      const which = cue.every ? `one ${cue.operation} call in ${cue.every}` : cue.times ? `the next ${cue.times} ${cue.operation} calls` : `every ${cue.operation} call`;
+      armed.set(cue.operation, {
+        remaining: cue.times ?? Number.POSITIVE_INFINITY,
+        every: cue.every ?? 1,
+        calls: 0,
+        make: errors[cue.error],
+        ...(cue.until ? { until: cue.until } : {}),
+      });
+      const which = cue.every
+        ? `one ${cue.operation} call in ${cue.every}`
+        : cue.times
+          ? `the next ${cue.times} ${cue.operation} calls`
+          : `every ${cue.operation} call`;
       say('aws', `${which}${cue.until ? ` until ${cue.until}` : ''} fail${cue.every || !cue.times ? 's' : ''} with ${cue.error}`);
     }
     if (interference?.when === state) {
@@ -58,7 +69,9 @@ function deployAsSomeoneElse(world: World, clusterService: string): void {
   const { taskDefinitionArn, revision, status, requiresAttributes, compatibilities, registeredAt, registeredBy, deregisteredAt, ...editable } = taskDefinition!;
   const input = {
     ...editable,
-    containerDefinitions: editable.containerDefinitions!.map((c, i) => (i === 0 ? { ...c, environment: [...(c.environment ?? []), { name: 'FEATURE_FLAG', value: 'on' }] } : c)),
+    containerDefinitions: editable.containerDefinitions!.map((c, i) =>
+      i === 0 ? { ...c, environment: [...(c.environment ?? []), { name: 'FEATURE_FLAG', value: 'on' }] } : c,
+    ),
   } as RegisterTaskDefinitionCommandInput;
   const theirs = world.ecs.RegisterTaskDefinition(input).taskDefinition!.taskDefinitionArn!;
   world.ecs.UpdateService({ cluster, service: name, taskDefinition: theirs });

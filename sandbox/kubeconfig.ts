@@ -14,11 +14,21 @@ export function writeKubeconfig(file: string, clusters: { name: string; endpoint
     kind: 'Config',
     preferences: {},
     'current-context': clusters[0] ? arn(clusters[0].name) : '',
-    clusters: clusters.map((c) => ({ name: arn(c.name), cluster: { server: c.endpoint, 'certificate-authority-data': Buffer.from(SANDBOX_KUBE_CA_PEM).toString('base64') } })),
+    clusters: clusters.map((c) => ({
+      name: arn(c.name),
+      cluster: { server: c.endpoint, 'certificate-authority-data': Buffer.from(SANDBOX_KUBE_CA_PEM).toString('base64') },
+    })),
     contexts: clusters.map((c) => ({ name: arn(c.name), context: { cluster: arn(c.name), user: arn(c.name) } })),
     users: clusters.map((c) => ({
       name: arn(c.name),
-      user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['--region', region, 'eks', 'get-token', '--cluster-name', c.name, '--output', 'json'], interactiveMode: 'Never' } },
+      user: {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: 'aws',
+          args: ['--region', region, 'eks', 'get-token', '--cluster-name', c.name, '--output', 'json'],
+          interactiveMode: 'Never',
+        },
+      },
     })),
   };
   writeFileSync(file, stringify(config));

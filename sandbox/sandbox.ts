@@ -122,7 +122,10 @@ interface Functions {
 }
 
 /** From source, the hook's ARN and the role ECS assumes to invoke it, as serverless.yml would give them to deployRelease. */
-const SOURCE_HOOK = { arn: 'arn:aws:lambda:us-east-1:123456789012:function:shipwatch-sandbox-ecsLifecycleHook', role: 'arn:aws:iam::123456789012:role/shipwatch-sandbox-EcsHookInvokeRole' };
+const SOURCE_HOOK = {
+  arn: 'arn:aws:lambda:us-east-1:123456789012:function:shipwatch-sandbox-ecsLifecycleHook',
+  role: 'arn:aws:iam::123456789012:role/shipwatch-sandbox-EcsHookInvokeRole',
+};
 
 async function sourceFunctions(): Promise<Functions> {
   const entry: Record<string, () => Promise<{ handler: Handler }>> = {
@@ -162,7 +165,9 @@ async function packagedFunctions(dir: string, now: () => number, env: Record<str
  * through AWS_ENDPOINT_URL_*, the real state machine, an EventBridge stand-in
  * that delivers ECR pushes and alarm state changes. Returns the summary rows.
  */
-export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: Row[]; usage: Usage[]; ok: boolean; endpoint: string; injected: Record<string, number> }> {
+export async function runSandbox(
+  options: SandboxOptions = {},
+): Promise<{ rows: Row[]; usage: Usage[]; ok: boolean; endpoint: string; injected: Record<string, number> }> {
   const print = options.print ?? ((line: string) => console.log(line));
   const configFile = options.config ?? CONFIG;
   const config = options.config ? loadConfig(options.config) : undefined;
@@ -205,7 +210,9 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     world.faults = (call) => cues?.fault(call) ?? faults?.decide(`${call.service}:${call.operation}`);
     // Crashed invocations alternate between before and after the work is done.
     let crashes = 0;
-    const crash = faults ? (fn: string) => (faults.decide(`lambda:${fn}`) ? (crashes++ % 2 === 0 ? ('before' as const) : ('after' as const)) : undefined) : undefined;
+    const crash = faults
+      ? (fn: string) => (faults.decide(`lambda:${fn}`) ? (crashes++ % 2 === 0 ? ('before' as const) : ('after' as const)) : undefined)
+      : undefined;
     const dynamo = await startLocalDynamo(dynamoPort);
     closers.push(() => dynamo.close());
     dynamoPort = Number(new URL(dynamo.endpoint).port);
@@ -229,7 +236,11 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
       },
       boundPort,
       // One endpoint for every service: DynamoDB requests go on to dynalite.
-      { forward: { DynamoDB_20120810: dynamo.endpoint }, query: stacks.dispatch, info: { path: SANDBOX_INFO_PATH, answer: () => info && { ...info, now: clock.now() } } },
+      {
+        forward: { DynamoDB_20120810: dynamo.endpoint },
+        query: stacks.dispatch,
+        info: { path: SANDBOX_INFO_PATH, answer: () => info && { ...info, now: clock.now() } },
+      },
     );
     closers.push(() => server.close());
     boundPort = Number(new URL(server.url).port);
@@ -259,7 +270,8 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         const label = !serving && current?.pushes[0] ? `${current.pushes[0].repository}:${current.pushes[0].tag}` : 'slack';
         say(label, `Slack asks #${asked.channel} for ${asked.promotion ? 'promotion' : 'approval'}: ${asked.text}`);
         // Serving with the dashboard, a person decides there (or the request expires as its policy says).
-        if (serving && options.dashboard) return say(label, `waiting for a decision: ${asked.promotion ? 'promote or abort' : 'approve or reject'} it in the dashboard`);
+        if (serving && options.dashboard)
+          return say(label, `waiting for a decision: ${asked.promotion ? 'promote or abort' : 'approve or reject'} it in the dashboard`);
         // Serving with nobody at the terminal, a pause waits for `shipwatch promote` or `shipwatch abort` (or its expiry, which aborts).
         if (serving && asked.promotion && !options.ask) {
           const service = /^([\w-]+):/.exec(asked.text)?.[1] ?? '<service>';
@@ -282,7 +294,11 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
           const user = plan?.as ?? 'U0SANDBOXYOU';
           // When Slack shows them an error (the endpoint failed or answered 5xx), a person clicks again a minute later.
           for (let attempt = 1; attempt <= 3; attempt += 1) {
-            const click = signedClick({ approvalId: asked.approvalId, decision, user, channel: asked.channel, messageTs: asked.ts }, SIGNING_SECRET, new Date(clock.now()));
+            const click = signedClick(
+              { approvalId: asked.approvalId, decision, user, channel: asked.channel, messageTs: asked.ts },
+              SIGNING_SECRET,
+              new Date(clock.now()),
+            );
             const button = asked.promotion ? (decision === 'approve' ? 'Promote' : 'Abort') : decision === 'approve' ? 'Approve' : 'Reject';
             say(label, `<@${user}> clicks ${button} (a signed request to the interaction endpoint)`);
             const status = await time.track(interaction!(click, lambdaContext('slackInteraction'))).then(
@@ -298,7 +314,16 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     });
     closers.push(() => slack.close());
     slackPort = Number(new URL(slack.url).port);
-    info = { endpoint: server.url, region: world.region, table: TABLE, stateMachineArn: STATE_MACHINE_ARN, config: configFile, stage: 'sandbox', pid: process.pid, slackApiUrl: slack.url };
+    info = {
+      endpoint: server.url,
+      region: world.region,
+      table: TABLE,
+      stateMachineArn: STATE_MACHINE_ARN,
+      config: configFile,
+      stage: 'sandbox',
+      pid: process.pid,
+      slackApiUrl: slack.url,
+    };
 
     const kubeRequestCount = () => [...world.eks.clusters.values()].reduce((n, c) => n + c.kubernetes.requests.length, 0);
     const saved = { ...process.env };
@@ -354,11 +379,15 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     );
     const closing: Promise<void>[] = [];
     const example = config?.services.find((s) => s.target.ecs)?.target.ecs ?? { cluster: 'prod', service: 'checkout' };
-    print(`Shipwatch sandbox: simulated cloud at ${server.url} (aws --endpoint-url ${server.url} ecs describe-services --cluster ${example.cluster} --services ${example.service})`);
+    print(
+      `Shipwatch sandbox: simulated cloud at ${server.url} (aws --endpoint-url ${server.url} ecs describe-services --cluster ${example.cluster} --services ${example.service})`,
+    );
     for (const [name, cluster] of world.eks.clusters) {
       print(`EKS cluster ${name}: Kubernetes API at ${cluster.endpoint} (CA local/cloud/tls/ca.pem; token: aws eks get-token --cluster-name ${name})`);
     }
-    print(`records in DynamoDB (dynalite) at ${dynamo.endpoint}, table ${TABLE}; config ${configFile}; seed ${options.seed ?? 1}, speed ${options.speed ?? 600}x\n`);
+    print(
+      `records in DynamoDB (dynalite) at ${dynamo.endpoint}, table ${TABLE}; config ${configFile}; seed ${options.seed ?? 1}, speed ${options.speed ?? 600}x\n`,
+    );
 
     const rows: Row[] = [];
     const usage: Usage[] = [];
@@ -380,7 +409,9 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
     const summary = () => {
       print(table(rows));
       const kubeRequests = [...world.eks.clusters.values()].reduce((n, c) => n + c.kubernetes.requests.length, 0);
-      print(`\n${rows.filter((r) => r.ok).length} of ${rows.length} pushes ended as expected; ${world.calls.length} AWS calls and ${kubeRequests} Kubernetes API requests answered by the simulated cloud.`);
+      print(
+        `\n${rows.filter((r) => r.ok).length} of ${rows.length} pushes ended as expected; ${world.calls.length} AWS calls and ${kubeRequests} Kubernetes API requests answered by the simulated cloud.`,
+      );
     };
     // The handlers load only now, once the environment points their SDK clients at the simulated cloud.
     {
@@ -393,9 +424,13 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
       // EventBridge: the rules serverless.yml declares (the packaged template's, over the
       // package), fed with what the simulated services announce, every few simulated seconds.
       const narrate = (target: string, what: string, out: unknown) => {
-        if (target === 'alarmRollback') for (const r of (out as { services: { service: string; decision: { action: string; why?: string } }[] }).services) say(what, `${r.service}: ${r.decision.action}${r.decision.why ? ` (${r.decision.why})` : ''}`);
-        if (target === 'resumeWaiters' && (out as { woken: string[] }).woken.length > 0) say('eventbridge', `${what} → resumeWaiters woke ${(out as { woken: string[] }).woken.map((e) => labels.get(e) ?? e).join(', ')}`);
-        if (target === 'closeRecord' && (out as { closed?: boolean }).closed) say('eventbridge', `${what} → the closer recorded ${(out as { outcome?: string }).outcome} for an execution that ended without one`);
+        if (target === 'alarmRollback')
+          for (const r of (out as { services: { service: string; decision: { action: string; why?: string } }[] }).services)
+            say(what, `${r.service}: ${r.decision.action}${r.decision.why ? ` (${r.decision.why})` : ''}`);
+        if (target === 'resumeWaiters' && (out as { woken: string[] }).woken.length > 0)
+          say('eventbridge', `${what} → resumeWaiters woke ${(out as { woken: string[] }).woken.map((e) => labels.get(e) ?? e).join(', ')}`);
+        if (target === 'closeRecord' && (out as { closed?: boolean }).closed)
+          say('eventbridge', `${what} → the closer recorded ${(out as { outcome?: string }).outcome} for an execution that ended without one`);
       };
       // The config being played, read once (the rules and every row's alarm figures use it).
       const playedConfig = config ?? loadConfig(CONFIG);
@@ -431,9 +466,17 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         if (!ecs || executions.length === 0) return {};
         const from = Math.min(...executions.map((e) => e.startedAt));
         const to = Math.max(...executions.map((e) => e.stoppedAt ?? e.startedAt));
-        const alarm = bus?.log.find((d) => d.target === 'resumeWaiters' && d.at >= from && d.at <= to && serviceConfig.health.alarms.includes(String((d.event.detail as { alarmName?: string }).alarmName)));
+        const alarm = bus?.log.find(
+          (d) =>
+            d.target === 'resumeWaiters' &&
+            d.at >= from &&
+            d.at <= to &&
+            serviceConfig.health.alarms.includes(String((d.event.detail as { alarmName?: string }).alarmName)),
+        );
         if (!alarm) return {};
-        const acted = world.calls.find((c) => c.operation === 'UpdateService' && !c.error && c.at >= alarm.at && (c.input as { service?: string }).service === ecs.service);
+        const acted = world.calls.find(
+          (c) => c.operation === 'UpdateService' && !c.error && c.at >= alarm.at && (c.input as { service?: string }).service === ecs.service,
+        );
         return acted ? { alarmToActionSeconds: (acted.at - alarm.at) / 1000 } : {};
       };
 
@@ -462,7 +505,11 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
           closers.push(remove);
           if (world.eks.clusters.size > 0) {
             kubeconfig = join(dirname(options.discoveryFile), 'kubeconfig');
-            writeKubeconfig(kubeconfig, [...world.eks.clusters.values()].map((c) => ({ name: c.name, endpoint: c.endpoint ?? '' })), world.region);
+            writeKubeconfig(
+              kubeconfig,
+              [...world.eks.clusters.values()].map((c) => ({ name: c.name, endpoint: c.endpoint ?? '' })),
+              world.region,
+            );
             const written = kubeconfig;
             closers.push(() => rmSync(written, { force: true }));
           }
@@ -470,7 +517,7 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         print(`\nThe sandbox stays up until Ctrl-C; simulated time now runs at ${speed}x. From another terminal:`);
         print(`  ${exportLine({ endpoint: server.url, region: world.region })}${kubeconfig ? ` KUBECONFIG=${kubeconfig}` : ''}`);
         if (kubeconfig) print('  kubectl get deploy -A                # the simulated EKS clusters (the token comes from aws eks get-token)');
-        print('  npx shipwatch status                 # this clone\'s CLI also finds the sandbox by itself');
+        print("  npx shipwatch status                 # this clone's CLI also finds the sandbox by itself");
         print(`  aws ecr batch-get-image / put-image  # a push, as ECR would send it`);
         print(`  aws cloudwatch set-alarm-state --alarm-name NAME --state-value ALARM --state-reason test\n`);
         if (dashboardUrl) print(`Dashboard: ${dashboardUrl}\n`);
@@ -484,7 +531,9 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         closers.push(() => dashboard.close());
         dashboardUrl = dashboard.url;
         const waitMs = options.dashboardWaitMs ?? 30_000;
-        print(`Dashboard: ${dashboard.url}\n  (127.0.0.1 only; the token in the URL is the session) — the scenarios start when it is opened, or in ${Math.round(waitMs / 1000)} s\n`);
+        print(
+          `Dashboard: ${dashboard.url}\n  (127.0.0.1 only; the token in the URL is the session) — the scenarios start when it is opened, or in ${Math.round(waitMs / 1000)} s\n`,
+        );
         // Simulated time stands still until someone watches.
         let waited: ReturnType<typeof setTimeout> | undefined;
         await Promise.race([dashboard.opened, new Promise((resolve) => (waited = setTimeout(resolve, waitMs)))]);
@@ -494,7 +543,13 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         current = scenario;
         cues = scenarioCues(world, scenario, say);
         bus.plan(scenario.events);
-        const mark = { calls: world.calls.length, dynamo: new Map(dynamo.requests), slack: slack.calls.length, kube: kubeRequestCount(), executions: new Set(sfn.executions.keys()) };
+        const mark = {
+          calls: world.calls.length,
+          dynamo: new Map(dynamo.requests),
+          slack: slack.calls.length,
+          kube: kubeRequestCount(),
+          executions: new Set(sfn.executions.keys()),
+        };
         print(`▶ ${scenario.name}: ${scenario.title} (expect ${scenario.expect.join(', ')})`);
         const digests: { digest: string; label: string; service: string }[] = [];
         let pending = scenario.pushes.length;
@@ -536,8 +591,13 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
           lambdaInvocations: scenario.pushes.length + ran.reduce((n, e) => n + Object.values(e.run?.invocations ?? {}).reduce((a, b) => a + b, 0), 0),
           lambdaErrors: ran.reduce((n, e) => n + Object.values(e.run?.lambdaErrors ?? {}).reduce((a, b) => a + b, 0), 0),
           handlerMs: Math.round(ran.reduce((n, e) => n + (e.run?.handlerMs ?? 0), 0)),
-          awsCalls: calls.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.operation]: (acc[c.operation] ?? 0) + 1 }), {}),
-          metricsRequested: calls.filter((c) => c.operation === 'GetMetricData').reduce((n, c) => n + ((c.input as { MetricDataQueries?: unknown[] }).MetricDataQueries?.length ?? 0), 0),
+          awsCalls: calls.reduce<Record<string, number>>((acc, c) => {
+            acc[c.operation] = (acc[c.operation] ?? 0) + 1;
+            return acc;
+          }, {}),
+          metricsRequested: calls
+            .filter((c) => c.operation === 'GetMetricData')
+            .reduce((n, c) => n + ((c.input as { MetricDataQueries?: unknown[] }).MetricDataQueries?.length ?? 0), 0),
           dynamo: Object.fromEntries([...dynamo.requests].map(([op, n]) => [op, n - (mark.dynamo.get(op) ?? 0)]).filter(([, n]) => Number(n) > 0)),
           slackCalls: slack.calls.length - mark.slack,
           kubeRequests: kubeRequestCount() - mark.kube,
@@ -547,7 +607,9 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
         digests.sort((a, b) => order.get(a.label)! - order.get(b.label)!);
         for (const [i, pushed] of digests.entries()) {
           const record = (await history(records, pushed.service, 50)).find((r) => r.digest === pushed.digest);
-          const executions = [...sfn.executions.values()].filter((e) => (JSON.parse(e.input) as { release: { digest: string } }).release.digest === pushed.digest);
+          const executions = [...sfn.executions.values()].filter(
+            (e) => (JSON.parse(e.input) as { release: { digest: string } }).release.digest === pushed.digest,
+          );
           const results = executions.map((e) => e.run?.result).filter((r): r is DeploymentResult => Boolean(r));
           const outcome = record?.outcome ?? 'no outcome';
           // With a person answering, the expected outcome is whatever they chose: a rejection ends it, a pause's answer decides the rest.
@@ -568,11 +630,18 @@ export async function runSandbox(options: SandboxOptions = {}): Promise<{ rows: 
             lambdaInvocations: 1 + executions.reduce((n, e) => n + Object.values(e.run?.invocations ?? {}).reduce((a, b) => a + b, 0), 0),
             lambdaErrors: executions.reduce((n, e) => n + Object.values(e.run?.lambdaErrors ?? {}).reduce((a, b) => a + b, 0), 0),
             ...alarmToAction(record?.service ?? pushed.service, executions),
-            ...exposureOf(world, playedConfig.services.find((x) => x.name === (record?.service ?? pushed.service)), `${world.ecr.registry}/${pushed.service}@${pushed.digest}`, results),
+            ...exposureOf(
+              world,
+              playedConfig.services.find((x) => x.name === (record?.service ?? pushed.service)),
+              `${world.ecr.registry}/${pushed.service}@${pushed.digest}`,
+              results,
+            ),
             results,
           });
           const row = rows.at(-1)!;
-          print(`  ${row.ok ? '✔' : '✘'} ${pushed.label} ${row.outcome}${row.exposurePercent === undefined ? '' : ` (served ${row.exposurePercent}% of the requests)`}: ${short(row.reason)}`);
+          print(
+            `  ${row.ok ? '✔' : '✘'} ${pushed.label} ${row.outcome}${row.exposurePercent === undefined ? '' : ` (served ${row.exposurePercent}% of the requests)`}: ${short(row.reason)}`,
+          );
         }
         print('');
       }

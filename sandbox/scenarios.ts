@@ -61,7 +61,18 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'good-release',
     title: 'a good release deploys and bakes green',
-    pushes: [{ repository: 'checkout', tag: 'v2', behaviour: { findings: [{ id: 'CVE-2026-0001', severity: 'HIGH', package: 'libadmin 2.1' }, { id: 'CVE-2025-4242', severity: 'LOW', package: 'zlib 1.3' }] } }],
+    pushes: [
+      {
+        repository: 'checkout',
+        tag: 'v2',
+        behaviour: {
+          findings: [
+            { id: 'CVE-2026-0001', severity: 'HIGH', package: 'libadmin 2.1' },
+            { id: 'CVE-2025-4242', severity: 'LOW', package: 'zlib 1.3' },
+          ],
+        },
+      },
+    ],
     expect: ['deployed'],
   },
   {
@@ -119,14 +130,15 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'eks-canary-bad',
-    title: "a canary on EKS whose 5xx rate is 9% → rolled back at the first step by deleting the canary: only its share of the requests ever reached it",
+    title: 'a canary on EKS whose 5xx rate is 9% → rolled back at the first step by deleting the canary: only its share of the requests ever reached it',
     pushes: [{ repository: 'search', tag: 'v3', behaviour: { errorRate: 9 } }],
     expect: ['rolled_back'],
     failsAt: 'rollout-start',
   },
   {
     name: 'eks-canary-paused-promoted',
-    title: 'a canary on EKS that pauses: reviews-canary (1 pod beside 4) judged healthy, a person promotes it in Slack, then reviews is promoted and the canary deleted',
+    title:
+      'a canary on EKS that pauses: reviews-canary (1 pod beside 4) judged healthy, a person promotes it in Slack, then reviews is promoted and the canary deleted',
     pushes: [{ repository: 'reviews', tag: 'v2', behaviour: {} }],
     expect: ['deployed'],
     approval: { answer: 'approve', as: 'U0SANDBOXYOU', afterMinutes: 4 },

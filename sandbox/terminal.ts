@@ -56,7 +56,9 @@ export function terminalPrompt(options: { input: Readable; output: Writable; ter
   });
   return {
     ask: (question) =>
-      closed ? Promise.resolve(undefined) : Promise.race([rl.question(question), new Promise<undefined>((resolve) => rl.once('close', () => resolve(undefined)))]),
+      closed
+        ? Promise.resolve(undefined)
+        : Promise.race([rl.question(question), new Promise<undefined>((resolve) => rl.once('close', () => resolve(undefined)))]),
     close: () => rl.close(),
   };
 }

@@ -39,19 +39,28 @@ export function worldFromConfig(config: Config, now: () => number, seed: number)
     const image = `${world.ecr.registry}/${repo}@${running.detail['image-digest']}`;
     // Metrics and alarms measure the service through the load balancers its config names, or one of its own.
     const balancers = new Set(
-      service.health.metrics.flatMap((m) => [m.metric, ...Object.values(m.metrics ?? {})].map((s) => s?.dimensions.LoadBalancer).filter((lb): lb is string => Boolean(lb))),
+      service.health.metrics.flatMap((m) =>
+        [m.metric, ...Object.values(m.metrics ?? {})].map((s) => s?.dimensions.LoadBalancer).filter((lb): lb is string => Boolean(lb)),
+      ),
     );
     const own = `app/${service.name}/sandbox`;
     balancers.add(own);
     if (service.target.ecs) {
       const t = service.target.ecs;
-      if (!world.ecs.services.has(`${t.cluster}/${t.service}`)) world.ecs.createService(t.cluster, t.service, fargateTask(t.service, t.container, image), { desiredCount: 4 });
+      if (!world.ecs.services.has(`${t.cluster}/${t.service}`))
+        world.ecs.createService(t.cluster, t.service, fargateTask(t.service, t.container, image), { desiredCount: 4 });
       for (const lb of balancers) world.attachLoadBalancer(lb, t.cluster, t.service);
     } else {
       const t = service.target.eks!;
       const kubernetes = world.eks.clusters.get(t.cluster)?.kubernetes ?? world.eks.createCluster(t.cluster);
       kubernetes.grant('shipwatch-deployers', t.namespace, ['get', 'patch']);
-      if (!kubernetes.deployment(t.namespace, t.deployment)) kubernetes.createDeployment({ namespace: t.namespace, name: t.deployment, replicas: 4, containers: [{ name: t.container, image, ports: [{ containerPort: 8080, protocol: 'TCP' }] }] });
+      if (!kubernetes.deployment(t.namespace, t.deployment))
+        kubernetes.createDeployment({
+          namespace: t.namespace,
+          name: t.deployment,
+          replicas: 4,
+          containers: [{ name: t.container, image, ports: [{ containerPort: 8080, protocol: 'TCP' }] }],
+        });
       if (service.strategy.type === 'rolling') {
         for (const lb of balancers) world.attachEksLoadBalancer(lb, t.cluster, t.namespace, t.deployment);
       } else {
@@ -59,13 +68,19 @@ export function worldFromConfig(config: Config, now: () => number, seed: number)
         // the load balancers in front of it, and the rights to create and delete the canary.
         kubernetes.grant('shipwatch-deployers', t.namespace, ['create']);
         kubernetes.grant('shipwatch-deployers', t.namespace, ['delete'], { resourceNames: [`${t.deployment}-canary`] });
-        if (!kubernetes.service(t.namespace, t.deployment)) kubernetes.createService({ namespace: t.namespace, name: t.deployment, selector: { app: t.deployment } });
+        if (!kubernetes.service(t.namespace, t.deployment))
+          kubernetes.createService({ namespace: t.namespace, name: t.deployment, selector: { app: t.deployment } });
         for (const lb of balancers) world.attachEksServiceLoadBalancer(lb, t.cluster, t.namespace, t.deployment);
       }
     }
     for (const alarm of service.health.alarms) {
       if (world.cloudwatch.alarms.has(alarm)) continue;
-      world.cloudwatch.alarms.set(alarm, { kind: 'metric', name: alarm, metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: own }, stat: 'Sum', period: 60 }, ...ALARM_RULE });
+      world.cloudwatch.alarms.set(alarm, {
+        kind: 'metric',
+        name: alarm,
+        metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: own }, stat: 'Sum', period: 60 },
+        ...ALARM_RULE,
+      });
     }
   }
   return world;
@@ -73,4 +88,9 @@ export function worldFromConfig(config: Config, now: () => number, seed: number)
 
 /** The Slack channels a config names, for the stand-in (the bot is in each). */
 export const channelsOf = (config: Config): Record<string, string> =>
-  Object.fromEntries(config.services.flatMap((s) => [s.approval?.channel, s.notify?.channel]).filter((c): c is string => Boolean(c)).map((c) => [c, c.toLowerCase()]));
+  Object.fromEntries(
+    config.services
+      .flatMap((s) => [s.approval?.channel, s.notify?.channel])
+      .filter((c): c is string => Boolean(c))
+      .map((c) => [c, c.toLowerCase()]),
+  );

@@ -17,7 +17,10 @@ const fargateTask = (family: string, container: string, image: string): Register
       essential: true,
       portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
       secrets: [{ name: 'DB_PASSWORD', valueFrom: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${family}/db-AbCdEf` }],
-      logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': `/ecs/${family}`, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': container } },
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': `/ecs/${family}`, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': container },
+      },
     },
     { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable', essential: true, firelensConfiguration: { type: 'fluentbit' } },
   ],
@@ -56,7 +59,9 @@ export function sandboxWorld(now: () => number, seed: number): World {
   ] as const) {
     world.ecr.createRepository(repo, true);
     const first = world.ecr.push(repo, repo === 'payments' ? 'release-1' : 'v1', profile());
-    world.ecs.createService('prod', service, fargateTask(service, container, `${world.ecr.registry}/${repo}@${first.detail['image-digest']}`), { desiredCount: 4 });
+    world.ecs.createService('prod', service, fargateTask(service, container, `${world.ecr.registry}/${repo}@${first.detail['image-digest']}`), {
+      desiredCount: 4,
+    });
     world.attachLoadBalancer(lb, 'prod', service);
   }
   for (const name of PROGRESSIVE_SERVICES) {
@@ -64,11 +69,21 @@ export function sandboxWorld(now: () => number, seed: number): World {
     const first = world.ecr.push(name, 'v1', profile());
     const setup = world.alb.create(name, { testListener: name === 'inventory' });
     // Already on ECS's blue/green engine; each of Shipwatch's deploys sets its own strategy.
-    world.ecs.createService('prod', name, fargateTask(name, 'app', `${world.ecr.registry}/${name}@${first.detail['image-digest']}`), { desiredCount: 4, loadBalancer: setup, deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 } });
+    world.ecs.createService('prod', name, fargateTask(name, 'app', `${world.ecr.registry}/${name}@${first.detail['image-digest']}`), {
+      desiredCount: 4,
+      loadBalancer: setup,
+      deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 },
+    });
     world.cloudwatch.alarms.set(`${name}-5xx`, {
       kind: 'metric',
       name: `${name}-5xx`,
-      metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: setup.loadBalancer }, stat: 'Sum', period: 60 },
+      metric: {
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_Target_5XX_Count',
+        dimensions: { LoadBalancer: setup.loadBalancer },
+        stat: 'Sum',
+        period: 60,
+      },
       comparison: '>',
       threshold: 60,
       evaluationPeriods: 3,
@@ -120,7 +135,9 @@ export function sandboxWorld(now: () => number, seed: number): World {
     namespace: eks.namespace,
     name: paused.deployment,
     replicas: 4,
-    containers: [{ name: paused.container, image: `${world.ecr.registry}/reviews@${reviews.detail['image-digest']}`, ports: [{ containerPort: 8080, protocol: 'TCP' }] }],
+    containers: [
+      { name: paused.container, image: `${world.ecr.registry}/reviews@${reviews.detail['image-digest']}`, ports: [{ containerPort: 8080, protocol: 'TCP' }] },
+    ],
   });
   kubernetes.createService({ namespace: eks.namespace, name: paused.service, selector: { app: paused.deployment } });
   world.attachEksServiceLoadBalancer(paused.loadBalancer, eks.cluster, eks.namespace, paused.service);

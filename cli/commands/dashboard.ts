@@ -10,17 +10,19 @@ import { examples, type RegisterCommand } from '../program.js';
 export const dashboardCommand: RegisterCommand = (program, run) => {
   program
     .command('dashboard')
-    .description('a local web UI on 127.0.0.1: services, deployments live (steps, scan, approval, health chart), history and DORA; approve, reject and roll back as you')
+    .description(
+      'a local web UI on 127.0.0.1: services, deployments live (steps, scan, approval, health chart), history and DORA; approve, reject and roll back as you',
+    )
     .addOption(new Option('--port <n>', 'the port on 127.0.0.1 (default: any free port)').argParser(wholeNumber(1, 65535)))
     .addOption(new Option('--json', 'print the URL, port, identity and source as one JSON line (for scripts)'))
     .addHelpText(
       'after',
-      examples([
+      `${examples([
         ['shipwatch dashboard --stage prod', 'the stack shipwatch-prod, with your AWS credentials'],
         ['shipwatch dashboard --port 8470', 'on a fixed port'],
-        ["shipwatch dashboard --json | head -1 | jq -r .url", 'the URL, for a script that opens it'],
+        ['shipwatch dashboard --json | head -1 | jq -r .url', 'the URL, for a script that opens it'],
         ['shipwatch sandbox --dashboard', 'the same UI over the sandbox, to watch the scenarios live'],
-      ]) + '\n\nIt listens on 127.0.0.1 only. The printed URL carries a random session token: whoever has it acts as you.',
+      ])}\n\nIt listens on 127.0.0.1 only. The printed URL carries a random session token: whoever has it acts as you.`,
     )
     .action(
       run(async (ctx, options: { port?: number; json?: boolean }) => {
@@ -28,7 +30,10 @@ export const dashboardCommand: RegisterCommand = (program, run) => {
         // Loaded here, not with the command list: its modules (through shared/) create the
         // functions' logger at import, and `shipwatch sandbox` sets its level before that.
         const { startDashboard } = await import('../dashboard/start.js');
-        const dashboard = await startDashboard(reach, { ...(options.port !== undefined ? { port: options.port } : {}), onError: (e) => ctx.err(`shipwatch: dashboard: ${e.name}: ${e.message}`) });
+        const dashboard = await startDashboard(reach, {
+          ...(options.port !== undefined ? { port: options.port } : {}),
+          onError: (e) => ctx.err(`shipwatch: dashboard: ${e.name}: ${e.message}`),
+        });
         if (options.json) {
           ctx.out(JSON.stringify({ url: dashboard.url, port: dashboard.port, identity: dashboard.identity.arn, source: reach.label }));
         } else {

@@ -16,4 +16,17 @@ import { validateCommand } from './validate.js';
  * Every `shipwatch` command, in the order `shipwatch --help` lists them. A new
  * command is one file in this folder (a RegisterCommand) and one line here.
  */
-export const COMMANDS: RegisterCommand[] = [validateCommand, planCommand, statusCommand, historyCommand, statsCommand, deployCommand, followCommand, rollbackCommand, promoteCommand, abortCommand, dashboardCommand, sandboxCommand];
+export const COMMANDS: RegisterCommand[] = [
+  validateCommand,
+  planCommand,
+  statusCommand,
+  historyCommand,
+  statsCommand,
+  deployCommand,
+  followCommand,
+  rollbackCommand,
+  promoteCommand,
+  abortCommand,
+  dashboardCommand,
+  sandboxCommand,
+];

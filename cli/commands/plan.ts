@@ -43,7 +43,18 @@ export const planCommand: RegisterCommand = (program, run) => {
             const c = changes?.get(name);
             return c instanceof Error ? { error: c.message } : c;
           };
-          ctx.out(JSON.stringify({ config: file, ...plan, ...(resolved ? { resolved } : {}), matched: plan.matched.map((m) => ({ ...m, ...(changes ? { change: change(m.service) } : {}) })) }, null, 2));
+          ctx.out(
+            JSON.stringify(
+              {
+                config: file,
+                ...plan,
+                ...(resolved ? { resolved } : {}),
+                matched: plan.matched.map((m) => ({ ...m, ...(changes ? { change: change(m.service) } : {}) })),
+              },
+              null,
+              2,
+            ),
+          );
         } else {
           ctx.out(renderPlan(plan, changes, file));
           if (resolved && !resolved.pushed) ctx.out(`\n  (${image.repository}:${image.tag} is not in ECR yet: the digest is known once it is pushed)`);

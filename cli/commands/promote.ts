@@ -11,9 +11,11 @@ import { examples, jsonOption, type RegisterCommand } from '../program.js';
 export const promoteCommand: RegisterCommand = (program, run) => {
   program
     .command('promote')
-    .description("promote a canary or linear deployment paused after its first traffic step: the rest of the traffic shifts to the new release (as you, like the dashboard's and Slack's Promote)")
+    .description(
+      "promote a canary or linear deployment paused after its first traffic step: the rest of the traffic shifts to the new release (as you, like the dashboard's and Slack's Promote)",
+    )
     .argument('<service>', 'a service name from the config')
-    .addOption(new Option('--record <id>', 'the record of the paused deployment (default: the service\'s one paused deployment)'))
+    .addOption(new Option('--record <id>', "the record of the paused deployment (default: the service's one paused deployment)"))
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -22,7 +24,7 @@ export const promoteCommand: RegisterCommand = (program, run) => {
         ['shipwatch promote search --record 20261102T103000Z-a882867ff7a6-1c0f9e2b', 'that record only'],
         ['shipwatch promote search --json', 'who decided and when, as JSON'],
       ]) +
-        "\n\nThe decision is recorded as your IAM identity (sts:GetCallerIdentity); with allowSelfApproval: false, whoever triggered the" +
+        '\n\nThe decision is recorded as your IAM identity (sts:GetCallerIdentity); with allowSelfApproval: false, whoever triggered the' +
         '\ndeployment may not decide it. Exits 0 once promoted; 3 when nothing is paused, it was decided already, or it expired.',
     )
     .action(run(async (ctx, service: string, options: { record?: string; json?: boolean }) => decidePause(ctx, service, 'promote', options)));

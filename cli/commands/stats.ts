@@ -26,7 +26,11 @@ function render(s: Stats, span: string): string {
         ['deployment frequency', `${f.deployments} (${f.perDay.toFixed(2)}/day, ${f.perWeek.toFixed(1)}/week)`, 'pushes that reached deployed'],
         ['lead time for changes', spreadText(s.leadTime), 'push to deployed'],
         ['change failure rate', `${percent(cfr.rate)} (${cfr.failed} of ${cfr.changes})`, 'rolled back / (deployed + rolled back)'],
-        ['time to restore', `${spreadText(ttr)}${ttr.notRestored ? `; ${ttr.notRestored} not restored (rollback_failed)` : ''}`, 'failure detected to last good release running'],
+        [
+          'time to restore',
+          `${spreadText(ttr)}${ttr.notRestored ? `; ${ttr.notRestored} not restored (rollback_failed)` : ''}`,
+          'failure detected to last good release running',
+        ],
       ],
     ),
     '',
@@ -42,7 +46,9 @@ function render(s: Stats, span: string): string {
       ).map(([name, sp]) => [name, String(sp.count), duration(sp.median), duration(sp.p90)]),
     ),
     '',
-    `outcomes: ${Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ')}${s.inFlight ? `; ${s.inFlight} in flight` : ''}`,
+    `outcomes: ${Object.entries(o)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}${s.inFlight ? `; ${s.inFlight} in flight` : ''}`,
     `not deployed: ${o.blocked} blocked, ${o.rejected} rejected, ${o.expired} expired`,
   ].join('\n');
 }
@@ -51,17 +57,19 @@ function render(s: Stats, span: string): string {
 export const statsCommand: RegisterCommand = (program, run) => {
   program
     .command('stats')
-    .description("DORA's four keys from the records (deployment frequency, lead time, change failure rate, time to restore), each step's median and p90, the refusals")
+    .description(
+      "DORA's four keys from the records (deployment frequency, lead time, change failure rate, time to restore), each step's median and p90, the refusals",
+    )
     .addOption(new Option('--since <span>', 'how far back: 30d, 12h, 2w, 90m (pushes in that window)').argParser(parseSpan).default(parseSpan('30d'), '30d'))
     .addOption(new Option('--service <name>', 'one service only (default: every service in the config and the records)'))
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      examples([
+      `${examples([
         ['shipwatch stats', 'the last 30 days, every service'],
         ['shipwatch stats --since 2w --service checkout', 'two weeks of checkout'],
         ['shipwatch stats --stage prod --json | jq .changeFailureRate', 'for a dashboard'],
-      ]) + '\n\nThe README ("shipwatch stats") defines each figure and where the definition comes from.',
+      ])}\n\nThe README ("shipwatch stats") defines each figure and where the definition comes from.`,
     )
     .action(
       run(async (ctx, options: { since: { text: string; ms: number }; service?: string; json?: boolean }) => {
@@ -69,7 +77,8 @@ export const statsCommand: RegisterCommand = (program, run) => {
         const config = loadConfig(reach.configFile);
         const { records } = await reach.stack();
         const known = [...new Set([...config.services.map((s) => s.name), ...(await allStates(records)).map((s) => s.service)])];
-        if (options.service && !known.includes(options.service)) throw new Refused(`no service "${options.service}" in ${reach.configFile} or the records (services: ${known.join(', ')})`);
+        if (options.service && !known.includes(options.service))
+          throw new Refused(`no service "${options.service}" in ${reach.configFile} or the records (services: ${known.join(', ')})`);
         const services = options.service ? [options.service] : known;
         const until = ctx.now();
         const since = new Date(until.getTime() - options.since.ms);

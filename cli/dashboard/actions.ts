@@ -30,9 +30,15 @@ export interface ActionDeps {
 }
 
 /** Approve or reject a waiting deployment; promote or abort a paused one. */
-export async function decide(deps: ActionDeps, input: { service: string; recordId: string; approvalId: string; decision: 'approved' | 'rejected'; kind: DecisionKind }): Promise<ActionResult> {
+export async function decide(
+  deps: ActionDeps,
+  input: { service: string; recordId: string; approvalId: string; decision: 'approved' | 'rejected'; kind: DecisionKind },
+): Promise<ActionResult> {
   const { records, sfn } = await deps.data.stack();
-  const result = await decideAsOperator({ now: await deps.data.now(), records, sfn, identity: deps.identity, lookupEvents: lookupEventsAs(deps.settings) }, input);
+  const result = await decideAsOperator(
+    { now: await deps.data.now(), records, sfn, identity: deps.identity, lookupEvents: lookupEventsAs(deps.settings) },
+    input,
+  );
   return { status: result.status, message: result.message, httpStatus: HTTP_STATUS[result.status] };
 }
 
@@ -46,7 +52,9 @@ export async function rollBack(deps: ActionDeps, input: { service: string; to?: 
       { ...(input.to ? { to: input.to } : {}), force: input.force },
       (choice) => `${identity.arn} with the Shipwatch dashboard${choice.toRecord ? ` (to record ${choice.toRecord})` : ''}`,
     );
-    return done(`Rolling ${input.service} back from ${shortRevision(started.from)} to ${shortRevision(started.to)} (execution ${started.executionArn.split(':').pop()}).`);
+    return done(
+      `Rolling ${input.service} back from ${shortRevision(started.from)} to ${shortRevision(started.to)} (execution ${started.executionArn.split(':').pop()}).`,
+    );
   } catch (error) {
     if (error instanceof Refused) return { status: 'refused', message: error.message, httpStatus: 409 };
     if (error instanceof CliError) return { status: 'error', message: error.message, httpStatus: 502 };

@@ -90,15 +90,23 @@ export interface HistoryFilters {
 export const executionArnOf = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
 const platformOf = (s: ServiceConfig) => (s.target.ecs ? 'ecs' : 'eks') as 'ecs' | 'eks';
-const targetOf = (s: ServiceConfig) => (s.target.ecs ? `${s.target.ecs.cluster}/${s.target.ecs.service}` : `${s.target.eks!.cluster}/${s.target.eks!.namespace}/${s.target.eks!.deployment}`);
+const targetOf = (s: ServiceConfig) =>
+  s.target.ecs ? `${s.target.ecs.cluster}/${s.target.ecs.service}` : `${s.target.eks!.cluster}/${s.target.eks!.namespace}/${s.target.eks!.deployment}`;
 
 /** How a release reaches the service: a rolling update, or a progressive strategy's traffic steps (shared/config/strategy.ts). */
 export function strategyOf(s: ServiceConfig): string {
   const strategy = s.strategy;
-  if (strategy.type === 'rolling') return s.target.ecs ? 'rolling update (ECS deployment circuit breaker watched)' : 'rolling update (Kubernetes RollingUpdate)';
-  const traffic = trafficSteps(strategy).map((percent) => `${percent}%`).join(' → ');
+  if (strategy.type === 'rolling')
+    return s.target.ecs ? 'rolling update (ECS deployment circuit breaker watched)' : 'rolling update (Kubernetes RollingUpdate)';
+  const traffic = trafficSteps(strategy)
+    .map((percent) => `${percent}%`)
+    .join(' → ');
   const judged =
-    strategy.type === 'blueGreen' ? (strategy.testTrafficBakeMinutes ? `, ${strategy.testTrafficBakeMinutes} min on test traffic first` : '') : `, each step judged over ${strategy.bakeMinutes} min`;
+    strategy.type === 'blueGreen'
+      ? strategy.testTrafficBakeMinutes
+        ? `, ${strategy.testTrafficBakeMinutes} min on test traffic first`
+        : ''
+      : `, each step judged over ${strategy.bakeMinutes} min`;
   return `${strategy.type === 'blueGreen' ? 'blue/green' : strategy.type}: traffic ${traffic}${judged}${strategy.pause ? ', pausing for promotion' : ''}`;
 }
 
@@ -153,14 +161,19 @@ export class DashboardData {
    * say something changed (`version`).
    */
   private runsNow(service: ServiceConfig, now: Date, version: string): Promise<NonNullable<ServiceRow['runsNow']>> {
-    return this.cache.get(`runs:${service.name}`, 10_000, async () => {
-      try {
-        const change = await changeFor(this.reach.clients, this.config, service.name, '', now);
-        return { ...change.current, firing: change.firing };
-      } catch (error) {
-        return { error: `${(error as Error).name}: ${(error as Error).message}` };
-      }
-    }, version);
+    return this.cache.get(
+      `runs:${service.name}`,
+      10_000,
+      async () => {
+        try {
+          const change = await changeFor(this.reach.clients, this.config, service.name, '', now);
+          return { ...change.current, firing: change.firing };
+        } catch (error) {
+          return { error: `${(error as Error).name}: ${(error as Error).message}` };
+        }
+      },
+      version,
+    );
   }
 
   /** The timeline of a record's own execution, if it has one and it can be read. */
@@ -198,7 +211,13 @@ export class DashboardData {
 
   async serviceRow(service: ServiceConfig, now: Date): Promise<ServiceRow> {
     const [state, recent] = await Promise.all([this.state(service.name), this.recent(service.name)]);
-    const changed = JSON.stringify([state?.lease?.holder, state?.lease?.phase, state?.lastDeployment?.recordId, state?.lastDeployment?.outcome, recent.map((r) => r.phase)]);
+    const changed = JSON.stringify([
+      state?.lease?.holder,
+      state?.lease?.phase,
+      state?.lastDeployment?.recordId,
+      state?.lastDeployment?.outcome,
+      recent.map((r) => r.phase),
+    ]);
     const runsNow = await this.runsNow(service, now, changed);
     const inFlight: InFlight[] = [];
     for (const record of recent.filter((r) => r.phase !== 'done')) {
@@ -228,7 +247,9 @@ export class DashboardData {
       ...(state?.lastGood ? { lastGood: state.lastGood } : {}),
       ...(state?.lastDeployment ? { lastDeployment: state.lastDeployment } : {}),
       inFlight,
-      recent: [...recent].reverse().map((r) => ({ recordId: r.recordId, ...(r.tag ? { tag: r.tag } : {}), ...(r.outcome ? { outcome: r.outcome } : {}), phase: r.phase })),
+      recent: [...recent]
+        .reverse()
+        .map((r) => ({ recordId: r.recordId, ...(r.tag ? { tag: r.tag } : {}), ...(r.outcome ? { outcome: r.outcome } : {}), phase: r.phase })),
     };
   }
 
@@ -237,10 +258,15 @@ export class DashboardData {
     const since = new Date(now.getTime() - span.ms);
     const before = new Date(since.getTime() - span.ms);
     // The records are read at most every few seconds; the figures are computed on what was read.
-    const records = await this.cache.get(`dora:${services.join(',')}:${span.text}`, 5_000, async () => {
-      const { records: db } = await this.stack();
-      return (await Promise.all(services.map((s) => recordsSince(db, s, before)))).flat();
-    }, String(Math.floor(now.getTime() / 60_000)));
+    const records = await this.cache.get(
+      `dora:${services.join(',')}:${span.text}`,
+      5_000,
+      async () => {
+        const { records: db } = await this.stack();
+        return (await Promise.all(services.map((s) => recordsSince(db, s, before)))).flat();
+      },
+      String(Math.floor(now.getTime() / 60_000)),
+    );
     const bucketMs = span.ms / 6;
     return {
       since: since.toISOString(),
@@ -248,14 +274,20 @@ export class DashboardData {
       span: span.text,
       current: computeStats(records, services, since, now),
       previous: computeStats(records, services, before, since),
-      buckets: [0, 1, 2, 3, 4, 5].map((i) => computeStats(records, services, new Date(since.getTime() + i * bucketMs), new Date(since.getTime() + (i + 1) * bucketMs))),
+      buckets: [0, 1, 2, 3, 4, 5].map((i) =>
+        computeStats(records, services, new Date(since.getTime() + i * bucketMs), new Date(since.getTime() + (i + 1) * bucketMs)),
+      ),
     };
   }
 
   async overview(): Promise<{ now: Date; services: ServiceRow[]; dora: DoraTiles }> {
     const now = await this.now();
     const services = await Promise.all(this.config.services.map((s) => this.serviceRow(s, now)));
-    const dora = await this.dora(this.config.services.map((s) => s.name), { text: '30d', ms: 30 * 86_400_000 }, now);
+    const dora = await this.dora(
+      this.config.services.map((s) => s.name),
+      { text: '30d', ms: 30 * 86_400_000 },
+      now,
+    );
     return { now, services, dora };
   }
 
@@ -282,11 +314,20 @@ export class DashboardData {
     const { records } = await this.stack();
     const record = await this.cache.get(`record:${name}:${recordId}`, 500, () => getRecord(records, name, recordId));
     if (!record) return undefined;
-    const [{ timeline, error }, rollbacks, state] = await Promise.all([this.timelineOf(record, service, now), this.runningRollbacks(record, service, now), this.state(name)]);
-    const [approval, promotion] = await Promise.all([this.approvalView(record, record.approval?.approvalId), this.approvalView(record, record.promotion?.approvalId)]);
+    const [{ timeline, error }, rollbacks, state] = await Promise.all([
+      this.timelineOf(record, service, now),
+      this.runningRollbacks(record, service, now),
+      this.state(name),
+    ]);
+    const [approval, promotion] = await Promise.all([
+      this.approvalView(record, record.approval?.approvalId),
+      this.approvalView(record, record.promotion?.approvalId),
+    ]);
     // A rollback after the workflow replaced the record's result: its steps come from there.
     if (timeline && record.result?.steps.some((s) => s.step === 'rollback') && !timeline.steps.some((s) => s.key === 'rollback')) {
-      timeline.steps.push(...stepsFromResult(record.result.steps.filter((s) => s.step === 'rollback')).map((s) => ({ ...s, label: 'rollback after the deploy' })));
+      timeline.steps.push(
+        ...stepsFromResult(record.result.steps.filter((s) => s.step === 'rollback')).map((s) => ({ ...s, label: 'rollback after the deploy' })),
+      );
     }
     const health = await this.healthOf(record, service, timeline, now);
     const runningId = state?.lastDeployment?.outcome === 'deployed' ? state.lastDeployment.recordId : state?.lastGood?.recordId;
@@ -337,10 +378,31 @@ export class DashboardData {
     const axisTo = new Date(Date.parse(from) + health.bakeMinutes * 60_000);
     // Complete periods change with time, alarm states too: read again when ten (simulated) seconds have passed, or once it all ended.
     const version = executionRunning ? String(Math.floor(now.getTime() / 10_000)) : `${until.getTime()}`;
-    const ended = !end ? undefined : final ? ('healthy' as const) : state?.rollback || record.outcome === 'rolled_back' || record.outcome === 'rollback_failed' ? ('unhealthy' as const) : ('stopped' as const);
+    const ended = !end
+      ? undefined
+      : final
+        ? ('healthy' as const)
+        : state?.rollback || record.outcome === 'rolled_back' || record.outcome === 'rollback_failed'
+          ? ('unhealthy' as const)
+          : ('stopped' as const);
     // As the bake reads them: `{revision}` in a metric is the release deployed (shared/health/bake.ts).
     const revision = record.revision ?? state?.deploy?.revision;
     const scoped = revision ? scopeHealth(health, { revision }) : health;
-    return this.cache.get(`health:${record.recordId}`, executionRunning ? 1_000 : 30_000, () => readHealthChart(this.reach.clients.cloudwatch(), scoped, { from: new Date(from), to, until, axisTo, now, final, live: !end, ...(ended ? { ended } : {}) }), version);
+    return this.cache.get(
+      `health:${record.recordId}`,
+      executionRunning ? 1_000 : 30_000,
+      () =>
+        readHealthChart(this.reach.clients.cloudwatch(), scoped, {
+          from: new Date(from),
+          to,
+          until,
+          axisTo,
+          now,
+          final,
+          live: !end,
+          ...(ended ? { ended } : {}),
+        }),
+      version,
+    );
   }
 }

@@ -123,10 +123,21 @@ export function alarmBands(items: readonly AlarmHistoryItem[], current: AlarmSta
 function alarmCheck(alarm: MetricAlarm): MetricCheck | undefined {
   const comparison = COMPARISON_OF[alarm.ComparisonOperator ?? ''];
   if (!comparison || alarm.Threshold === undefined || !alarm.Period) return undefined;
-  const common = { name: alarm.AlarmName ?? 'alarm', period: alarm.Period, comparison, threshold: alarm.Threshold, unit: '', failureLimit: 0, inconclusiveLimit: Number.MAX_SAFE_INTEGER };
+  const common = {
+    name: alarm.AlarmName ?? 'alarm',
+    period: alarm.Period,
+    comparison,
+    threshold: alarm.Threshold,
+    unit: '',
+    failureLimit: 0,
+    inconclusiveLimit: Number.MAX_SAFE_INTEGER,
+  };
   if (alarm.MetricName && alarm.Namespace) {
     const dimensions = Object.fromEntries((alarm.Dimensions ?? []).map((d) => [d.Name ?? '', d.Value ?? '']));
-    return { ...common, metric: { namespace: alarm.Namespace, metricName: alarm.MetricName, dimensions, stat: alarm.Statistic ?? alarm.ExtendedStatistic ?? 'Average' } };
+    return {
+      ...common,
+      metric: { namespace: alarm.Namespace, metricName: alarm.MetricName, dimensions, stat: alarm.Statistic ?? alarm.ExtendedStatistic ?? 'Average' },
+    };
   }
   // Metric math: the returned expression over plain metric queries.
   const queries = alarm.Metrics ?? [];
@@ -148,7 +159,12 @@ function alarmCheck(alarm: MetricAlarm): MetricCheck | undefined {
   return { ...common, expression: result.Expression, metrics };
 }
 
-async function seriesOf(cloudwatch: CloudWatchClient, check: MetricCheck, window: { from: Date; to: Date; until: Date; final: boolean }, judged: boolean): Promise<Series> {
+async function seriesOf(
+  cloudwatch: CloudWatchClient,
+  check: MetricCheck,
+  window: { from: Date; to: Date; until: Date; final: boolean },
+  judged: boolean,
+): Promise<Series> {
   const base = { name: check.name, unit: check.unit, comparison: check.comparison as Comparison, threshold: check.threshold, period: check.period };
   // The periods the bake judged, then those until the data's end (what followed the verdict).
   const counted = periodsOf({ from: window.from, now: window.to }, check.period);
@@ -159,7 +175,12 @@ async function seriesOf(cloudwatch: CloudWatchClient, check: MetricCheck, window
     const after = (start: number, i: number) => (judged ? i >= counted.length : start + check.period * 1000 > window.to.getTime());
     const points = shown.map((start, i) => {
       const value = values.get(start);
-      return { start, ...(value !== undefined ? { value } : {}), breaching: value !== undefined && breaches(base.comparison, value, check.threshold), ...(after(start, i) ? { after: true } : {}) };
+      return {
+        start,
+        ...(value !== undefined ? { value } : {}),
+        breaching: value !== undefined && breaches(base.comparison, value, check.threshold),
+        ...(after(start, i) ? { after: true } : {}),
+      };
     });
     return { ...base, points, ...(judged ? { verdict: metricVerdict(check, counted, values, window.final) } : {}) };
   } catch (error) {
@@ -174,7 +195,11 @@ async function seriesOf(cloudwatch: CloudWatchClient, check: MetricCheck, window
  * last look judges a check without data as inconclusive), `live` whether it
  * is still under way.
  */
-export async function readHealthChart(cloudwatch: CloudWatchClient, health: HealthPolicy, window: { from: Date; to: Date; until: Date; axisTo: Date; now: Date; final: boolean; live: boolean; ended?: HealthChart['ended'] }): Promise<HealthChart> {
+export async function readHealthChart(
+  cloudwatch: CloudWatchClient,
+  health: HealthPolicy,
+  window: { from: Date; to: Date; until: Date; axisTo: Date; now: Date; final: boolean; live: boolean; ended?: HealthChart['ended'] },
+): Promise<HealthChart> {
   const { from, to } = window;
   const until = window.until.getTime() < to.getTime() ? to : window.until;
   const metrics = await Promise.all(health.metrics.map((check) => seriesOf(cloudwatch, check, { ...window, until }, true)));
@@ -203,7 +228,17 @@ export async function readHealthChart(cloudwatch: CloudWatchClient, health: Heal
         const items: AlarmHistoryItem[] = [];
         let NextToken: string | undefined;
         do {
-          const page = await cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: name, HistoryItemType: 'StateUpdate', StartDate: from, EndDate: window.now, ScanBy: 'TimestampAscending', MaxRecords: 100, NextToken }));
+          const page = await cloudwatch.send(
+            new DescribeAlarmHistoryCommand({
+              AlarmName: name,
+              HistoryItemType: 'StateUpdate',
+              StartDate: from,
+              EndDate: window.now,
+              ScanBy: 'TimestampAscending',
+              MaxRecords: 100,
+              NextToken,
+            }),
+          );
           items.push(...(page.AlarmHistoryItems ?? []));
           NextToken = page.NextToken;
         } while (NextToken);
@@ -216,5 +251,14 @@ export async function readHealthChart(cloudwatch: CloudWatchClient, health: Heal
       alarms.push(track);
     }
   }
-  return { from: from.getTime(), to: to.getTime(), until: until.getTime(), axisTo: Math.max(window.axisTo.getTime(), until.getTime()), live: window.live, ...(window.ended ? { ended: window.ended } : {}), metrics, alarms };
+  return {
+    from: from.getTime(),
+    to: to.getTime(),
+    until: until.getTime(),
+    axisTo: Math.max(window.axisTo.getTime(), until.getTime()),
+    live: window.live,
+    ...(window.ended ? { ended: window.ended } : {}),
+    metrics,
+    alarms,
+  };
 }

@@ -31,7 +31,8 @@ export const allowedHosts = (port: number): string[] => [`127.0.0.1:${port}`, `l
 export const hostAllowed = (host: string | undefined, port: number): boolean => host !== undefined && allowedHosts(port).includes(host.toLowerCase());
 
 /** Is the Origin of a state-changing request the dashboard's own? A missing Origin is refused too: every browser sends one with a POST. */
-export const originAllowed = (origin: string | undefined, port: number): boolean => origin !== undefined && allowedHosts(port).some((h) => origin.toLowerCase() === `http://${h}`);
+export const originAllowed = (origin: string | undefined, port: number): boolean =>
+  origin !== undefined && allowedHosts(port).some((h) => origin.toLowerCase() === `http://${h}`);
 
 /** One cookie per port: two dashboards on one machine (a sandbox, a stage) keep their own sessions, since cookies ignore ports. */
 export const cookieName = (port: number) => `shipwatch_dashboard_${port}`;
@@ -57,7 +58,8 @@ export function cookieToken(header: string | undefined, port: number): string | 
  * never is in a page's own address (the first visit redirects it away).
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'same-origin',

@@ -115,7 +115,11 @@ export async function startServer(options: ServerOptions): Promise<DashboardServ
       } catch {
         // a bad span in the URL: the default window
       }
-      const filters: HistoryFilters = { since, ...(url.searchParams.get('outcome') ? { outcome: url.searchParams.get('outcome')! } : {}), ...(url.searchParams.get('tag') ? { tag: url.searchParams.get('tag')! } : {}) };
+      const filters: HistoryFilters = {
+        since,
+        ...(url.searchParams.get('outcome') ? { outcome: url.searchParams.get('outcome')! } : {}),
+        ...(url.searchParams.get('tag') ? { tag: url.searchParams.get('tag')! } : {}),
+      };
       return {
         title: name,
         heading: html`<a href="/">Services</a> / ${name}`,
@@ -183,16 +187,30 @@ export async function startServer(options: ServerOptions): Promise<DashboardServ
     let back = referer.startsWith(`http://${req.headers.host}/`) && !new URL(referer).pathname.startsWith('/actions/') ? new URL(referer).pathname : '/';
     const reply = (r: ActionResult) => {
       if (wantsJson) return send(res, r.httpStatus, 'application/json; charset=utf-8', JSON.stringify({ status: r.status, message: r.message }));
-      return page(res, r.httpStatus, messagePage(frame, r.status === 'done' ? 'Done' : r.status === 'gone' ? 'No longer possible' : r.status === 'refused' ? 'Refused' : 'Failed', html`<p class="result result-${r.status}">${r.message}</p><p><a href="${back}">Back</a></p>`));
+      return page(
+        res,
+        r.httpStatus,
+        messagePage(
+          frame,
+          r.status === 'done' ? 'Done' : r.status === 'gone' ? 'No longer possible' : r.status === 'refused' ? 'Refused' : 'Failed',
+          html`<p class="result result-${r.status}">${r.message}</p><p><a href="${back}">Back</a></p>`,
+        ),
+      );
     };
     // Only the dashboard's own page may act: its Origin, and the token in the request itself.
     if (!originAllowed(req.headers.origin, port)) {
-      return reply({ status: 'refused', message: `Refused: this action came from ${req.headers.origin ? `another origin (${req.headers.origin})` : 'no origin'}; only the dashboard's own page (http://127.0.0.1:${port}) may act.`, httpStatus: 403 });
+      return reply({
+        status: 'refused',
+        message: `Refused: this action came from ${req.headers.origin ? `another origin (${req.headers.origin})` : 'no origin'}; only the dashboard's own page (http://127.0.0.1:${port}) may act.`,
+        httpStatus: 403,
+      });
     }
     let form: URLSearchParams;
     try {
       const body = await readBody(req);
-      form = String(req.headers['content-type'] ?? '').includes('application/json') ? new URLSearchParams(JSON.parse(body) as Record<string, string>) : new URLSearchParams(body);
+      form = String(req.headers['content-type'] ?? '').includes('application/json')
+        ? new URLSearchParams(JSON.parse(body) as Record<string, string>)
+        : new URLSearchParams(body);
     } catch {
       return reply({ status: 'refused', message: 'Refused: the request body could not be read.', httpStatus: 400 });
     }
@@ -204,19 +222,33 @@ export async function startServer(options: ServerOptions): Promise<DashboardServ
     }
     const action = url.pathname.split('/')[2];
     const service = form.get('service') ?? '';
-    if (!data.serviceConfig(service)) return reply({ status: 'refused', message: `Refused: no service "${service}" in ${data.reach.configFile}.`, httpStatus: 404 });
+    if (!data.serviceConfig(service))
+      return reply({ status: 'refused', message: `Refused: no service "${service}" in ${data.reach.configFile}.`, httpStatus: 404 });
     if (action !== 'rollback' && !DECISIONS.has(action)) return reply({ status: 'refused', message: `Refused: no action "${action}".`, httpStatus: 404 });
     // Without JavaScript, the confirmation is a page of its own.
     if (form.get('confirmed') !== '1' && !wantsJson) {
       form.set('confirmed', '1');
       form.set('back', back);
-      const what = action === 'rollback' ? `Roll ${service} back${form.get('to') ? ` to record ${form.get('to')}` : ' to the release before the one that runs now'}${form.get('force') ? ' (forced)' : ''}?` : confirmDecision(action, service, form.get('recordId') ?? '');
-      return page(res, 200, messagePage(frame, 'Confirm', html`<p>${what}</p><form method="post" action="${url.pathname}">${[...form].map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit" class="primary">Confirm</button> <a href="${back}">Cancel</a></form>`));
+      const what =
+        action === 'rollback'
+          ? `Roll ${service} back${form.get('to') ? ` to record ${form.get('to')}` : ' to the release before the one that runs now'}${form.get('force') ? ' (forced)' : ''}?`
+          : confirmDecision(action, service, form.get('recordId') ?? '');
+      return page(
+        res,
+        200,
+        messagePage(
+          frame,
+          'Confirm',
+          html`<p>${what}</p><form method="post" action="${url.pathname}">${[...form].map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}<button type="submit" class="primary">Confirm</button> <a href="${back}">Cancel</a></form>`,
+        ),
+      );
     }
     try {
       const decision = DECISIONS.get(action);
-      if (decision) return reply(await decide(options, { service, recordId: form.get('recordId') ?? '', approvalId: form.get('approvalId') ?? '', ...decision }));
-      if (action === 'rollback') return reply(await rollBack(options, { service, ...(form.get('to') ? { to: form.get('to')! } : {}), force: form.get('force') === '1' }));
+      if (decision)
+        return reply(await decide(options, { service, recordId: form.get('recordId') ?? '', approvalId: form.get('approvalId') ?? '', ...decision }));
+      if (action === 'rollback')
+        return reply(await rollBack(options, { service, ...(form.get('to') ? { to: form.get('to')! } : {}), force: form.get('force') === '1' }));
       return reply({ status: 'refused', message: `Refused: no action "${action}".`, httpStatus: 404 });
     } catch (error) {
       options.onError?.(error as Error);
@@ -234,7 +266,8 @@ export async function startServer(options: ServerOptions): Promise<DashboardServ
       // The printed URL carries the token once: it becomes the session cookie, and leaves the address bar.
       const presented = url.searchParams.get('token');
       if (presented !== null && req.method === 'GET') {
-        if (!tokenMatches(presented, token)) return refuse(res, 401, 'Not signed in', 'That token is not this dashboard\'s. Open the URL `shipwatch dashboard` printed.');
+        if (!tokenMatches(presented, token))
+          return refuse(res, 401, 'Not signed in', "That token is not this dashboard's. Open the URL `shipwatch dashboard` printed.");
         url.searchParams.delete('token');
         return send(res, 303, 'text/plain; charset=utf-8', '', { location: `${url.pathname}${url.search}`, 'set-cookie': sessionCookie(port, token) });
       }
@@ -251,7 +284,17 @@ export async function startServer(options: ServerOptions): Promise<DashboardServ
         viewed = true;
         options.onViewer?.();
       }
-      return page(res, 200, layout(frame, { title: live.title, path: `${url.pathname}${url.search}`, heading: live.heading, ...(live.before ? { before: live.before } : {}), live: body }));
+      return page(
+        res,
+        200,
+        layout(frame, {
+          title: live.title,
+          path: `${url.pathname}${url.search}`,
+          heading: live.heading,
+          ...(live.before ? { before: live.before } : {}),
+          live: body,
+        }),
+      );
     } catch (error) {
       options.onError?.(error as Error);
       if (!res.headersSent) refuse(res, 500, 'Failed', `${(error as Error).name}: ${(error as Error).message}`);

@@ -31,7 +31,10 @@ export async function startDashboard(reach: Reach, options: { port?: number; tic
   try {
     identity = await callerIdentity(reach.clients.sts());
   } catch (error) {
-    throw new SetupError(`cannot tell who you are to AWS (sts:GetCallerIdentity: ${(error as Error).name}: ${(error as Error).message}); every dashboard action is done as you`, { cause: error });
+    throw new SetupError(
+      `cannot tell who you are to AWS (sts:GetCallerIdentity: ${(error as Error).name}: ${(error as Error).message}); every dashboard action is done as you`,
+      { cause: error },
+    );
   }
   // The stack's outputs before serving: a wrong stage fails here, not on the first page.
   const stack = await reach.stack();

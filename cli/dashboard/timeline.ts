@@ -57,7 +57,21 @@ export const STEP_LABELS: Record<StepKey, string> = {
 /** Looks: one answer each ("not yet", or the result). */
 const LOOKS = new Set(['ScanImage', 'AcquireLease', 'Progress', 'WatchRollout', 'Bake', 'AcquireRollbackLease', 'WatchRollback']);
 /** Where the execution waits: for an event (a task token) or a set time; a person's approval too. */
-const WAITS = new Set(['AwaitScan', 'WaitLease', 'AwaitProgress', 'WaitProgress', 'AwaitRollout', 'WaitRollout', 'AwaitBake', 'WaitBake', 'WaitRollbackLease', 'AwaitRollback', 'WaitRollback', 'RequestApproval', 'RequestPromotion']);
+const WAITS = new Set([
+  'AwaitScan',
+  'WaitLease',
+  'AwaitProgress',
+  'WaitProgress',
+  'AwaitRollout',
+  'WaitRollout',
+  'AwaitBake',
+  'WaitBake',
+  'WaitRollbackLease',
+  'AwaitRollback',
+  'WaitRollback',
+  'RequestApproval',
+  'RequestPromotion',
+]);
 
 export interface Step {
   key: string;
@@ -84,7 +98,17 @@ export interface Timeline {
 
 /** What the dashboard reads from the workflow's state (shared/workflow/state.ts); loose, since it is another process's output. */
 export interface ExecutionState {
-  scan?: { done: boolean; passed?: boolean; reason?: string; detail?: string; counts?: Record<string, number>; blocking?: Finding[]; blockingTotal?: number; ignored?: (Finding & { reason: string; until: string })[]; at?: string };
+  scan?: {
+    done: boolean;
+    passed?: boolean;
+    reason?: string;
+    detail?: string;
+    counts?: Record<string, number>;
+    blocking?: Finding[];
+    blockingTotal?: number;
+    ignored?: (Finding & { reason: string; until: string })[];
+    at?: string;
+  };
   approval?: { decision: string; by: string; at: string };
   deploy?: { revision?: string; previousRevision?: string; startedAt?: string; platform?: string; blocked?: { reason: string } };
   rollout?: { done: boolean; completedAt?: string; detail?: string };
@@ -193,7 +217,13 @@ function progressOf(step: Step, service: ServiceConfig, state: ExecutionState | 
     case 'rollback':
       return bar(since(state?.rollback?.startedAt), service.health.rolloutTimeoutMinutes, 'before the rollback times out');
     case 'approval':
-      return service.approval ? bar(since(undefined), service.approval.timeoutMinutes, `before the approval ${service.approval.onTimeout === 'approve' ? 'approves itself' : 'expires'}`) : undefined;
+      return service.approval
+        ? bar(
+            since(undefined),
+            service.approval.timeoutMinutes,
+            `before the approval ${service.approval.onTimeout === 'approve' ? 'approves itself' : 'expires'}`,
+          )
+        : undefined;
     case 'promotion':
       // A pause waits as long as an approval; nobody deciding aborts (statemachines/deploy.asl.yml).
       return service.approval ? bar(since(undefined), service.approval.timeoutMinutes, 'before the pause aborts') : undefined;
@@ -206,5 +236,13 @@ function progressOf(step: Step, service: ServiceConfig, state: ExecutionState | 
 
 /** The steps a finished record's result lists (when its execution history is gone, or a rollback ran after the workflow). */
 export function stepsFromResult(steps: readonly StepTime[]): Step[] {
-  return steps.map((s) => ({ key: s.step, label: STEP_LABELS[s.step as StepKey] ?? s.step, startedAt: s.startedAt, ...(s.endedAt ? { endedAt: s.endedAt } : {}), looks: 0, waits: 0, waitedMs: 0 }));
+  return steps.map((s) => ({
+    key: s.step,
+    label: STEP_LABELS[s.step as StepKey] ?? s.step,
+    startedAt: s.startedAt,
+    ...(s.endedAt ? { endedAt: s.endedAt } : {}),
+    looks: 0,
+    waits: 0,
+    waitedMs: 0,
+  }));
 }

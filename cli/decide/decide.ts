@@ -66,18 +66,27 @@ export async function decideAsOperator(deps: OperatorDecisionDeps, input: Operat
   const refused = (message: string): DecisionResult => ({ status: 'refused', message });
   const gone = (message: string): DecisionResult => ({ status: 'gone', message });
   if (approval && (approval.service !== input.service || approval.recordId !== input.recordId)) {
-    return refused(`Approval ${input.approvalId} belongs to ${approval.service} record ${approval.recordId}, not to ${input.service} record ${input.recordId}: nothing was changed.`);
+    return refused(
+      `Approval ${input.approvalId} belongs to ${approval.service} record ${approval.recordId}, not to ${input.service} record ${input.recordId}: nothing was changed.`,
+    );
   }
   const words = WORDS[input.kind];
   const closed = closedApproval(approval, now);
-  if (closed?.why === 'unknown' || !approval) return gone(`This ${input.kind === 'promotion' ? 'pause' : 'approval'} is unknown to Shipwatch: nothing was changed.`);
+  if (closed?.why === 'unknown' || !approval)
+    return gone(`This ${input.kind === 'promotion' ? 'pause' : 'approval'} is unknown to Shipwatch: nothing was changed.`);
   // A Promote must never approve a deploy, nor an Approve promote a canary: the buttons say what follows.
   const stored = kindOf(approval);
-  if (stored !== input.kind) return refused(`${input.service} record ${input.recordId} waits for ${WORDS[stored].waits}, not for ${words.waits}: nothing was changed.`);
+  if (stored !== input.kind)
+    return refused(`${input.service} record ${input.recordId} waits for ${WORDS[stored].waits}, not for ${words.waits}: nothing was changed.`);
   const word = (d: ApprovalDecision['decision']) => words[d];
-  if (closed?.why === 'decided') return gone(`Already ${word(closed.decision.decision)} by ${who(closed.decision.by)} at ${time(closed.decision.at, now)}: nothing was changed.`);
+  if (closed?.why === 'decided')
+    return gone(`Already ${word(closed.decision.decision)} by ${who(closed.decision.by)} at ${time(closed.decision.at, now)}: nothing was changed.`);
   if (closed?.why === 'expired') {
-    return gone(input.kind === 'promotion' ? `This pause expired at ${time(closed.expiresAt, now)}; nobody decided in time, so it aborts: nothing was changed.` : `This approval expired at ${time(closed.expiresAt, now)}: nothing was changed.`);
+    return gone(
+      input.kind === 'promotion'
+        ? `This pause expired at ${time(closed.expiresAt, now)}; nobody decided in time, so it aborts: nothing was changed.`
+        : `This approval expired at ${time(closed.expiresAt, now)}: nothing was changed.`,
+    );
   }
 
   const self = await selfDecision(deps, approval, input, words.deciding);
@@ -86,7 +95,8 @@ export async function decideAsOperator(deps: OperatorDecisionDeps, input: Operat
   const decision: ApprovalDecision = { decision: input.decision, by: identity.arn, at: now.toISOString() };
   const delivery = await deliverDecision({ approvals, sfn: deps.sfn }, approval, decision);
   if (delivery.delivered) return { status: 'done', message: doneMessage(input, identity.arn), decision };
-  if (delivery.why === 'decided') return gone(`Already ${word(delivery.existing.decision)} by ${who(delivery.existing.by)} at ${time(delivery.existing.at, now)}: nothing was changed.`);
+  if (delivery.why === 'decided')
+    return gone(`Already ${word(delivery.existing.decision)} by ${who(delivery.existing.by)} at ${time(delivery.existing.at, now)}: nothing was changed.`);
   if (delivery.why === 'no_longer_waiting') return gone('The deployment is no longer waiting for a decision (it expired or finished): nothing changed.');
   return {
     status: 'error',
@@ -98,7 +108,9 @@ export async function decideAsOperator(deps: OperatorDecisionDeps, input: Operat
 function doneMessage(input: OperatorDecisionInput, arn: string): string {
   const by = `${capital(WORDS[input.kind][input.decision])} by ${who(arn)}`;
   if (input.kind === 'promotion') {
-    return input.decision === 'approved' ? `${by}: shifting the rest of the traffic to the new release.` : `${by}: all traffic goes back to the previous revision, and the release is rolled back.`;
+    return input.decision === 'approved'
+      ? `${by}: shifting the rest of the traffic to the new release.`
+      : `${by}: all traffic goes back to the previous revision, and the release is rolled back.`;
   }
   return input.decision === 'approved' ? `${by}: the deployment goes on.` : `${by}: the push ends rejected, nothing changes.`;
 }
@@ -116,7 +128,8 @@ async function selfDecision(deps: OperatorDecisionDeps, approval: Approval, inpu
   } catch (error) {
     return `Shipwatch cannot tell yet who pushed this image (CloudTrail did not answer: ${(error as Error).name}), and ${input.service} does not allow ${deciding} your own push. Nothing was changed; try again in a minute.`;
   }
-  if (!trigger) return `Shipwatch cannot tell yet who pushed this image (CloudTrail delivers the push within about 15 minutes), and ${input.service} does not allow ${deciding} your own push. Nothing was changed; try again in a few minutes.`;
+  if (!trigger)
+    return `Shipwatch cannot tell yet who pushed this image (CloudTrail delivers the push within about 15 minutes), and ${input.service} does not allow ${deciding} your own push. Nothing was changed; try again in a few minutes.`;
   if (trigger.principal !== deps.identity.arn) return undefined;
   const what = approval.requestedBy ? 'asked for this deployment with shipwatch deploy' : 'pushed this image';
   return `You (${who(deps.identity.arn)}) ${what}, and ${input.service} does not allow ${deciding} your own ${approval.requestedBy ? 'deployment' : 'push'}. Nothing was changed.`;

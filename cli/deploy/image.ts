@@ -1,4 +1,4 @@
-import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeImagesCommand, type ECRClient, type ImageDetail } from '@aws-sdk/client-ecr';
 import type { ServiceConfig } from '../../shared/config/schema.js';
 import { matchesService } from '../../shared/match/match-push.js';
 import { requiresApproval } from '../../shared/slack/approval-policy.js';
@@ -18,12 +18,15 @@ export interface FoundImage {
 export async function findImage(ecr: ECRClient, service: ServiceConfig, ref: { tag: string } | { digest: string }): Promise<FoundImage> {
   const repository = service.image.repository;
   const imageId = 'tag' in ref ? { imageTag: ref.tag } : { imageDigest: ref.digest };
-  let detail;
+  let detail: ImageDetail | undefined;
   try {
     detail = (await ecr.send(new DescribeImagesCommand({ repositoryName: repository, imageIds: [imageId] }))).imageDetails?.[0];
   } catch (error) {
     const name = (error as Error).name;
-    if (name === 'ImageNotFoundException') throw new Refused(`${service.name}: no image ${'tag' in ref ? `${repository}:${ref.tag}` : `${repository}@${ref.digest}`} in ECR; push it first (a push deploys it by itself)`);
+    if (name === 'ImageNotFoundException')
+      throw new Refused(
+        `${service.name}: no image ${'tag' in ref ? `${repository}:${ref.tag}` : `${repository}@${ref.digest}`} in ECR; push it first (a push deploys it by itself)`,
+      );
     if (name === 'RepositoryNotFoundException') throw new Refused(`${service.name}: no ECR repository ${repository} (image.repository of ${service.name})`);
     throw error;
   }
@@ -44,12 +47,16 @@ export function deployTag(service: ServiceConfig, image: FoundImage, ref: { tag:
   const globs = service.image.tags.join(', ');
   if ('tag' in ref) {
     if (matchesService(service, { repository: image.repository, tag: ref.tag })) return ref.tag;
-    throw new Refused(`${service.name}: ${image.repository}:${ref.tag} does not match its image.tags (${globs}), so a push of it would not deploy to ${service.name} either`);
+    throw new Refused(
+      `${service.name}: ${image.repository}:${ref.tag} does not match its image.tags (${globs}), so a push of it would not deploy to ${service.name} either`,
+    );
   }
   const matching = image.tags.filter((tag) => matchesService(service, { repository: image.repository, tag })).sort();
   const chosen = matching.find((tag) => requiresApproval(service.approval, tag)) ?? matching[0];
   if (chosen) return chosen;
   if (matchesService(service, { repository: image.repository })) return undefined;
   const tags = image.tags.length > 0 ? `its tags: ${image.tags.join(', ')}` : 'it has no tag';
-  throw new Refused(`${service.name}: ${image.repository}@${ref.digest} has no tag matching its image.tags (${globs}) (${tags}); tag it, and the push deploys it`);
+  throw new Refused(
+    `${service.name}: ${image.repository}@${ref.digest} has no tag matching its image.tags (${globs}) (${tags}); tag it, and the push deploys it`,
+  );
 }

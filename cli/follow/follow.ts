@@ -1,4 +1,11 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type ExecutionListItem, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  type ExecutionListItem,
+  type HistoryEvent,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
 import type { RecordsDb } from '../../shared/records/db.js';
 import { history } from '../../shared/records/queries.js';
 import type { DeploymentRecord } from '../../shared/records/types.js';
@@ -16,7 +23,8 @@ export interface Followed extends Ended {
 }
 
 /** Does this execution's outcome mean it did what it was for? A push or `deploy`: deployed; a rollback: rolled_back. */
-export const succeeded = (followed: Pick<Followed, 'input' | 'result'>) => followed.result?.outcome === (followed.input.mode === 'rollback' ? 'rolled_back' : 'deployed');
+export const succeeded = (followed: Pick<Followed, 'input' | 'result'>) =>
+  followed.result?.outcome === (followed.input.mode === 'rollback' ? 'rolled_back' : 'deployed');
 
 /** The events after `afterId`, oldest first: read newest first, a page at a time, down to one already seen. */
 export async function eventsAfter(sfn: SFNClient, executionArn: string, afterId: number): Promise<HistoryEvent[]> {
@@ -39,7 +47,11 @@ export async function eventsAfter(sfn: SFNClient, executionArn: string, afterId:
  * execution that already ended, replays it. Waiting is Ctrl-C-able: it
  * follows the execution, it does not own it.
  */
-export async function followExecution(deps: { sfn: SFNClient; sleep(ms: number): Promise<void>; out(text: string): void }, executionArn: string, options: { quiet?: boolean } = {}): Promise<Followed> {
+export async function followExecution(
+  deps: { sfn: SFNClient; sleep(ms: number): Promise<void>; out(text: string): void },
+  executionArn: string,
+  options: { quiet?: boolean } = {},
+): Promise<Followed> {
   let reader: ProgressReader | undefined;
   let input: FollowedInput | undefined;
   let seen = 0;
@@ -96,7 +108,12 @@ export async function serviceExecution(sfn: SFNClient, records: RecordsDb, state
   for (const e of candidates) {
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn! }));
     const input = JSON.parse(described.input ?? '{}') as { service?: { name?: string }; admission?: { recordId?: string } };
-    if (input.service?.name === service) ours.push({ arn: e.executionArn!, started: (e.startDate ?? new Date(0)).getTime(), ...(input.admission?.recordId ? { recordId: input.admission.recordId } : {}) });
+    if (input.service?.name === service)
+      ours.push({
+        arn: e.executionArn!,
+        started: (e.startDate ?? new Date(0)).getTime(),
+        ...(input.admission?.recordId ? { recordId: input.admission.recordId } : {}),
+      });
   }
   const recent = await history(records, service, 25);
   ours.sort((a, b) => b.started - a.started);

@@ -23,7 +23,11 @@ export interface FollowedInput {
 }
 
 /** `web:8` for a task-definition ARN, `web@sha256:84b15ecf52b6` for an image URI. */
-export const shortRevision = (revision: string) => revision.split('/').pop()!.replace(/(@sha256:[a-f0-9]{12})[a-f0-9]+$/, '$1');
+export const shortRevision = (revision: string) =>
+  revision
+    .split('/')
+    .pop()!
+    .replace(/(@sha256:[a-f0-9]{12})[a-f0-9]+$/, '$1');
 
 const BAR = 20;
 /** `[##########----------]  50%`: how much of the bake is behind it. */
@@ -154,7 +158,7 @@ export class ProgressReader {
 
   /** A task token's answer: of the steps that wait for one, the approval and the pause say who decided. */
   private answered(out: Json | undefined): string[] {
-    if (!out || out.decision !== 'approved') return [];
+    if (out?.decision !== 'approved') return [];
     if (this.state === 'RequestApproval') return [`approved by ${str(out.by)}`];
     return this.state === 'RequestPromotion' ? [`promoted by ${str(out.by)}`] : [];
   }

@@ -88,8 +88,13 @@ export async function changeFor(clients: AwsClients, config: Config, serviceName
   const info = (await eks.send(new DescribeClusterCommand({ name: t.cluster }))).cluster;
   if (!info?.endpoint || !info.certificateAuthority?.data) throw new Error(`EKS cluster ${t.cluster} has no API endpoint (shipwatch validate --aws says more)`);
   const { token } = await eksToken({ cluster: t.cluster, region: await eks.config.region(), credentials: () => eks.config.credentials(), now });
-  const got = await kubeRequest({ endpoint: info.endpoint, caPem: Buffer.from(info.certificateAuthority.data, 'base64').toString('utf8'), token }, 'GET', `/apis/apps/v1/namespaces/${encodeURIComponent(t.namespace)}/deployments/${encodeURIComponent(t.deployment)}`);
-  if (got.status !== 200) throw new Error(`GET Deployment ${t.namespace}/${t.deployment} on ${t.cluster} answered ${got.status}: ${String(got.json.message ?? '')}`);
+  const got = await kubeRequest(
+    { endpoint: info.endpoint, caPem: Buffer.from(info.certificateAuthority.data, 'base64').toString('utf8'), token },
+    'GET',
+    `/apis/apps/v1/namespaces/${encodeURIComponent(t.namespace)}/deployments/${encodeURIComponent(t.deployment)}`,
+  );
+  if (got.status !== 200)
+    throw new Error(`GET Deployment ${t.namespace}/${t.deployment} on ${t.cluster} answered ${got.status}: ${String(got.json.message ?? '')}`);
   const deployment = got.json as { metadata: { resourceVersion: string }; spec: { template: { spec: { containers: { name: string; image: string }[] } } } };
   const before = deployment.spec.template.spec.containers.find((c) => c.name === t.container)?.image ?? '';
   const note = JSON.stringify({ container: t.container, from: before, to: imageUri });

@@ -9,7 +9,9 @@ import type { ImageRef } from '../options.js';
 /** What one push would do to one service it matches (no AWS call: the config alone). */
 export interface ServicePlan {
   service: string;
-  target: { platform: 'ecs'; cluster: string; service: string; container: string } | { platform: 'eks'; cluster: string; namespace: string; deployment: string; container: string };
+  target:
+    | { platform: 'ecs'; cluster: string; service: string; container: string }
+    | { platform: 'eks'; cluster: string; namespace: string; deployment: string; container: string };
   scan: {
     blockAt: string;
     maxCounts: Record<string, number>;
@@ -20,9 +22,19 @@ export interface ServicePlan {
     onUnsupported: string;
     onFailed: string;
   };
-  approval: { needed: false; why: string } | { needed: true; why: string; channel: string; approvers: string[]; timeoutMinutes: number; onTimeout: string; selfApproval: boolean };
+  approval:
+    | { needed: false; why: string }
+    | { needed: true; why: string; channel: string; approvers: string[]; timeoutMinutes: number; onTimeout: string; selfApproval: boolean };
   strategy: string;
-  health: { alarms: string[]; metrics: string[]; bakeMinutes: number; pollSeconds: number; rolloutTimeoutMinutes: number; guardMinutes: number; fixForward: boolean };
+  health: {
+    alarms: string[];
+    metrics: string[];
+    bakeMinutes: number;
+    pollSeconds: number;
+    rolloutTimeoutMinutes: number;
+    guardMinutes: number;
+    fixForward: boolean;
+  };
 }
 
 export interface PushPlan {
@@ -43,8 +55,21 @@ function approvalOf(service: ServiceConfig, tag: string | undefined): ServicePla
   const policy = service.approval;
   if (!policy) return { needed: false, why: 'no approval policy' };
   if (!requiresApproval(policy, tag)) return { needed: false, why: `tag ${tag} matches none of approval.required ${JSON.stringify(policy.required)}` };
-  const why = policy.required === true ? 'approval.required is true' : tag ? `tag ${tag} matches approval.required ${JSON.stringify(policy.required)}` : 'a push by digest alone cannot be shown not to be a release';
-  return { needed: true, why, channel: policy.channel, approvers: policy.approvers, timeoutMinutes: policy.timeoutMinutes, onTimeout: policy.onTimeout, selfApproval: policy.allowSelfApproval };
+  const why =
+    policy.required === true
+      ? 'approval.required is true'
+      : tag
+        ? `tag ${tag} matches approval.required ${JSON.stringify(policy.required)}`
+        : 'a push by digest alone cannot be shown not to be a release';
+  return {
+    needed: true,
+    why,
+    channel: policy.channel,
+    approvers: policy.approvers,
+    timeoutMinutes: policy.timeoutMinutes,
+    onTimeout: policy.onTimeout,
+    selfApproval: policy.allowSelfApproval,
+  };
 }
 
 function strategyOf(service: ServiceConfig): string {

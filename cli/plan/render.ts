@@ -1,7 +1,10 @@
 import type { ServiceChange } from './change.js';
 import type { PushPlan, ServicePlan } from './plan.js';
 
-const targetText = (t: ServicePlan['target']) => (t.platform === 'ecs' ? `ecs ${t.cluster}/${t.service}, container ${t.container}` : `eks ${t.cluster}/${t.namespace}/${t.deployment}, container ${t.container}`);
+const targetText = (t: ServicePlan['target']) =>
+  t.platform === 'ecs'
+    ? `ecs ${t.cluster}/${t.service}, container ${t.container}`
+    : `eks ${t.cluster}/${t.namespace}/${t.deployment}, container ${t.container}`;
 
 function scanText(s: ServicePlan['scan']): string {
   const parts = [s.blockAt === 'none' ? 'no severity blocks' : `blocks at ${s.blockAt} or above`];
@@ -35,7 +38,11 @@ function changeText(c: ServiceChange): string[] {
   }
   if (c.eks) {
     lines.push(`    change:    PATCH ${c.current.revision}, Content-Type: application/strategic-merge-patch+json`);
-    lines.push(...JSON.stringify(c.eks.patch, null, 2).split('\n').map((l) => `               ${l}`));
+    lines.push(
+      ...JSON.stringify(c.eks.patch, null, 2)
+        .split('\n')
+        .map((l) => `               ${l}`),
+    );
     lines.push(`               - ${c.current.image}`);
     lines.push(`               + ${c.image}`);
   }

@@ -29,7 +29,10 @@ export async function decidePause(ctx: CliContext, service: string, action: Paus
   try {
     identity = await callerIdentity(reach.clients.sts());
   } catch (error) {
-    throw new SetupError(`cannot tell who you are to AWS (sts:GetCallerIdentity: ${(error as Error).name}: ${(error as Error).message}); the decision is recorded as you`, { cause: error });
+    throw new SetupError(
+      `cannot tell who you are to AWS (sts:GetCallerIdentity: ${(error as Error).name}: ${(error as Error).message}); the decision is recorded as you`,
+      { cause: error },
+    );
   }
   const result = await decideAsOperator(
     { now: ctx.now(), records, sfn, identity, lookupEvents: lookupEventsAs(reach.clients.settings) },
@@ -40,11 +43,23 @@ export async function decidePause(ctx: CliContext, service: string, action: Paus
   if (result.status === 'error') throw new CliError(result.message, EXIT.setup);
 
   const record = paused.record;
-  const where = record.progress?.position ? `paused at step ${record.progress.position.step} of ${record.progress.position.steps} (${record.progress.position.trafficPercent}% of traffic)` : 'paused';
+  const where = record.progress?.position
+    ? `paused at step ${record.progress.position.step} of ${record.progress.position.steps} (${record.progress.position.trafficPercent}% of traffic)`
+    : 'paused';
   if (options.json) {
     ctx.out(
       JSON.stringify(
-        { service, record: record.recordId, image: record.imageUri, ...(record.tag ? { tag: record.tag } : {}), approvalId: paused.approvalId, decision: DONE[action], by: result.decision!.by, at: result.decision!.at, message: result.message },
+        {
+          service,
+          record: record.recordId,
+          image: record.imageUri,
+          ...(record.tag ? { tag: record.tag } : {}),
+          approvalId: paused.approvalId,
+          decision: DONE[action],
+          by: result.decision!.by,
+          at: result.decision!.at,
+          message: result.message,
+        },
         null,
         2,
       ),

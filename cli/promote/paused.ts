@@ -39,15 +39,23 @@ export async function findPaused(records: RecordsDb, service: ServiceConfig, rec
   const recent = await history(records, service.name, RECENT);
   const paused = recent.map(pausedOf).filter((p): p is Paused => p !== undefined);
   if (paused.length === 1) return paused[0]!;
-  if (paused.length > 1) throw new Refused(`${service.name} has ${paused.length} deployments paused (${paused.map((p) => p.record.recordId).join(', ')}): pick one with --record`);
+  if (paused.length > 1)
+    throw new Refused(`${service.name} has ${paused.length} deployments paused (${paused.map((p) => p.record.recordId).join(', ')}): pick one with --record`);
   const strategy = service.strategy;
   if (strategy.type === 'rolling' || !strategy.pause) {
-    throw new Refused(`${service.name} never pauses (strategy ${strategy.type}${strategy.type === 'rolling' ? '' : ' without pause: true'}): there is nothing to promote or abort`);
+    throw new Refused(
+      `${service.name} never pauses (strategy ${strategy.type}${strategy.type === 'rolling' ? '' : ' without pause: true'}): there is nothing to promote or abort`,
+    );
   }
   const inFlight = recent.find((r) => !r.outcome);
-  if (inFlight) throw new Refused(`nothing of ${service.name} is paused for promotion: ${label(inFlight)} ${notPausedYet(inFlight) ?? standing(inFlight)}; nothing was changed`);
+  if (inFlight)
+    throw new Refused(
+      `nothing of ${service.name} is paused for promotion: ${label(inFlight)} ${notPausedYet(inFlight) ?? standing(inFlight)}; nothing was changed`,
+    );
   const newest = recent[0];
-  throw new Refused(`nothing of ${service.name} is paused for promotion${newest ? `: the newest deployment, ${label(newest)}, ${standing(newest)}` : ': it has no deployments yet'}; nothing was changed`);
+  throw new Refused(
+    `nothing of ${service.name} is paused for promotion${newest ? `: the newest deployment, ${label(newest)}, ${standing(newest)}` : ': it has no deployments yet'}; nothing was changed`,
+  );
 }
 
 /** A record that is pausing but whose promotion request is not stored yet (the moment between the look and the request). */

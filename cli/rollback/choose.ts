@@ -26,19 +26,31 @@ type Lookup = (recordId: string) => Promise<DeploymentRecord | undefined>;
  * workflow, an alarm or a person) it is the last good release, not the
  * revision the last deployment registered.
  */
-export async function chooseRollback(service: string, state: ServiceState | undefined, getRecord: Lookup, options: { to?: string; force: boolean }, now: Date): Promise<RollbackChoice> {
+export async function chooseRollback(
+  service: string,
+  state: ServiceState | undefined,
+  getRecord: Lookup,
+  options: { to?: string; force: boolean },
+  now: Date,
+): Promise<RollbackChoice> {
   if (state?.lease && Date.parse(state.lease.expiresAt) > now.getTime()) {
-    throw new Refused(`${service}: ${state.lease.holder} is ${state.lease.phase.replace('_', ' ')}; wait for it to end (a failed deployment rolls back by itself)`);
+    throw new Refused(
+      `${service}: ${state.lease.holder} is ${state.lease.phase.replace('_', ' ')}; wait for it to end (a failed deployment rolls back by itself)`,
+    );
   }
   const last = state?.lastDeployment;
   if (!last) throw new Refused(`${service}: Shipwatch has not deployed it yet, so there is nothing to roll back`);
   if (last.outcome === 'rollback_failed' && !options.force) {
-    throw new Refused(`${service}: the last rollback (${last.recordId}) failed, so what runs is unknown; check the service, then pass --force to roll back anyway`);
+    throw new Refused(
+      `${service}: the last rollback (${last.recordId}) failed, so what runs is unknown; check the service, then pass --force to roll back anyway`,
+    );
   }
   const runningId = last.outcome === 'deployed' ? last.recordId : state?.lastGood?.recordId;
   const record = runningId ? await getRecord(runningId) : undefined;
-  if (!record || record.outcome !== 'deployed' || !record.revision) {
-    throw new Refused(`${service}: no record of a deployed release that runs now (the last deployment ${last.recordId} ended ${last.outcome}); see shipwatch history ${service}`);
+  if (record?.outcome !== 'deployed' || !record.revision) {
+    throw new Refused(
+      `${service}: no record of a deployed release that runs now (the last deployment ${last.recordId} ended ${last.outcome}); see shipwatch history ${service}`,
+    );
   }
   const platform = (record.platform ?? last.platform ?? 'ecs') as 'ecs' | 'eks';
   const from = record.revision;
@@ -49,7 +61,10 @@ export async function chooseRollback(service: string, state: ServiceState | unde
   }
   const target = await getRecord(options.to);
   if (!target) throw new Refused(`${service}: no record "${options.to}" (see shipwatch history ${service})`);
-  if (!target.revision) throw new Refused(`${service}: record ${options.to} ended ${target.outcome ?? 'in progress'} without deploying anything, so there is no release to go back to`);
+  if (!target.revision)
+    throw new Refused(
+      `${service}: record ${options.to} ended ${target.outcome ?? 'in progress'} without deploying anything, so there is no release to go back to`,
+    );
   if (target.outcome && BAD_OUTCOMES.has(target.outcome) && !options.force) {
     throw new Refused(
       `${service}: record ${options.to} ended ${target.outcome} (${target.reason ?? 'no reason recorded'}); deploying it again is likely to fail the same way. Pass --force to roll back to it anyway`,

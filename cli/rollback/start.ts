@@ -35,7 +35,8 @@ export async function startRollback(
   const serviceConfig = config.services.find((s) => s.name === service);
   if (!serviceConfig) throw new Refused(`no service "${service}" in ${deps.configFile} (services: ${config.services.map((s) => s.name).join(', ')})`);
   const stack = await deps.stack();
-  if (!stack.stateMachineArn) throw new SetupError(`the state machine is unknown (${stack.source}): set STATE_MACHINE_ARN to the stack output DeployStateMachineArn, or use --stage`);
+  if (!stack.stateMachineArn)
+    throw new SetupError(`the state machine is unknown (${stack.source}): set STATE_MACHINE_ARN to the stack output DeployStateMachineArn, or use --stage`);
 
   const choice = await chooseRollback(service, await getState(stack.records, service), (id) => getRecord(stack.records, service, id), options, now);
   const current = choice.record;
@@ -43,10 +44,26 @@ export async function startRollback(
   const region = current.imageUri.split('/')[0]!.split('.')[3] ?? 'us-east-1';
   const input: ExecutionInput = {
     mode: 'rollback',
-    release: { repository: current.repository, registry: current.imageUri.split('/')[0]!, digest: current.digest, ...(current.tag ? { tag: current.tag } : {}), imageUri: current.imageUri, pushedAt: current.pushedAt, eventId: 'cli', region },
+    release: {
+      repository: current.repository,
+      registry: current.imageUri.split('/')[0]!,
+      digest: current.digest,
+      ...(current.tag ? { tag: current.tag } : {}),
+      imageUri: current.imageUri,
+      pushedAt: current.pushedAt,
+      eventId: 'cli',
+      region,
+    },
     service: serviceConfig,
     admission: { recordId: current.recordId, admittedAt: now.toISOString() },
-    deploy: { platform: choice.platform, previousRevision: choice.to, revision: choice.from, deploymentId: '', startedAt: now.toISOString(), alreadyRunning: false },
+    deploy: {
+      platform: choice.platform,
+      previousRevision: choice.to,
+      revision: choice.from,
+      deploymentId: '',
+      startedAt: now.toISOString(),
+      alreadyRunning: false,
+    },
     failure: { Error: 'ManualRollback', Cause: `rolled back by ${how(choice)}` },
   };
   const name = `${service}-rollback-${now.getTime()}`;

@@ -37,9 +37,20 @@ function sinceOf(record: DeploymentRecord, state: ServiceState | undefined, now:
 }
 
 /** Pure: every configured service (with or without history), then any the records know that the config no longer lists. */
-export function serviceStatuses(services: readonly ServiceConfig[], states: readonly ServiceState[], unfinished: ReadonlyMap<string, readonly DeploymentRecord[]>, now: Date): ServiceStatus[] {
+export function serviceStatuses(
+  services: readonly ServiceConfig[],
+  states: readonly ServiceState[],
+  unfinished: ReadonlyMap<string, readonly DeploymentRecord[]>,
+  now: Date,
+): ServiceStatus[] {
   const byName = new Map(states.map((s) => [s.service, s]));
-  const names = [...services.map((s) => s.name), ...states.map((s) => s.service).filter((n) => !services.some((s) => s.name === n)).sort()];
+  const names = [
+    ...services.map((s) => s.name),
+    ...states
+      .map((s) => s.service)
+      .filter((n) => !services.some((s) => s.name === n))
+      .sort(),
+  ];
   return names.map((name) => {
     const config = services.find((s) => s.name === name);
     const state = byName.get(name);
@@ -47,10 +58,26 @@ export function serviceStatuses(services: readonly ServiceConfig[], states: read
       service: name,
       ...(config ? { target: targetOf(config) } : {}),
       configured: Boolean(config),
-      inFlight: (unfinished.get(name) ?? []).map((r) => ({ recordId: r.recordId, ...(r.tag ? { tag: r.tag } : {}), step: r.phase.replace('_', ' '), since: sinceOf(r, state, now) })),
+      inFlight: (unfinished.get(name) ?? []).map((r) => ({
+        recordId: r.recordId,
+        ...(r.tag ? { tag: r.tag } : {}),
+        step: r.phase.replace('_', ' '),
+        since: sinceOf(r, state, now),
+      })),
       ...(state?.newest ? { newest: state.newest } : {}),
-      ...(state?.lastDeployment ? { lastDeployment: { recordId: state.lastDeployment.recordId, outcome: state.lastDeployment.outcome, finishedAt: state.lastDeployment.finishedAt } } : {}),
-      ...(state?.lastGood ? { lastGood: { recordId: state.lastGood.recordId, revision: state.lastGood.revision, digest: state.lastGood.digest, deployedAt: state.lastGood.deployedAt } } : {}),
+      ...(state?.lastDeployment
+        ? { lastDeployment: { recordId: state.lastDeployment.recordId, outcome: state.lastDeployment.outcome, finishedAt: state.lastDeployment.finishedAt } }
+        : {}),
+      ...(state?.lastGood
+        ? {
+            lastGood: {
+              recordId: state.lastGood.recordId,
+              revision: state.lastGood.revision,
+              digest: state.lastGood.digest,
+              deployedAt: state.lastGood.deployedAt,
+            },
+          }
+        : {}),
     };
   });
 }

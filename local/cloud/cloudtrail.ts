@@ -42,7 +42,13 @@ export class CloudTrailModel {
     const to = input.EndTime ? new Date(input.EndTime).getTime() : Infinity;
     const found = this.events.filter((e) => (!name || e.name === name) && e.at >= from && e.at <= to).reverse();
     return {
-      Events: found.slice(0, input.MaxResults ?? 50).map((e) => ({ EventId: e.id, EventName: e.name, EventTime: new Date(e.at), EventSource: 'ecr.amazonaws.com', CloudTrailEvent: JSON.stringify(e.detail) })),
+      Events: found.slice(0, input.MaxResults ?? 50).map((e) => ({
+        EventId: e.id,
+        EventName: e.name,
+        EventTime: new Date(e.at),
+        EventSource: 'ecr.amazonaws.com',
+        CloudTrailEvent: JSON.stringify(e.detail),
+      })),
     };
   }
 }

@@ -168,10 +168,16 @@ export class CloudWatchModel {
   SetAlarmState(input: SetAlarmStateCommandInput): Out<SetAlarmStateCommandOutput> {
     const alarm = this.alarms.get(input.AlarmName ?? '');
     if (!alarm) throw new CloudError('ResourceNotFound', `Alarm ${input.AlarmName} does not exist`, 404);
-    if (!['OK', 'ALARM', 'INSUFFICIENT_DATA'].includes(String(input.StateValue))) throw new CloudError('InvalidParameterValue', `Invalid state value: ${input.StateValue}`);
+    if (!['OK', 'ALARM', 'INSUFFICIENT_DATA'].includes(String(input.StateValue)))
+      throw new CloudError('InvalidParameterValue', `Invalid state value: ${input.StateValue}`);
     const at = this.now();
     const period = alarm.kind === 'metric' ? alarm.metric.period * 1000 : 60_000;
-    this.overrides.set(alarm.name, { state: input.StateValue as 'OK' | 'ALARM' | 'INSUFFICIENT_DATA', reason: input.StateReason ?? '', since: at, until: at + period + INGESTION_MS });
+    this.overrides.set(alarm.name, {
+      state: input.StateValue as 'OK' | 'ALARM' | 'INSUFFICIENT_DATA',
+      reason: input.StateReason ?? '',
+      since: at,
+      until: at + period + INGESTION_MS,
+    });
     return {};
   }
 
@@ -196,7 +202,9 @@ export class CloudWatchModel {
         if (v !== undefined) values.push(v);
       }
       const cmp = alarm.comparison;
-      const breaching = values.filter((v) => (cmp === '>' ? v > alarm.threshold : cmp === '>=' ? v >= alarm.threshold : cmp === '<' ? v < alarm.threshold : v <= alarm.threshold));
+      const breaching = values.filter((v) =>
+        cmp === '>' ? v > alarm.threshold : cmp === '>=' ? v >= alarm.threshold : cmp === '<' ? v < alarm.threshold : v <= alarm.threshold,
+      );
       if (values.length === 0) return { state: 'INSUFFICIENT_DATA' as const, breaching, values };
       return { state: breaching.length >= alarm.datapointsToAlarm ? ('ALARM' as const) : ('OK' as const), breaching, values };
     };
@@ -245,7 +253,9 @@ export class CloudWatchModel {
           EvaluationPeriods: alarm.evaluationPeriods,
           DatapointsToAlarm: alarm.datapointsToAlarm,
           Threshold: alarm.threshold,
-          ComparisonOperator: ({ '>': 'GreaterThanThreshold', '>=': 'GreaterThanOrEqualToThreshold', '<': 'LessThanThreshold', '<=': 'LessThanOrEqualToThreshold' } as const)[alarm.comparison],
+          ComparisonOperator: (
+            { '>': 'GreaterThanThreshold', '>=': 'GreaterThanOrEqualToThreshold', '<': 'LessThanThreshold', '<=': 'LessThanOrEqualToThreshold' } as const
+          )[alarm.comparison],
         });
       }
     }
@@ -287,7 +297,11 @@ export class CloudWatchModel {
           Timestamp: new Date(t),
           HistoryItemType: 'StateUpdate',
           HistorySummary: `Alarm updated from ${before.state} to ${after.state}`,
-          HistoryData: JSON.stringify({ version: '1.0', oldState: { stateValue: before.state, stateReason: before.reason }, newState: { stateValue: after.state, stateReason: after.reason } }),
+          HistoryData: JSON.stringify({
+            version: '1.0',
+            oldState: { stateValue: before.state, stateReason: before.reason },
+            newState: { stateValue: after.state, stateReason: after.reason },
+          }),
         });
         before = after;
       }

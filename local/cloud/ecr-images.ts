@@ -30,8 +30,18 @@ export function seededManifest(digest: string): string {
   return JSON.stringify({
     schemaVersion: 2,
     mediaType: MANIFEST_TYPE,
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${createHash('sha256').update(`config:${hex}`).digest('hex')}`, size: 1469 },
-    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${createHash('sha256').update(`layer:${hex}`).digest('hex')}`, size: 29_123_456 }],
+    config: {
+      mediaType: 'application/vnd.oci.image.config.v1+json',
+      digest: `sha256:${createHash('sha256').update(`config:${hex}`).digest('hex')}`,
+      size: 1469,
+    },
+    layers: [
+      {
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+        digest: `sha256:${createHash('sha256').update(`layer:${hex}`).digest('hex')}`,
+        size: 29_123_456,
+      },
+    ],
   });
 }
 
@@ -45,7 +55,10 @@ const sizeOf = (manifest: string) => {
 };
 
 function notFound(model: EcrModel, repo: Repository, id: ImageIdentifier): CloudError {
-  return new CloudError('ImageNotFoundException', `The image with imageId {imageDigest:'${id.imageDigest ?? ''}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${repo.name}' in the registry with id '${model.account}'`);
+  return new CloudError(
+    'ImageNotFoundException',
+    `The image with imageId {imageDigest:'${id.imageDigest ?? ''}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${repo.name}' in the registry with id '${model.account}'`,
+  );
 }
 
 function find(repo: Repository, id: ImageIdentifier): StoredImage | undefined {
@@ -60,7 +73,9 @@ export function describeImages(model: EcrModel, input: DescribeImagesCommandInpu
         if (!image) throw notFound(model, repo, id);
         return image;
       })
-    : [...repo.images.values()].filter((i) => (input.filter?.tagStatus === 'TAGGED' ? i.tags.length > 0 : input.filter?.tagStatus === 'UNTAGGED' ? i.tags.length === 0 : true));
+    : [...repo.images.values()].filter((i) =>
+        input.filter?.tagStatus === 'TAGGED' ? i.tags.length > 0 : input.filter?.tagStatus === 'UNTAGGED' ? i.tags.length === 0 : true,
+      );
   const start = input.nextToken ? Number(input.nextToken) : 0;
   const size = input.maxResults ?? 100;
   return {
@@ -83,7 +98,13 @@ export function listImages(model: EcrModel, input: ListImagesCommandInput): Out<
   const repo = model.repo(input.repositoryName);
   const status = input.filter?.tagStatus;
   const ids = [...repo.images.values()].flatMap((i) =>
-    i.tags.length === 0 ? (status === 'TAGGED' ? [] : [{ imageDigest: i.digest }]) : status === 'UNTAGGED' ? [] : i.tags.map((imageTag) => ({ imageDigest: i.digest, imageTag })),
+    i.tags.length === 0
+      ? status === 'TAGGED'
+        ? []
+        : [{ imageDigest: i.digest }]
+      : status === 'UNTAGGED'
+        ? []
+        : i.tags.map((imageTag) => ({ imageDigest: i.digest, imageTag })),
   );
   const start = input.nextToken ? Number(input.nextToken) : 0;
   const size = input.maxResults ?? 100;
@@ -96,8 +117,16 @@ export function batchGetImage(model: EcrModel, input: BatchGetImageCommandInput)
   const failures: NonNullable<BatchGetImageCommandOutput['failures']> = [];
   for (const id of input.imageIds ?? []) {
     const image = find(repo, id);
-    if (!image) failures.push({ imageId: id, failureCode: id.imageTag ? 'ImageTagDoesNotMatchDigest' : 'ImageNotFound', failureReason: 'Requested image not found' });
-    else images.push({ registryId: model.account, repositoryName: repo.name, imageId: { imageDigest: image.digest, ...(id.imageTag ? { imageTag: id.imageTag } : {}) }, imageManifest: image.manifest, imageManifestMediaType: MANIFEST_TYPE });
+    if (!image)
+      failures.push({ imageId: id, failureCode: id.imageTag ? 'ImageTagDoesNotMatchDigest' : 'ImageNotFound', failureReason: 'Requested image not found' });
+    else
+      images.push({
+        registryId: model.account,
+        repositoryName: repo.name,
+        imageId: { imageDigest: image.digest, ...(id.imageTag ? { imageTag: id.imageTag } : {}) },
+        imageManifest: image.manifest,
+        imageManifestMediaType: MANIFEST_TYPE,
+      });
   }
   return { images, failures };
 }
@@ -124,17 +153,29 @@ export function putImage(model: EcrModel, input: PutImageCommandInput): Out<PutI
   try {
     JSON.parse(manifest);
   } catch {
-    throw new CloudError('InvalidParameterException', 'Invalid parameter at \'imageManifest\' failed to satisfy constraint: \'Invalid JSON syntax\'');
+    throw new CloudError('InvalidParameterException', "Invalid parameter at 'imageManifest' failed to satisfy constraint: 'Invalid JSON syntax'");
   }
   const digest = `sha256:${createHash('sha256').update(manifest, 'utf8').digest('hex')}`;
-  if (input.imageDigest && input.imageDigest !== digest) throw new CloudError('ImageDigestDoesNotMatchException', `The provided image digest ${input.imageDigest} does not match the calculated digest ${digest}`);
+  if (input.imageDigest && input.imageDigest !== digest)
+    throw new CloudError('ImageDigestDoesNotMatchException', `The provided image digest ${input.imageDigest} does not match the calculated digest ${digest}`);
   const tag = input.imageTag;
   // The retag recipe sends back the manifest batch-get-image returned: it names the same image.
   const same = [...repo.images.values()].find((i) => i.manifest === manifest);
   if (same && tag && same.tags.includes(tag)) {
-    throw new CloudError('ImageAlreadyExistsException', `Image with digest '${same.digest}' and tag '${tag}' already exists in the repository with name '${repo.name}' in registry with id '${model.account}'`);
+    throw new CloudError(
+      'ImageAlreadyExistsException',
+      `Image with digest '${same.digest}' and tag '${tag}' already exists in the repository with name '${repo.name}' in registry with id '${model.account}'`,
+    );
   }
   const event = model.push(repo.name, tag ?? '', same?.profile ?? profile(behaviourOf(manifest)), { digest: same?.digest ?? digest, manifest });
   model.onPutImage?.(event);
-  return { image: { registryId: model.account, repositoryName: repo.name, imageId: { imageDigest: same?.digest ?? digest, ...(tag ? { imageTag: tag } : {}) }, imageManifest: manifest, imageManifestMediaType: input.imageManifestMediaType ?? MANIFEST_TYPE } };
+  return {
+    image: {
+      registryId: model.account,
+      repositoryName: repo.name,
+      imageId: { imageDigest: same?.digest ?? digest, ...(tag ? { imageTag: tag } : {}) },
+      imageManifest: manifest,
+      imageManifestMediaType: input.imageManifestMediaType ?? MANIFEST_TYPE,
+    },
+  };
 }

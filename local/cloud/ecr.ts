@@ -75,12 +75,21 @@ export class EcrModel {
       if (tag && !existing.tags.includes(tag)) existing.tags.push(tag);
     } else {
       const manifest = pushed?.manifest ?? seededManifest(digest);
-      repo.images.set(digest, { digest, tags: tag ? [tag] : [], pushedAt: this.now(), profile, manifest, ...(repo.scanOnPush ? { scanStartedAt: this.now() } : {}) });
+      repo.images.set(digest, {
+        digest,
+        tags: tag ? [tag] : [],
+        pushedAt: this.now(),
+        profile,
+        manifest,
+        ...(repo.scanOnPush ? { scanStartedAt: this.now() } : {}),
+      });
     }
     this.onPush?.(this.now(), repositoryName, digest, tag);
     return {
       version: '0',
-      id: digestOf(this.seed, 'event', String(this.pushes)).slice(7, 43).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),
+      id: digestOf(this.seed, 'event', String(this.pushes))
+        .slice(7, 43)
+        .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),
       'detail-type': 'ECR Image Action',
       source: 'aws.ecr',
       account: this.account,
@@ -100,13 +109,18 @@ export class EcrModel {
   /** The repository by name, or RepositoryNotFoundException as ECR answers. */
   repo(name: string | undefined): Repository {
     const repo = name ? this.repositories.get(name) : undefined;
-    if (!repo) throw new CloudError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${this.account}'`);
+    if (!repo)
+      throw new CloudError('RepositoryNotFoundException', `The repository with name '${name}' does not exist in the registry with id '${this.account}'`);
     return repo;
   }
 
   image(repo: Repository, digest: string | undefined): StoredImage {
     const image = digest ? repo.images.get(digest) : undefined;
-    if (!image) throw new CloudError('ImageNotFoundException', `The image with imageId {imageDigest:'${digest}'} does not exist within the repository with name '${repo.name}'`);
+    if (!image)
+      throw new CloudError(
+        'ImageNotFoundException',
+        `The image with imageId {imageDigest:'${digest}'} does not exist within the repository with name '${repo.name}'`,
+      );
     return image;
   }
 
@@ -177,19 +191,31 @@ export class EcrModel {
     const repo = this.repo(input.repositoryName);
     const image = this.image(repo, input.imageId?.imageDigest);
     if (image.scanStartedAt === undefined) {
-      throw new CloudError('ScanNotFoundException', `Image scan does not exist for image with '{imageDigest:'${image.digest}'}' in repository with name '${repo.name}'`);
+      throw new CloudError(
+        'ScanNotFoundException',
+        `Image scan does not exist for image with '{imageDigest:'${image.digest}'}' in repository with name '${repo.name}'`,
+      );
     }
     const base = { registryId: this.account, repositoryName: repo.name, imageId: { imageDigest: image.digest, imageTag: image.tags[0] } };
     const done = image.scanStartedAt + image.profile.scanSeconds * 1000;
     if (this.now() < done) return { ...base, imageScanStatus: { status: 'IN_PROGRESS', description: 'The scan is in progress.' } };
     if (image.profile.scanStatus) {
-      return { ...base, imageScanStatus: { status: image.profile.scanStatus, description: image.profile.scanStatus === 'FAILED' ? 'The scan failed.' : 'The operating system and/or package manager are not supported.' } };
+      return {
+        ...base,
+        imageScanStatus: {
+          status: image.profile.scanStatus,
+          description: image.profile.scanStatus === 'FAILED' ? 'The scan failed.' : 'The operating system and/or package manager are not supported.',
+        },
+      };
     }
     const all: ImageScanFinding[] = image.profile.findings.map((f) => ({
       name: f.id,
       severity: f.severity,
       uri: `https://security-tracker.example/${f.id}`,
-      attributes: [{ key: 'package_name', value: f.package.split(' ')[0] }, { key: 'package_version', value: f.package.split(' ')[1] ?? '' }],
+      attributes: [
+        { key: 'package_name', value: f.package.split(' ')[0] },
+        { key: 'package_version', value: f.package.split(' ')[1] ?? '' },
+      ],
     }));
     const start = input.nextToken ? Number(input.nextToken) : 0;
     const size = input.maxResults ?? 100;

@@ -113,7 +113,13 @@ export class EcsModel {
     cluster: string,
     name: string,
     definition: RegisterTaskDefinitionCommandInput,
-    options: { desiredCount?: number; rollbackOnFailure?: boolean; circuitBreaker?: boolean; loadBalancer?: LoadBalancerSetup; deploymentConfiguration?: DeploymentConfiguration } = {},
+    options: {
+      desiredCount?: number;
+      rollbackOnFailure?: boolean;
+      circuitBreaker?: boolean;
+      loadBalancer?: LoadBalancerSetup;
+      deploymentConfiguration?: DeploymentConfiguration;
+    } = {},
   ): void {
     const arn = this.RegisterTaskDefinition(definition).taskDefinition!.taskDefinitionArn!;
     const id = this.nextDeploymentId();
@@ -125,7 +131,19 @@ export class EcsModel {
       desiredCount: options.desiredCount ?? 4,
       taskDefinition: arn,
       circuitBreaker: { enable: options.circuitBreaker ?? true, rollback: options.rollbackOnFailure ?? true },
-      deployments: [{ id, status: 'PRIMARY', taskDefinition: arn, rolloutState: 'COMPLETED', rolloutStateReason: `ECS deployment ${id} completed.`, createdAt: t, updatedAt: t, failedTasks: 0, runningCount: options.desiredCount ?? 4 }],
+      deployments: [
+        {
+          id,
+          status: 'PRIMARY',
+          taskDefinition: arn,
+          rolloutState: 'COMPLETED',
+          rolloutStateReason: `ECS deployment ${id} completed.`,
+          createdAt: t,
+          updatedAt: t,
+          failedTasks: 0,
+          runningCount: options.desiredCount ?? 4,
+        },
+      ],
       serving: [{ from: t - 24 * 3600 * 1000, image }],
       lastCompleted: arn,
       events: [],
@@ -190,13 +208,16 @@ export class EcsModel {
     const now = this.now();
     for (;;) {
       const primary = service.deployments.find((d) => d.status === 'PRIMARY');
-      if (!primary || primary.rolloutState !== 'IN_PROGRESS') return;
+      if (primary?.rolloutState !== 'IN_PROGRESS') return;
       const healthy = this.behaviour(primary.taskDefinition)?.healthy ?? true;
       const threshold = Math.min(Math.max(Math.ceil(service.desiredCount / 2), 3), 200);
       const doneAt = healthy ? primary.createdAt + ROLLOUT_SECONDS * 1000 : primary.createdAt + threshold * TASK_FAILURE_SECONDS * 1000;
       const elapsed = Math.min(now, doneAt) - primary.createdAt;
       if (healthy) primary.runningCount = Math.min(service.desiredCount, Math.floor((elapsed / (ROLLOUT_SECONDS * 1000)) * service.desiredCount));
-      else primary.failedTasks = service.circuitBreaker.enable ? Math.min(threshold, Math.floor(elapsed / (TASK_FAILURE_SECONDS * 1000))) : Math.floor(elapsed / (TASK_FAILURE_SECONDS * 1000));
+      else
+        primary.failedTasks = service.circuitBreaker.enable
+          ? Math.min(threshold, Math.floor(elapsed / (TASK_FAILURE_SECONDS * 1000)))
+          : Math.floor(elapsed / (TASK_FAILURE_SECONDS * 1000));
       if (now < doneAt) return;
       if (healthy) {
         primary.rolloutState = 'COMPLETED';
@@ -224,7 +245,17 @@ export class EcsModel {
       primary.status = 'ACTIVE';
       const id = this.nextDeploymentId();
       service.deployments = [
-        { id, status: 'PRIMARY', taskDefinition: target, rolloutState: 'IN_PROGRESS', rolloutStateReason: `ECS deployment ${id} in progress.`, createdAt: doneAt, updatedAt: doneAt, failedTasks: 0, runningCount: 0 },
+        {
+          id,
+          status: 'PRIMARY',
+          taskDefinition: target,
+          rolloutState: 'IN_PROGRESS',
+          rolloutStateReason: `ECS deployment ${id} in progress.`,
+          createdAt: doneAt,
+          updatedAt: doneAt,
+          failedTasks: 0,
+          runningCount: 0,
+        },
         ...service.deployments.filter((d) => d !== primary && d.taskDefinition !== target),
         primary,
       ];
@@ -235,7 +266,10 @@ export class EcsModel {
 
   private shape(service: SimService): Service {
     this.settle(service);
-    const view = service.mode === 'progressive' && service.progressive ? progressiveView(service.progressive, service.desiredCount, service.deployments[0]?.id ?? 'ecs-svc/0') : undefined;
+    const view =
+      service.mode === 'progressive' && service.progressive
+        ? progressiveView(service.progressive, service.desiredCount, service.deployments[0]?.id ?? 'ecs-svc/0')
+        : undefined;
     const setup = service.progressive?.setup;
     const toDeployment = (d: SimDeployment): Deployment => ({
       id: d.id,
@@ -261,7 +295,9 @@ export class EcsModel {
       pendingCount: 0,
       launchType: 'FARGATE',
       taskDefinition: view?.taskDefinition ?? service.taskDefinition,
-      ...(setup ? { loadBalancers: [{ targetGroupArn: setup.primary.arn, containerName: 'app', containerPort: 8080, advancedConfiguration: advancedOf(setup) }] } : {}),
+      ...(setup
+        ? { loadBalancers: [{ targetGroupArn: setup.primary.arn, containerName: 'app', containerPort: 8080, advancedConfiguration: advancedOf(setup) }] }
+        : {}),
       deploymentConfiguration: { deploymentCircuitBreaker: service.circuitBreaker, ...structuredClone(service.deploymentConfiguration) },
       deployments: view?.deployments ?? service.deployments.map(toDeployment),
       ...(view?.currentServiceDeployment ? { currentServiceDeployment: view.currentServiceDeployment } : {}),
@@ -284,7 +320,9 @@ export class EcsModel {
 
   ListServices(input: ListServicesCommandInput): Out<ListServicesCommandOutput> {
     const cluster = input.cluster ?? 'default';
-    const arns = [...this.services.values()].filter((s) => s.cluster === cluster).map((s) => `arn:aws:ecs:${this.region}:${this.account}:service/${s.cluster}/${s.name}`);
+    const arns = [...this.services.values()]
+      .filter((s) => s.cluster === cluster)
+      .map((s) => `arn:aws:ecs:${this.region}:${this.account}:service/${s.cluster}/${s.name}`);
     const start = input.nextToken ? Number(input.nextToken) : 0;
     const size = input.maxResults ?? 10;
     return { serviceArns: arns.slice(start, start + size), ...(start + size < arns.length ? { nextToken: String(start + size) } : {}) };
@@ -301,8 +339,11 @@ export class EcsModel {
   UpdateService(input: UpdateServiceCommandInput): Out<UpdateServiceCommandOutput> {
     const service = this.service(input.cluster, input.service);
     this.settle(service);
-    if (service.mode === 'progressive' && service.progressive) service.taskDefinition = progressiveView(service.progressive, service.desiredCount, '').taskDefinition;
-    const configuration = input.deploymentConfiguration ? { ...service.deploymentConfiguration, ...structuredClone(input.deploymentConfiguration) } : service.deploymentConfiguration;
+    if (service.mode === 'progressive' && service.progressive)
+      service.taskDefinition = progressiveView(service.progressive, service.desiredCount, '').taskDefinition;
+    const configuration = input.deploymentConfiguration
+      ? { ...service.deploymentConfiguration, ...structuredClone(input.deploymentConfiguration) }
+      : service.deploymentConfiguration;
     if (PROGRESSIVE.has(configuration.strategy ?? 'ROLLING')) return this.updateProgressive(service, input, configuration);
     service.deploymentConfiguration = configuration;
     // As ECS documents forceNewDeployment: without it, asking for the task
@@ -314,7 +355,17 @@ export class EcsModel {
       const id = this.nextDeploymentId();
       for (const d of service.deployments) d.status = 'ACTIVE';
       service.deployments = [
-        { id, status: 'PRIMARY', taskDefinition: input.taskDefinition, rolloutState: 'IN_PROGRESS', rolloutStateReason: `ECS deployment ${id} in progress.`, createdAt: t, updatedAt: t, failedTasks: 0, runningCount: 0 },
+        {
+          id,
+          status: 'PRIMARY',
+          taskDefinition: input.taskDefinition,
+          rolloutState: 'IN_PROGRESS',
+          rolloutStateReason: `ECS deployment ${id} in progress.`,
+          createdAt: t,
+          updatedAt: t,
+          failedTasks: 0,
+          runningCount: 0,
+        },
         ...service.deployments,
       ];
       service.taskDefinition = input.taskDefinition;
@@ -331,7 +382,11 @@ export class EcsModel {
     if (!this.taskDefinitions.has(taskDefinition)) throw new CloudError('ClientException', 'TaskDefinition not found.');
     const changes = taskDefinition !== service.taskDefinition || input.forceNewDeployment === true;
     if (changes) {
-      if (!service.progressive) throw new CloudError('InvalidParameterException', `${configuration.strategy} needs a load balancer with advancedConfiguration on the service (or Service Connect), which ${service.name} has not.`);
+      if (!service.progressive)
+        throw new CloudError(
+          'InvalidParameterException',
+          `${configuration.strategy} needs a load balancer with advancedConfiguration on the service (or Service Connect), which ${service.name} has not.`,
+        );
       this.progressive.start(service.cluster, service.name, taskDefinition, configuration, this.nextDeploymentId(), service.desiredCount, this.now());
       service.taskDefinition = taskDefinition;
       service.mode = 'progressive';

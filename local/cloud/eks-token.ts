@@ -102,7 +102,9 @@ export function verifyEksToken(token: string, now: number): TokenCheck {
   const signed = (query.get('x-amz-signedheaders') ?? '').split(';');
   const credential = query.get('x-amz-credential') ?? '';
   if (query.get('x-amz-algorithm') !== 'AWS4-HMAC-SHA256' || !credential || !query.get('x-amz-signature') || !signed.includes('host')) {
-    return refuse('STS: the pre-signed URL is not signed with SigV4 (X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature and a signed host header are required)');
+    return refuse(
+      'STS: the pre-signed URL is not signed with SigV4 (X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature and a signed host header are required)',
+    );
   }
   return { ok: true, region, signedAt, accessKeyId: credential.split('/')[0]! };
 }

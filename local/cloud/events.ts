@@ -65,13 +65,19 @@ export class CloudEvents {
 
   private *deployments(): Generator<BusEvent> {
     for (const change of this.world.ecs.drainDeploymentEvents()) {
-      yield this.event('aws.ecs', 'ECS Deployment State Change', change.at, [`arn:aws:ecs:${this.world.region}:${this.world.account}:service/${change.cluster}/${change.service}`], {
-        eventType: change.eventName === 'SERVICE_DEPLOYMENT_FAILED' ? 'ERROR' : 'INFO',
-        eventName: change.eventName,
-        deploymentId: change.deploymentId,
-        updatedAt: new Date(change.at).toISOString(),
-        reason: change.reason,
-      });
+      yield this.event(
+        'aws.ecs',
+        'ECS Deployment State Change',
+        change.at,
+        [`arn:aws:ecs:${this.world.region}:${this.world.account}:service/${change.cluster}/${change.service}`],
+        {
+          eventType: change.eventName === 'SERVICE_DEPLOYMENT_FAILED' ? 'ERROR' : 'INFO',
+          eventName: change.eventName,
+          deploymentId: change.deploymentId,
+          updatedAt: new Date(change.at).toISOString(),
+          reason: change.reason,
+        },
+      );
     }
   }
 
@@ -102,12 +108,18 @@ export class CloudEvents {
       if (current.state === before) continue;
       this.alarmStates.set(name, current.state);
       const stamp = (t: number) => new Date(t).toISOString().replace('Z', '+0000');
-      yield this.event('aws.cloudwatch', 'CloudWatch Alarm State Change', now, [`arn:aws:cloudwatch:${this.world.region}:${this.world.account}:alarm:${name}`], {
-        alarmName: name,
-        state: { value: current.state, reason: current.reason, timestamp: stamp(now) },
-        previousState: { value: before, timestamp: stamp(current.since) },
-        configuration: { description: `sandbox alarm ${name}` },
-      });
+      yield this.event(
+        'aws.cloudwatch',
+        'CloudWatch Alarm State Change',
+        now,
+        [`arn:aws:cloudwatch:${this.world.region}:${this.world.account}:alarm:${name}`],
+        {
+          alarmName: name,
+          state: { value: current.state, reason: current.reason, timestamp: stamp(now) },
+          previousState: { value: before, timestamp: stamp(current.since) },
+          configuration: { description: `sandbox alarm ${name}` },
+        },
+      );
     }
   }
 }

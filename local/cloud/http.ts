@@ -21,7 +21,9 @@ const REST_ROUTES: { method: string; path: RegExp; service: string; operation: s
   { method: 'GET', path: /^\/clusters\/([^/]+)$/, service: 'eks', operation: 'DescribeCluster', input: ([name]) => ({ name }) },
 ];
 /** Paths of restJson1 services the sandbox knows but whose other operations it does not implement. */
-const REST_SERVICES: { path: RegExp; service: string }[] = [{ path: /^\/(clusters|addons|cluster-registrations|eks-anywhere-subscriptions)(\/|$)/, service: 'eks' }];
+const REST_SERVICES: { path: RegExp; service: string }[] = [
+  { path: /^\/(clusters|addons|cluster-registrations|eks-anywhere-subscriptions)(\/|$)/, service: 'eks' },
+];
 
 /** Timestamp members in requests (awsJson sends epoch seconds). */
 const INPUT_TIMESTAMPS = new Set(['StartTime', 'EndTime', 'StartDate', 'EndDate']);
@@ -44,10 +46,13 @@ export interface CloudServerExtras {
 /** Passes one request through to `url` as it came, and its answer back. */
 function forwardTo(url: string, req: IncomingMessage, res: ServerResponse): void {
   const to = new URL(url);
-  const upstream = httpRequest({ hostname: to.hostname, port: to.port, path: req.url, method: req.method, headers: { ...req.headers, host: to.host } }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
+  const upstream = httpRequest(
+    { hostname: to.hostname, port: to.port, path: req.url, method: req.method, headers: { ...req.headers, host: to.host } },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
   upstream.on('error', () => req.socket.destroy());
   req.pipe(upstream);
 }
@@ -55,9 +60,7 @@ function forwardTo(url: string, req: IncomingMessage, res: ServerResponse): void
 function fromWire(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(fromWire);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, INPUT_TIMESTAMPS.has(k) && typeof v === 'number' ? new Date(v * 1000) : fromWire(v)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, INPUT_TIMESTAMPS.has(k) && typeof v === 'number' ? new Date(v * 1000) : fromWire(v)]));
   }
   return value;
 }
@@ -95,7 +98,12 @@ export async function startCloudServer(dispatch: Dispatch, port = 0, extras: Clo
       return void res.end(JSON.stringify(extras.info.answer()));
     }
     if (isQueryRequest(req) && queryServiceOf(req) === 'sts') {
-      return void (await answerQuery('sts', await body(req), res, async (action, params) => (await dispatch('sts', action, Object.fromEntries(params))) as Record<string, unknown>));
+      return void (await answerQuery(
+        'sts',
+        await body(req),
+        res,
+        async (action, params) => (await dispatch('sts', action, Object.fromEntries(params))) as Record<string, unknown>,
+      ));
     }
     if (extras.query && isQueryRequest(req)) return void (await answerQuery('cloudformation', await body(req), res, extras.query));
     if (!target) return void (await rest(req, res, dispatch));
@@ -110,7 +118,10 @@ export async function startCloudServer(dispatch: Dispatch, port = 0, extras: Clo
     };
     try {
       if (req.method !== 'POST' || !service || !operation) {
-        throw new CloudError('UnknownOperationException', `the Shipwatch sandbox answers AWS JSON protocol requests only (got ${req.method} ${req.url} target "${target}")`);
+        throw new CloudError(
+          'UnknownOperationException',
+          `the Shipwatch sandbox answers AWS JSON protocol requests only (got ${req.method} ${req.url} target "${target}")`,
+        );
       }
       const raw = await body(req);
       const input = fromWire(raw ? JSON.parse(raw) : {}) as Record<string, unknown>;
@@ -150,7 +161,11 @@ async function rest(req: IncomingMessage, res: ServerResponse, dispatch: Dispatc
     }
     const known = REST_SERVICES.find((s) => s.path.test(path));
     if (known) throw new NotImplementedInSandbox(known.service, `${req.method} ${path}`);
-    throw new CloudError('UnknownOperationException', `the Shipwatch sandbox answers AWS JSON protocol requests (X-Amz-Target) and EKS REST requests only (got ${req.method} ${path} without X-Amz-Target)`, 404);
+    throw new CloudError(
+      'UnknownOperationException',
+      `the Shipwatch sandbox answers AWS JSON protocol requests (X-Amz-Target) and EKS REST requests only (got ${req.method} ${path} without X-Amz-Target)`,
+      404,
+    );
   } catch (error) {
     const e = error as CloudError;
     const status = e.$metadata?.httpStatusCode ?? 500;

@@ -74,7 +74,11 @@ export function rollingBounds(spec: Pick<DeploymentObject['spec'], 'replicas' | 
 }
 
 /** The part of a rollout that comes from the spec it rolls out to. */
-export const rolloutSpec = (spec: DeploymentObject['spec']) => ({ desired: spec.replicas, ...rollingBounds(spec), progressDeadlineSeconds: spec.progressDeadlineSeconds });
+export const rolloutSpec = (spec: DeploymentObject['spec']) => ({
+  desired: spec.replicas,
+  ...rollingBounds(spec),
+  progressDeadlineSeconds: spec.progressDeadlineSeconds,
+});
 
 const stepMs = (r: Rollout) => (KUBE_ROLLOUT_SECONDS * 1000) / Math.max(1, r.desired);
 

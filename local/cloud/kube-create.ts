@@ -56,7 +56,8 @@ function selector(value: unknown): LabelSelector {
   const matchExpressions = (expressions ?? []).map((e: unknown, i: number) => {
     const at = `spec.selector.matchExpressions[${i}]`;
     if (!isMap(e) || typeof e.key !== 'string') throw invalid(`${at}.key`, 'Required value');
-    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(String(e.operator))) throw invalid(`${at}.operator`, `Unsupported value: ${JSON.stringify(e.operator)}`);
+    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(String(e.operator)))
+      throw invalid(`${at}.operator`, `Unsupported value: ${JSON.stringify(e.operator)}`);
     return { key: e.key, operator: e.operator as 'In', ...(Array.isArray(e.values) ? { values: e.values.map(String) } : {}) };
   });
   if (!matchLabels && matchExpressions.length === 0) throw invalid('spec.selector', 'Invalid value: "{}": empty selector is invalid for deployment');
@@ -79,17 +80,27 @@ function containers(value: unknown): KubeContainerSpec[] {
  * without what the server assigns (uid, resourceVersion, generation,
  * creationTimestamp): Refused with the API server's code and message otherwise.
  */
-export function deploymentFromManifest(body: unknown, namespace: string): { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: DeploymentObject['spec'] } {
+export function deploymentFromManifest(
+  body: unknown,
+  namespace: string,
+): { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: DeploymentObject['spec'] } {
   if (!isMap(body)) throw new Refused(400, 'error decoding the object: expected a JSON object');
-  if (body.apiVersion !== undefined && body.apiVersion !== 'apps/v1') throw new Refused(400, `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (apps/v1)`);
-  if (body.kind !== undefined && body.kind !== 'Deployment') throw new Refused(400, `the kind in the data (${String(body.kind)}) does not match the expected kind (Deployment)`);
+  if (body.apiVersion !== undefined && body.apiVersion !== 'apps/v1')
+    throw new Refused(400, `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (apps/v1)`);
+  if (body.kind !== undefined && body.kind !== 'Deployment')
+    throw new Refused(400, `the kind in the data (${String(body.kind)}) does not match the expected kind (Deployment)`);
   const metadata = body.metadata;
   if (!isMap(metadata)) throw invalid('metadata.name', 'Required value: name or generateName is required');
   only(metadata, 'metadata', ['name', 'namespace', 'labels', 'annotations']);
   const name = metadata.name;
   if (typeof name !== 'string' || name === '') throw invalid('metadata.name', 'Required value: name or generateName is required');
-  if (name.length > 253 || !SUBDOMAIN.test(name)) throw invalid('metadata.name', `Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`);
-  if (metadata.namespace !== undefined && metadata.namespace !== namespace) throw new Refused(400, 'the namespace of the provided object does not match the namespace sent on the request');
+  if (name.length > 253 || !SUBDOMAIN.test(name))
+    throw invalid(
+      'metadata.name',
+      `Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+    );
+  if (metadata.namespace !== undefined && metadata.namespace !== namespace)
+    throw new Refused(400, 'the namespace of the provided object does not match the namespace sent on the request');
 
   const spec = body.spec;
   if (!isMap(spec)) throw invalid('spec.template.spec.containers', 'Required value');
@@ -97,11 +108,14 @@ export function deploymentFromManifest(body: unknown, namespace: string): { meta
   if (spec.minReadySeconds !== undefined && spec.minReadySeconds !== 0) throw notImplemented('spec.minReadySeconds');
   if (spec.paused !== undefined && spec.paused !== false) throw notImplemented('spec.paused');
   const replicas = spec.replicas ?? 1;
-  if (!Number.isInteger(replicas) || (replicas as number) < 0) throw invalid('spec.replicas', `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
+  if (!Number.isInteger(replicas) || (replicas as number) < 0)
+    throw invalid('spec.replicas', `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
   const progressDeadlineSeconds = spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS;
-  if (!Number.isInteger(progressDeadlineSeconds) || (progressDeadlineSeconds as number) <= 0) throw invalid('spec.progressDeadlineSeconds', `Invalid value: ${JSON.stringify(progressDeadlineSeconds)}: must be greater than 0`);
+  if (!Number.isInteger(progressDeadlineSeconds) || (progressDeadlineSeconds as number) <= 0)
+    throw invalid('spec.progressDeadlineSeconds', `Invalid value: ${JSON.stringify(progressDeadlineSeconds)}: must be greater than 0`);
   const revisionHistoryLimit = spec.revisionHistoryLimit ?? 10;
-  if (!Number.isInteger(revisionHistoryLimit) || (revisionHistoryLimit as number) < 0) throw invalid('spec.revisionHistoryLimit', 'must be greater than or equal to 0');
+  if (!Number.isInteger(revisionHistoryLimit) || (revisionHistoryLimit as number) < 0)
+    throw invalid('spec.revisionHistoryLimit', 'must be greater than or equal to 0');
 
   let strategy: DeploymentObject['spec']['strategy'] = { rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' };
   if (spec.strategy !== undefined) {
@@ -118,7 +132,8 @@ export function deploymentFromManifest(body: unknown, namespace: string): { meta
   const labels = strings(podMeta.labels, 'spec.template.metadata.labels') ?? {};
   const annotations = strings(podMeta.annotations, 'spec.template.metadata.annotations');
   const chosen = selector(spec.selector);
-  if (!selects(chosen, labels)) throw invalid('spec.template.metadata.labels', `Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\``);
+  if (!selects(chosen, labels))
+    throw invalid('spec.template.metadata.labels', `Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\``);
   if (!isMap(template.spec)) throw invalid('spec.template.spec.containers', 'Required value');
   const podSpec = podSpecDefaults({ ...template.spec, containers: containers(template.spec.containers) });
 

@@ -26,7 +26,9 @@ export function discovery(path: string): unknown | undefined {
       return {
         kind: 'APIResourceList',
         groupVersion: 'v1',
-        resources: [{ name: 'services', singularName: 'service', namespaced: true, kind: 'Service', verbs: ['get', 'list'], shortNames: ['svc'], categories: ['all'] }],
+        resources: [
+          { name: 'services', singularName: 'service', namespaced: true, kind: 'Service', verbs: ['get', 'list'], shortNames: ['svc'], categories: ['all'] },
+        ],
       };
     case '/apis/apps/v1':
       return {
@@ -34,7 +36,15 @@ export function discovery(path: string): unknown | undefined {
         apiVersion: 'v1',
         groupVersion: 'apps/v1',
         resources: [
-          { name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment', verbs: ['create', 'delete', 'get', 'list', 'patch', 'watch'], shortNames: ['deploy'], categories: ['all'] },
+          {
+            name: 'deployments',
+            singularName: 'deployment',
+            namespaced: true,
+            kind: 'Deployment',
+            verbs: ['create', 'delete', 'get', 'list', 'patch', 'watch'],
+            shortNames: ['deploy'],
+            categories: ['all'],
+          },
           { name: 'deployments/status', singularName: '', namespaced: true, kind: 'Deployment', verbs: ['get'] },
         ],
       };
@@ -89,7 +99,9 @@ export function deploymentTable(items: DeploymentObject[], resourceVersion: stri
         age(d.metadata.creationTimestamp, now),
         d.spec.template.spec.containers.map((c) => c.name).join(','),
         d.spec.template.spec.containers.map((c) => c.image).join(','),
-        Object.entries(d.spec.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
+        Object.entries(d.spec.selector.matchLabels ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
       ],
       object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: d.metadata },
     })),

@@ -33,7 +33,8 @@ export function mergeDeploymentPatch(target: Omit<DeploymentObject, 'status'>, p
   if (!isMap(spec)) throw new Refused(400, 'spec: expected an object');
   only(spec, 'spec', ['replicas', 'progressDeadlineSeconds', 'template']);
   if (spec.replicas !== undefined) {
-    if (!Number.isInteger(spec.replicas) || (spec.replicas as number) < 0) throw new Refused(422, `spec.replicas: Invalid value: ${JSON.stringify(spec.replicas)}: must be greater than or equal to 0`);
+    if (!Number.isInteger(spec.replicas) || (spec.replicas as number) < 0)
+      throw new Refused(422, `spec.replicas: Invalid value: ${JSON.stringify(spec.replicas)}: must be greater than or equal to 0`);
     target.spec.replicas = spec.replicas as number;
   }
   if (spec.progressDeadlineSeconds !== undefined) {
@@ -50,10 +51,17 @@ export function mergeDeploymentPatch(target: Omit<DeploymentObject, 'status'>, p
     if (!isMap(template.metadata)) throw new Refused(400, 'spec.template.metadata: expected an object');
     only(template.metadata, 'spec.template.metadata', ['labels', 'annotations']);
     target.spec.template.metadata.labels = mergeStrings(target.spec.template.metadata.labels, template.metadata.labels, 'spec.template.metadata.labels') ?? {};
-    target.spec.template.metadata.annotations = mergeStrings(target.spec.template.metadata.annotations, template.metadata.annotations, 'spec.template.metadata.annotations');
+    target.spec.template.metadata.annotations = mergeStrings(
+      target.spec.template.metadata.annotations,
+      template.metadata.annotations,
+      'spec.template.metadata.annotations',
+    );
     if (target.spec.template.metadata.annotations === undefined) delete target.spec.template.metadata.annotations;
     if (!selects(target.spec.selector, target.spec.template.metadata.labels)) {
-      throw new Refused(422, `spec.template.metadata.labels: Invalid value: ${JSON.stringify(target.spec.template.metadata.labels)}: \`selector\` does not match template \`labels\``);
+      throw new Refused(
+        422,
+        `spec.template.metadata.labels: Invalid value: ${JSON.stringify(target.spec.template.metadata.labels)}: \`selector\` does not match template \`labels\``,
+      );
     }
   }
   if (template.spec === undefined) return;
@@ -79,7 +87,14 @@ export function mergeDeploymentPatch(target: Omit<DeploymentObject, 'status'>, p
       if (item.image !== undefined) current[index]!.image = item.image as string;
     } else {
       if (item.image === undefined) throw new Refused(422, `${at}.image: Required value`);
-      current.push({ name: item.name, image: item.image as string, imagePullPolicy: 'IfNotPresent', resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' });
+      current.push({
+        name: item.name,
+        image: item.image as string,
+        imagePullPolicy: 'IfNotPresent',
+        resources: {},
+        terminationMessagePath: '/dev/termination-log',
+        terminationMessagePolicy: 'File',
+      });
     }
   }
   if (current.length === 0) throw new Refused(422, 'spec.template.spec.containers: Required value');

@@ -51,7 +51,11 @@ export async function startKubeServer(handle: (request: KubeRequest) => KubeAnsw
       }
       if (answer.watch) return void stream(res, answer.watch);
       const text = JSON.stringify(answer.body);
-      res.writeHead(answer.status, { 'Content-Type': answer.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+      res.writeHead(answer.status, {
+        'Content-Type': answer.contentType ?? 'application/json',
+        'Content-Length': Buffer.byteLength(text),
+        'Cache-Control': 'no-cache, private',
+      });
       res.end(text);
     });
   });

@@ -56,7 +56,12 @@ export function serviceObject(input: ServiceInput, assigned: { uid: string; reso
       internalTrafficPolicy: 'Cluster',
       ipFamilies: ['IPv4'],
       ipFamilyPolicy: 'SingleStack',
-      ports: (input.ports ?? [{ port: 80, targetPort: 8080 }]).map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, protocol: 'TCP' as const, targetPort: p.targetPort })),
+      ports: (input.ports ?? [{ port: 80, targetPort: 8080 }]).map((p) => ({
+        ...(p.name ? { name: p.name } : {}),
+        port: p.port,
+        protocol: 'TCP' as const,
+        targetPort: p.targetPort,
+      })),
       selector: { ...input.selector },
       sessionAffinity: 'None',
       type: 'ClusterIP',
@@ -97,7 +102,9 @@ export function serviceTable(items: ServiceObject[], resourceVersion: string, no
         '<none>',
         s.spec.ports.map((p) => `${p.port}/${p.protocol}`).join(','),
         age(s.metadata.creationTimestamp),
-        Object.entries(s.spec.selector).map(([k, v]) => `${k}=${v}`).join(','),
+        Object.entries(s.spec.selector)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(','),
       ],
       object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: s.metadata },
     })),

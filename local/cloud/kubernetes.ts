@@ -1,8 +1,32 @@
 import { verifyEksToken } from './eks-token.js';
-import { KUBE_OBSERVE_MS, KUBE_ROLLOUT_SECONDS, podsAt, readyAt, rolloutSpec, statusAt, templateHash, type ReplicaSet, type Rollout } from './kube-controller.js';
+import {
+  KUBE_OBSERVE_MS,
+  KUBE_ROLLOUT_SECONDS,
+  podsAt,
+  readyAt,
+  rolloutSpec,
+  statusAt,
+  templateHash,
+  type ReplicaSet,
+  type Rollout,
+} from './kube-controller.js';
 import { deploymentFromManifest, podSpecDefaults } from './kube-create.js';
 import { deploymentTable, discovery, TABLE_CONTENT_TYPE, wantsTable } from './kube-discovery.js';
-import { copy, isMap, iso, kubeStatus, Refused, selects, type DeploymentObject, type DeploymentStatus, type KubeAnswer, type KubeContainerSpec, type KubeFaultInjector, type KubeRequest, type RecordedKubeRequest } from './kube-objects.js';
+import {
+  copy,
+  isMap,
+  iso,
+  kubeStatus,
+  Refused,
+  selects,
+  type DeploymentObject,
+  type DeploymentStatus,
+  type KubeAnswer,
+  type KubeContainerSpec,
+  type KubeFaultInjector,
+  type KubeRequest,
+  type RecordedKubeRequest,
+} from './kube-objects.js';
 import { mergeDeploymentPatch } from './kube-patch.js';
 import { serviceObject, serviceTable, type ServiceInput, type ServiceObject } from './kube-services.js';
 import type { ImageProfile } from './profiles.js';
@@ -18,7 +42,16 @@ import { digestOf } from './random.js';
 // moment can be worked out again (kube-traffic.ts).
 
 export { DEFAULT_PROGRESS_DEADLINE_SECONDS, KUBE_OBSERVE_MS, KUBE_ROLLOUT_SECONDS } from './kube-controller.js';
-export { kubeStatus, type DeploymentObject, type DeploymentStatus, type KubeAnswer, type KubeContainerSpec, type KubeFaultInjector, type KubeRequest, type RecordedKubeRequest } from './kube-objects.js';
+export {
+  kubeStatus,
+  type DeploymentObject,
+  type DeploymentStatus,
+  type KubeAnswer,
+  type KubeContainerSpec,
+  type KubeFaultInjector,
+  type KubeRequest,
+  type RecordedKubeRequest,
+} from './kube-objects.js';
 
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
@@ -71,11 +104,22 @@ export class KubernetesModel {
   ) {}
 
   /** A Deployment that has run its first ReplicaSet for a day, as a team would have it before installing Shipwatch. */
-  createDeployment(input: { namespace: string; name: string; containers: KubeContainerSpec[]; replicas?: number; progressDeadlineSeconds?: number; labels?: Record<string, string>; podLabels?: Record<string, string> }): void {
+  createDeployment(input: {
+    namespace: string;
+    name: string;
+    containers: KubeContainerSpec[];
+    replicas?: number;
+    progressDeadlineSeconds?: number;
+    labels?: Record<string, string>;
+    podLabels?: Record<string, string>;
+  }): void {
     const t = this.now() - 24 * 3600 * 1000;
     const app = { app: input.name };
     const podLabels = { ...app, ...input.podLabels };
-    const template: DeploymentObject['spec']['template'] = { metadata: { creationTimestamp: null, labels: podLabels }, spec: podSpecDefaults({ containers: input.containers }) };
+    const template: DeploymentObject['spec']['template'] = {
+      metadata: { creationTimestamp: null, labels: podLabels },
+      spec: podSpecDefaults({ containers: input.containers }),
+    };
     const replicas = input.replicas ?? 3;
     const object: SimDeployment['object'] = {
       apiVersion: 'apps/v1',
@@ -157,7 +201,8 @@ export class KubernetesModel {
       const own = d.replicaSets.get(r.hash)!;
       const { ready, old } = podsAt(r, t, this.healthy(own));
       const add = (rs: SimReplicaSet | undefined, n: number) => {
-        if (rs && n > 0 && selects({ matchLabels: selector }, rs.labels)) found.push({ deployment: d.object.metadata.name, image: this.servingImageOf(rs.images), pods: n });
+        if (rs && n > 0 && selects({ matchLabels: selector }, rs.labels))
+          found.push({ deployment: d.object.metadata.name, image: this.servingImageOf(rs.images), pods: n });
       };
       add(own, ready);
       add(r.from === undefined ? undefined : d.replicaSets.get(r.from), old);
@@ -245,16 +290,24 @@ export class KubernetesModel {
     const name = decodeURIComponent(match[2]);
     if (request.method === 'DELETE') return this.deleteDeployment(namespace, name, request.body);
     const d = this.deployments.get(this.key(namespace, name));
-    if (request.method !== 'GET' && request.method !== 'PATCH') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on deployments`);
+    if (request.method !== 'GET' && request.method !== 'PATCH')
+      return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on deployments`);
     if (!d) return kubeStatus(404, `deployments.apps "${name}" not found`, name);
     if (request.method === 'GET') {
       const shaped = this.shape(d);
-      return wantsTable(request.headers.accept) ? { status: 200, body: deploymentTable([shaped], shaped.metadata.resourceVersion, this.now()), contentType: TABLE_CONTENT_TYPE } : { status: 200, body: shaped };
+      return wantsTable(request.headers.accept)
+        ? { status: 200, body: deploymentTable([shaped], shaped.metadata.resourceVersion, this.now()), contentType: TABLE_CONTENT_TYPE }
+        : { status: 200, body: shaped };
     }
 
-    const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const type = String(request.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim();
     if (type !== STRATEGIC_MERGE_PATCH) {
-      return kubeStatus(415, `the body of the request was in an unknown format - accepted media types include: ${STRATEGIC_MERGE_PATCH} (the only patch type the Shipwatch simulated cloud implements)`);
+      return kubeStatus(
+        415,
+        `the body of the request was in an unknown format - accepted media types include: ${STRATEGIC_MERGE_PATCH} (the only patch type the Shipwatch simulated cloud implements)`,
+      );
     }
     let patch: unknown;
     try {
@@ -276,7 +329,9 @@ export class KubernetesModel {
       const name = decodeURIComponent(match[2]);
       const service = namespace === undefined ? undefined : this.services.get(this.key(namespace, name));
       if (!service) return kubeStatus(404, `services "${name}" not found`, name, { group: '', kind: 'services' });
-      return table ? { status: 200, body: serviceTable([service], service.metadata.resourceVersion, this.now()), contentType: TABLE_CONTENT_TYPE } : { status: 200, body: copy(service) };
+      return table
+        ? { status: 200, body: serviceTable([service], service.metadata.resourceVersion, this.now()), contentType: TABLE_CONTENT_TYPE }
+        : { status: 200, body: copy(service) };
     }
     const items = [...this.services.values()].filter((s) => namespace === undefined || s.metadata.namespace === namespace).map(copy);
     const resourceVersion = String(this.lastResourceVersion);
@@ -293,11 +348,26 @@ export class KubernetesModel {
       return this.list(request, () => true);
     }
     if (path === '/version' && request.method === 'GET') {
-      return { status: 200, body: { major: '1', minor: KUBE_MINOR, gitVersion: `v1.${KUBE_MINOR}.2-eks-sandbox`, gitCommit: 'sandbox', gitTreeState: 'clean', buildDate: '2026-10-01T00:00:00Z', goVersion: 'go1.23.4', compiler: 'gc', platform: 'linux/amd64' } };
+      return {
+        status: 200,
+        body: {
+          major: '1',
+          minor: KUBE_MINOR,
+          gitVersion: `v1.${KUBE_MINOR}.2-eks-sandbox`,
+          gitCommit: 'sandbox',
+          gitTreeState: 'clean',
+          buildDate: '2026-10-01T00:00:00Z',
+          goVersion: 'go1.23.4',
+          compiler: 'gc',
+          platform: 'linux/amd64',
+        },
+      };
     }
     if (path !== '/apis/authorization.k8s.io/v1/subjectaccessreviews') return undefined;
     if (request.method !== 'POST') return kubeStatus(405, `the Shipwatch simulated cloud does not implement ${request.method} on subjectaccessreviews`);
-    let review: { spec?: { user?: string; groups?: string[]; resourceAttributes?: { namespace?: string; verb?: string; group?: string; resource?: string; name?: string } } };
+    let review: {
+      spec?: { user?: string; groups?: string[]; resourceAttributes?: { namespace?: string; verb?: string; group?: string; resource?: string; name?: string } };
+    };
     try {
       review = JSON.parse(request.body) as typeof review;
     } catch (error) {
@@ -305,7 +375,11 @@ export class KubernetesModel {
     }
     const spec = review.spec ?? {};
     const attributes = spec.resourceAttributes;
-    if (!attributes?.verb || !attributes.resource) return kubeStatus(422, 'SubjectAccessReview.authorization.k8s.io is invalid: spec.resourceAttributes: Required value: the Shipwatch simulated cloud reviews resource access only');
+    if (!attributes?.verb || !attributes.resource)
+      return kubeStatus(
+        422,
+        'SubjectAccessReview.authorization.k8s.io is invalid: spec.resourceAttributes: Required value: the Shipwatch simulated cloud reviews resource access only',
+      );
     const binding = this.bindings.find(
       (b) =>
         (spec.groups ?? []).includes(b.group) &&
@@ -315,7 +389,9 @@ export class KubernetesModel {
         (attributes.group ?? '') === 'apps' &&
         (b.resourceNames === undefined || (attributes.name !== undefined && b.resourceNames.includes(attributes.name))),
     );
-    const status = binding ? { allowed: true, reason: `RBAC: allowed by RoleBinding for group "${binding.group}" in namespace "${binding.namespace}"` } : { allowed: false };
+    const status = binding
+      ? { allowed: true, reason: `RBAC: allowed by RoleBinding for group "${binding.group}" in namespace "${binding.namespace}"` }
+      : { allowed: false };
     return { status: 201, body: { kind: 'SubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec, status } };
   }
 
@@ -371,14 +447,27 @@ export class KubernetesModel {
       return kubeStatus(409, `Precondition failed: UID in precondition: ${String(preconditions.uid)}, UID in object meta: ${d.object.metadata.uid}`, name);
     }
     if (preconditions.resourceVersion !== undefined && preconditions.resourceVersion !== d.object.metadata.resourceVersion) {
-      return kubeStatus(409, `Precondition failed: ResourceVersion in precondition: ${String(preconditions.resourceVersion)}, ResourceVersion in object meta: ${d.object.metadata.resourceVersion}`, name);
+      return kubeStatus(
+        409,
+        `Precondition failed: ResourceVersion in precondition: ${String(preconditions.resourceVersion)}, ResourceVersion in object meta: ${d.object.metadata.resourceVersion}`,
+        name,
+      );
     }
     this.settle(d);
     d.deletedAt = this.now();
     this.deployments.delete(this.key(namespace, name));
     this.retired.push(d);
     this.nextResourceVersion();
-    return { status: 200, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, group: 'apps', kind: 'deployments', uid: d.object.metadata.uid } } };
+    return {
+      status: 200,
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        details: { name, group: 'apps', kind: 'deployments', uid: d.object.metadata.uid },
+      },
+    };
   }
 
   /** Keeps a new Deployment with its first ReplicaSet and rollout. */
@@ -441,7 +530,9 @@ export class KubernetesModel {
   }
 
   private uid(...parts: string[]): string {
-    return digestOf(this.seed, 'uid', this.cluster, ...parts).slice(7, 39).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    return digestOf(this.seed, 'uid', this.cluster, ...parts)
+      .slice(7, 39)
+      .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
   }
 
   private nextResourceVersion(): string {
@@ -509,7 +600,11 @@ export class KubernetesModel {
     }
     const precondition = isMap(patch) && isMap(patch.metadata) ? patch.metadata.resourceVersion : undefined;
     if (precondition !== undefined && precondition !== d.object.metadata.resourceVersion) {
-      return kubeStatus(409, `Operation cannot be fulfilled on deployments.apps "${name}": the object has been modified; please apply your changes to the latest version and try again`, name);
+      return kubeStatus(
+        409,
+        `Operation cannot be fulfilled on deployments.apps "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        name,
+      );
     }
     const specChanged = JSON.stringify(next.spec) !== JSON.stringify(d.object.spec);
     const changed = specChanged || JSON.stringify(next.metadata) !== JSON.stringify(d.object.metadata);
@@ -534,7 +629,12 @@ export class KubernetesModel {
     const maxRevision = Math.max(...[...d.replicaSets.values()].map((rs) => rs.revision));
     // A template seen before is its old ReplicaSet again, with the next revision (as `kubectl rollout undo` shows it).
     if (hash !== current.hash) {
-      d.replicaSets.set(hash, { hash, revision: maxRevision + 1, images: next.spec.template.spec.containers.map((c) => c.image), labels: { ...next.spec.template.metadata.labels } });
+      d.replicaSets.set(hash, {
+        hash,
+        revision: maxRevision + 1,
+        images: next.spec.template.spec.containers.map((c) => c.image),
+        labels: { ...next.spec.template.metadata.labels },
+      });
     }
     d.rollout = {
       generation: next.metadata.generation,

@@ -7,5 +7,7 @@ export function noise(seed: number, key: string, t: number): number {
 }
 
 export function digestOf(seed: number, ...parts: string[]): string {
-  return `sha256:${createHash('sha256').update([seed, ...parts].join('|')).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update([seed, ...parts].join('|'))
+    .digest('hex')}`;
 }

@@ -21,6 +21,8 @@ export class SsmModel {
     if (!p) throw new CloudError('ParameterNotFound', `Parameter ${input.Name} not found.`);
     // A SecureString read without decryption comes back as ciphertext, as in AWS.
     const value = p.type === 'SecureString' && !input.WithDecryption ? Buffer.from(`kms:${p.value}`).toString('base64') : p.value;
-    return { Parameter: { Name: input.Name, Type: p.type, Value: value, Version: 1, ARN: `arn:aws:ssm:${this.region}:${this.account}:parameter${input.Name}` } };
+    return {
+      Parameter: { Name: input.Name, Type: p.type, Value: value, Version: 1, ARN: `arn:aws:ssm:${this.region}:${this.account}:parameter${input.Name}` },
+    };
   }
 }

@@ -38,7 +38,16 @@ const OPERATIONS: Record<CloudService, readonly string[]> = {
     'StopServiceDeployment',
     'UpdateService',
   ],
-  ecr: ['BatchGetImage', 'DescribeImageScanFindings', 'DescribeImages', 'DescribeRepositories', 'GetRegistryScanningConfiguration', 'ListImages', 'PutImage', 'StartImageScan'],
+  ecr: [
+    'BatchGetImage',
+    'DescribeImageScanFindings',
+    'DescribeImages',
+    'DescribeRepositories',
+    'GetRegistryScanningConfiguration',
+    'ListImages',
+    'PutImage',
+    'StartImageScan',
+  ],
   cloudwatch: ['DescribeAlarmHistory', 'DescribeAlarms', 'GetMetricData', 'SetAlarmState'],
   eks: ['DescribeCluster'],
   ssm: ['GetParameter'],
@@ -78,7 +87,13 @@ export class World {
   ) {
     this.ecr = new EcrModel(account, region, now, seed);
     this.cloudwatch = new CloudWatchModel(account, region, now, seed);
-    this.alb = new AlbModel(account, region, seed, (image) => this.ecr.profileOf(image), (lb, t) => this.cloudwatch.outages.find((o) => o.loadBalancer === lb && t >= o.from && t < o.to)?.errorRate);
+    this.alb = new AlbModel(
+      account,
+      region,
+      seed,
+      (image) => this.ecr.profileOf(image),
+      (lb, t) => this.cloudwatch.outages.find((o) => o.loadBalancer === lb && t >= o.from && t < o.to)?.errorRate,
+    );
     // The ALB target groups of services on ECS's canary, linear or blue/green engine.
     this.cloudwatch.providers.push((metric, t, period) => {
       const value = this.alb.value(metric, t, period);

@@ -27,7 +27,9 @@ export function declaredRules(config: Config, refs: { stateMachineArn: string },
     '${file(./infra/iam.cjs):alarmNames}': unique(config.services.flatMap((s) => s.health.alarms)),
     '${file(./infra/iam.cjs):repositoryNames}': unique(config.services.map((s) => s.image.repository)),
   };
-  const yml = parse(readFileSync(file, 'utf8'), { merge: true }) as { functions: Record<string, { events?: { eventBridge?: { pattern: Record<string, unknown> } }[] }> };
+  const yml = parse(readFileSync(file, 'utf8'), { merge: true }) as {
+    functions: Record<string, { events?: { eventBridge?: { pattern: Record<string, unknown> } }[] }>;
+  };
   const resolver: Resolver = { ref: (n) => (n === 'DeployStateMachine' ? refs.stateMachineArn : (PSEUDO_PARAMETERS[n] ?? fail(n))), getAtt: (id) => fail(id) };
   const rules: Rule[] = [];
   for (const [fn, def] of Object.entries(yml.functions)) {
@@ -41,7 +43,10 @@ export function declaredRules(config: Config, refs: { stateMachineArn: string },
 }
 
 /** The rules the CloudFormation template creates: each AWS::Events::Rule's pattern and its Lambda target. */
-export function rulesOf(template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }, refs: { stateMachineArn: string }): Rule[] {
+export function rulesOf(
+  template: { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> },
+  refs: { stateMachineArn: string },
+): Rule[] {
   const resolver: Resolver = { ref: (n) => (n === 'DeployStateMachine' ? refs.stateMachineArn : (PSEUDO_PARAMETERS[n] ?? fail(n))), getAtt: (id) => id };
   const rules: Rule[] = [];
   for (const [id, resource] of Object.entries(template.Resources)) {

@@ -14,7 +14,11 @@ export interface FunctionPackage {
   env: Record<string, string>;
 }
 
-type Answer = { type: 'ready'; initMs: number } | { type: 'init-error'; error: RapidError } | { type: 'result'; id: number; ok: true; value: unknown } | { type: 'result'; id: number; ok: false; error: RapidError };
+type Answer =
+  | { type: 'ready'; initMs: number }
+  | { type: 'init-error'; error: RapidError }
+  | { type: 'result'; id: number; ok: true; value: unknown }
+  | { type: 'result'; id: number; ok: false; error: RapidError };
 interface RapidError {
   errorType: string;
   errorMessage: string;
@@ -135,7 +139,13 @@ export class LocalLambda {
         if (message.type !== 'result') child.off('message', onMessage);
       };
       child.on('message', onMessage);
-      child.once('exit', (code) => reject(Object.assign(new Error(`${pkg.name}: the execution environment exited (${code}) during init: ${output.slice(-5).join(' | ')}`), { name: 'Runtime.ExitError' })));
+      child.once('exit', (code) =>
+        reject(
+          Object.assign(new Error(`${pkg.name}: the execution environment exited (${code}) during init: ${output.slice(-5).join(' | ')}`), {
+            name: 'Runtime.ExitError',
+          }),
+        ),
+      );
     });
     ready.catch(() => undefined);
     return { child, ready, busy: false, output };
@@ -165,7 +175,11 @@ export class LocalLambda {
       // A process that dies mid-invocation is what Lambda reports as Runtime.ExitError.
       const onExit = (code: number | null) => {
         done();
-        reject(Object.assign(new Error(`${name}: the execution environment exited (${code}): ${environment.output.slice(-5).join(' | ')}`), { name: 'Runtime.ExitError' }));
+        reject(
+          Object.assign(new Error(`${name}: the execution environment exited (${code}): ${environment.output.slice(-5).join(' | ')}`), {
+            name: 'Runtime.ExitError',
+          }),
+        );
       };
       const done = () => {
         child.off('message', onMessage);

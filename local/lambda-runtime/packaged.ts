@@ -43,7 +43,8 @@ export async function loadPackage(dir: string, stack: LocalStack): Promise<Packa
     // names the ECS lifecycle hook and the role ECS invokes it with).
     getAtt: (id: string, attribute: string) => {
       const resource = template.Resources[id];
-      if (attribute === 'Arn' && resource?.Type === 'AWS::Lambda::Function') return `arn:aws:lambda:${PSEUDO_PARAMETERS['AWS::Region']}:${PSEUDO_PARAMETERS['AWS::AccountId']}:function:${String(resource.Properties?.FunctionName)}`;
+      if (attribute === 'Arn' && resource?.Type === 'AWS::Lambda::Function')
+        return `arn:aws:lambda:${PSEUDO_PARAMETERS['AWS::Region']}:${PSEUDO_PARAMETERS['AWS::AccountId']}:function:${String(resource.Properties?.FunctionName)}`;
       if (attribute === 'Arn' && resource?.Type === 'AWS::IAM::Role') return `arn:aws:iam::${PSEUDO_PARAMETERS['AWS::AccountId']}:role/${id}`;
       throw new Error(`Fn::GetAtt ${id}.${attribute} in a function's environment has no local value`);
     },
@@ -53,12 +54,24 @@ export async function loadPackage(dir: string, stack: LocalStack): Promise<Packa
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
     const name = lambdaFunctionName(template, logicalId);
-    const props = resource.Properties as { Handler: string; Runtime: string; Timeout?: number; Code: { S3Key: string }; Environment?: { Variables?: Record<string, unknown> } };
+    const props = resource.Properties as {
+      Handler: string;
+      Runtime: string;
+      Timeout?: number;
+      Code: { S3Key: string };
+      Environment?: { Variables?: Record<string, unknown> };
+    };
     if (props.Runtime !== 'nodejs22.x') throw new Error(`${name}: runtime ${props.Runtime}; the local runtime is Node.js 22`);
     const into = path.join(root, name);
     await unzip(path.join(dir, path.basename(props.Code.S3Key)), into);
     const env = resolveIntrinsics(props.Environment?.Variables ?? {}, resolver) as Record<string, unknown>;
-    functions.set(name, { name, root: into, handler: props.Handler, timeoutSeconds: props.Timeout ?? 6, env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])) });
+    functions.set(name, {
+      name,
+      root: into,
+      handler: props.Handler,
+      timeoutSeconds: props.Timeout ?? 6,
+      env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
+    });
   }
   return { template, definition: packagedDefinition(template), functions, dispose: () => rm(root, { recursive: true, force: true }) };
 }

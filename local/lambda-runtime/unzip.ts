@@ -6,7 +6,9 @@ import yauzl from 'yauzl';
 
 /** Unpacks a deployment package as Lambda does into /var/task; an entry that would land outside `into` is refused. */
 export async function unzip(file: string, into: string): Promise<string[]> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(file, { lazyEntries: true }, (error, z) => (error ? reject(error) : resolve(z))));
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true }, (error, z) => (error ? reject(error) : resolve(z))),
+  );
   const written: string[] = [];
   try {
     for (;;) {
@@ -25,7 +27,9 @@ export async function unzip(file: string, into: string): Promise<string[]> {
         continue;
       }
       await mkdir(path.dirname(target), { recursive: true });
-      const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => zip.openReadStream(entry, (error, s) => (error ? reject(error) : resolve(s))));
+      const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+        zip.openReadStream(entry, (error, s) => (error ? reject(error) : resolve(s))),
+      );
       await pipeline(stream, createWriteStream(target));
       written.push(entry.fileName);
     }

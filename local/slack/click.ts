@@ -85,6 +85,8 @@ export function approvalIdIn(blocks: unknown): string | undefined {
 export function asksForPromotion(blocks: unknown): boolean {
   const list = typeof blocks === 'string' ? (JSON.parse(blocks) as unknown[]) : (blocks as unknown[] | undefined);
   return (list ?? []).some((block) =>
-    ((block as { elements?: { action_id?: string; text?: { text?: string } }[] }).elements ?? []).some((e) => e.action_id === APPROVE_ACTION_ID && e.text?.text === 'Promote'),
+    ((block as { elements?: { action_id?: string; text?: { text?: string } }[] }).elements ?? []).some(
+      (e) => e.action_id === APPROVE_ACTION_ID && e.text?.text === 'Promote',
+    ),
   );
 }

@@ -36,7 +36,11 @@ export type Reply =
 /** Answers Slack gives when things go wrong, to queue with `replyNext`. */
 export const REPLIES = {
   serverError: { status: 500, json: { ok: false, error: 'internal_error' } },
-  rateLimited: (retryAfterSeconds: number): Reply => ({ status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, json: { ok: false, error: 'ratelimited' } }),
+  rateLimited: (retryAfterSeconds: number): Reply => ({
+    status: 429,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    json: { ok: false, error: 'ratelimited' },
+  }),
   slackError: (error: string): Reply => ({ status: 200, json: { ok: false, error } }),
 };
 
@@ -166,10 +170,20 @@ export class SlackStandIn {
         this.options.onEphemeral?.(String(body.user), String(body.text));
         return ok({ message_ts: `${Math.floor(Date.now() / 1000)}.000000` });
       case 'auth.test':
-        return ok({ url: 'https://sandbox.slack.example/', team: 'Shipwatch sandbox', user: 'shipwatch', team_id: 'T0SANDBOX', user_id: 'U0SHIPWATCH', bot_id: 'B0SHIPWATCH', is_enterprise_install: false });
+        return ok({
+          url: 'https://sandbox.slack.example/',
+          team: 'Shipwatch sandbox',
+          user: 'shipwatch',
+          team_id: 'T0SANDBOX',
+          user_id: 'U0SHIPWATCH',
+          bot_id: 'B0SHIPWATCH',
+          is_enterprise_install: false,
+        });
       case 'conversations.info': {
         const name = this.options.channels?.[String(body.channel)];
-        return name ? ok({ channel: { id: body.channel, name, is_channel: true, is_private: false, is_archived: false, is_member: true } }) : REPLIES.slackError('channel_not_found');
+        return name
+          ? ok({ channel: { id: body.channel, name, is_channel: true, is_private: false, is_archived: false, is_member: true } })
+          : REPLIES.slackError('channel_not_found');
       }
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(body.usergroup));

@@ -32,14 +32,23 @@ export function decideAfterDeploy(service: ServiceConfig, state: ServiceState | 
   }
   const last = state?.lastDeployment;
   if (!last) return { action: 'notify', why: 'no deployment by Shipwatch to roll back' };
-  if (last.outcome !== 'deployed') return { action: 'notify', recordId: last.recordId, why: `the last deployment ended ${last.outcome}, nothing of ours to roll back` };
+  if (last.outcome !== 'deployed')
+    return { action: 'notify', recordId: last.recordId, why: `the last deployment ended ${last.outcome}, nothing of ours to roll back` };
   const minutesAfter = (alarmAt.getTime() - Date.parse(last.finishedAt)) / 60_000;
   if (minutesAfter < 0) {
-    return { action: 'notify', recordId: last.recordId, why: `the alarm went to ALARM ${Math.round(-minutesAfter)} minutes before the deployment finished, so not because of it` };
+    return {
+      action: 'notify',
+      recordId: last.recordId,
+      why: `the alarm went to ALARM ${Math.round(-minutesAfter)} minutes before the deployment finished, so not because of it`,
+    };
   }
   // Fails closed: a time that cannot be compared (NaN) is outside the window, never inside.
   if (!(minutesAfter <= service.health.guardMinutes)) {
-    return { action: 'notify', recordId: last.recordId, why: `${Math.round(minutesAfter)} minutes after the deploy, outside guardMinutes (${service.health.guardMinutes})` };
+    return {
+      action: 'notify',
+      recordId: last.recordId,
+      why: `${Math.round(minutesAfter)} minutes after the deploy, outside guardMinutes (${service.health.guardMinutes})`,
+    };
   }
   if (!last.previousRevision || !last.revision || last.previousRevision === last.revision) {
     return { action: 'notify', recordId: last.recordId, why: 'no previous release to roll back to' };
@@ -92,10 +101,26 @@ export async function handleAlarm(
       if (!record) throw new Error(`${service.name}: record ${decision.recordId} of the last deployment is missing`);
       const input: ExecutionInput = {
         mode: 'rollback',
-        release: { repository: record.repository, registry: record.imageUri.split('/')[0]!, digest: record.digest, ...(record.tag ? { tag: record.tag } : {}), imageUri: record.imageUri, pushedAt: record.pushedAt, eventId: `alarm-${name}`, region: process.env.AWS_REGION ?? 'us-east-1' },
+        release: {
+          repository: record.repository,
+          registry: record.imageUri.split('/')[0]!,
+          digest: record.digest,
+          ...(record.tag ? { tag: record.tag } : {}),
+          imageUri: record.imageUri,
+          pushedAt: record.pushedAt,
+          eventId: `alarm-${name}`,
+          region: process.env.AWS_REGION ?? 'us-east-1',
+        },
         service,
         admission: { recordId: record.recordId, admittedAt: now.toISOString() },
-        deploy: { platform: (state?.lastDeployment?.platform as 'ecs' | 'eks' | undefined) ?? 'ecs', previousRevision: decision.to, revision: decision.from, deploymentId: '', startedAt: state!.lastDeployment!.finishedAt, alreadyRunning: false },
+        deploy: {
+          platform: (state?.lastDeployment?.platform as 'ecs' | 'eks' | undefined) ?? 'ecs',
+          previousRevision: decision.to,
+          revision: decision.from,
+          deploymentId: '',
+          startedAt: state!.lastDeployment!.finishedAt,
+          alreadyRunning: false,
+        },
         failure: { Error: 'AlarmAfterDeploy', Cause: `alarm ${name} after deploy (${Math.round(decision.minutesAfter)} minutes after it)` },
       };
       const id = createHash('sha256').update(`${name}|${at.toISOString()}`).digest('hex').slice(0, 24);

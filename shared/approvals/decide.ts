@@ -32,10 +32,7 @@ export interface DecisionStore {
 }
 
 /** Why an approval can no longer be decided. */
-export type Closed =
-  | { why: 'unknown' }
-  | { why: 'decided'; decision: ApprovalDecision }
-  | { why: 'expired'; expiresAt: string };
+export type Closed = { why: 'unknown' } | { why: 'decided'; decision: ApprovalDecision } | { why: 'expired'; expiresAt: string };
 
 /** Undefined while the approval is open; otherwise why it is not (unknown, decided, or past its expiry). */
 export function closedApproval(approval: PendingApproval | undefined, now: Date): Closed | undefined {
@@ -64,7 +61,11 @@ export type Delivery =
  * execution: approved → SendTaskSuccess (who and when become the execution's
  * `approval`), rejected → SendTaskFailure(Rejected) with the same as cause.
  */
-export async function deliverDecision(deps: { approvals: DecisionStore; sfn: SFNClient }, approval: PendingApproval, decision: ApprovalDecision): Promise<Delivery> {
+export async function deliverDecision(
+  deps: { approvals: DecisionStore; sfn: SFNClient },
+  approval: PendingApproval,
+  decision: ApprovalDecision,
+): Promise<Delivery> {
   const recorded = await deps.approvals.decide(approval.approvalId, decision);
   if (!recorded.ok) return { delivered: false, why: 'decided', existing: recorded.existing };
   try {

@@ -14,5 +14,11 @@ export interface LookupEventsAnswer {
  * sandbox) is honoured as the SDK would.
  */
 export function lookupEvents(input: LookupEventsCommandInput, timeoutMs: number): Promise<LookupEventsAnswer> {
-  return awsJsonCall({ service: 'cloudtrail', target: 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents', input: { ...input }, attempts: 1, timeoutMs });
+  return awsJsonCall({
+    service: 'cloudtrail',
+    target: 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents',
+    input: { ...input },
+    attempts: 1,
+    timeoutMs,
+  });
 }

@@ -75,7 +75,9 @@ async function attempt(call: JsonCall, region: string): Promise<unknown> {
   const rest = 'get' in call;
   const url = new URL(rest ? `${base.pathname.replace(/\/$/, '')}${call.get}` : base.pathname, base);
   const body = rest ? '' : wireJson(call.input);
-  const headers: Record<string, string> = rest ? { host: url.host } : { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': call.target };
+  const headers: Record<string, string> = rest
+    ? { host: url.host }
+    : { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': call.target };
   const signer = new SignatureV4({ service: call.service, region, credentials, sha256: Sha256 });
   const signed = await signer.sign({
     method: rest ? 'GET' : 'POST',

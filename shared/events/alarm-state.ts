@@ -7,7 +7,10 @@ import { describeIssues, isIsoDateTime } from '../validation/issues.js';
 /** CloudWatch writes `2022-07-22T15:57:45.394+0000`: ISO 8601, but with no colon in the offset. */
 const withColonOffset = (text: string) => text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
 // The guard window is arithmetic on these: a time that is no time must be refused here, not become NaN there.
-const timestamp = v.pipe(v.string(), v.check((text) => isIsoDateTime(withColonOffset(text)), 'Invalid ISO datetime'));
+const timestamp = v.pipe(
+  v.string(),
+  v.check((text) => isIsoDateTime(withColonOffset(text)), 'Invalid ISO datetime'),
+);
 
 /** Metric, metric-math, anomaly-detection and composite alarms all send this shape. */
 export const alarmStateEventSchema = object({

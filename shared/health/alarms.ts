@@ -14,9 +14,7 @@ export async function readAlarms(cloudwatch: CloudWatchClient, names: readonly s
   const found = new Map<string, AlarmState>();
   let NextToken: string | undefined;
   do {
-    const page = await cloudwatch.send(
-      new DescribeAlarmsCommand({ AlarmNames: [...names], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken }),
-    );
+    const page = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [...names], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken }));
     for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
       if (!alarm.AlarmName) continue;
       found.set(alarm.AlarmName, {
@@ -34,7 +32,12 @@ export async function readAlarms(cloudwatch: CloudWatchClient, names: readonly s
 /** Pure: ALARM fails; a missing alarm fails too (it cannot vouch for anything). */
 export function alarmVerdict(alarm: AlarmState): HealthVerdict {
   if (alarm.state === 'ALARM') {
-    return { check: alarm.name, kind: 'alarm', phase: 'Failed', message: `alarm ${alarm.name} is ALARM${alarm.since ? ` since ${alarm.since}` : ''}${alarm.reason ? `: ${alarm.reason}` : ''}` };
+    return {
+      check: alarm.name,
+      kind: 'alarm',
+      phase: 'Failed',
+      message: `alarm ${alarm.name} is ALARM${alarm.since ? ` since ${alarm.since}` : ''}${alarm.reason ? `: ${alarm.reason}` : ''}`,
+    };
   }
   if (alarm.state === 'MISSING') {
     return { check: alarm.name, kind: 'alarm', phase: 'Failed', message: `alarm ${alarm.name} does not exist` };

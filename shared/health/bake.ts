@@ -22,7 +22,14 @@ export interface BakeResult {
 }
 
 /** All configured alarms and metrics, judged over the window since `from`. */
-export async function judgeHealth(cloudwatch: CloudWatchClient, health: HealthPolicy, from: Date, now: Date, final: boolean, deferred: readonly string[] = []): Promise<HealthVerdict[]> {
+export async function judgeHealth(
+  cloudwatch: CloudWatchClient,
+  health: HealthPolicy,
+  from: Date,
+  now: Date,
+  final: boolean,
+  deferred: readonly string[] = [],
+): Promise<HealthVerdict[]> {
   const alarms = (await readAlarms(cloudwatch, health.alarms)).map((alarm) => {
     const verdict = alarmVerdict(alarm);
     // A fix-forward release may take the bake to clear the alarm it fixes.
@@ -81,8 +88,14 @@ export async function bakeCheck(
   now: Date,
   previous: { measurementErrors?: number | undefined } = {},
 ): Promise<BakeResult | BakePending> {
-  const status = await deps.target.status({ deploymentId: deployment.deploymentId, revision: deployment.revision, revertRevision: deployment.previousRevision, since: new Date(deployment.startedAt) });
-  if (status.state === 'superseded') throw new Superseded(`${deps.target.label} now runs ${status.by}: someone else's deployment replaced this release during the bake`);
+  const status = await deps.target.status({
+    deploymentId: deployment.deploymentId,
+    revision: deployment.revision,
+    revertRevision: deployment.previousRevision,
+    since: new Date(deployment.startedAt),
+  });
+  if (status.state === 'superseded')
+    throw new Superseded(`${deps.target.label} now runs ${status.by}: someone else's deployment replaced this release during the bake`);
   if (status.state === 'failed') throw new RolloutFailed(status.reason);
 
   const from = new Date(bakeStartedAt);
@@ -101,8 +114,14 @@ export async function bakeCheck(
     const errors = (previous.measurementErrors ?? 0) + 1;
     const what = `${(error as Error).name}: ${(error as Error).message}`;
     const limit = health.consecutiveErrorLimit;
-    if (errors >= limit) throw new MeasurementFailed(`health could not be measured: ${errors} failed measurements in a row, consecutiveErrorLimit ${limit}; last: ${what}`, { cause: error });
-    return { ...pending(`could not measure health (${errors} of ${limit} in a row): ${what}`, Math.max(health.pollSeconds, 1), now, wake), measurementErrors: errors };
+    if (errors >= limit)
+      throw new MeasurementFailed(`health could not be measured: ${errors} failed measurements in a row, consecutiveErrorLimit ${limit}; last: ${what}`, {
+        cause: error,
+      });
+    return {
+      ...pending(`could not measure health (${errors} of ${limit} in a row): ${what}`, Math.max(health.pollSeconds, 1), now, wake),
+      measurementErrors: errors,
+    };
   }
   const summary = summarize(verdicts);
   if (verdicts.some(isFailing)) throw new Unhealthy(summary);

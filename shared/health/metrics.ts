@@ -65,8 +65,7 @@ export async function readMetric(cloudwatch: CloudWatchClient, check: MetricChec
   return values;
 }
 
-const breaches = (cmp: MetricCheck['comparison'], v: number, t: number) =>
-  cmp === '>' ? v > t : cmp === '>=' ? v >= t : cmp === '<' ? v < t : v <= t;
+const breaches = (cmp: MetricCheck['comparison'], v: number, t: number) => (cmp === '>' ? v > t : cmp === '>=' ? v >= t : cmp === '<' ? v < t : v <= t);
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(3))));
 
@@ -87,10 +86,18 @@ export function metricVerdict(check: MetricCheck, periods: number[], values: Map
 
   if (bad.length > check.failureLimit) {
     const worst = check.comparison.startsWith('>') ? Math.max(...bad) : Math.min(...bad);
-    return { ...base, phase: 'Failed', message: `${check.name} ${fmt(worst)}${u} ${limit} in ${bad.length} of ${seen.length} periods, failure limit ${check.failureLimit}` };
+    return {
+      ...base,
+      phase: 'Failed',
+      message: `${check.name} ${fmt(worst)}${u} ${limit} in ${bad.length} of ${seen.length} periods, failure limit ${check.failureLimit}`,
+    };
   }
   if (missing > check.inconclusiveLimit || (final && present.length === 0)) {
-    return { ...base, phase: 'Inconclusive', message: `${check.name}: no data in ${missing} of ${seen.length} periods, inconclusive limit ${check.inconclusiveLimit}` };
+    return {
+      ...base,
+      phase: 'Inconclusive',
+      message: `${check.name}: no data in ${missing} of ${seen.length} periods, inconclusive limit ${check.inconclusiveLimit}`,
+    };
   }
   if (present.length === 0) {
     return { ...base, phase: 'Running', message: `${check.name}: no complete period yet (fails when ${limit})` };

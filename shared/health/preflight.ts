@@ -4,9 +4,7 @@ import { TargetMisconfigured } from '../errors.js';
 import { tagMatches } from '../match/tag-glob.js';
 import { readAlarms } from './alarms.js';
 
-export type Preflight =
-  | { blocked: false; firing: string[] }
-  | { blocked: true; reason: string; alarms: string[] };
+export type Preflight = { blocked: false; firing: string[] } | { blocked: true; reason: string; alarms: string[] };
 
 /**
  * Before anything changes. Every alarm the bake will watch must exist, or a

@@ -34,5 +34,8 @@ export function scopeHealth(health: HealthPolicy, scope: RevisionScope): HealthP
 /** Whether a check can tell the new revision apart (else it measures the whole service, both revisions mixed). */
 export const isRevisionScoped = (check: MetricCheck): boolean => {
   const stats = check.metric ? [check.metric] : Object.values(check.metrics ?? {});
-  return stats.some((m) => 'TargetGroup' in m.dimensions || Object.values(m.dimensions).some((v) => v.includes(REVISION_PLACEHOLDER))) || (check.expression ?? '').includes(REVISION_PLACEHOLDER);
+  return (
+    stats.some((m) => 'TargetGroup' in m.dimensions || Object.values(m.dimensions).some((v) => v.includes(REVISION_PLACEHOLDER))) ||
+    (check.expression ?? '').includes(REVISION_PLACEHOLDER)
+  );
 };

@@ -13,7 +13,8 @@ export type Decision = 'promote' | 'abort';
 function decisionOf(state: WorkflowState, action: Decision, now: Date): { action: Decision; by: string; at: string } {
   if (action === 'promote') return { action, by: state.promotion?.by ?? 'unknown', at: state.promotion?.at ?? now.toISOString() };
   const failure = state.promotionFailure;
-  if (failure?.Error === 'States.Timeout') return { action, by: `nobody (the pause expired after ${state.service.approval?.timeoutMinutes ?? '?'} minutes)`, at: now.toISOString() };
+  if (failure?.Error === 'States.Timeout')
+    return { action, by: `nobody (the pause expired after ${state.service.approval?.timeoutMinutes ?? '?'} minutes)`, at: now.toISOString() };
   try {
     const cause = JSON.parse(failure?.Cause ?? '') as { by?: unknown; at?: unknown };
     if (typeof cause.by === 'string') return { action, by: cause.by, at: typeof cause.at === 'string' ? cause.at : now.toISOString() };
@@ -40,7 +41,9 @@ export async function progressStep(
   // Every later look keeps who promoted: the record's progress is written whole each time.
   const decisionSoFar = decided ?? (state.promotion ? decisionOf(state, 'promote', now) : undefined);
   // The time at the pause, from the look that paused to the decision, is carried on to every later look.
-  const pausedMs = (previous && 'pausedMs' in previous ? (previous.pausedMs ?? 0) : 0) + (decided && previous && 'paused' in previous ? Math.max(0, now.getTime() - Date.parse(previous.lookedAt)) : 0);
+  const pausedMs =
+    (previous && 'pausedMs' in previous ? (previous.pausedMs ?? 0) : 0) +
+    (decided && previous && 'paused' in previous ? Math.max(0, now.getTime() - Date.parse(previous.lookedAt)) : 0);
   if (decided && previous && 'paused' in previous) {
     // Kept before it is acted on: an abort ends in Aborted (and the rollback), and the record still says who decided.
     const kept = { strategy: state.service.strategy.type, position: previous.paused, judged: previous.judged, detail: previous.detail, decision: decided };
@@ -52,15 +55,26 @@ export async function progressStep(
       strategy: state.service.strategy,
       health: state.service.health,
       deploy,
-      ...(previous ? { previous: { judged: previous.judged, ...('paused' in previous ? { paused: previous.paused } : { measurementErrors: previous.measurementErrors }) } } : {}),
+      ...(previous
+        ? { previous: { judged: previous.judged, ...('paused' in previous ? { paused: previous.paused } : { measurementErrors: previous.measurementErrors }) } }
+        : {}),
       ...(decided ? { decision: { action: decided.action, by: decided.by } } : {}),
       ...(pausedMs > 0 ? { pausedMs } : {}),
     },
     now,
   );
   const position = look.done ? undefined : 'paused' in look ? look.paused : look.position;
-  const progress = { strategy: state.service.strategy.type, ...(position ? { position } : {}), judged: look.judged, detail: look.detail, ...(decisionSoFar ? { decision: decisionSoFar } : {}) };
+  const progress = {
+    strategy: state.service.strategy.type,
+    ...(position ? { position } : {}),
+    judged: look.judged,
+    detail: look.detail,
+    ...(decisionSoFar ? { decision: decisionSoFar } : {}),
+  };
   // A pause is shown by the promotion request that follows; the rest by the live message.
-  await enterPhase(deps.records, state, look.done || !('paused' in look) ? 'progressing' : 'awaiting_promotion', now, { record: { progress }, ...(look.done || 'paused' in look ? {} : { view: { health: look.detail } }) });
+  await enterPhase(deps.records, state, look.done || !('paused' in look) ? 'progressing' : 'awaiting_promotion', now, {
+    record: { progress },
+    ...(look.done || 'paused' in look ? {} : { view: { health: look.detail } }),
+  });
   return look;
 }

@@ -56,15 +56,24 @@ export interface ProgressInput {
 export async function advanceRelease(deps: { cloudwatch: CloudWatchClient; target: DeployTarget }, input: ProgressInput, now: Date): Promise<ProgressLook> {
   const { target, cloudwatch } = deps;
   const progressive = target.progressive;
-  if (!progressive) throw new Error(`${target.label} has no progressive deployment for a ${input.strategy.type} strategy: the state machine called this task out of order`);
-  const watch: Watch = { deploymentId: input.deploy.deploymentId, revision: input.deploy.revision, revertRevision: input.deploy.previousRevision, since: new Date(input.deploy.startedAt) };
+  if (!progressive)
+    throw new Error(`${target.label} has no progressive deployment for a ${input.strategy.type} strategy: the state machine called this task out of order`);
+  const watch: Watch = {
+    deploymentId: input.deploy.deploymentId,
+    revision: input.deploy.revision,
+    revertRevision: input.deploy.previousRevision,
+    since: new Date(input.deploy.startedAt),
+  };
   const judged = [...(input.previous?.judged ?? [])];
 
   if (input.decision) {
     const pauseId = input.previous?.paused?.pauseId;
     if (!pauseId) throw new Error('a promotion decision without a pause: the state machine called this task out of order');
     await progressive.decide(watch, pauseId, input.decision.action, now);
-    if (input.decision.action === 'abort') throw new Aborted(`${input.decision.by} aborted the ${input.strategy.type} deployment at the pause (${pauseId}); all traffic goes back to ${input.deploy.previousRevision}`);
+    if (input.decision.action === 'abort')
+      throw new Aborted(
+        `${input.decision.by} aborted the ${input.strategy.type} deployment at the pause (${pauseId}); all traffic goes back to ${input.deploy.previousRevision}`,
+      );
   }
 
   const status = await progressive.progress(watch);
@@ -77,14 +86,28 @@ export async function advanceRelease(deps: { cloudwatch: CloudWatchClient; targe
     case 'superseded':
       throw new Superseded(`${target.label} now runs ${status.by}; the ${input.strategy.type} deployment was replaced by someone else's`);
     case 'paused':
-      return { done: false, paused: { ...positionOf(status), pauseId: status.pauseId, ...(status.expiresAt ? { expiresAt: status.expiresAt } : {}) }, detail: `paused at ${describeStep(status)}: ${status.detail}`, lookedAt: now.toISOString(), judged };
+      return {
+        done: false,
+        paused: { ...positionOf(status), pauseId: status.pauseId, ...(status.expiresAt ? { expiresAt: status.expiresAt } : {}) },
+        detail: `paused at ${describeStep(status)}: ${status.detail}`,
+        lookedAt: now.toISOString(),
+        judged,
+      };
     case 'stepping':
       return stillGoing(input, status, `${describeStep(status)}: ${status.detail}`, fallbackSeconds(wake, input.health), now, wake, judged);
     case 'judge': {
       const alarms = input.health.alarms.map(alarmKey);
       const judgement = await judgeStep(cloudwatch, input.health, status, now, input.previous?.measurementErrors ?? 0);
       if (judgement.state === 'measuring') {
-        const look = stillGoing(input, status, `${describeStep(status)}, judging the new revision: ${judgement.summary}`, judgement.lookAgainSeconds, now, [...new Set([...alarms, ...wake])], judged);
+        const look = stillGoing(
+          input,
+          status,
+          `${describeStep(status)}, judging the new revision: ${judgement.summary}`,
+          judgement.lookAgainSeconds,
+          now,
+          [...new Set([...alarms, ...wake])],
+          judged,
+        );
         return judgement.measurementErrors ? { ...look, measurementErrors: judgement.measurementErrors } : look;
       }
       judged.push({ ...stepOf(status), judgedAt: now.toISOString(), summary: judgement.summary });
@@ -101,12 +124,23 @@ const positionOf = (s: Extract<ProgressStatus, { step: number }>): Position => (
 /** Where the platform announces its deployments (ECS), an event ends the wait and the fallback only covers a lost one. */
 const fallbackSeconds = (wake: string[], health: HealthPolicy) => (wake.length > 0 ? Math.max(health.pollSeconds, 60) : health.pollSeconds);
 
-function stillGoing(input: ProgressInput, status: Extract<ProgressStatus, { step: number }>, detail: string, seconds: number, now: Date, wake: string[], judged: JudgedStep[]): ProgressPending {
+function stillGoing(
+  input: ProgressInput,
+  status: Extract<ProgressStatus, { step: number }>,
+  detail: string,
+  seconds: number,
+  now: Date,
+  wake: string[],
+  judged: JudgedStep[],
+): ProgressPending {
   const limit = progressLimitMinutes(input.strategy, input.health);
   // A person's time at a pause is not the platform's: it is left out (limits.ts).
   const paused = input.pausedMs ?? 0;
   const elapsedMinutes = (now.getTime() - Date.parse(input.deploy.startedAt) - paused) / 60_000;
-  if (elapsedMinutes >= limit) throw new RolloutFailed(`${input.strategy.type} deployment still at ${describeStep(status)} after ${Math.round(elapsedMinutes)} minutes${paused > 0 ? ' besides the pause' : ''} (limit ${limit}: rolloutTimeoutMinutes per step plus the step bakes)`);
+  if (elapsedMinutes >= limit)
+    throw new RolloutFailed(
+      `${input.strategy.type} deployment still at ${describeStep(status)} after ${Math.round(elapsedMinutes)} minutes${paused > 0 ? ' besides the pause' : ''} (limit ${limit}: rolloutTimeoutMinutes per step plus the step bakes)`,
+    );
   const remaining = (limit - elapsedMinutes) * 60;
   return { ...pending(detail, Math.min(seconds, remaining), now, wake), position: positionOf(status), judged, ...(paused > 0 ? { pausedMs: paused } : {}) };
 }

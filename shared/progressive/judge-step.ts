@@ -46,9 +46,17 @@ export async function judgeStep(
     const errors = previousErrors + 1;
     const what = `${(error as Error).name}: ${(error as Error).message}`;
     if (errors >= health.consecutiveErrorLimit) {
-      throw new MeasurementFailed(`${describeStep(step)}: health could not be measured, ${errors} failed measurements in a row (consecutiveErrorLimit ${health.consecutiveErrorLimit}); last: ${what}`, { cause: error });
+      throw new MeasurementFailed(
+        `${describeStep(step)}: health could not be measured, ${errors} failed measurements in a row (consecutiveErrorLimit ${health.consecutiveErrorLimit}); last: ${what}`,
+        { cause: error },
+      );
     }
-    return { state: 'measuring', summary: `could not measure (${errors} of ${health.consecutiveErrorLimit} in a row): ${what}`, lookAgainSeconds: Math.max(health.pollSeconds, 1), measurementErrors: errors };
+    return {
+      state: 'measuring',
+      summary: `could not measure (${errors} of ${health.consecutiveErrorLimit} in a row): ${what}`,
+      lookAgainSeconds: Math.max(health.pollSeconds, 1),
+      measurementErrors: errors,
+    };
   }
   const summary = summarize(verdicts);
   if (verdicts.some(isFailing)) throw new Unhealthy(`${describeStep(step)}: ${summary}`);

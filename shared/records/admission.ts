@@ -123,7 +123,14 @@ export async function assertNewest(r: RecordsDb, service: string, recordId: stri
  * repeated looks log nothing. A record with its outcome is never changed.
  * True when the record entered `phase` now.
  */
-export async function setPhase(r: RecordsDb, service: string, recordId: string, phase: DeploymentRecord['phase'], now: Date, extra: Record<string, unknown> = {}): Promise<boolean> {
+export async function setPhase(
+  r: RecordsDb,
+  service: string,
+  recordId: string,
+  phase: DeploymentRecord['phase'],
+  now: Date,
+  extra: Record<string, unknown> = {},
+): Promise<boolean> {
   const names: Record<string, string> = { '#updatedAt': 'updatedAt' };
   const values: Record<string, unknown> = { ':at': now.toISOString() };
   const sets = ['#updatedAt = :at'];

@@ -13,7 +13,10 @@ export const approvalPk = (approvalId: string) => `APPROVAL#${approvalId}`;
 
 /** `20261102T093000Z`: a push time as record ids begin with it (EventBridge times are whole seconds). */
 export function recordTimeOf(pushedAt: string): string {
-  return new Date(pushedAt).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(pushedAt)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**

@@ -31,7 +31,12 @@ export function leaseFor(req: Pick<LeaseRequest, 'recordId' | 'phase' | 'duratio
  * with who holds it (the caller waits and asks again); no longer the newest →
  * Superseded.
  */
-export async function acquireLease(r: RecordsDb, req: LeaseRequest, now: Date, lease: Lease = leaseFor(req, now)): Promise<(Lease & { done: true }) | { done: false; heldBy: string }> {
+export async function acquireLease(
+  r: RecordsDb,
+  req: LeaseRequest,
+  now: Date,
+  lease: Lease = leaseFor(req, now),
+): Promise<(Lease & { done: true }) | { done: false; heldBy: string }> {
   const free = '(attribute_not_exists(lease) OR lease.expiresAt < :now OR lease.holder = :me)';
   try {
     await r.db.send(

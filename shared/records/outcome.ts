@@ -11,7 +11,13 @@ import { getRecord, history } from './queries.js';
  * after the workflow ended. Safe to run twice: the outcome is written once, and a
  * retry finishes the follow-ups (lastGood, the lease) an earlier try left undone.
  */
-export async function recordOutcome(r: RecordsDb, recordId: string, result: DeploymentResult, now: Date, options: { amend?: boolean; platform?: string } = {}): Promise<boolean> {
+export async function recordOutcome(
+  r: RecordsDb,
+  recordId: string,
+  result: DeploymentResult,
+  now: Date,
+  options: { amend?: boolean; platform?: string } = {},
+): Promise<boolean> {
   const at = now.toISOString();
   const condition = options.amend ? 'outcome = :deployed' : 'attribute_not_exists(outcome)';
   let written = true;
@@ -57,7 +63,9 @@ export async function recordOutcome(r: RecordsDb, recordId: string, result: Depl
 
   if (options.amend && result.outcome === 'rolled_back' && result.previousRevision) {
     // The release this alarm rolled back is no longer the last good one: the one before it is.
-    const before = (await history(r, result.service, 50)).find((rec) => rec.recordId !== recordId && rec.outcome === 'deployed' && rec.revision === result.previousRevision);
+    const before = (await history(r, result.service, 50)).find(
+      (rec) => rec.recordId !== recordId && rec.outcome === 'deployed' && rec.revision === result.previousRevision,
+    );
     await r.db.send(
       new UpdateCommand({
         TableName: r.table,
@@ -72,7 +80,13 @@ export async function recordOutcome(r: RecordsDb, recordId: string, result: Depl
     );
   }
 
-  const last = { recordId, outcome: result.outcome, finishedAt: at, ...(result.revision ? { revision: result.revision, previousRevision: result.previousRevision } : {}), ...(options.platform ? { platform: options.platform } : {}) };
+  const last = {
+    recordId,
+    outcome: result.outcome,
+    finishedAt: at,
+    ...(result.revision ? { revision: result.revision, previousRevision: result.previousRevision } : {}),
+    ...(options.platform ? { platform: options.platform } : {}),
+  };
   const deployed = result.outcome === 'deployed' && result.revision;
   const changed = deployed || result.outcome === 'rolled_back' || result.outcome === 'rollback_failed';
   if (changed) {
@@ -108,7 +122,12 @@ export async function appendEvent(r: RecordsDb, service: string, recordId: strin
         Key: key,
         UpdateExpression: `SET events = list_append(if_not_exists(events, :none), :event), updatedAt = :at${once ? ', noted = list_append(if_not_exists(noted, :none), :keys)' : ''}`,
         ConditionExpression: once ? 'attribute_exists(pk) AND NOT contains(noted, :key)' : 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':none': [], ':event': [{ at: now.toISOString(), what }], ':at': now.toISOString(), ...(once ? { ':keys': [once], ':key': once } : {}) },
+        ExpressionAttributeValues: {
+          ':none': [],
+          ':event': [{ at: now.toISOString(), what }],
+          ':at': now.toISOString(),
+          ...(once ? { ':keys': [once], ':key': once } : {}),
+        },
       }),
     );
     return true;
@@ -126,7 +145,17 @@ export async function appendEvent(r: RecordsDb, service: string, recordId: strin
  */
 export async function closeUnfinished(
   r: RecordsDb,
-  closing: { service: string; recordId: string; repository: string; digest: string; imageUri: string; tag?: string; startedAt: string; status: string; error?: string },
+  closing: {
+    service: string;
+    recordId: string;
+    repository: string;
+    digest: string;
+    imageUri: string;
+    tag?: string;
+    startedAt: string;
+    status: string;
+    error?: string;
+  },
   now: Date,
 ): Promise<boolean> {
   const reason = `the execution ended ${closing.status} before it recorded an outcome${closing.error ? ` (${closing.error})` : ''}`;

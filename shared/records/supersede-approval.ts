@@ -20,7 +20,11 @@ export async function supersedeWaitingApproval(r: RecordsDb, sfn: SFNClient, ser
   if (!approval || approval.decision) return false;
   try {
     await sfn.send(
-      new SendTaskFailureCommand({ taskToken: approval.taskToken, error: 'Superseded', cause: `${service}: superseded by a newer image (${newerRecordId}) while awaiting approval` }),
+      new SendTaskFailureCommand({
+        taskToken: approval.taskToken,
+        error: 'Superseded',
+        cause: `${service}: superseded by a newer image (${newerRecordId}) while awaiting approval`,
+      }),
     );
     return true;
   } catch (error) {

@@ -33,7 +33,14 @@ export async function scanGate(ecr: ECRClient, release: Release, service: Servic
   const read = await readScan(ecr, release);
   const at = now.toISOString();
   const outcome = (passed: boolean, scanStatus: string, reason: string): ScanResult => ({
-    done: true, passed, reason, scanStatus, blocking: [], blockingTotal: 0, ignored: [], at,
+    done: true,
+    passed,
+    reason,
+    scanStatus,
+    blocking: [],
+    blockingTotal: 0,
+    ignored: [],
+    at,
   });
 
   if (read.status === 'pending') {
@@ -41,7 +48,12 @@ export async function scanGate(ecr: ECRClient, release: Release, service: Servic
     if (waitedMinutes < policy.timeoutMinutes) {
       // ECR (basic) and Inspector (enhanced) send an event when the scan completes; the fallback covers a lost one.
       const remaining = (policy.timeoutMinutes - waitedMinutes) * 60;
-      return pending(`scan of ${release.repository}@${release.digest} not finished: ${read.description}`, Math.min(DEFAULTS.health.eventFallbackSeconds, remaining), now, [scanKey(release.repository, release.digest)]);
+      return pending(
+        `scan of ${release.repository}@${release.digest} not finished: ${read.description}`,
+        Math.min(DEFAULTS.health.eventFallbackSeconds, remaining),
+        now,
+        [scanKey(release.repository, release.digest)],
+      );
     }
     const reason = `scan did not finish within ${policy.timeoutMinutes} minutes (${read.description})`;
     return policy.onFailed === 'allow'

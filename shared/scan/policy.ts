@@ -56,7 +56,10 @@ export function evaluateScan(findings: readonly Finding[], policy: ScanPolicy, n
   }
 
   const ordered = [...blocking].sort((a, b) => rank(b.severity) - rank(a.severity) || a.id.localeCompare(b.id));
-  const summary = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${s} ${counts[s]}`).join(', ') || 'no findings';
+  const summary =
+    SEVERITIES.filter((s) => counts[s] > 0)
+      .map((s) => `${s} ${counts[s]}`)
+      .join(', ') || 'no findings';
   const ignoredNote = ignored.length > 0 ? ` (${ignored.length} ignored)` : '';
   return {
     passed: ordered.length === 0,
@@ -66,6 +69,9 @@ export function evaluateScan(findings: readonly Finding[], policy: ScanPolicy, n
     reason:
       ordered.length === 0
         ? `scan passed: ${summary}${ignoredNote}`
-        : `scan blocked: ${reasons.join('; ')} (${ordered.slice(0, 5).map((f) => f.id).join(', ')}${ordered.length > 5 ? ', …' : ''})${ignoredNote}`,
+        : `scan blocked: ${reasons.join('; ')} (${ordered
+            .slice(0, 5)
+            .map((f) => f.id)
+            .join(', ')}${ordered.length > 5 ? ', …' : ''})${ignoredNote}`,
   };
 }

@@ -55,9 +55,7 @@ export async function readScan(ecr: ECRClient, release: Release): Promise<ScanRe
 
 /** No scan exists yet: start one unless the repository scans on push by itself (then it is on its way). */
 async function startScanIfNeeded(ecr: ECRClient, release: Release): Promise<ScanRead> {
-  const repos = await ecr.send(
-    new DescribeRepositoriesCommand({ repositoryNames: [release.repository], registryId: registryIdOf(release) }),
-  );
+  const repos = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [release.repository], registryId: registryIdOf(release) }));
   if (repos.repositories?.[0]?.imageScanningConfiguration?.scanOnPush) {
     return { status: 'pending', description: 'waiting for the scan on push to start' };
   }

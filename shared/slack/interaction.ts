@@ -139,7 +139,12 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
   // A pause is promoted or aborted, never "approved": the clicker reads the buttons' words back.
   const promotion = approval.view.phase === 'awaiting_promotion';
   if (closed?.why === 'decided') return tell(alreadyDecided(closed.decision, promotion));
-  if (closed?.why === 'expired') return tell(promotion ? `This pause expired ${slackDate(closed.expiresAt)}; nobody decided in time, so it aborts: nothing was changed.` : `This approval expired ${slackDate(closed.expiresAt)}: nothing was changed.`);
+  if (closed?.why === 'expired')
+    return tell(
+      promotion
+        ? `This pause expired ${slackDate(closed.expiresAt)}; nobody decided in time, so it aborts: nothing was changed.`
+        : `This approval expired ${slackDate(closed.expiresAt)}: nothing was changed.`,
+    );
 
   let triggeredBy = approval.triggeredBy;
   if (!approval.allowSelfApproval && triggeredBy === undefined && deps.whoPushed) {
@@ -150,10 +155,19 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
     } catch (error) {
       // Throttled (two lookups per second per account) or failed: the clicker still gets an answer.
       const cause = error instanceof Transient && error.cause instanceof Error ? error.cause : (error as Error);
-      logger.warn('slack approval: who pushed is unknown, CloudTrail did not answer', { approvalId, deploymentService: approval.service, error: `${(error as Error)?.name}: ${(error as Error)?.message}` });
-      return tell(`Shipwatch cannot tell yet who pushed this image (CloudTrail did not answer: ${cause?.name ?? 'Error'}), and this service does not allow approving your own push. Nothing was changed; try again in a minute.`);
+      logger.warn('slack approval: who pushed is unknown, CloudTrail did not answer', {
+        approvalId,
+        deploymentService: approval.service,
+        error: `${(error as Error)?.name}: ${(error as Error)?.message}`,
+      });
+      return tell(
+        `Shipwatch cannot tell yet who pushed this image (CloudTrail did not answer: ${cause?.name ?? 'Error'}), and this service does not allow approving your own push. Nothing was changed; try again in a minute.`,
+      );
     }
-    if (!pusher) return tell('Shipwatch cannot tell yet who pushed this image (CloudTrail delivers the push within about 15 minutes), and this service does not allow approving your own push. Nothing was changed; try again in a few minutes.');
+    if (!pusher)
+      return tell(
+        'Shipwatch cannot tell yet who pushed this image (CloudTrail delivers the push within about 15 minutes), and this service does not allow approving your own push. Nothing was changed; try again in a few minutes.',
+      );
     triggeredBy = pusher.slackUser;
   }
   const groups = approval.approvers.includes(user) ? { members: {}, failed: false } : await resolveGroups(approval.approvers, deps.slack);
@@ -161,7 +175,9 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
   if (!verdict.allowed) {
     const selfApproval = !approval.allowSelfApproval && triggeredBy === user;
     if (groups.failed && !selfApproval) {
-      return tell('Shipwatch could not read the approvers\' user groups from Slack just now, so it cannot tell whether you may decide. Nothing was changed; try again in a minute.');
+      return tell(
+        "Shipwatch could not read the approvers' user groups from Slack just now, so it cannot tell whether you may decide. Nothing was changed; try again in a minute.",
+      );
     }
     logger.info('slack approval refused', { approvalId, deploymentService: approval.service, user, reason: verdict.reason });
     return tell(`${verdict.reason} Nothing was changed.`);
@@ -177,8 +193,14 @@ export async function handleInteraction(request: InteractionRequest, deps: Inter
   }
   if (!delivery.delivered && delivery.why === 'not_delivered') {
     // Recorded but not delivered: the execution keeps waiting until its timeout policy applies.
-    logger.error('slack approval recorded but not delivered to Step Functions', { approvalId, deploymentService: approval.service, error: `${delivery.error}: ${delivery.message}` });
-    return tell(`Your decision was recorded but Step Functions could not be reached (${delivery.error}); the deployment will follow its timeout policy unless an operator intervenes.`);
+    logger.error('slack approval recorded but not delivered to Step Functions', {
+      approvalId,
+      deploymentService: approval.service,
+      error: `${delivery.error}: ${delivery.message}`,
+    });
+    return tell(
+      `Your decision was recorded but Step Functions could not be reached (${delivery.error}); the deployment will follow its timeout policy unless an operator intervenes.`,
+    );
   }
 
   const ts = approval.messageTs ?? payload.container?.message_ts;
@@ -210,7 +232,10 @@ function alreadyDecided(decision: ApprovalDecision, promotion: boolean): string 
 }
 
 /** Members of every user group among the approvers; `failed` when Slack could not say for some group. */
-async function resolveGroups(approvers: readonly string[], slack: Pick<Notifier, 'groupMembers'>): Promise<{ members: Record<string, string[]>; failed: boolean }> {
+async function resolveGroups(
+  approvers: readonly string[],
+  slack: Pick<Notifier, 'groupMembers'>,
+): Promise<{ members: Record<string, string[]>; failed: boolean }> {
   const groups = userGroupsIn(approvers);
   const settled = await Promise.allSettled(groups.map((g) => slack.groupMembers(g)));
   const members: Record<string, string[]> = {};

@@ -50,9 +50,22 @@ export interface DeploymentView {
 }
 
 // The subset of Block Kit these messages use (names and fields as Slack's reference).
-export interface PlainText { type: 'plain_text'; text: string; emoji?: boolean }
-export interface Mrkdwn { type: 'mrkdwn'; text: string }
-export interface ConfirmDialog { title: PlainText; text: Mrkdwn; confirm: PlainText; deny: PlainText; style?: 'primary' | 'danger' }
+export interface PlainText {
+  type: 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
+export interface Mrkdwn {
+  type: 'mrkdwn';
+  text: string;
+}
+export interface ConfirmDialog {
+  title: PlainText;
+  text: Mrkdwn;
+  confirm: PlainText;
+  deny: PlainText;
+  style?: 'primary' | 'danger';
+}
 export interface ButtonElement {
   type: 'button';
   action_id: string;
@@ -61,11 +74,26 @@ export interface ButtonElement {
   style?: 'primary' | 'danger';
   confirm: ConfirmDialog;
 }
-export interface HeaderBlock { type: 'header'; text: PlainText }
-export interface SectionBlock { type: 'section'; text?: Mrkdwn; fields?: Mrkdwn[] }
-export interface ContextBlock { type: 'context'; elements: Mrkdwn[] }
-export interface DividerBlock { type: 'divider' }
-export interface ActionsBlock { type: 'actions'; elements: ButtonElement[] }
+export interface HeaderBlock {
+  type: 'header';
+  text: PlainText;
+}
+export interface SectionBlock {
+  type: 'section';
+  text?: Mrkdwn;
+  fields?: Mrkdwn[];
+}
+export interface ContextBlock {
+  type: 'context';
+  elements: Mrkdwn[];
+}
+export interface DividerBlock {
+  type: 'divider';
+}
+export interface ActionsBlock {
+  type: 'actions';
+  elements: ButtonElement[];
+}
 export type MessageBlock = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
 
 export interface SlackMessage {
@@ -101,8 +129,16 @@ const PHASES: Record<DeploymentPhase, PhaseStyle> = {
   scanning: { emoji: ':mag:', label: 'scanning', headline: 'Scanning the image; nothing has changed yet.' },
   awaiting_approval: { emoji: ':raised_hand:', label: 'awaiting approval', headline: '*Approval needed* before *{service}* is deployed.' },
   deploying: { emoji: ':rocket:', label: 'deploying', headline: 'Deploying to *{service}*.' },
-  progressing: { emoji: ':chart_with_upwards_trend:', label: 'progressing', headline: 'Shifting traffic to the new release on *{service}* step by step; each step is judged.' },
-  awaiting_promotion: { emoji: ':raised_hand:', label: 'paused', headline: '*Paused:* the new release serves part of *{service}*\'s traffic and was judged healthy. Promote it to go on, or abort.' },
+  progressing: {
+    emoji: ':chart_with_upwards_trend:',
+    label: 'progressing',
+    headline: 'Shifting traffic to the new release on *{service}* step by step; each step is judged.',
+  },
+  awaiting_promotion: {
+    emoji: ':raised_hand:',
+    label: 'paused',
+    headline: "*Paused:* the new release serves part of *{service}*'s traffic and was judged healthy. Promote it to go on, or abort.",
+  },
   baking: { emoji: ':hourglass_flowing_sand:', label: 'baking', headline: 'Deployed; watching *{service}* health through the bake.' },
   rolling_back: { emoji: ':leftwards_arrow_with_hook:', label: 'rolling back', headline: 'Rolling *{service}* back to its previous revision.' },
   deployed: { emoji: ':white_check_mark:', label: 'deployed', headline: '*{service}* runs this image and stayed healthy.' },
@@ -110,7 +146,7 @@ const PHASES: Record<DeploymentPhase, PhaseStyle> = {
   blocked: { emoji: ':no_entry:', label: 'blocked by the scan', headline: 'Blocked by the scan gate; *{service}* was not changed.' },
   rejected: { emoji: ':x:', label: 'rejected', headline: 'Rejected; *{service}* was not changed.' },
   expired: { emoji: ':alarm_clock:', label: 'approval expired', headline: 'Nobody decided in time.' },
-  superseded: { emoji: ':fast_forward:', label: 'superseded', headline: "Another deployment replaced this one on *{service}*; it was not rolled back." },
+  superseded: { emoji: ':fast_forward:', label: 'superseded', headline: 'Another deployment replaced this one on *{service}*; it was not rolled back.' },
   failed: { emoji: ':warning:', label: 'failed', headline: 'Could not deploy; *{service}* was not changed.' },
   rollback_failed: {
     emoji: ':rotating_light:',
@@ -281,7 +317,13 @@ function promotionButtons(approvalId: string, what: string): ActionsBlock {
     text: plain(label, SLACK_LIMITS.buttonText),
     style,
     value: approvalId,
-    confirm: { title: plain(title, SLACK_LIMITS.confirmTitle), text: md(text, SLACK_LIMITS.confirmText), confirm: plain(label, SLACK_LIMITS.confirmButton), deny: plain('Cancel', SLACK_LIMITS.confirmButton), style },
+    confirm: {
+      title: plain(title, SLACK_LIMITS.confirmTitle),
+      text: md(text, SLACK_LIMITS.confirmText),
+      confirm: plain(label, SLACK_LIMITS.confirmButton),
+      deny: plain('Cancel', SLACK_LIMITS.confirmButton),
+      style,
+    },
   });
   return {
     type: 'actions',

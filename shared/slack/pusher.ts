@@ -45,7 +45,10 @@ export function emailOf(identity: { arn?: string; userName?: string; type?: stri
  * once: the caller cannot tell who pushed either way.
  */
 export async function whoPushed(
-  deps: { lookupEvents: (input: LookupEventsCommandInput, timeoutMs: number) => Promise<LookupEventsAnswer>; slackUserByEmail: (email: string) => Promise<string | undefined> },
+  deps: {
+    lookupEvents: (input: LookupEventsCommandInput, timeoutMs: number) => Promise<LookupEventsAnswer>;
+    slackUserByEmail: (email: string) => Promise<string | undefined>;
+  },
   push: { repository: string; digest: string; pushedAt: string },
   limits: { budgetMs: number; intervalMs: number } = LOOKUP_LIMITS,
 ): Promise<Pusher | undefined> {
@@ -85,7 +88,10 @@ export async function whoPushed(
  * transient failure is tried again while a slot is left; the call must not
  * retry by itself (one attempt), or its backoff would spend the budget unseen.
  */
-function pacedLookup(lookupEvents: (input: LookupEventsCommandInput, timeoutMs: number) => Promise<LookupEventsAnswer>, limits: { budgetMs: number; intervalMs: number }) {
+function pacedLookup(
+  lookupEvents: (input: LookupEventsCommandInput, timeoutMs: number) => Promise<LookupEventsAnswer>,
+  limits: { budgetMs: number; intervalMs: number },
+) {
   const started = performance.now();
   const slots = Math.max(1, Math.floor(limits.budgetMs / limits.intervalMs));
   let sent = 0;

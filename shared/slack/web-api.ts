@@ -73,7 +73,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * an answer, never retried; 5xx, timeouts and dropped connections are retried
  * after a backoff; a 429 after Slack's Retry-After (or at once refused).
  */
-export async function callSlack(apiUrl: string, token: string, method: string, args: Record<string, unknown>, policy: SlackCallPolicy): Promise<Record<string, unknown>> {
+export async function callSlack(
+  apiUrl: string,
+  token: string,
+  method: string,
+  args: Record<string, unknown>,
+  policy: SlackCallPolicy,
+): Promise<Record<string, unknown>> {
   const url = new URL(method, apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`);
   const body = formBody(args);
   for (let retry = 0; ; retry++) {

@@ -45,7 +45,9 @@ function messageOf(issue: v.BaseIssue<unknown>, schema: Walkable | undefined): s
  * union's own message.
  */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[], root: string, schema?: unknown, limit = 10): string[] {
-  return issues.slice(0, limit).map((issue) => `${formatPath((issue.path ?? []).map((item) => item.key as PropertyKey)) || root}: ${messageOf(issue, schema as Walkable)}`);
+  return issues
+    .slice(0, limit)
+    .map((issue) => `${formatPath((issue.path ?? []).map((item) => item.key as PropertyKey)) || root}: ${messageOf(issue, schema as Walkable)}`);
 }
 
 /** An ISO 8601 date and time with seconds and a `Z` or `±hh:mm` offset, on a real calendar day: what zod's `iso.datetime({ offset: true })` accepts. */

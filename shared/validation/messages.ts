@@ -21,9 +21,18 @@ v.setSchemaMessage((issue) => `Invalid input: expected ${expectedType(issue.expe
 // One value: `Invalid input: expected "PUSH"`; several: `Invalid option: expected one of "a"|"b"`.
 v.setSpecificMessage(v.literal, (issue) => `Invalid input: expected ${issue.expected}`);
 // Valibot's `expected` for several values is `("a" | "b")`.
-v.setSpecificMessage(v.picklist, (issue) => `Invalid option: expected one of ${String(issue.expected).replace(/^\((.*)\)$/, '$1').split(' | ').join('|')}`);
-v.setSpecificMessage(v.minLength, (issue) =>
-  `Too small: expected ${Array.isArray(issue.input) ? 'array' : 'string'} to have >=${String(issue.requirement)} ${Array.isArray(issue.input) ? 'items' : 'characters'}`,
+v.setSpecificMessage(
+  v.picklist,
+  (issue) =>
+    `Invalid option: expected one of ${String(issue.expected)
+      .replace(/^\((.*)\)$/, '$1')
+      .split(' | ')
+      .join('|')}`,
+);
+v.setSpecificMessage(
+  v.minLength,
+  (issue) =>
+    `Too small: expected ${Array.isArray(issue.input) ? 'array' : 'string'} to have >=${String(issue.requirement)} ${Array.isArray(issue.input) ? 'items' : 'characters'}`,
 );
 v.setSpecificMessage(v.minValue, (issue) => `Too small: expected number to be >=${String(issue.requirement)}`);
 // A union with no message of its own, whose value fits no option's type.

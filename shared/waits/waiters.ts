@@ -16,7 +16,9 @@ const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 /** Stores the execution's current task token under each key (a newer wait of the same execution replaces the older). */
 export async function storeWaiter(r: RecordsDb, keys: readonly string[], execution: string, taskToken: string, now: Date): Promise<void> {
   for (const key of keys) {
-    await r.db.send(new PutCommand({ TableName: r.table, Item: { pk: `WAIT#${key}`, sk: execution, taskToken, waitingSince: now.toISOString(), ttl: ttl(now) } }));
+    await r.db.send(
+      new PutCommand({ TableName: r.table, Item: { pk: `WAIT#${key}`, sk: execution, taskToken, waitingSince: now.toISOString(), ttl: ttl(now) } }),
+    );
   }
 }
 
@@ -47,7 +49,9 @@ export async function eventSince(r: RecordsDb, keys: readonly string[], since: D
  */
 export async function wakeWaiters(deps: { records: RecordsDb; sfn: SFNClient }, key: string, what: string): Promise<string[]> {
   const { records: r, sfn } = deps;
-  const out = await r.db.send(new QueryCommand({ TableName: r.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `WAIT#${key}` }, ConsistentRead: true }));
+  const out = await r.db.send(
+    new QueryCommand({ TableName: r.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `WAIT#${key}` }, ConsistentRead: true }),
+  );
   const woken: string[] = [];
   for (const item of (out.Items ?? []) as { pk: string; sk: string; taskToken: string }[]) {
     try {
@@ -58,7 +62,14 @@ export async function wakeWaiters(deps: { records: RecordsDb; sfn: SFNClient }, 
     }
     // Only this token: the same execution may already wait again with a newer one.
     await r.db
-      .send(new DeleteCommand({ TableName: r.table, Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'taskToken = :token', ExpressionAttributeValues: { ':token': item.taskToken } }))
+      .send(
+        new DeleteCommand({
+          TableName: r.table,
+          Key: { pk: item.pk, sk: item.sk },
+          ConditionExpression: 'taskToken = :token',
+          ExpressionAttributeValues: { ':token': item.taskToken },
+        }),
+      )
       .catch((error) => {
         if (!isConditionFailure(error)) throw error;
       });

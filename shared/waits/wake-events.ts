@@ -37,7 +37,9 @@ const WAKE_EVENTS = {
 type DetailType = keyof typeof WAKE_EVENTS;
 const DETAIL_TYPES = Object.keys(WAKE_EVENTS) as DetailType[];
 /** Any other event (or none): refused by its detail-type, in the words zod used for a discriminated union. */
-const otherEvent = looseObject({ 'detail-type': v.picklist(DETAIL_TYPES, `Invalid discriminator value. Expected ${DETAIL_TYPES.map((t) => `'${t}'`).join(' | ')}`) });
+const otherEvent = looseObject({
+  'detail-type': v.picklist(DETAIL_TYPES, `Invalid discriminator value. Expected ${DETAIL_TYPES.map((t) => `'${t}'`).join(' | ')}`),
+});
 // The event's detail-type picks the one shape it is checked against.
 const wakeEventSchema = v.lazy((event: unknown) => {
   const type = (event as { 'detail-type'?: unknown } | null)?.['detail-type'];
@@ -45,11 +47,15 @@ const wakeEventSchema = v.lazy((event: unknown) => {
 }) as v.GenericSchema<unknown, v.InferOutput<(typeof WAKE_EVENTS)[DetailType]>>;
 
 /** `arn:aws:ecr:us-east-1:123456789012:repository/team/app` → `team/app`; a bare name stays as it is. */
-const repositoryName = (nameOrArn: string) => (nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.indexOf(':repository/') + ':repository/'.length) : nameOrArn);
+const repositoryName = (nameOrArn: string) =>
+  nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.indexOf(':repository/') + ':repository/'.length) : nameOrArn;
 
 export function wakeOf(event: unknown): Wake {
   const parsed = v.safeParse(wakeEventSchema, event);
-  if (!parsed.success) throw new InvalidInput(`not an event that ends a wait (ECR Image Scan, Inspector2 Scan, ECS Deployment State Change, CloudWatch Alarm State Change): ${describeIssues(parsed.issues, '(event)', wakeEventSchema).join('; ')}`);
+  if (!parsed.success)
+    throw new InvalidInput(
+      `not an event that ends a wait (ECR Image Scan, Inspector2 Scan, ECS Deployment State Change, CloudWatch Alarm State Change): ${describeIssues(parsed.issues, '(event)', wakeEventSchema).join('; ')}`,
+    );
   const e = parsed.output;
   switch (e['detail-type']) {
     case 'ECR Image Scan':

@@ -33,7 +33,12 @@ export interface Closed {
  * recorded as Finish would have, Slack and the @here post of a failed rollback
  * included. Anything else ended before it knew: `failed`, with the error.
  */
-export async function closeExecution(deps: { records: RecordsDb; sfn: SFNClient }, event: SfnStatusEvent, input: Pick<WorkflowState, 'release' | 'service' | 'admission'>, now: Date): Promise<Closed> {
+export async function closeExecution(
+  deps: { records: RecordsDb; sfn: SFNClient },
+  event: SfnStatusEvent,
+  input: Pick<WorkflowState, 'release' | 'service' | 'admission'>,
+  now: Date,
+): Promise<Closed> {
   const { status, name, executionArn } = event.detail;
   const { release, service, admission } = input;
   const recordId = admission?.recordId ?? recordIdOf(release);
@@ -61,7 +66,17 @@ export async function closeExecution(deps: { records: RecordsDb; sfn: SFNClient 
   }
   const closed = await closeUnfinished(
     deps.records,
-    { service: service.name, recordId, repository: release.repository, digest: release.digest, imageUri: release.imageUri, ...(release.tag ? { tag: release.tag } : {}), startedAt, status, ...(error ? { error } : {}) },
+    {
+      service: service.name,
+      recordId,
+      repository: release.repository,
+      digest: release.digest,
+      imageUri: release.imageUri,
+      ...(release.tag ? { tag: release.tag } : {}),
+      startedAt,
+      status,
+      ...(error ? { error } : {}),
+    },
     now,
   );
   return { execution: name, recordId, closed, ...(closed ? { outcome: 'failed' } : {}) };

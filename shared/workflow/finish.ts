@@ -13,7 +13,13 @@ import { deploymentOf, type WorkflowState } from './state.js';
  * service's lease given back, the Slack message in its final state. A failed
  * rollback is also posted as a new message, because an update notifies nobody.
  */
-export async function finishDeployment(records: RecordsDb, outcome: Outcome, state: WorkflowState, executionStartedAt: string, now: Date): Promise<DeploymentResult> {
+export async function finishDeployment(
+  records: RecordsDb,
+  outcome: Outcome,
+  state: WorkflowState,
+  executionStartedAt: string,
+  now: Date,
+): Promise<DeploymentResult> {
   const result = buildResult(outcome, state, executionStartedAt, now);
   let slack: SlackRef | undefined = state.admission?.slack;
   // A push superseded or failed at admission has no `admission` in its state,

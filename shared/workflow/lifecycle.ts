@@ -30,7 +30,13 @@ export interface PhaseChange {
  * and its log of step times, and the live Slack message, together. Handlers
  * declare the phase they enter; the outcome itself is Finish's.
  */
-export async function enterPhase(records: RecordsDb, state: WorkflowState, phase: Exclude<Phase, 'admitted' | 'done'>, now: Date, change: PhaseChange = {}): Promise<void> {
+export async function enterPhase(
+  records: RecordsDb,
+  state: WorkflowState,
+  phase: Exclude<Phase, 'admitted' | 'done'>,
+  now: Date,
+  change: PhaseChange = {},
+): Promise<void> {
   const entered = await setPhase(records, state.service.name, requireRecordId(state), phase, now, change.record);
   const shown = MESSAGE_PHASE[phase];
   // A look that finds nothing new to show leaves the message alone.

@@ -12,7 +12,13 @@ import { requireRecordId, type WorkflowState } from './state.js';
  * token is stored server-side under a random approval id; the Slack buttons
  * carry only that id. The message turns into the approval request in place.
  */
-export async function requestApproval(records: RecordsDb, taskToken: string, state: WorkflowState, now: Date, pause?: { detail: string }): Promise<{ approvalId: string; expiresAt: string }> {
+export async function requestApproval(
+  records: RecordsDb,
+  taskToken: string,
+  state: WorkflowState,
+  now: Date,
+  pause?: { detail: string },
+): Promise<{ approvalId: string; expiresAt: string }> {
   const policy = state.service.approval;
   if (!policy) throw new Error(`${state.service.name} has no approval policy: the state machine asked for an approval it does not need`);
   const recordId = requireRecordId(state);
@@ -40,7 +46,14 @@ export async function requestApproval(records: RecordsDb, taskToken: string, sta
     ...(state.release.requestedBy ? { requestedBy: state.release.requestedBy } : {}),
   };
   await dynamoApprovals(records).create(approval);
-  await setPhase(records, state.service.name, recordId, pause ? 'awaiting_promotion' : 'awaiting_approval', now, pause ? { promotion: { approvalId } } : { approval: { approvalId } });
+  await setPhase(
+    records,
+    state.service.name,
+    recordId,
+    pause ? 'awaiting_promotion' : 'awaiting_approval',
+    now,
+    pause ? { promotion: { approvalId } } : { approval: { approvalId } },
+  );
   if (state.admission?.slack) await updateMessage(slack, view);
   return { approvalId, expiresAt };
 }

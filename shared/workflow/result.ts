@@ -24,7 +24,11 @@ const REASON_ONLY = new Set(['AlarmAfterDeploy', 'ManualRollback']);
 /** A Transient failure during the bake (after the state machine's retries) is health that could not be measured, not an unhealthy release. */
 const measurementFailed = (s: WorkflowState) => s.failure?.Error === 'Transient' && finished(s.rollout) !== undefined && finished(s.bake) === undefined;
 const failureText = (s: WorkflowState) =>
-  s.failure && REASON_ONLY.has(s.failure.Error) ? (s.failure.Cause ?? s.failure.Error) : measurementFailed(s) ? `health could not be measured: ${errorMessage(s.failure)}` : errorMessage(s.failure);
+  s.failure && REASON_ONLY.has(s.failure.Error)
+    ? (s.failure.Cause ?? s.failure.Error)
+    : measurementFailed(s)
+      ? `health could not be measured: ${errorMessage(s.failure)}`
+      : errorMessage(s.failure);
 
 function reasonFor(outcome: Outcome, s: WorkflowState): string {
   const d = deploymentOf(s);
@@ -89,7 +93,8 @@ function stepsOf(s: WorkflowState, startedAt: string, finishedAt: string): StepT
       // A progressive deployment's traffic steps come first; the rollout is watched to its end after them.
       const progressEnd = s.progress ? (finished(s.progress)?.completedAt ?? s.rollback?.startedAt ?? finishedAt) : undefined;
       if (progressEnd) steps.push({ step: 'progress', startedAt: d.startedAt, endedAt: progressEnd });
-      if (!s.progress || finished(s.progress)) steps.push({ step: 'rollout', startedAt: progressEnd ?? d.startedAt, endedAt: rollout?.completedAt ?? s.rollback?.startedAt ?? finishedAt });
+      if (!s.progress || finished(s.progress))
+        steps.push({ step: 'rollout', startedAt: progressEnd ?? d.startedAt, endedAt: rollout?.completedAt ?? s.rollback?.startedAt ?? finishedAt });
     }
   }
   if (rollout) steps.push({ step: 'bake', startedAt: rollout.completedAt, endedAt: bake?.finishedAt ?? s.rollback?.startedAt ?? finishedAt });
@@ -114,7 +119,9 @@ export function buildResult(outcome: Outcome, s: WorkflowState, executionStarted
     ...(outcome === 'blocked' && finished(s.scan) && !s.deploy ? { blockingFindings: finished(s.scan)!.blocking } : {}),
     ...(finished(s.bake) ? { health: finished(s.bake)!.verdicts } : {}),
     ...(decisionOf(s) ? { approval: withTime(decisionOf(s)!, finishedAt) } : {}),
-    ...(s.progress ? { progress: { strategy: s.service.strategy.type, judged: s.progress.judged, ...(s.promotion ? { promotedBy: s.promotion.by } : {}) } } : {}),
+    ...(s.progress
+      ? { progress: { strategy: s.service.strategy.type, judged: s.progress.judged, ...(s.promotion ? { promotedBy: s.promotion.by } : {}) } }
+      : {}),
     steps: stepsOf(s, executionStartedAt, finishedAt),
     startedAt: executionStartedAt,
     finishedAt,

@@ -2,7 +2,11 @@ import type { DeploymentPhase, DeploymentView } from '../slack/messages.js';
 import { deploymentOf, finished, type WorkflowState } from './state.js';
 
 /** The message's content for a workflow state in a given phase. */
-export function viewOf(state: Pick<WorkflowState, 'release' | 'service' | 'scan' | 'deploy'>, phase: DeploymentPhase, extra: Partial<DeploymentView> = {}): DeploymentView {
+export function viewOf(
+  state: Pick<WorkflowState, 'release' | 'service' | 'scan' | 'deploy'>,
+  phase: DeploymentPhase,
+  extra: Partial<DeploymentView> = {},
+): DeploymentView {
   const d = deploymentOf(state as WorkflowState);
   const scan = finished(state.scan);
   return {

@@ -19,7 +19,17 @@ import { sandboxProcess } from '../support/sandbox-process.js';
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/browser/', import.meta.url));
 // evil.test resolves to the dashboard's own address, as a DNS-rebinding attacker's name would.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP evil.test 127.0.0.1'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP evil.test 127.0.0.1',
+];
 
 let sandbox: ReturnType<typeof sandboxProcess>;
 let browser: Browser;
@@ -100,7 +110,16 @@ describe('the dashboard in a browser, over the sandbox', () => {
     await expect.poll(async () => page.locator('figure[data-alarm="checkout-5xx"] [data-alarm-state="ALARM"]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await page.locator('figure[data-alarm="checkout-5xx"] [data-state="breach"]').count()).toBeGreaterThan(0);
     expect(await page.locator('.outcome-line').textContent()).toMatch(/rolled back\s+Unhealthy: alarm checkout-5xx is ALARM since .*Threshold Crossed/);
-    expect(await page.locator('table.steps tbody th').allTextContents()).toEqual(['admit', 'scan', 'lease', 'deploy', 'rollout', 'bake', 'rollback', 'record outcome']);
+    expect(await page.locator('table.steps tbody th').allTextContents()).toEqual([
+      'admit',
+      'scan',
+      'lease',
+      'deploy',
+      'rollout',
+      'bake',
+      'rollback',
+      'record outcome',
+    ]);
     expect(await page.locator('figure[data-alarm="checkout-5xx"] svg.health-chart').textContent()).toContain('verdict: unhealthy, rolled back');
     // Also the README's picture (docs/dashboard-deployment.png is this one, copied).
     await shot('04-deployment-rolled-back');
@@ -110,7 +129,9 @@ describe('the dashboard in a browser, over the sandbox', () => {
     // Serving now: a push that needs approval, as `aws ecr put-image` sends it.
     endpoint = (await sandbox.line(/^\s*export SHIPWATCH_SANDBOX=(\S+)/))[1]!;
     const ecr = new ECRClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
-    const manifest = JSON.parse((await ecr.send(new BatchGetImageCommand({ repositoryName: 'payments', imageIds: [{ imageTag: 'release-1' }] }))).images![0]!.imageManifest!);
+    const manifest = JSON.parse(
+      (await ecr.send(new BatchGetImageCommand({ repositoryName: 'payments', imageIds: [{ imageTag: 'release-1' }] }))).images![0]!.imageManifest!,
+    );
     manifest.annotations = { [BEHAVIOUR_ANNOTATION]: '{"errorRate":0.2}' };
     await ecr.send(new PutImageCommand({ repositoryName: 'payments', imageTag: 'release-4.2', imageManifest: JSON.stringify(manifest) }));
 
@@ -135,14 +156,27 @@ describe('the dashboard in a browser, over the sandbox', () => {
     expect(await dialog.textContent()).toMatch(/Approve payments:release-4\.2\? It deploys to payments once approved\.[\s\S]*you \(role sandbox-operator\)/);
     await shot('05-approve-confirm');
     await dialog.getByRole('button', { name: 'Confirm' }).click();
-    await expect.poll(() => page.locator('#action-status').textContent(), { timeout: 30_000 }).toBe('Approved by you (role sandbox-operator): the deployment goes on.');
+    await expect
+      .poll(() => page.locator('#action-status').textContent(), { timeout: 30_000 })
+      .toBe('Approved by you (role sandbox-operator): the deployment goes on.');
     await page.locator('.decision[data-decision="approved"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('.decision[data-decision="approved"]').textContent()).toMatch(/^approved by you \(role sandbox-operator\) at \d\d:\d\d:\d\dZ$/);
     await page.locator('tr[data-step="rollout"]').waitFor({ timeout: 60_000 });
     await shot('06-approved-deploying');
     await page.locator('.outcome-line [data-outcome="deployed"]').waitFor({ timeout: 120_000 });
-    expect(await page.locator('table.steps tbody th').allTextContents()).toEqual(['admit', 'scan', 'approval', 'lease', 'deploy', 'rollout', 'bake', 'record outcome']);
-    expect(await page.locator('figure[data-check="5xx rate"] .verdict-text').textContent()).toMatch(/^5xx rate worst [\d.]+%, > 2% in 0 of \d+ periods, failure limit 1$/);
+    expect(await page.locator('table.steps tbody th').allTextContents()).toEqual([
+      'admit',
+      'scan',
+      'approval',
+      'lease',
+      'deploy',
+      'rollout',
+      'bake',
+      'record outcome',
+    ]);
+    expect(await page.locator('figure[data-check="5xx rate"] .verdict-text').textContent()).toMatch(
+      /^5xx rate worst [\d.]+%, > 2% in 0 of \d+ periods, failure limit 1$/,
+    );
     expect(await page.locator('figure[data-check="5xx rate"] svg.health-chart').textContent()).toContain('bake ended: healthy');
     expect(await page.locator('section[aria-labelledby="scan-h"]').textContent()).toContain('scan passed: no findings');
     await shot('07-approved-deployed');
@@ -152,14 +186,16 @@ describe('the dashboard in a browser, over the sandbox', () => {
     await other.getByRole('button', { name: 'Confirm' }).click();
     await other.locator('.result-gone').waitFor();
     expect(await other.locator('h1').textContent()).toBe('No longer possible');
-    expect(await other.locator('.result-gone').textContent()).toMatch(/^Already approved by you \(role sandbox-operator\) at \d\d:\d\d:\d\dZ: nothing was changed\.$/);
+    expect(await other.locator('.result-gone').textContent()).toMatch(
+      /^Already approved by you \(role sandbox-operator\) at \d\d:\d\d:\d\dZ: nothing was changed\.$/,
+    );
     await shot('08-stale-approve-refused', other);
     await staleContext.close();
   });
 
   it('refuses an action from another origin or without the token, and a page reached under another host name', async () => {
     // Another site in the same browser: a form that posts a rollback to the dashboard (the cookie goes along, being same-site).
-    const attacker: Server = createServer((req, res) => {
+    const attacker: Server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(`<!doctype html><title>attacker</title><p id="read">…</p>
 <form id="f" method="post" action="${url.origin}/actions/rollback"><input name="service" value="checkout"><input name="confirmed" value="1"></form>
@@ -173,9 +209,14 @@ fetch('${url.origin}/', { credentials: 'include' }).then((r) => r.text()).then((
     await evil.goto(`${attackerOrigin}/`);
     // The same-origin policy keeps the dashboard's pages (and the token in them) from it.
     await expect.poll(() => evil.locator('#read').textContent(), { timeout: 10_000 }).toBe('blocked: TypeError');
-    const [answer] = await Promise.all([evil.waitForResponse(`${url.origin}/actions/rollback`), evil.locator('#f').evaluate((f) => (f as unknown as { submit(): void }).submit())]);
+    const [answer] = await Promise.all([
+      evil.waitForResponse(`${url.origin}/actions/rollback`),
+      evil.locator('#f').evaluate((f) => (f as unknown as { submit(): void }).submit()),
+    ]);
     expect(answer.status()).toBe(403);
-    expect(await evil.locator('.result-refused').textContent()).toBe(`Refused: this action came from another origin (${attackerOrigin}); only the dashboard's own page (${url.origin}) may act.`);
+    expect(await evil.locator('.result-refused').textContent()).toBe(
+      `Refused: this action came from another origin (${attackerOrigin}); only the dashboard's own page (${url.origin}) may act.`,
+    );
     await shot('09-other-origin-refused', evil);
     await evil.close();
     attacker.close();
@@ -183,7 +224,11 @@ fetch('${url.origin}/', { credentials: 'include' }).then((r) => r.text()).then((
     // From the dashboard's own page, but without the token: refused too.
     await page.goto(`${url.origin}/services/checkout`);
     const noToken = await page.evaluate(async () => {
-      const r = await fetch('/actions/rollback', { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, body: 'service=checkout&confirmed=1' });
+      const r = await fetch('/actions/rollback', {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'service=checkout&confirmed=1',
+      });
       return { status: r.status, body: await r.json() };
     });
     expect(noToken).toEqual({ status: 403, body: { status: 'refused', message: 'Refused: the action did not carry the session token.' } });
@@ -225,12 +270,22 @@ describe('progressive delivery in a browser, over the sandbox', () => {
     // Unhealthy at that step: rolled back, live.
     await page.locator('.outcome-line [data-outcome="rolled_back"]').waitFor({ timeout: 90_000 });
     expect(await notReloaded(page)).toBe(true);
-    expect(await page.locator('.outcome-line').textContent()).toMatch(/rolled back\s+Unhealthy: step 1 of 2 \(20% of traffic\): 5xx rate of the new revision [\d.]+% > 2% in 2 of \d+ periods, failure limit 1; rolled back to /);
+    expect(await page.locator('.outcome-line').textContent()).toMatch(
+      /rolled back\s+Unhealthy: step 1 of 2 \(20% of traffic\): 5xx rate of the new revision [\d.]+% > 2% in 2 of \d+ periods, failure limit 1; rolled back to /,
+    );
     expect(await page.locator('.traffic-now').getAttribute('data-traffic')).toBe('0');
     expect(await page.locator('tr[data-traffic-step="1"]').getAttribute('data-state')).toBe('stopped');
     expect(await page.locator('tr[data-traffic-step="2"]').getAttribute('data-state')).toBe('not-reached');
     await page.locator('tr[data-step="finish"]').waitFor({ timeout: 60_000 });
-    expect(await page.locator('table.steps tbody th').allTextContents()).toEqual(['admit', 'scan', 'lease', 'deploy', 'traffic steps', 'rollback', 'record outcome']);
+    expect(await page.locator('table.steps tbody th').allTextContents()).toEqual([
+      'admit',
+      'scan',
+      'lease',
+      'deploy',
+      'traffic steps',
+      'rollback',
+      'record outcome',
+    ]);
     await shot('11-canary-rolled-back');
   });
 
@@ -238,7 +293,9 @@ describe('progressive delivery in a browser, over the sandbox', () => {
     // Serving now: a push of reviews (a canary that pauses), as `aws ecr put-image` sends it.
     endpoint = (await sandbox.line(/^\s*export SHIPWATCH_SANDBOX=(\S+)/))[1]!;
     const ecr = new ECRClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
-    const manifest = JSON.parse((await ecr.send(new BatchGetImageCommand({ repositoryName: 'reviews', imageIds: [{ imageTag: 'v1' }] }))).images![0]!.imageManifest!);
+    const manifest = JSON.parse(
+      (await ecr.send(new BatchGetImageCommand({ repositoryName: 'reviews', imageIds: [{ imageTag: 'v1' }] }))).images![0]!.imageManifest!,
+    );
     manifest.annotations = { [BEHAVIOUR_ANNOTATION]: '{"errorRate":0.2}' };
     await ecr.send(new PutImageCommand({ repositoryName: 'reviews', imageTag: 'v2', imageManifest: JSON.stringify(manifest) }));
 
@@ -249,14 +306,22 @@ describe('progressive delivery in a browser, over the sandbox', () => {
     await mark(page);
     // Judged healthy at its first step, then paused for a person.
     await page.locator('.pause .waiting').waitFor({ timeout: 90_000 });
-    expect(await page.locator('.pause').textContent()).toMatch(/Paused at step 1 of 2 \(20% of the traffic\), judged healthy\. Promote or abort asked of U0SANDBOXYOU, S0SANDBOXSRE; the pause aborts by itself at \d\d:\d\d:\d\dZ/);
+    expect(await page.locator('.pause').textContent()).toMatch(
+      /Paused at step 1 of 2 \(20% of the traffic\), judged healthy\. Promote or abort asked of U0SANDBOXYOU, S0SANDBOXSRE; the pause aborts by itself at \d\d:\d\d:\d\dZ/,
+    );
     expect(await page.locator('.traffic-now').getAttribute('data-traffic')).toBe('20');
-    expect(await page.locator('tr[data-traffic-step="1"][data-state="judged"] td.reason').textContent()).toMatch(/5xx rate of the new revision worst [\d.]+%, > 2% in 0 of \d+ periods, failure limit 1/);
+    expect(await page.locator('tr[data-traffic-step="1"][data-state="judged"] td.reason').textContent()).toMatch(
+      /5xx rate of the new revision worst [\d.]+%, > 2% in 0 of \d+ periods, failure limit 1/,
+    );
     await shot('12-canary-paused');
 
     // Without the token, from the dashboard's own page: refused, nothing decided.
     const noToken = await page.evaluate(async () => {
-      const r = await fetch('/actions/promote', { method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' }, body: 'service=reviews&confirmed=1' });
+      const r = await fetch('/actions/promote', {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'service=reviews&confirmed=1',
+      });
       return { status: r.status, body: await r.json() };
     });
     expect(noToken).toEqual({ status: 403, body: { status: 'refused', message: 'Refused: the action did not carry the session token.' } });
@@ -265,10 +330,14 @@ describe('progressive delivery in a browser, over the sandbox', () => {
     await page.locator('form[action="/actions/promote"] button').click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    expect(await dialog.textContent()).toMatch(/Promote reviews:v2\? The rest of the traffic shifts to it, then reviews is baked as a whole\.[\s\S]*you \(role sandbox-operator\)/);
+    expect(await dialog.textContent()).toMatch(
+      /Promote reviews:v2\? The rest of the traffic shifts to it, then reviews is baked as a whole\.[\s\S]*you \(role sandbox-operator\)/,
+    );
     await shot('13-promote-confirm');
     await dialog.getByRole('button', { name: 'Confirm' }).click();
-    await expect.poll(() => page.locator('#action-status').textContent(), { timeout: 30_000 }).toBe('Promoted by you (role sandbox-operator): shifting the rest of the traffic to the new release.');
+    await expect
+      .poll(() => page.locator('#action-status').textContent(), { timeout: 30_000 })
+      .toBe('Promoted by you (role sandbox-operator): shifting the rest of the traffic to the new release.');
     await page.locator('.pause .decision[data-decision="promoted"]').waitFor({ timeout: 30_000 });
     expect(await page.locator('.pause .decision').textContent()).toMatch(/^promoted by you \(role sandbox-operator\) at \d\d:\d\d:\d\dZ$/);
     expect(await page.locator('form[action="/actions/promote"]').count()).toBe(0);
@@ -277,10 +346,26 @@ describe('progressive delivery in a browser, over the sandbox', () => {
     await page.locator('.outcome-line [data-outcome="deployed"]').waitFor({ timeout: 120_000 });
     expect(await notReloaded(page)).toBe(true);
     expect(await page.locator('.traffic-now').textContent()).toBe('The new release gets all of the traffic: the release was promoted and deployed.');
-    expect(await page.locator('table.traffic-steps tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')))).toEqual(['judged', 'promoted']);
-    expect(await page.locator('table.steps tbody th').allTextContents()).toEqual(['admit', 'scan', 'lease', 'deploy', 'traffic steps', 'promotion', 'traffic steps', 'rollout', 'bake', 'record outcome']);
+    expect(await page.locator('table.traffic-steps tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')))).toEqual([
+      'judged',
+      'promoted',
+    ]);
+    expect(await page.locator('table.steps tbody th').allTextContents()).toEqual([
+      'admit',
+      'scan',
+      'lease',
+      'deploy',
+      'traffic steps',
+      'promotion',
+      'traffic steps',
+      'rollout',
+      'bake',
+      'record outcome',
+    ]);
     // The bake's chart reads the new revision's own metric, as the bake did ({revision} = the image deployed).
-    expect(await page.locator('figure[data-check="5xx rate of the new revision"] .verdict-text').textContent()).toMatch(/^5xx rate of the new revision worst [\d.]+%, > 2% in 0 of \d+ periods, failure limit 1$/);
+    expect(await page.locator('figure[data-check="5xx rate of the new revision"] .verdict-text').textContent()).toMatch(
+      /^5xx rate of the new revision worst [\d.]+%, > 2% in 0 of \d+ periods, failure limit 1$/,
+    );
     await shot('14-canary-promoted-deployed');
   });
 });

@@ -24,7 +24,15 @@ describe('the approval state in statemachines/deploy.asl.yml', () => {
     // Assess
     expect(definition.States.RequestApproval!.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     // The approval, and the event-driven waits (awaitEvent), share the one partition-built ARN.
-    expect([...waitsForToken].sort()).toEqual(['AwaitBake', 'AwaitProgress', 'AwaitRollback', 'AwaitRollout', 'AwaitScan', 'RequestApproval', 'RequestPromotion']);
+    expect([...waitsForToken].sort()).toEqual([
+      'AwaitBake',
+      'AwaitProgress',
+      'AwaitRollback',
+      'AwaitRollout',
+      'AwaitScan',
+      'RequestApproval',
+      'RequestPromotion',
+    ]);
     for (const state of waitsForToken) expect(definition.States[state]!.Resource, state).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(taskFunctions.RequestApproval).toBe('requestApproval');
   });

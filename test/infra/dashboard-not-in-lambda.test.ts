@@ -11,8 +11,24 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FUNCTIONS = readdirSync(new URL('../../functions/', import.meta.url)).filter((f) => f.endsWith('.ts'));
 
 async function inputsPerEntry(entryPoints: string[]): Promise<Map<string, string[]>> {
-  const out = await build({ absWorkingDir: ROOT, entryPoints, bundle: true, platform: 'node', target: 'node22', format: 'esm', mainFields: ['module', 'main'], outdir: 'out', write: false, metafile: true, logLevel: 'silent' });
-  return new Map(Object.values(out.metafile.outputs).filter((o) => o.entryPoint).map((o) => [o.entryPoint!, Object.keys(o.inputs)]));
+  const out = await build({
+    absWorkingDir: ROOT,
+    entryPoints,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    outdir: 'out',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return new Map(
+    Object.values(out.metafile.outputs)
+      .filter((o) => o.entryPoint)
+      .map((o) => [o.entryPoint!, Object.keys(o.inputs)]),
+  );
 }
 
 describe('the dashboard is not part of any Lambda bundle', () => {
@@ -21,7 +37,10 @@ describe('the dashboard is not part of any Lambda bundle', () => {
 
     expect([...bundles.keys()].sort()).toEqual(FUNCTIONS.map((f) => `functions/${f}`).sort());
     for (const [entry, inputs] of bundles) {
-      expect(inputs.filter((i) => i.startsWith('cli/') || i.includes('playwright')), entry).toEqual([]);
+      expect(
+        inputs.filter((i) => i.startsWith('cli/') || i.includes('playwright')),
+        entry,
+      ).toEqual([]);
     }
     // The approval decision the dashboard shares with Slack is in the interaction function, as it should be.
     expect(bundles.get('functions/slack-interaction.ts')).toContain('shared/approvals/decide.ts');
@@ -30,6 +49,8 @@ describe('the dashboard is not part of any Lambda bundle', () => {
   it('while the dashboard itself bundles its server and pages (the check above can see them)', async () => {
     const bundles = await inputsPerEntry(['cli/dashboard/start.ts']);
 
-    expect(bundles.get('cli/dashboard/start.ts')).toEqual(expect.arrayContaining(['cli/dashboard/server.ts', 'cli/dashboard/render/pages.ts', 'cli/dashboard/render/charts.ts']));
+    expect(bundles.get('cli/dashboard/start.ts')).toEqual(
+      expect.arrayContaining(['cli/dashboard/server.ts', 'cli/dashboard/render/pages.ts', 'cli/dashboard/render/charts.ts']),
+    );
   }, 60_000);
 });

@@ -6,9 +6,16 @@ import { describe, expect, it } from 'vitest';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 const { deadLetterResources } = createRequire(import.meta.url)('../../infra/dead-letters.cjs') as {
-  deadLetterResources(options: { ruleNames: Record<string, string>; prefix: string; topicArn?: string }): { Resources: Resources; Outputs: Record<string, unknown> };
+  deadLetterResources(options: { ruleNames: Record<string, string>; prefix: string; topicArn?: string }): {
+    Resources: Resources;
+    Outputs: Record<string, unknown>;
+  };
 };
-const ruleNames = { pushes: 'shipwatch-prod-startDeployments-rule-1', alarms: 'shipwatch-prod-alarmRollback-rule-1', closes: 'shipwatch-prod-closeRecord-rule-1' };
+const ruleNames = {
+  pushes: 'shipwatch-prod-startDeployments-rule-1',
+  alarms: 'shipwatch-prod-alarmRollback-rule-1',
+  closes: 'shipwatch-prod-closeRecord-rule-1',
+};
 const alarms = (resources: Resources) => Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
 
 describe('dead-letter queue alarms', () => {
@@ -34,6 +41,8 @@ describe('dead-letter queue alarms', () => {
 
   it('refuse a serverless.yml without the rule names the queue policies need', () => {
     // Act / Assess
-    expect(() => deadLetterResources({ ruleNames: { pushes: 'p', alarms: 'a' }, prefix: 'shipwatch-prod' })).toThrow('serverless.yml: custom.eventRules.closes is not set');
+    expect(() => deadLetterResources({ ruleNames: { pushes: 'p', alarms: 'a' }, prefix: 'shipwatch-prod' })).toThrow(
+      'serverless.yml: custom.eventRules.closes is not set',
+    );
   });
 });

@@ -118,7 +118,9 @@ describe('deployRelease role: iam:PassRole', () => {
     const roles = iam.statementsFor(parseConfigText(`services:${service('checkout', '')}`, 'inline.yml'), 'test');
 
     // Assess
-    const passers = Object.entries(roles).filter(([, statements]) => passRole(statements).length > 0).map(([fn]) => fn);
+    const passers = Object.entries(roles)
+      .filter(([, statements]) => passRole(statements).length > 0)
+      .map(([fn]) => fn);
     expect(passers).toEqual(['deployRelease']);
   });
 });

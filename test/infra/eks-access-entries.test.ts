@@ -7,7 +7,10 @@ import { iam } from '../support/iam.js';
 // `prod-eu` and `prod_eu` once shared one id and one cluster got no access.
 
 const CALLERS = ['DeployReleaseRole', 'WatchRolloutRole', 'AdvanceReleaseRole', 'CheckHealthRole', 'RollBackRole'];
-type Resource = { Type: string; Properties: { ClusterName: string; PrincipalArn: { 'Fn::GetAtt': [string, string] }; KubernetesGroups: string[]; Type: string } };
+type Resource = {
+  Type: string;
+  Properties: { ClusterName: string; PrincipalArn: { 'Fn::GetAtt': [string, string] }; KubernetesGroups: string[]; Type: string };
+};
 
 const saved = { config: process.env.SHIPWATCH_CONFIG, entries: process.env.SHIPWATCH_EKS_ACCESS_ENTRIES };
 beforeEach(() => {
@@ -45,7 +48,10 @@ describe('EKS access entries', () => {
     expect(new Set(ids).size).toBe(10);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]{1,255}$/);
     // The first eight hex digits of SHA-256("prod-eu") and SHA-256("prod_eu"): an id never changes once deployed.
-    expect(ids.filter((id) => id.startsWith('DeployReleaseRole')).sort()).toEqual(['DeployReleaseRoleprodeu3312b695AccessEntry', 'DeployReleaseRoleprodeuc0dc854dAccessEntry']);
+    expect(ids.filter((id) => id.startsWith('DeployReleaseRole')).sort()).toEqual([
+      'DeployReleaseRoleprodeu3312b695AccessEntry',
+      'DeployReleaseRoleprodeuc0dc854dAccessEntry',
+    ]);
   });
 
   it('keeps the same ids from one packaging to the next', async () => {

@@ -18,12 +18,16 @@ const resource = (id: string) => {
 };
 /** The EventBridge rule that invokes a function. */
 function ruleInvoking(fn: string) {
-  const ids = idsOfType(template, 'AWS::Events::Rule').filter((id) => resource(id).Properties.Targets.some((t: { Arn: unknown }) => resolve(t.Arn) === `<${fn}LambdaFunction.Arn>`));
+  const ids = idsOfType(template, 'AWS::Events::Rule').filter((id) =>
+    resource(id).Properties.Targets.some((t: { Arn: unknown }) => resolve(t.Arn) === `<${fn}LambdaFunction.Arn>`),
+  );
   expect(ids).toHaveLength(1);
   return resource(ids[0]!);
 }
-const ruleArn = (rule: { Properties: Record<string, any> }) => `arn:${GOV_CLOUD.partition}:events:${GOV_CLOUD.region}:${GOV_CLOUD.account}:rule/${rule.Properties.Name}`;
-const policyOf = (role: string) => resource(role).Properties.Policies[0].PolicyDocument.Statement as { Action: string[]; Resource: unknown[]; Condition?: unknown }[];
+const ruleArn = (rule: { Properties: Record<string, any> }) =>
+  `arn:${GOV_CLOUD.partition}:events:${GOV_CLOUD.region}:${GOV_CLOUD.account}:rule/${rule.Properties.Name}`;
+const policyOf = (role: string) =>
+  resource(role).Properties.Policies[0].PolicyDocument.Statement as { Action: string[]; Resource: unknown[]; Condition?: unknown }[];
 
 describe('FailedPushesQueuePolicy (item 14)', () => {
   it('lets only the push rule send to the queue (aws:SourceArn)', () => {
@@ -70,7 +74,10 @@ describe('the roles as packaged (items 12, 13)', () => {
       'arn:aws-us-gov:ecs:us-gov-west-1:123456789012:task-definition/worker-td:*',
     ]);
     const pass = statements.find((s) => s.Action.includes('iam:PassRole'))!;
-    expect(resolveAll(pass.Resource)).toEqual(['arn:aws-us-gov:iam::123456789012:role/checkout-task', 'arn:aws-us-gov:iam::123456789012:role/service-role/ecsTaskExecutionRole']);
+    expect(resolveAll(pass.Resource)).toEqual([
+      'arn:aws-us-gov:iam::123456789012:role/checkout-task',
+      'arn:aws-us-gov:iam::123456789012:role/service-role/ecsTaskExecutionRole',
+    ]);
     expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
   });
 });
@@ -81,7 +88,11 @@ describe('EKS access entries as packaged (item 17)', () => {
     const entries = idsOfType(template, 'AWS::EKS::AccessEntry').map((id) => resource(id).Properties);
 
     // Assess
-    const byCluster = (cluster: string) => entries.filter((e) => e.ClusterName === cluster).map((e) => resolve(e.PrincipalArn)).sort();
+    const byCluster = (cluster: string) =>
+      entries
+        .filter((e) => e.ClusterName === cluster)
+        .map((e) => resolve(e.PrincipalArn))
+        .sort();
     const roles = ['<AdvanceReleaseRole.Arn>', '<CheckHealthRole.Arn>', '<DeployReleaseRole.Arn>', '<RollBackRole.Arn>', '<WatchRolloutRole.Arn>'];
     expect(byCluster('prod-eu')).toEqual(roles);
     expect(byCluster('prod_eu')).toEqual(roles);
@@ -90,9 +101,24 @@ describe('EKS access entries as packaged (item 17)', () => {
 
 describe('events the EventBridge-invoked functions cannot handle land in a queue with an alarm (item 3)', () => {
   const DEAD_LETTERS = [
-    { fn: 'StartDeployments', queue: 'FailedPushesQueue', alarm: 'shipwatch-itest-failed-pushes', others: ['FailedAlarmEventsQueue', 'FailedStatusEventsQueue'] },
-    { fn: 'AlarmRollback', queue: 'FailedAlarmEventsQueue', alarm: 'shipwatch-itest-failed-alarm-events', others: ['FailedPushesQueue', 'FailedStatusEventsQueue'] },
-    { fn: 'CloseRecord', queue: 'FailedStatusEventsQueue', alarm: 'shipwatch-itest-failed-status-events', others: ['FailedPushesQueue', 'FailedAlarmEventsQueue'] },
+    {
+      fn: 'StartDeployments',
+      queue: 'FailedPushesQueue',
+      alarm: 'shipwatch-itest-failed-pushes',
+      others: ['FailedAlarmEventsQueue', 'FailedStatusEventsQueue'],
+    },
+    {
+      fn: 'AlarmRollback',
+      queue: 'FailedAlarmEventsQueue',
+      alarm: 'shipwatch-itest-failed-alarm-events',
+      others: ['FailedPushesQueue', 'FailedStatusEventsQueue'],
+    },
+    {
+      fn: 'CloseRecord',
+      queue: 'FailedStatusEventsQueue',
+      alarm: 'shipwatch-itest-failed-status-events',
+      others: ['FailedPushesQueue', 'FailedAlarmEventsQueue'],
+    },
   ];
 
   for (const { fn, queue, alarm, others } of DEAD_LETTERS) {
@@ -126,7 +152,9 @@ describe('events the EventBridge-invoked functions cannot handle land in a queue
 
       it("is the function's on-failure destination once Lambda's own retries are spent", () => {
         // Act
-        const configs = idsOfType(template, 'AWS::Lambda::EventInvokeConfig').map((id) => resource(id).Properties).filter((p) => resolve(p.FunctionName) === `<${fn}LambdaFunction>`);
+        const configs = idsOfType(template, 'AWS::Lambda::EventInvokeConfig')
+          .map((id) => resource(id).Properties)
+          .filter((p) => resolve(p.FunctionName) === `<${fn}LambdaFunction>`);
 
         // Assess
         expect(configs).toHaveLength(1);
@@ -144,7 +172,9 @@ describe('events the EventBridge-invoked functions cannot handle land in a queue
 
       it('raises an alarm as soon as anything is in it', () => {
         // Act
-        const alarms = idsOfType(template, 'AWS::CloudWatch::Alarm').map((id) => resource(id).Properties).filter((p) => p.AlarmName === alarm);
+        const alarms = idsOfType(template, 'AWS::CloudWatch::Alarm')
+          .map((id) => resource(id).Properties)
+          .filter((p) => p.AlarmName === alarm);
 
         // Assess
         expect(alarms).toHaveLength(1);
@@ -168,11 +198,13 @@ describe('events the EventBridge-invoked functions cannot handle land in a queue
     });
   }
 
-  it('gives an alarm event up after an hour (a rollback decided later is a person\'s call), where a push or a status change has a day', () => {
+  it("gives an alarm event up after an hour (a rollback decided later is a person's call), where a push or a status change has a day", () => {
     // Act
     const age = (fn: string) => ruleInvoking(fn).Properties.Targets[0].RetryPolicy.MaximumEventAgeInSeconds;
     const lambdaAge = (fn: string) =>
-      idsOfType(template, 'AWS::Lambda::EventInvokeConfig').map((id) => resource(id).Properties).find((p) => resolve(p.FunctionName) === `<${fn}LambdaFunction>`)!.MaximumEventAgeInSeconds;
+      idsOfType(template, 'AWS::Lambda::EventInvokeConfig')
+        .map((id) => resource(id).Properties)
+        .find((p) => resolve(p.FunctionName) === `<${fn}LambdaFunction>`)!.MaximumEventAgeInSeconds;
 
     // Assess
     expect([age('AlarmRollback'), lambdaAge('AlarmRollback')]).toEqual([3600, 3600]);
@@ -182,7 +214,8 @@ describe('events the EventBridge-invoked functions cannot handle land in a queue
 
 describe('the deploy state machine outside the aws partition (item 16)', () => {
   /** The definition Step Functions receives in an aws-us-gov account. */
-  const definition = () => JSON.parse(resolve(resource('DeployStateMachine').Properties.DefinitionString)) as { States: Record<string, { Type: string; Resource?: string }> };
+  const definition = () =>
+    JSON.parse(resolve(resource('DeployStateMachine').Properties.DefinitionString)) as { States: Record<string, { Type: string; Resource?: string }> };
 
   it('waits for the approval token through the partition the stack is in', () => {
     // Act
@@ -199,7 +232,11 @@ describe('the deploy state machine outside the aws partition (item 16)', () => {
     // Assess
     expect(text.match(/arn:aws[:-][^"\\]*/g) ?? []).toEqual([]);
     for (const [name, state] of Object.entries(definition().States)) {
-      if (state.Type === 'Task') expect([name, state.Resource]).toEqual([name, expect.stringMatching(/^(arn:aws-us-gov:states:::lambda:invoke\.waitForTaskToken|<\w+LambdaFunction\.Arn>)$/)]);
+      if (state.Type === 'Task')
+        expect([name, state.Resource]).toEqual([
+          name,
+          expect.stringMatching(/^(arn:aws-us-gov:states:::lambda:invoke\.waitForTaskToken|<\w+LambdaFunction\.Arn>)$/),
+        ]);
     }
   });
 });

@@ -32,7 +32,8 @@ const IAM_ACTION: Record<string, string> = {
   ScanCommand: 'dynamodb:Scan',
 };
 const sentCommands = () => ddb.calls().map((call) => (call.args[0] as object).constructor.name);
-const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException', $metadata: { httpStatusCode: 400 } });
+const _conditionFailed = () =>
+  Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException', $metadata: { httpStatusCode: 400 } });
 
 const stateKey = { pk: servicePk('web'), sk: STATE_SK };
 const previousRecordKey = { pk: servicePk('web'), sk: recordSk(PREVIOUS.recordId) };
@@ -49,7 +50,14 @@ const previousRecord = {
   createdAt: PREVIOUS.pushedAt,
   updatedAt: PREVIOUS.finishedAt,
 };
-const lastDeployment = (finishedAt: string) => ({ recordId: PREVIOUS.recordId, outcome: 'deployed', previousRevision: taskDefinition(41), revision: taskDefinition(42), platform: 'ecs', finishedAt });
+const lastDeployment = (finishedAt: string) => ({
+  recordId: PREVIOUS.recordId,
+  outcome: 'deployed',
+  previousRevision: taskDefinition(41),
+  revision: taskDefinition(42),
+  platform: 'ecs',
+  finishedAt,
+});
 
 beforeEach(() => {
   process.env.SHIPWATCH_TABLE = 'shipwatch-records';
@@ -57,7 +65,9 @@ beforeEach(() => {
   sfn.reset();
   cloudwatch.reset();
   // alarm-rollback acts only on an alarm that is in ALARM now.
-  cloudwatch.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'web-5xx-alarm', StateValue: 'ALARM', StateReason: 'Threshold Crossed', StateUpdatedTimestamp: NOW }] });
+  cloudwatch
+    .on(DescribeAlarmsCommand)
+    .resolves({ MetricAlarms: [{ AlarmName: 'web-5xx-alarm', StateValue: 'ALARM', StateReason: 'Threshold Crossed', StateUpdatedTimestamp: NOW }] });
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(NOW);
 });
@@ -102,7 +112,21 @@ describe('closeRecord role: the records-table operations close-record sends', ()
 
   it('records the true outcome of an amended rollback whose Finish failed: the history read names the last good release', async () => {
     // Prepare: an alarm's rollback of a deployed release rolled back, then could not record it.
-    const state = { mode: 'rollback', release: RELEASE, service: WEB, admission: { recordId: RECORD_ID, admittedAt: NOW.toISOString() }, deploy: { platform: 'ecs', previousRevision: taskDefinition(41), revision: taskDefinition(42), deploymentId: '', startedAt: NOW.toISOString(), alreadyRunning: false }, outcome: 'rolled_back' };
+    const state = {
+      mode: 'rollback',
+      release: RELEASE,
+      service: WEB,
+      admission: { recordId: RECORD_ID, admittedAt: NOW.toISOString() },
+      deploy: {
+        platform: 'ecs',
+        previousRevision: taskDefinition(41),
+        revision: taskDefinition(42),
+        deploymentId: '',
+        startedAt: NOW.toISOString(),
+        alreadyRunning: false,
+      },
+      outcome: 'rolled_back',
+    };
     ddb.on(GetCommand).resolves({ Item: { ...previousRecord, outcome: undefined } });
     ddb.on(UpdateCommand).resolves({});
     ddb.on(QueryCommand).resolves({ Items: [] });

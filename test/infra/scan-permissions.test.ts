@@ -28,7 +28,9 @@ describe('scanImage role: enhanced scanning', () => {
 
   it('is the only role that reads Amazon Inspector', () => {
     // Assess
-    const readers = Object.entries(roles).filter(([, statements]) => actionsOf(statements, 'inspector2:').length > 0).map(([fn]) => fn);
+    const readers = Object.entries(roles)
+      .filter(([, statements]) => actionsOf(statements, 'inspector2:').length > 0)
+      .map(([fn]) => fn);
     expect(readers).toEqual(['scanImage']);
   });
 });

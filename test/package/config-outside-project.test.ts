@@ -105,7 +105,11 @@ describe('a config file outside the project', () => {
   it('is not needed by the functions: neither the file nor its path ships', () => {
     // Prepare / Act
     const packages = [...app.functions.values()];
-    const files = packages.flatMap((pkg) => readdirSync(pkg.root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name));
+    const files = packages.flatMap((pkg) =>
+      readdirSync(pkg.root, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => e.name),
+    );
 
     // Assess
     expect(packages.filter((pkg) => 'SHIPWATCH_CONFIG' in pkg.env).map((pkg) => pkg.name)).toEqual([]);

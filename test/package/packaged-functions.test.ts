@@ -14,7 +14,10 @@ import { ERROR_NAMES } from '../../shared/errors.js';
 let app: PackagedApp;
 let lambda: LocalLambda;
 beforeAll(async () => {
-  app = await loadPackage('.serverless', { table: 'shipwatch-package-test', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:shipwatch-dev-deploy' });
+  app = await loadPackage('.serverless', {
+    table: 'shipwatch-package-test',
+    stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:shipwatch-dev-deploy',
+  });
   lambda = new LocalLambda(app.functions, () => Date.parse('2026-11-02T10:00:00Z'), {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',
@@ -35,7 +38,25 @@ const validatingFirst = () => lambda.names.filter((n) => n !== 'slackInteraction
 describe('the packaged functions', () => {
   it('are every function serverless.yml declares, each on nodejs22.x with its own zip', () => {
     expect(lambda.names.sort()).toEqual(
-      ['acquireLease', 'admitRelease', 'advanceRelease', 'alarmRollback', 'awaitEvent', 'checkHealth', 'closeRecord', 'deployRelease', 'ecsLifecycleHook', 'finishDeployment', 'requestApproval', 'resumeWaiters', 'rollBack', 'scanImage', 'slackInteraction', 'startDeployments', 'watchRollout'].sort(),
+      [
+        'acquireLease',
+        'admitRelease',
+        'advanceRelease',
+        'alarmRollback',
+        'awaitEvent',
+        'checkHealth',
+        'closeRecord',
+        'deployRelease',
+        'ecsLifecycleHook',
+        'finishDeployment',
+        'requestApproval',
+        'resumeWaiters',
+        'rollBack',
+        'scanImage',
+        'slackInteraction',
+        'startDeployments',
+        'watchRollout',
+      ].sort(),
     );
   });
 

@@ -21,7 +21,10 @@ describe('the packaged functions and state machine play every scenario', () => {
     const rows = run.rows.filter((r) => r.scenario === name);
     expect(
       rows.map((r) => ({ outcome: r.outcome, reason: r.reason })),
-      lines.filter((l) => l.includes(name) || l.startsWith('  [')).join('\n').slice(-6000),
+      lines
+        .filter((l) => l.includes(name) || l.startsWith('  ['))
+        .join('\n')
+        .slice(-6000),
     ).toEqual(scenario.expect.map((outcome) => ({ outcome, reason: expect.any(String) })));
   });
 
@@ -43,7 +46,9 @@ describe('the packaged functions and state machine play every scenario', () => {
   it('acts on an alarm during the bake within 5 s of its event, once for a duplicated event, and makes no function error on a healthy path', () => {
     const [alarm] = run.rows.filter((r) => r.scenario === 'alarm-during-bake');
     expect(alarm?.alarmToActionSeconds).toBeLessThanOrEqual(5);
-    for (const healthy of run.rows.filter((r) => r.outcome === 'deployed' && !['throttled-watch-and-bake', 'long-bake-sporadic-throttling', 'outcome-not-recorded'].includes(r.scenario))) {
+    for (const healthy of run.rows.filter(
+      (r) => r.outcome === 'deployed' && !['throttled-watch-and-bake', 'long-bake-sporadic-throttling', 'outcome-not-recorded'].includes(r.scenario),
+    )) {
       expect({ scenario: healthy.scenario, lambdaErrors: healthy.lambdaErrors }).toEqual({ scenario: healthy.scenario, lambdaErrors: 0 });
     }
     const [good] = run.rows.filter((r) => r.scenario === 'good-release');
@@ -67,7 +72,9 @@ describe('the packaged functions and state machine play every scenario', () => {
 
   it("ECS invoked the packaged lifecycle hook by the ARN deployRelease gave it: its FAILED verdict at 10% is the rollback's reason", () => {
     const [row] = run.rows.filter((r) => r.scenario === 'ecs-canary-bad');
-    expect(row?.reason).toMatch(/function:shipwatch-dev-ecsLifecycleHook returned FAILED at PRODUCTION_TRAFFIC_SHIFT; Shipwatch's hook: measured unhealthy, step 1 of 2 \(10% of traffic\): 5xx rate [\d.]+% > 2% in \d+ of \d+ periods, failure limit 1/);
+    expect(row?.reason).toMatch(
+      /function:shipwatch-dev-ecsLifecycleHook returned FAILED at PRODUCTION_TRAFFIC_SHIFT; Shipwatch's hook: measured unhealthy, step 1 of 2 \(10% of traffic\): 5xx rate [\d.]+% > 2% in \d+ of \d+ periods, failure limit 1/,
+    );
   });
 
   it('asked in Slack and took the signed click through the packaged interaction endpoint', () => {

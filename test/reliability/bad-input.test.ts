@@ -1,7 +1,21 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, type DescribeAlarmsCommandInput } from '@aws-sdk/client-cloudwatch';
 import { DescribeImageScanFindingsCommand, DescribeRepositoriesCommand, ECRClient, StartImageScanCommand } from '@aws-sdk/client-ecr';
-import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, UpdateServiceCommand, type Service } from '@aws-sdk/client-ecs';
-import { DescribeExecutionCommand, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type Service,
+} from '@aws-sdk/client-ecs';
+import {
+  DescribeExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -92,7 +106,8 @@ const sfn = mockClient(SFNClient);
 /** Commands that only read; anything else sent to AWS is a write. */
 const READ = /^(Describe|List|Get|BatchGet)/;
 function awsWrites(): string[] {
-  const named = (service: string, calls: readonly { args: readonly unknown[] }[]) => calls.map((c) => `${service} ${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`);
+  const named = (service: string, calls: readonly { args: readonly unknown[] }[]) =>
+    calls.map((c) => `${service} ${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`);
   return [
     ...named('ecs', ecs.calls()),
     ...named('ecr', ecr.calls()),
@@ -114,7 +129,16 @@ const RUNNING: Service = {
   runningCount: 2,
   deploymentController: { type: 'ECS' },
   deployments: [
-    { id: 'ecs-svc/2', status: 'PRIMARY', taskDefinition: taskDefinition(42), desiredCount: 2, runningCount: 2, failedTasks: 0, rolloutState: 'COMPLETED', createdAt: new Date(NOW.getTime() - 30 * 60_000) },
+    {
+      id: 'ecs-svc/2',
+      status: 'PRIMARY',
+      taskDefinition: taskDefinition(42),
+      desiredCount: 2,
+      runningCount: 2,
+      failedTasks: 0,
+      rolloutState: 'COMPLETED',
+      createdAt: new Date(NOW.getTime() - 30 * 60_000),
+    },
   ],
 };
 
@@ -135,15 +159,23 @@ function answerAsAHealthyWorld(slack: SlackStandIn): void {
   ecs.on(UpdateServiceCommand).callsFake((input: { taskDefinition?: string }) => ({
     service: { ...RUNNING, deployments: [{ id: 'ecs-svc/3', status: 'PRIMARY', taskDefinition: input.taskDefinition, rolloutState: 'IN_PROGRESS' }] },
   }));
-  ecr.on(DescribeImageScanFindingsCommand).resolves({ imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' }, imageScanFindings: { findings: [] } });
+  ecr
+    .on(DescribeImageScanFindingsCommand)
+    .resolves({ imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' }, imageScanFindings: { findings: [] } });
   ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [{ repositoryName: 'web', imageScanningConfiguration: { scanOnPush: false } }] });
   ecr.on(StartImageScanCommand).resolves({});
   cloudwatch.on(DescribeAlarmsCommand).callsFake((input: DescribeAlarmsCommandInput) => ({
-    MetricAlarms: (input.AlarmNames ?? []).map((AlarmName) => ({ AlarmName, StateValue: 'OK', StateReason: 'Threshold Crossed: no datapoints were breaching' })),
+    MetricAlarms: (input.AlarmNames ?? []).map((AlarmName) => ({
+      AlarmName,
+      StateValue: 'OK',
+      StateReason: 'Threshold Crossed: no datapoints were breaching',
+    })),
     CompositeAlarms: [],
   }));
   cloudwatch.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
-  sfn.on(StartExecutionCommand).callsFake((input: { name?: string }) => ({ executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: NOW }));
+  sfn
+    .on(StartExecutionCommand)
+    .callsFake((input: { name?: string }) => ({ executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${input.name}`, startDate: NOW }));
   sfn.on(SendTaskSuccessCommand).resolves({});
   sfn.on(SendTaskFailureCommand).resolves({});
   sfn.on(StopExecutionCommand).resolves({ stopDate: NOW });
@@ -204,7 +236,14 @@ async function seedRecords(r: RecordsDb): Promise<void> {
     service: 'web',
     newest: { recordId: RECORD_ID, pushedAt: RELEASE.pushedAt },
     lastGood: { recordId: PREVIOUS.recordId, revision: taskDefinition(42), imageUri: previousImage, digest: PREVIOUS.digest, deployedAt: PREVIOUS.finishedAt },
-    lastDeployment: { recordId: PREVIOUS.recordId, outcome: 'deployed', revision: taskDefinition(42), previousRevision: taskDefinition(41), platform: 'ecs', finishedAt: PREVIOUS.finishedAt },
+    lastDeployment: {
+      recordId: PREVIOUS.recordId,
+      outcome: 'deployed',
+      revision: taskDefinition(42),
+      previousRevision: taskDefinition(41),
+      platform: 'ecs',
+      finishedAt: PREVIOUS.finishedAt,
+    },
   });
   const approvals = dynamoApprovals(r);
   for (const a of APPROVALS) await approvals.create(a);
@@ -299,7 +338,8 @@ async function run(c: Case): Promise<Outcome> {
 }
 
 /** What the case was answered with, for the assertion message. */
-const shown = (outcome: Outcome) => (outcome.ok ? `returned ${JSON.stringify(outcome.value)?.slice(0, 600)}` : `threw ${outcome.error.name}: ${outcome.error.message}`);
+const shown = (outcome: Outcome) =>
+  outcome.ok ? `returned ${JSON.stringify(outcome.value)?.slice(0, 600)}` : `threw ${outcome.error.name}: ${outcome.error.message}`;
 
 function assertRefused(c: Case, outcome: Outcome): void {
   const { expect: wanted } = c;
@@ -321,7 +361,8 @@ function assertRefused(c: Case, outcome: Outcome): void {
   expect(said).toMatch(wanted.ignores);
 }
 
-const title = (c: Case) => `[${c.category}] ${c.kind === 'cold-start' ? `${c.entry} (cold start)` : c.entry}: ${c.name}${c.bug ? ` — known bug: ${c.bug}` : ''}`;
+const title = (c: Case) =>
+  `[${c.category}] ${c.kind === 'cold-start' ? `${c.entry} (cold start)` : c.entry}: ${c.name}${c.bug ? ` — known bug: ${c.bug}` : ''}`;
 
 describe('bad input is refused with a clear error, and nothing is written', () => {
   for (const c of CASES) {
@@ -383,7 +424,10 @@ describe('controls: good input through the same harness does write', () => {
   it('the base state takes the lease and asks for approval in Slack', async () => {
     const before = await tableItems(records);
     await acquireLease({ phase: 'deploying', state: workflowState() }, context('acquire-lease'));
-    await requestApproval({ taskToken: 'AQCEAAAAKgAAAAMAAAAAAAAAAfake==', state: workflowState({ service: structuredClone(WEB_WITH_APPROVAL) }) }, context('request-approval'));
+    await requestApproval(
+      { taskToken: 'AQCEAAAAKgAAAAMAAAAAAAAAAfake==', state: workflowState({ service: structuredClone(WEB_WITH_APPROVAL) }) },
+      context('request-approval'),
+    );
     expect(await tableItems(records)).not.toEqual(before);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
   });

@@ -61,7 +61,7 @@ export interface CaseBase {
   /** A known bug: what the entry point does instead (the test runs as `it.fails`). */
   bug?: string;
   /** Per-case setup; the returned function undoes it. */
-  prepare?: (ctx: CaseContext) => (() => void) | void;
+  prepare?: (ctx: CaseContext) => (() => void) | undefined;
 }
 
 export type Case =

@@ -21,7 +21,9 @@ describe('reliability under injected faults', () => {
 
       // Assess
       const total = Object.values(injected).reduce((a, b) => a + b, 0);
-      console.log(`faults rate=${rate} seed=${seed} injected=${total} ${JSON.stringify(injected)} pushes=${rows.length} lost=${rows.filter((r) => r.outcome === 'no outcome').length}`);
+      console.log(
+        `faults rate=${rate} seed=${seed} injected=${total} ${JSON.stringify(injected)} pushes=${rows.length} lost=${rows.filter((r) => r.outcome === 'no outcome').length}`,
+      );
       expect(total).toBeGreaterThan(20);
       expect(rows.map((r) => [r.scenario, r.outcome])).toEqual(SCENARIOS.flatMap((s) => s.expect.map((o) => [s.name, o])));
       expect(ok).toBe(true);

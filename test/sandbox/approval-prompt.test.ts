@@ -49,7 +49,16 @@ describe('the sandbox approval prompt', () => {
     const questions: string[] = [];
     const answers = ['a bort', 'abort'];
 
-    const { rows } = await runSandbox({ scenario: 'eks-canary-paused-promoted', speed: Infinity, seed: 1, print: () => {}, ask: async (q) => (questions.push(q), answers.shift()) });
+    const { rows } = await runSandbox({
+      scenario: 'eks-canary-paused-promoted',
+      speed: Infinity,
+      seed: 1,
+      print: () => {},
+      ask: async (q) => {
+        questions.push(q);
+        return answers.shift();
+      },
+    });
 
     expect(questions[0]).toBe('  Promote reviews:v2? [a]pprove promotes / [r]eject aborts: ');
     expect(questions).toHaveLength(2);

@@ -22,7 +22,12 @@ const OPERATOR = 'arn:aws:sts::123456789012:assumed-role/sandbox-operator/you';
 /** What `shipwatch dashboard` reaches for a sandbox, with the test's own keys. */
 const reachOf = (info: SandboxInfo): Reach => {
   const clients = awsClients({ region: info.region, endpoint: info.endpoint, credentials: CREDENTIALS });
-  const stack = { records: { db: clients.dynamo(), table: info.table }, sfn: clients.sfn(), stateMachineArn: info.stateMachineArn, source: `the sandbox at ${info.endpoint}` };
+  const stack = {
+    records: { db: clients.dynamo(), table: info.table },
+    sfn: clients.sfn(),
+    stateMachineArn: info.stateMachineArn,
+    source: `the sandbox at ${info.endpoint}`,
+  };
   return { clients, configFile: info.config, label: stack.source, slack: { tokenParameter: '/shipwatch/slack-bot-token' }, stack: async () => stack };
 };
 
@@ -39,7 +44,10 @@ describe('the dashboard over the sandbox (HTTP)', () => {
       const port = d.port;
       const host = `127.0.0.1:${port}`;
       const origin = `http://${host}`;
-      const keep = <T extends { body: string }>(a: T) => (seen.push(a.body), a);
+      const keep = <T extends { body: string }>(a: T) => {
+        seen.push(a.body);
+        return a;
+      };
 
       // Signing in: the printed URL's token becomes a cookie and leaves the address bar.
       const noSession = keep(await send(port, { headers: { host } }));
@@ -55,20 +63,39 @@ describe('the dashboard over the sandbox (HTTP)', () => {
       const overview = keep(await send(port, { headers: { host, cookie } }));
       const aws = { endpoint: info!.endpoint, region: 'us-east-1', credentials: CREDENTIALS };
       const ecr = new ECRClient(aws);
-      const manifest = JSON.parse((await ecr.send(new BatchGetImageCommand({ repositoryName: 'payments', imageIds: [{ imageTag: 'release-1' }] }))).images![0]!.imageManifest!);
+      const manifest = JSON.parse(
+        (await ecr.send(new BatchGetImageCommand({ repositoryName: 'payments', imageIds: [{ imageTag: 'release-1' }] }))).images![0]!.imageManifest!,
+      );
       manifest.annotations = { [BEHAVIOUR_ANNOTATION]: '{"errorRate":0.2}' };
       await ecr.send(new PutImageCommand({ repositoryName: 'payments', imageTag: 'release-4.2', imageManifest: JSON.stringify(manifest) }));
       const records = { db: awsClients(aws).dynamo(), table: info!.table };
-      const waiting = await until(async () => (await history(records, 'payments', 1)).find((r) => r.tag === 'release-4.2' && r.phase === 'awaiting_approval' && r.approval?.approvalId), 'the approval request');
+      const waiting = await until(
+        async () => (await history(records, 'payments', 1)).find((r) => r.tag === 'release-4.2' && r.phase === 'awaiting_approval' && r.approval?.approvalId),
+        'the approval request',
+      );
       const taskToken = (await dynamoApprovals(records).get(waiting.approval!.approvalId))!.taskToken;
       const page = `/services/payments/deployments/${waiting.recordId}`;
       const deploymentPage = keep(await send(port, { path: page, headers: { host, cookie } }));
       const live = await firstLiveEvent(port, { host, cookie }, page);
       seen.push(live.data);
 
-      const form = (fields: Record<string, string>) => new URLSearchParams({ service: 'payments', recordId: waiting.recordId, approvalId: waiting.approval!.approvalId, confirmed: '1', ...fields }).toString();
+      const form = (fields: Record<string, string>) =>
+        new URLSearchParams({
+          service: 'payments',
+          recordId: waiting.recordId,
+          approvalId: waiting.approval!.approvalId,
+          confirmed: '1',
+          ...fields,
+        }).toString();
       const post = async (path: string, headers: Record<string, string>, body: string) =>
-        keep(await send(port, { method: 'POST', path, headers: { host, cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...headers }, body }));
+        keep(
+          await send(port, {
+            method: 'POST',
+            path,
+            headers: { host, cookie, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded', ...headers },
+            body,
+          }),
+        );
       // CSRF: another site in the same browser gets the cookie sent along, but neither its Origin nor the token.
       const otherOrigin = await post('/actions/approve', { origin: 'http://127.0.0.1:9' }, form({ token: d.token }));
       const noToken = await post('/actions/approve', { origin }, form({}));
@@ -89,14 +116,48 @@ describe('the dashboard over the sandbox (HTTP)', () => {
       const afterwards = keep(await send(port, { path: page, headers: { host, cookie } }));
 
       // Another push, rejected in the dashboard: it ends rejected, by the operator.
-      await ecr.send(new PutImageCommand({ repositoryName: 'payments', imageTag: 'release-4.3', imageManifest: JSON.stringify({ ...manifest, annotations: { [BEHAVIOUR_ANNOTATION]: '{"errorRate":0.3}' } }) }));
-      const next = await until(async () => (await history(records, 'payments', 1)).find((r) => r.tag === 'release-4.3' && r.phase === 'awaiting_approval' && r.approval?.approvalId), 'the second approval request');
-      const reject = await post('/actions/reject', { origin }, new URLSearchParams({ service: 'payments', recordId: next.recordId, approvalId: next.approval!.approvalId, token: d.token, confirmed: '1' }).toString());
+      await ecr.send(
+        new PutImageCommand({
+          repositoryName: 'payments',
+          imageTag: 'release-4.3',
+          imageManifest: JSON.stringify({ ...manifest, annotations: { [BEHAVIOUR_ANNOTATION]: '{"errorRate":0.3}' } }),
+        }),
+      );
+      const next = await until(
+        async () => (await history(records, 'payments', 1)).find((r) => r.tag === 'release-4.3' && r.phase === 'awaiting_approval' && r.approval?.approvalId),
+        'the second approval request',
+      );
+      const reject = await post(
+        '/actions/reject',
+        { origin },
+        new URLSearchParams({ service: 'payments', recordId: next.recordId, approvalId: next.approval!.approvalId, token: d.token, confirmed: '1' }).toString(),
+      );
       const rejected = await until(async () => {
         const r = await getRecord(records, 'payments', next.recordId);
         return r?.outcome ? r : undefined;
       }, 'the rejected push to end');
-      return { reject, rejected, noSession, wrongToken, signIn, first, overview, rebound, deploymentPage, live, otherOrigin, noToken, approved, late, deployed, decision, rollback, rolledBack, afterwards, taskToken };
+      return {
+        reject,
+        rejected,
+        noSession,
+        wrongToken,
+        signIn,
+        first,
+        overview,
+        rebound,
+        deploymentPage,
+        live,
+        otherOrigin,
+        noToken,
+        approved,
+        late,
+        deployed,
+        decision,
+        rollback,
+        rolledBack,
+        afterwards,
+        taskToken,
+      };
     })().finally(() => stop.abort());
 
     const run = await runSandbox({
@@ -136,19 +197,36 @@ describe('the dashboard over the sandbox (HTTP)', () => {
     expect(s.live.contentType).toMatch(/^text\/event-stream/);
     expect(s.live.data).toContain('Waiting for a decision.');
     // Refused: another origin, no token. Then the operator approves, and a late reject says it is too late.
-    expect([s.otherOrigin.status, JSON.parse(s.otherOrigin.body)]).toEqual([403, { status: 'refused', message: expect.stringMatching(/another origin \(http:\/\/127\.0\.0\.1:9\)/) }]);
-    expect([s.noToken.status, JSON.parse(s.noToken.body)]).toEqual([403, { status: 'refused', message: 'Refused: the action did not carry the session token.' }]);
-    expect([s.approved.status, JSON.parse(s.approved.body)]).toEqual([200, { status: 'done', message: 'Approved by you (role sandbox-operator): the deployment goes on.' }]);
+    expect([s.otherOrigin.status, JSON.parse(s.otherOrigin.body)]).toEqual([
+      403,
+      { status: 'refused', message: expect.stringMatching(/another origin \(http:\/\/127\.0\.0\.1:9\)/) },
+    ]);
+    expect([s.noToken.status, JSON.parse(s.noToken.body)]).toEqual([
+      403,
+      { status: 'refused', message: 'Refused: the action did not carry the session token.' },
+    ]);
+    expect([s.approved.status, JSON.parse(s.approved.body)]).toEqual([
+      200,
+      { status: 'done', message: 'Approved by you (role sandbox-operator): the deployment goes on.' },
+    ]);
     expect([s.late.status, JSON.parse(s.late.body).status]).toEqual([409, 'gone']);
     expect(JSON.parse(s.late.body).message).toMatch(/^Already approved by you \(role sandbox-operator\) at \S+: nothing was changed\.$/);
     // The workflow went on, and the records keep who decided.
     expect(s.decision).toMatchObject({ decision: 'approved', by: OPERATOR });
     expect(s.deployed.outcome).toBe('deployed');
     expect(s.deployed.result?.approval).toMatchObject({ decision: 'approved', by: OPERATOR });
-    expect([s.rollback.status, JSON.parse(s.rollback.body).message]).toEqual([200, expect.stringMatching(/^Rolling payments back from payments:\d+ to payments:\d+ \(execution payments-rollback-\d+\)\.$/)]);
-    expect(s.rolledBack.reason).toMatch(new RegExp(`^rolled back by ${OPERATOR.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} with the Shipwatch dashboard; rolled back to arn:aws:ecs:`));
+    expect([s.rollback.status, JSON.parse(s.rollback.body).message]).toEqual([
+      200,
+      expect.stringMatching(/^Rolling payments back from payments:\d+ to payments:\d+ \(execution payments-rollback-\d+\)\.$/),
+    ]);
+    expect(s.rolledBack.reason).toMatch(
+      new RegExp(`^rolled back by ${OPERATOR.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} with the Shipwatch dashboard; rolled back to arn:aws:ecs:`),
+    );
     expect(s.afterwards.body).toContain('data-outcome="rolled_back"');
-    expect([s.reject.status, JSON.parse(s.reject.body).message]).toEqual([200, 'Rejected by you (role sandbox-operator): the push ends rejected, nothing changes.']);
+    expect([s.reject.status, JSON.parse(s.reject.body).message]).toEqual([
+      200,
+      'Rejected by you (role sandbox-operator): the push ends rejected, nothing changes.',
+    ]);
     expect(s.rejected.outcome).toBe('rejected');
     expect(s.rejected.reason).toMatch(/^rejected by arn:aws:sts::123456789012:assumed-role\/sandbox-operator\/you at 2026-\S+Z$/);
     // Never to the page: the AWS keys, or the approval's task token (a capability).

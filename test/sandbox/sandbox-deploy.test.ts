@@ -25,7 +25,10 @@ describe('shipwatch deploy against the sandbox', () => {
     const cli = async (argv: string[], env: NodeJS.ProcessEnv) => {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await main(argv, (g) => ({ ...contextFromEnv(g, env, NO_SANDBOX), out: (t) => out.push(t), err: (t) => err.push(t) }), { out: (t) => out.push(t), err: (t) => err.push(t) });
+      const code = await main(argv, (g) => ({ ...contextFromEnv(g, env, NO_SANDBOX), out: (t) => out.push(t), err: (t) => err.push(t) }), {
+        out: (t) => out.push(t),
+        err: (t) => err.push(t),
+      });
       return { code, out: out.join('\n'), err: err.join('\n') };
     };
 
@@ -90,7 +93,11 @@ describe('shipwatch deploy against the sandbox', () => {
 
     // follow, afterwards: the newest replayed, exit 0 since it ended deployed.
     expect(seen.follow.code).toBe(0);
-    expect(seen.follow.out).toMatch(new RegExp(`^nothing under way; the newest: payments:release-4\\.2 \\(record ${seen.after[0].recordId}, asked by ${OPERATOR.replace(/[/.]/g, '\\$&')}\\)\n`));
+    expect(seen.follow.out).toMatch(
+      new RegExp(
+        `^nothing under way; the newest: payments:release-4\\.2 \\(record ${seen.after[0].recordId}, asked by ${OPERATOR.replace(/[/.]/g, '\\$&')}\\)\n`,
+      ),
+    );
     expect(seen.follow.out).toMatch(/\ndeployed: deployed /);
 
     // Once it runs, deploying it again is refused; an image ECR does not have, too.

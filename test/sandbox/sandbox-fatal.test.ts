@@ -15,11 +15,15 @@ describe('sandbox fatal errors', () => {
     expect(spawnSync('unshare', ['-rn', 'true']).status).toBe(0);
 
     // Act
-    const run = spawnSync('unshare', ['-rn', NODE, 'bin/shipwatch.mjs', 'sandbox', '--scenario', 'good-release', '--speed', 'max', '--no-interactive'], { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
+    const run = spawnSync('unshare', ['-rn', NODE, 'bin/shipwatch.mjs', 'sandbox', '--scenario', 'good-release', '--speed', 'max', '--no-interactive'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
 
     // Assess
     expect(run.signal).toBeNull();
     expect(run.status).toBe(4);
-    expect(run.stderr).toMatch(/connect ENETUNREACH 127\.0\.0\.1:\d+.*\n  127\.0\.0\.1 is unreachable: the loopback interface is down/);
+    expect(run.stderr).toMatch(/connect ENETUNREACH 127\.0\.0\.1:\d+.*\n {2}127\.0\.0\.1 is unreachable: the loopback interface is down/);
   }, 900_000);
 });

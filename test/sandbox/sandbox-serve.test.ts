@@ -31,12 +31,18 @@ describe('sandbox --config --push --serve', () => {
     const cli = async (argv: string[], env: NodeJS.ProcessEnv) => {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await main(argv, (g) => ({ ...contextFromEnv(g, env, NO_SANDBOX), out: (t) => out.push(t), err: (t) => err.push(t) }), { out: (t) => out.push(t), err: (t) => err.push(t) });
+      const code = await main(argv, (g) => ({ ...contextFromEnv(g, env, NO_SANDBOX), out: (t) => out.push(t), err: (t) => err.push(t) }), {
+        out: (t) => out.push(t),
+        err: (t) => err.push(t),
+      });
       return { code, out: out.join('\n'), err: err.join('\n') };
     };
     const discovered = async (argv: string[]) => {
       const out: string[] = [];
-      const code = await main(argv, (g) => ({ ...contextFromEnv(g, {}, DISCOVERY), out: (t) => out.push(t), err: () => undefined }), { out: (t) => out.push(t), err: () => undefined });
+      const code = await main(argv, (g) => ({ ...contextFromEnv(g, {}, DISCOVERY), out: (t) => out.push(t), err: () => undefined }), {
+        out: (t) => out.push(t),
+        err: () => undefined,
+      });
       return { code, out: out.join('\n') };
     };
 
@@ -52,7 +58,9 @@ describe('sandbox --config --push --serve', () => {
 
       // A push at the endpoint, as `aws ecr put-image` sends it: a new manifest that behaves well.
       const ecr = new ECRClient(aws);
-      const manifest = JSON.parse((await ecr.send(new BatchGetImageCommand({ repositoryName: 'api', imageIds: [{ imageTag: 'v1' }] }))).images![0]!.imageManifest!);
+      const manifest = JSON.parse(
+        (await ecr.send(new BatchGetImageCommand({ repositoryName: 'api', imageIds: [{ imageTag: 'v1' }] }))).images![0]!.imageManifest!,
+      );
       manifest.annotations = { [BEHAVIOUR_ANNOTATION]: '{"errorRate":0.2}' };
       await ecr.send(new PutImageCommand({ repositoryName: 'api', imageTag: 'v2', imageManifest: JSON.stringify(manifest) }));
       const api = await until(async () => {
@@ -61,7 +69,9 @@ describe('sandbox --config --push --serve', () => {
       }, 'api:v2 to end');
 
       // An alarm flipped by hand inside web's guard window: the alarm rule rolls web:v2 back.
-      await new CloudWatchClient(aws).send(new SetAlarmStateCommand({ AlarmName: 'web-errors', StateValue: 'ALARM', StateReason: 'flipped by hand to test the rollback' }));
+      await new CloudWatchClient(aws).send(
+        new SetAlarmStateCommand({ AlarmName: 'web-errors', StateValue: 'ALARM', StateReason: 'flipped by hand to test the rollback' }),
+      );
       const web = await until(async () => {
         const h = JSON.parse((await cli(['history', 'web', '--json'], env)).out);
         return h[0]?.outcome === 'rolled_back' ? h[0] : undefined;
@@ -77,7 +87,15 @@ describe('sandbox --config --push --serve', () => {
       return { status, found, api, web, machines, history, stats, discoveryWhileUp };
     })();
 
-    const run = await runSandbox({ config: CONFIG, pushes: [{ repository: 'web', tag: 'v2' }], speed: Infinity, serve: stop.signal, serveSpeed: 600, discoveryFile: DISCOVERY, print: (l) => lines.push(l) });
+    const run = await runSandbox({
+      config: CONFIG,
+      pushes: [{ repository: 'web', tag: 'v2' }],
+      speed: Infinity,
+      serve: stop.signal,
+      serveSpeed: 600,
+      discoveryFile: DISCOVERY,
+      print: (l) => lines.push(l),
+    });
     const seen = await person;
 
     // The push from the command line.

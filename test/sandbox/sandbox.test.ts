@@ -24,10 +24,14 @@ describe('sandbox', () => {
     const alarm = rows.find((r) => r.scenario === 'alarm-after-deploy')!;
     expect(alarm.reason).toMatch(/^alarm checkout-5xx after deploy/);
     const eksGood = rows.find((r) => r.scenario === 'eks-good-release')!;
-    expect(eksGood.reason).toMatch(/^deployed 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/catalog@sha256:[a-f0-9]{64}; healthy through the bake: alarm catalog-5xx is OK$/);
+    expect(eksGood.reason).toMatch(
+      /^deployed 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/catalog@sha256:[a-f0-9]{64}; healthy through the bake: alarm catalog-5xx is OK$/,
+    );
     expect(eksGood.transitions).toBeLessThanOrEqual(50);
     const stuck = rows.find((r) => r.scenario === 'eks-pods-not-ready')!;
-    expect(stuck.reason).toMatch(/^RolloutFailed: rollout on EKS deployment shop\/shop\/catalog failed: ReplicaSet "catalog-[a-z0-9]+" has timed out progressing\. \(progress deadline 600s exceeded; .*\); rolled back to 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/catalog@sha256:/);
+    expect(stuck.reason).toMatch(
+      /^RolloutFailed: rollout on EKS deployment shop\/shop\/catalog failed: ReplicaSet "catalog-[a-z0-9]+" has timed out progressing\. \(progress deadline 600s exceeded; .*\); rolled back to 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/catalog@sha256:/,
+    );
     // Stuck is known at the progress deadline, not at the 15-minute rollout timeout.
     expect(stuck.timeToDetectSeconds).toBeGreaterThanOrEqual(600);
     expect(stuck.timeToDetectSeconds).toBeLessThan(15 * 60);
@@ -35,16 +39,22 @@ describe('sandbox', () => {
     // The EKS canary (docs/progressive-eks.md): promoted when good; when bad, rolled back at the
     // first step, having served only its pod's share of the requests.
     const canaryGood = rows.find((r) => r.scenario === 'eks-canary-good')!;
-    expect(canaryGood.reason).toMatch(/^deployed 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/search@sha256:[a-f0-9]{64}; healthy through the bake: alarm search-5xx is OK; 5xx rate of the new revision worst [\d.]+%/);
+    expect(canaryGood.reason).toMatch(
+      /^deployed 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/search@sha256:[a-f0-9]{64}; healthy through the bake: alarm search-5xx is OK; 5xx rate of the new revision worst [\d.]+%/,
+    );
     expect(canaryGood.lambdaErrors).toBe(0);
     const canaryBad = rows.find((r) => r.scenario === 'eks-canary-bad')!;
-    expect(canaryBad.reason).toMatch(/^Unhealthy: step 1 of 2 \(20% of traffic\): 5xx rate of the new revision [\d.]+% > 2% in 2 of \d+ periods, failure limit 1; rolled back to 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/search@sha256:/);
+    expect(canaryBad.reason).toMatch(
+      /^Unhealthy: step 1 of 2 \(20% of traffic\): 5xx rate of the new revision [\d.]+% > 2% in 2 of \d+ periods, failure limit 1; rolled back to 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/search@sha256:/,
+    );
     expect(canaryBad.exposurePercent).toBeGreaterThan(5);
     expect(canaryBad.exposurePercent).toBeLessThan(20);
     // A canary that pauses: judged healthy at its first step, promoted by a Slack click, then deployed.
     const paused = rows.find((r) => r.scenario === 'eks-canary-paused-promoted')!;
     expect(paused.reason).toMatch(/^deployed 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/reviews@sha256:[a-f0-9]{64}; healthy through the bake/);
-    expect(lines.join('\n')).toMatch(/reviews:v2 +Slack asks #C0SANDBOXDEPLOYS for promotion: reviews: paused \(reviews:v2\)\n.*reviews:v2 +<@U0SANDBOXYOU> clicks Promote/);
+    expect(lines.join('\n')).toMatch(
+      /reviews:v2 +Slack asks #C0SANDBOXDEPLOYS for promotion: reviews: paused \(reviews:v2\)\n.*reviews:v2 +<@U0SANDBOXYOU> clicks Promote/,
+    );
   }, 900_000);
 
   it('is deterministic for a seed', async () => {

@@ -21,10 +21,14 @@ export function aloneEvents(world: World) {
   const tokens = new TaskTokens();
   const sfn = mockClient(SFNClient);
   sfn.on(SendTaskSuccessCommand).callsFake((input: { taskToken: string; output: string }) => tokens.succeed(input.taskToken, input.output));
-  sfn.on(SendTaskFailureCommand).callsFake((input: { taskToken: string; error?: string; cause?: string }) => tokens.fail(input.taskToken, input.error, input.cause));
+  sfn
+    .on(SendTaskFailureCommand)
+    .callsFake((input: { taskToken: string; error?: string; cause?: string }) => tokens.fail(input.taskToken, input.error, input.cause));
   world.drainEvents();
   // The resumeWaiters rules serverless.yml declares, as EventBridge would apply them.
-  const rules = declaredRules(parseConfigText(`services:\n${WEB_SERVICE_YAML}`, 'test config'), { stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:shipwatch-test' }).filter((r) => r.target === 'resumeWaiters');
+  const rules = declaredRules(parseConfigText(`services:\n${WEB_SERVICE_YAML}`, 'test config'), {
+    stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:shipwatch-test',
+  }).filter((r) => r.target === 'resumeWaiters');
   const wakes = (event: BusEvent) => rules.some((r) => matches(r.pattern, event));
   return {
     options: {

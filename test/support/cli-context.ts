@@ -35,7 +35,13 @@ export function cliHarness(options: {
       now: options.now ?? (() => new Date()),
       sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       configFile,
-      reach: async () => ({ clients: options.clients ?? awsClients({ region: 'us-east-1' }), configFile, stack, label: 'the test', slack: options.slack ?? { tokenParameter: '/shipwatch/slack-bot-token' } }),
+      reach: async () => ({
+        clients: options.clients ?? awsClients({ region: 'us-east-1' }),
+        configFile,
+        stack,
+        label: 'the test',
+        slack: options.slack ?? { tokenParameter: '/shipwatch/slack-bot-token' },
+      }),
     };
   };
   return {

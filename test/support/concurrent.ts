@@ -46,7 +46,11 @@ export function virtualWorkflows(env: { world: World; clock: SimClock }, config:
   // EventBridge: the simulated cloud's announcements reach the real resumeWaiters through
   // the rules serverless.yml declares for it (alarm-after-deploy tests deliver to alarmRollback themselves).
   const rules = declaredRules(config, { stateMachineArn: STATE_MACHINE_ARN }).filter((r) => r.target === 'resumeWaiters');
-  const bus = new EventBus(rules, (_target, event) => time.track(resumeWaiters(event, lambdaContext('resumeWaiters') as Context)), (ms) => time.sleep(ms));
+  const bus = new EventBus(
+    rules,
+    (_target, event) => time.track(resumeWaiters(event, lambdaContext('resumeWaiters') as Context)),
+    (ms) => time.sleep(ms),
+  );
   const pump = pumpEvents(env.world, time, bus);
   /** A push event delivered to the real trigger, as EventBridge would. */
   const deliver = (event: ReturnType<World['ecr']['push']>) => time.track(startDeployments(sfnClient(), STATE_MACHINE_ARN, config, parseEcrPushEvent(event)));
@@ -62,7 +66,8 @@ export function virtualWorkflows(env: { world: World; clock: SimClock }, config:
     deliver,
     bus,
     settle: () => time.run(() => sfn.idle && pump.settled),
-    outcomes: () => [...sfn.executions.values()].map((e) => ({ tag: e.run?.result.tag, outcome: e.run?.result.outcome, reason: e.run?.result.reason, error: e.error })),
+    outcomes: () =>
+      [...sfn.executions.values()].map((e) => ({ tag: e.run?.result.tag, outcome: e.run?.result.outcome, reason: e.run?.result.reason, error: e.error })),
     restore() {
       pump.stop();
       mocks.restore();

@@ -23,7 +23,11 @@ export function send(port: number, options: { method?: string; path?: string; he
 }
 
 /** The first `event: live` an /events stream sends, then the stream is closed. */
-export function firstLiveEvent(port: number, headers: Record<string, string>, page: string): Promise<{ status: number; contentType: string | undefined; data: string }> {
+export function firstLiveEvent(
+  port: number,
+  headers: Record<string, string>,
+  page: string,
+): Promise<{ status: number; contentType: string | undefined; data: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: `/events?page=${encodeURIComponent(page)}`, headers }, (res) => {
       let text = '';

@@ -57,7 +57,9 @@ alarms: [web-5xx-alarm, myalarm]
 bakeMinutes: 5
 pollSeconds: 30
 metrics:
-${FIVE_XX.split('\n').map((l) => `  ${l}`).join('\n')}
+${FIVE_XX.split('\n')
+  .map((l) => `  ${l}`)
+  .join('\n')}
   - name: p99 latency
     metric: { namespace: AWS/ApplicationELB, metricName: TargetResponseTime, dimensions: { LoadBalancer: app/web/123, TargetGroup: targetgroup/web/456 }, stat: p99 }
     period: 60
@@ -89,7 +91,9 @@ alarms: [web-5xx-alarm]
 bakeMinutes: 5
 pollSeconds: 30
 metrics:
-${FIVE_XX.split('\n').map((l) => `  ${l}`).join('\n')}
+${FIVE_XX.split('\n')
+  .map((l) => `  ${l}`)
+  .join('\n')}
 `);
 
 export const deployment: Deployment = {

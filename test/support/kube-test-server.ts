@@ -87,7 +87,16 @@ export async function startKubeTestServer(deployments: KubeDeployment[] = []): P
 
   function statusBody(code: number, message: string, details?: { name: string }) {
     const reason = REASONS[code] ?? 'Unknown';
-    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details: { ...details, group: 'apps', kind: 'deployments' } } : {}), code };
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message,
+      reason,
+      ...(details ? { details: { ...details, group: 'apps', kind: 'deployments' } } : {}),
+      code,
+    };
   }
 
   function send(res: ServerResponse, code: number, body: unknown) {
@@ -174,7 +183,11 @@ export async function startKubeTestServer(deployments: KubeDeployment[] = []): P
     if (fault && 'hang' in fault) return; // the socket stays open until close()
     if (fault && 'reset' in fault) return void req.socket.destroy();
     if (fault && 'status' in fault) {
-      const body = statusBody(fault.status, fault.message ?? faultMessage(fault.status, verb, namespace, name), fault.status === 404 || fault.status === 403 || fault.status === 409 ? { name } : undefined);
+      const body = statusBody(
+        fault.status,
+        fault.message ?? faultMessage(fault.status, verb, namespace, name),
+        fault.status === 404 || fault.status === 403 || fault.status === 409 ? { name } : undefined,
+      );
       if (fault.reason) body.reason = fault.reason;
       return send(res, fault.status, body);
     }
@@ -187,7 +200,14 @@ export async function startKubeTestServer(deployments: KubeDeployment[] = []): P
     if (req.method === 'GET') return send(res, 200, stored);
     if (req.method !== 'PATCH') return send(res, 405, statusBody(405, `the server does not allow this method on the requested resource`));
     if (req.headers['content-type'] !== 'application/strategic-merge-patch+json') {
-      return send(res, 415, statusBody(415, `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`));
+      return send(
+        res,
+        415,
+        statusBody(
+          415,
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+        ),
+      );
     }
     let patch: unknown;
     try {

@@ -29,7 +29,11 @@ export function mockCloud(world: World) {
   const ecr = mockClient(ECRClient);
   const cloudwatch = mockClient(CloudWatchClient);
   const route = (service: CloudService, operation: string) => (input: unknown) => world.handle(service, operation, input);
-  for (const [mock, service] of [[ecs, 'ecs'], [ecr, 'ecr'], [cloudwatch, 'cloudwatch']] as const) {
+  for (const [mock, service] of [
+    [ecs, 'ecs'],
+    [ecr, 'ecr'],
+    [cloudwatch, 'cloudwatch'],
+  ] as const) {
     (mock as ReturnType<typeof mockClient>).onAnyCommand().callsFake(() => {
       throw new Error(`the test cloud has no route for this ${service} command`);
     });

@@ -20,6 +20,10 @@ export async function packageCopy(dir: string, env: Record<string, string>): Pro
   for (const entry of PROJECT) cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
   const serverless = createRequire(join(ROOT, 'package.json')).resolve('osls/bin/serverless.js');
-  await promisify(execFile)(process.execPath, [serverless, 'package', '--stage', 'test'], { cwd: project, env: { ...process.env, ...env }, maxBuffer: 16 << 20 });
+  await promisify(execFile)(process.execPath, [serverless, 'package', '--stage', 'test'], {
+    cwd: project,
+    env: { ...process.env, ...env },
+    maxBuffer: 16 << 20,
+  });
   return join(project, '.serverless');
 }

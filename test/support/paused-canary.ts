@@ -94,9 +94,16 @@ export function usePausedCanary() {
 
   /** The promotion request as Slack received it: the message that carries the Promote button, and the id behind it. */
   function promotionRequest() {
-    const asked = [...slack.callsTo('chat.update'), ...slack.callsTo('chat.postMessage')].find((c) => JSON.stringify(c.body.blocks ?? '').includes('"Promote"'));
+    const asked = [...slack.callsTo('chat.update'), ...slack.callsTo('chat.postMessage')].find((c) =>
+      JSON.stringify(c.body.blocks ?? '').includes('"Promote"'),
+    );
     if (!asked) throw new Error('no promotion request reached Slack');
-    return { approvalId: approvalIdIn(asked.body.blocks)!, channel: String(asked.body.channel), ts: String(asked.body.ts ?? ''), text: String(asked.body.text ?? '') };
+    return {
+      approvalId: approvalIdIn(asked.body.blocks)!,
+      channel: String(asked.body.channel),
+      ts: String(asked.body.ts ?? ''),
+      text: String(asked.body.text ?? ''),
+    };
   }
 
   /** When the workflow pauses, `user` clicks Promote (Slack's Approve action) or Abort (Reject) `minutes` later; notes what the canary looked like then. */

@@ -33,7 +33,13 @@ export function searchWorld() {
   world.cloudwatch.alarms.set('search-5xx', {
     kind: 'metric',
     name: 'search-5xx',
-    metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: SEARCH_LOAD_BALANCER }, stat: 'Sum', period: 60 },
+    metric: {
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      dimensions: { LoadBalancer: SEARCH_LOAD_BALANCER },
+      stat: 'Sum',
+      period: 60,
+    },
     comparison: '>',
     threshold: 60,
     evaluationPeriods: 3,

@@ -61,7 +61,13 @@ export async function startSsmStandIn(credentials = { accessKeyId: 'test', secre
   };
 }
 
-async function signatureValid(method: string, url: string, headers: IncomingHttpHeaders, body: string, credentials: { accessKeyId: string; secretAccessKey: string }): Promise<boolean> {
+async function signatureValid(
+  method: string,
+  url: string,
+  headers: IncomingHttpHeaders,
+  body: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+): Promise<boolean> {
   const authorization = String(headers.authorization ?? '');
   const match = /Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]+)/.exec(authorization);
   if (!match || match[1] !== credentials.accessKeyId) return false;
@@ -72,7 +78,15 @@ async function signatureValid(method: string, url: string, headers: IncomingHttp
   const [path, query] = url.split('?');
   const signer = new SignatureV4({ service: service!, region: region!, credentials, sha256: Sha256 });
   const expected = await signer.sign(
-    { method, protocol: 'http:', hostname: String(headers.host).split(':')[0]!, path: path!, headers: signed, body, ...(query ? { query: Object.fromEntries(new URLSearchParams(query)) } : {}) },
+    {
+      method,
+      protocol: 'http:',
+      hostname: String(headers.host).split(':')[0]!,
+      path: path!,
+      headers: signed,
+      body,
+      ...(query ? { query: Object.fromEntries(new URLSearchParams(query)) } : {}),
+    },
     { signingDate },
   );
   return String(expected.headers.authorization).endsWith(`Signature=${signature}`);

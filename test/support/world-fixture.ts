@@ -41,7 +41,12 @@ export function webWorld(options: { circuitBreakerRollback?: boolean; circuitBre
         secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:web/db-AbCdEf' }],
         logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'app' } },
       },
-      { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable', essential: true, firelensConfiguration: { type: 'fluentbit' } },
+      {
+        name: 'log-router',
+        image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable',
+        essential: true,
+        firelensConfiguration: { type: 'fluentbit' },
+      },
     ],
     tags: [{ key: 'team', value: 'payments' }],
   };
@@ -182,7 +187,13 @@ export function catalogWorld(options: { progressDeadlineSeconds?: number } = {})
   world.cloudwatch.alarms.set('catalog-5xx', {
     kind: 'metric',
     name: 'catalog-5xx',
-    metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: CATALOG_LOAD_BALANCER }, stat: 'Sum', period: 60 },
+    metric: {
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      dimensions: { LoadBalancer: CATALOG_LOAD_BALANCER },
+      stat: 'Sum',
+      period: 60,
+    },
     comparison: '>',
     threshold: 60,
     evaluationPeriods: 3,

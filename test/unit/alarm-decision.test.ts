@@ -25,7 +25,11 @@ describe('decideAfterDeploy: the guard window', () => {
     const decision = decideAfterDeploy(web, deployedAt('2026-11-02T10:19:00.000Z'), new Date('2026-11-02T10:06:00.000Z'), NOW);
 
     // Assess
-    expect(decision).toEqual({ action: 'notify', recordId: 'r1', why: 'the alarm went to ALARM 13 minutes before the deployment finished, so not because of it' });
+    expect(decision).toEqual({
+      action: 'notify',
+      recordId: 'r1',
+      why: 'the alarm went to ALARM 13 minutes before the deployment finished, so not because of it',
+    });
   });
 
   it('fails closed: a deploy time that cannot be compared is outside the window, never inside', () => {

@@ -47,7 +47,9 @@ describe('deliverDecision', () => {
 
     expect(delivery).toEqual({ delivered: true });
     expect((await approvals.get('a1'))?.decision).toEqual(decision);
-    expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([{ taskToken: 'token-of-the-waiting-state', output: JSON.stringify(decision) }]);
+    expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([
+      { taskToken: 'token-of-the-waiting-state', output: JSON.stringify(decision) },
+    ]);
   });
 
   it('rejected: SendTaskFailure(Rejected) with who and when as cause', async () => {
@@ -57,7 +59,9 @@ describe('deliverDecision', () => {
 
     expect(await deliverDecision({ approvals, sfn: new SFNClient({}) }, approval(), decision)).toEqual({ delivered: true });
 
-    expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input)).toEqual([{ taskToken: 'token-of-the-waiting-state', error: 'Rejected', cause: JSON.stringify(decision) }]);
+    expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input)).toEqual([
+      { taskToken: 'token-of-the-waiting-state', error: 'Rejected', cause: JSON.stringify(decision) },
+    ]);
   });
 
   it('someone else decided first: nothing is sent, and their decision is returned', async () => {
@@ -74,7 +78,10 @@ describe('deliverDecision', () => {
 
   it('the execution stopped waiting (timed out, ended): says so; Step Functions unreachable: says the decision is recorded but not delivered', async () => {
     const timedOut = Object.assign(new Error('Task Timed Out'), { name: 'TaskTimedOut' });
-    sfn.on(SendTaskSuccessCommand).rejectsOnce(timedOut).rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+    sfn
+      .on(SendTaskSuccessCommand)
+      .rejectsOnce(timedOut)
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
     const decision = { decision: 'approved' as const, by: OPERATOR, at: NOW.toISOString() };
 
     const late = await deliverDecision({ approvals: new InMemoryApprovalStore([approval()]), sfn: new SFNClient({}) }, approval(), decision);

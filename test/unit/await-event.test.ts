@@ -1,4 +1,4 @@
-import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RecordsDb } from '../../shared/records/db.js';
@@ -81,7 +81,9 @@ describe('awaitEvent', () => {
   it('counts an event one millisecond after the look', async () => {
     // Prepare
     dbMock.on(PutCommand).resolves({});
-    dbMock.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [marker('ecs:prod/web', 'SERVICE_DEPLOYMENT_COMPLETED for ecs:prod/web', '2025-02-21T12:03:00.001Z')] } });
+    dbMock
+      .on(BatchGetCommand)
+      .resolves({ Responses: { [TABLE]: [marker('ecs:prod/web', 'SERVICE_DEPLOYMENT_COMPLETED for ecs:prod/web', '2025-02-21T12:03:00.001Z')] } });
     sfnMock.on(SendTaskSuccessCommand).resolves({});
 
     // Act

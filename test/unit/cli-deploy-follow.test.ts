@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -36,7 +43,15 @@ afterEach(() => [dynamo, sfn, ecr, sts].forEach((m) => m.reset()));
 
 function cli() {
   const records = { db: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), table: TABLE };
-  return cliHarness({ configFile: CONFIG, records, sfn: new SFNClient({ region: 'eu-west-1' }), stateMachineArn: MACHINE, clients: awsClients({ region: 'eu-west-1' }), now: () => NOW, sleep: async () => undefined });
+  return cliHarness({
+    configFile: CONFIG,
+    records,
+    sfn: new SFNClient({ region: 'eu-west-1' }),
+    stateMachineArn: MACHINE,
+    clients: awsClients({ region: 'eu-west-1' }),
+    now: () => NOW,
+    sleep: async () => undefined,
+  });
 }
 
 const rejected = {
@@ -63,9 +78,30 @@ function finishedHistory(): HistoryEvent[] {
   return [
     { id: 1, timestamp: at(0), type: 'ExecutionStarted', executionStartedEventDetails: { input: '{}' } },
     { id: 2, timestamp: at(0), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Deploy' } },
-    { id: 3, timestamp: at(1), type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: JSON.stringify({ platform: 'ecs', previousRevision: TD(7), revision: TD(8), deploymentId: 'ecs-svc/1', startedAt: at(1).toISOString(), alreadyRunning: false }) } },
+    {
+      id: 3,
+      timestamp: at(1),
+      type: 'LambdaFunctionSucceeded',
+      lambdaFunctionSucceededEventDetails: {
+        output: JSON.stringify({
+          platform: 'ecs',
+          previousRevision: TD(7),
+          revision: TD(8),
+          deploymentId: 'ecs-svc/1',
+          startedAt: at(1).toISOString(),
+          alreadyRunning: false,
+        }),
+      },
+    },
     { id: 4, timestamp: at(121), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'WatchRollout' } },
-    { id: 5, timestamp: at(121), type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: JSON.stringify({ done: true, completedAt: at(121).toISOString(), detail: 'ecs-svc/1 completed: 4/4 tasks running, 0 failed' }) } },
+    {
+      id: 5,
+      timestamp: at(121),
+      type: 'LambdaFunctionSucceeded',
+      lambdaFunctionSucceededEventDetails: {
+        output: JSON.stringify({ done: true, completedAt: at(121).toISOString(), detail: 'ecs-svc/1 completed: 4/4 tasks running, 0 failed' }),
+      },
+    },
     { id: 6, timestamp: at(722), type: 'ExecutionSucceeded', executionSucceededEventDetails: { output: '{}' } },
   ];
 }
@@ -86,7 +122,18 @@ const result = (outcome: string, reason: string) => ({
 describe('shipwatch deploy', () => {
   it('DescribeImages for the digest, the service state, GetCallerIdentity, the history, then StartExecution with the input a push makes and who asked', async () => {
     ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ registryId: '123456789012', repositoryName: 'web', imageDigest: DIGEST, imageTags: ['v4'] }] });
-    dynamo.on(GetCommand).resolves({ Item: { service: 'web', lastGood: { recordId: 'r3', revision: TD(7), imageUri: `${REGISTRY}/web@sha256:${'a'.repeat(64)}`, digest: `sha256:${'a'.repeat(64)}`, deployedAt: '2026-11-01T00:00:00Z' } } });
+    dynamo.on(GetCommand).resolves({
+      Item: {
+        service: 'web',
+        lastGood: {
+          recordId: 'r3',
+          revision: TD(7),
+          imageUri: `${REGISTRY}/web@sha256:${'a'.repeat(64)}`,
+          digest: `sha256:${'a'.repeat(64)}`,
+          deployedAt: '2026-11-01T00:00:00Z',
+        },
+      },
+    });
     dynamo.on(QueryCommand).resolves({ Items: [rejected] });
     sts.on(GetCallerIdentityCommand).resolves(CALLER);
     const name = `web-deploy-bbbbbbbbbbbb-${NOW.getTime()}`;
@@ -96,10 +143,18 @@ describe('shipwatch deploy', () => {
     expect(await c.run(['deploy', 'web', 'v4'])).toBe(0);
 
     expect(ecr.commandCalls(DescribeImagesCommand).map((x) => x.args[0].input)).toEqual([{ repositoryName: 'web', imageIds: [{ imageTag: 'v4' }] }]);
-    expect(dynamo.commandCalls(GetCommand).map((x) => x.args[0].input)).toEqual([{ TableName: TABLE, Key: { pk: 'SVC#web', sk: 'STATE' }, ConsistentRead: true }]);
+    expect(dynamo.commandCalls(GetCommand).map((x) => x.args[0].input)).toEqual([
+      { TableName: TABLE, Key: { pk: 'SVC#web', sk: 'STATE' }, ConsistentRead: true },
+    ]);
     expect(sts.commandCalls(GetCallerIdentityCommand).map((x) => x.args[0].input)).toEqual([{}]);
     expect(dynamo.commandCalls(QueryCommand).map((x) => x.args[0].input)).toEqual([
-      { TableName: TABLE, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rec)', ExpressionAttributeValues: { ':pk': 'SVC#web', ':rec': 'REC#' }, ScanIndexForward: false, Limit: 25 },
+      {
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rec)',
+        ExpressionAttributeValues: { ':pk': 'SVC#web', ':rec': 'REC#' },
+        ScanIndexForward: false,
+        Limit: 25,
+      },
     ]);
     const [start] = sfn.commandCalls(StartExecutionCommand).map((x) => x.args[0].input);
     expect(start).toEqual({ stateMachineArn: MACHINE, name, input: expect.any(String) });
@@ -129,8 +184,10 @@ describe('shipwatch deploy', () => {
     ]);
   });
 
-  it('by digest: the image\'s tag the service deploys; --json prints what it started', async () => {
-    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ registryId: '123456789012', repositoryName: 'web', imageDigest: DIGEST, imageTags: ['latest', 'v4'] }] });
+  it("by digest: the image's tag the service deploys; --json prints what it started", async () => {
+    ecr
+      .on(DescribeImagesCommand)
+      .resolves({ imageDetails: [{ registryId: '123456789012', repositoryName: 'web', imageDigest: DIGEST, imageTags: ['latest', 'v4'] }] });
     dynamo.on(GetCommand).resolves({});
     dynamo.on(QueryCommand).resolves({ Items: [] });
     sts.on(GetCallerIdentityCommand).resolves(CALLER);
@@ -141,15 +198,40 @@ describe('shipwatch deploy', () => {
 
     expect(ecr.commandCalls(DescribeImagesCommand).map((x) => x.args[0].input)).toEqual([{ repositoryName: 'web', imageIds: [{ imageDigest: DIGEST }] }]);
     expect(JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.input!).release.tag).toBe('v4');
-    expect(JSON.parse(c.take().out)).toEqual({ service: 'web', image: `web:v4@${DIGEST}`, record: expect.stringMatching(/^20261102T120000Z-bbbbbbbbbbbb-/), requestedBy: CALLER.Arn, executionArn: EXECUTION('x') });
+    expect(JSON.parse(c.take().out)).toEqual({
+      service: 'web',
+      image: `web:v4@${DIGEST}`,
+      record: expect.stringMatching(/^20261102T120000Z-bbbbbbbbbbbb-/),
+      requestedBy: CALLER.Arn,
+      executionArn: EXECUTION('x'),
+    });
   });
 
   it('refuses, starting nothing: a tag the service does not deploy, an image ECR does not have, the image that already runs, an unknown service', async () => {
     const c = cli();
-    ecr.on(DescribeImagesCommand, { imageIds: [{ imageTag: 'nightly' }] }).resolves({ imageDetails: [{ registryId: '123456789012', imageDigest: DIGEST, imageTags: ['nightly'] }] });
-    ecr.on(DescribeImagesCommand, { imageIds: [{ imageTag: 'v9' }] }).rejects(Object.assign(new Error("The image with imageId {imageDigest:'null', imageTag:'v9'} does not exist within the repository with name 'web' in the registry with id '123456789012'"), { name: 'ImageNotFoundException', $metadata: { httpStatusCode: 400 } }));
-    ecr.on(DescribeImagesCommand, { imageIds: [{ imageTag: 'v4' }] }).resolves({ imageDetails: [{ registryId: '123456789012', imageDigest: DIGEST, imageTags: ['v4'] }] });
-    dynamo.on(GetCommand).resolves({ Item: { service: 'web', lastGood: { recordId: 'r4', revision: TD(8), imageUri: `${REGISTRY}/web@${DIGEST}`, digest: DIGEST, deployedAt: '2026-11-01T00:00:00Z' }, lastDeployment: { recordId: 'r4', outcome: 'deployed', revision: TD(8), previousRevision: TD(7), finishedAt: '2026-11-01T00:00:00Z' } } });
+    ecr
+      .on(DescribeImagesCommand, { imageIds: [{ imageTag: 'nightly' }] })
+      .resolves({ imageDetails: [{ registryId: '123456789012', imageDigest: DIGEST, imageTags: ['nightly'] }] });
+    ecr
+      .on(DescribeImagesCommand, { imageIds: [{ imageTag: 'v9' }] })
+      .rejects(
+        Object.assign(
+          new Error(
+            "The image with imageId {imageDigest:'null', imageTag:'v9'} does not exist within the repository with name 'web' in the registry with id '123456789012'",
+          ),
+          { name: 'ImageNotFoundException', $metadata: { httpStatusCode: 400 } },
+        ),
+      );
+    ecr
+      .on(DescribeImagesCommand, { imageIds: [{ imageTag: 'v4' }] })
+      .resolves({ imageDetails: [{ registryId: '123456789012', imageDigest: DIGEST, imageTags: ['v4'] }] });
+    dynamo.on(GetCommand).resolves({
+      Item: {
+        service: 'web',
+        lastGood: { recordId: 'r4', revision: TD(8), imageUri: `${REGISTRY}/web@${DIGEST}`, digest: DIGEST, deployedAt: '2026-11-01T00:00:00Z' },
+        lastDeployment: { recordId: 'r4', outcome: 'deployed', revision: TD(8), previousRevision: TD(7), finishedAt: '2026-11-01T00:00:00Z' },
+      },
+    });
 
     expect(await c.run(['deploy', 'web', 'nightly'])).toBe(3);
     expect(await c.run(['deploy', 'web', 'v9'])).toBe(3);
@@ -157,7 +239,12 @@ describe('shipwatch deploy', () => {
     expect(await c.run(['deploy', 'nope', 'v4'])).toBe(3);
     expect(await c.run(['deploy', 'web', 'sha256:123'])).toBe(2);
 
-    expect(c.take().err.split('\n').filter((l) => l.startsWith('shipwatch:'))).toEqual([
+    expect(
+      c
+        .take()
+        .err.split('\n')
+        .filter((l) => l.startsWith('shipwatch:')),
+    ).toEqual([
       'shipwatch: web: web:nightly does not match its image.tags (v*), so a push of it would not deploy to web either',
       'shipwatch: web: no image web:v9 in ECR; push it first (a push deploys it by itself)',
       `shipwatch: web already runs web@${DIGEST} (last good release r4); nothing to deploy`,
@@ -180,9 +267,17 @@ describe('shipwatch deploy', () => {
     sfn
       .on(DescribeExecutionCommand)
       .resolvesOnce({ status: 'RUNNING', input, startDate: NOW })
-      .resolves({ status: 'SUCCEEDED', input, startDate: NOW, output: JSON.stringify(result('deployed', `deployed ${REGISTRY}/web@${DIGEST}; healthy through the bake`)) });
+      .resolves({
+        status: 'SUCCEEDED',
+        input,
+        startDate: NOW,
+        output: JSON.stringify(result('deployed', `deployed ${REGISTRY}/web@${DIGEST}; healthy through the bake`)),
+      });
     // First poll: three events so far; second: all of them.
-    sfn.on(GetExecutionHistoryCommand).resolvesOnce({ events: events.slice(0, 3).reverse() }).resolves({ events: [...events].reverse() });
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({ events: events.slice(0, 3).reverse() })
+      .resolves({ events: [...events].reverse() });
     const c = cli();
 
     expect(await c.run(['deploy', 'web', 'v4', '--follow'])).toBe(0);
@@ -201,7 +296,13 @@ describe('shipwatch deploy', () => {
       'steps: rollout 2m01s',
     ]);
 
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', input, startDate: NOW, error: 'Shipwatch.RolledBack', cause: JSON.stringify(result('rolled_back', 'Unhealthy: 5xx rate 7% > 2%; rolled back to web:7')) });
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'FAILED',
+      input,
+      startDate: NOW,
+      error: 'Shipwatch.RolledBack',
+      cause: JSON.stringify(result('rolled_back', 'Unhealthy: 5xx rate 7% > 2%; rolled back to web:7')),
+    });
     sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
     expect(await c.run(['deploy', 'web', 'v4', '--follow'])).toBe(1);
     expect(c.take().out).toMatch(/\nrolled_back: Unhealthy: 5xx rate 7% > 2%; rolled back to web:7\nsteps: rollout 2m01s$/);
@@ -209,32 +310,63 @@ describe('shipwatch deploy', () => {
 });
 
 describe('shipwatch follow', () => {
-  it('lists the running executions, keeps the service\'s own (by its input), follows the newest; a rollback that ends rolled_back exits 0', async () => {
+  it("lists the running executions, keeps the service's own (by its input), follows the newest; a rollback that ends rolled_back exits 0", async () => {
     const rollback = EXECUTION('web-rollback-1793620000000');
     const other = EXECUTION('web-api-0123456789ab-ffffffffffffffffffffffff');
     const push = EXECUTION(`web-bbbbbbbbbbbb-${'c'.repeat(24)}`);
     sfn.on(ListExecutionsCommand).resolves({
       executions: [
-        { executionArn: rollback, stateMachineArn: MACHINE, name: 'web-rollback-1793620000000', status: 'RUNNING', startDate: new Date('2026-11-02T11:59:00Z') },
-        { executionArn: other, stateMachineArn: MACHINE, name: 'web-api-0123456789ab-ffffffffffffffffffffffff', status: 'RUNNING', startDate: new Date('2026-11-02T11:59:30Z') },
-        { executionArn: push, stateMachineArn: MACHINE, name: `web-bbbbbbbbbbbb-${'c'.repeat(24)}`, status: 'RUNNING', startDate: new Date('2026-11-02T11:50:00Z') },
+        {
+          executionArn: rollback,
+          stateMachineArn: MACHINE,
+          name: 'web-rollback-1793620000000',
+          status: 'RUNNING',
+          startDate: new Date('2026-11-02T11:59:00Z'),
+        },
+        {
+          executionArn: other,
+          stateMachineArn: MACHINE,
+          name: 'web-api-0123456789ab-ffffffffffffffffffffffff',
+          status: 'RUNNING',
+          startDate: new Date('2026-11-02T11:59:30Z'),
+        },
+        {
+          executionArn: push,
+          stateMachineArn: MACHINE,
+          name: `web-bbbbbbbbbbbb-${'c'.repeat(24)}`,
+          status: 'RUNNING',
+          startDate: new Date('2026-11-02T11:50:00Z'),
+        },
       ],
     });
-    const rollbackInput = JSON.stringify({ mode: 'rollback', release: { repository: 'web', digest: DIGEST, tag: 'v4' }, service: { name: 'web', health: { bakeMinutes: 10 } }, admission: { recordId: rejected.recordId } });
+    const rollbackInput = JSON.stringify({
+      mode: 'rollback',
+      release: { repository: 'web', digest: DIGEST, tag: 'v4' },
+      service: { name: 'web', health: { bakeMinutes: 10 } },
+      admission: { recordId: rejected.recordId },
+    });
     sfn.on(DescribeExecutionCommand, { executionArn: other }).resolves({ status: 'RUNNING', input: JSON.stringify({ service: { name: 'web-api' } }) });
     sfn.on(DescribeExecutionCommand, { executionArn: push }).resolves({ status: 'RUNNING', input: JSON.stringify({ service: { name: 'web' } }) });
     sfn
       .on(DescribeExecutionCommand, { executionArn: rollback })
       .resolvesOnce({ status: 'RUNNING', input: rollbackInput, startDate: NOW })
       .resolvesOnce({ status: 'RUNNING', input: rollbackInput, startDate: NOW })
-      .resolves({ status: 'FAILED', input: rollbackInput, startDate: NOW, error: 'Shipwatch.RolledBack', cause: JSON.stringify(result('rolled_back', 'rolled back by alice with shipwatch rollback; rolled back to web:7')) });
+      .resolves({
+        status: 'FAILED',
+        input: rollbackInput,
+        startDate: NOW,
+        error: 'Shipwatch.RolledBack',
+        cause: JSON.stringify(result('rolled_back', 'rolled back by alice with shipwatch rollback; rolled back to web:7')),
+      });
     sfn.on(GetExecutionHistoryCommand).resolves({ events: [] });
     dynamo.on(QueryCommand).resolves({ Items: [{ ...rejected, outcome: 'deployed', reason: 'deployed' }] });
     const c = cli();
 
     expect(await c.run(['follow', 'web'])).toBe(0);
 
-    expect(sfn.commandCalls(ListExecutionsCommand).map((x) => x.args[0].input)).toEqual([{ stateMachineArn: MACHINE, statusFilter: 'RUNNING', maxResults: 100 }]);
+    expect(sfn.commandCalls(ListExecutionsCommand).map((x) => x.args[0].input)).toEqual([
+      { stateMachineArn: MACHINE, statusFilter: 'RUNNING', maxResults: 100 },
+    ]);
     expect(sfn.commandCalls(DescribeExecutionCommand).map((x) => x.args[0].input.executionArn)).toEqual([rollback, other, push, rollback, rollback]);
     expect(c.take().out.split('\n')).toEqual([
       `following web:v4 (record ${rejected.recordId})`,
@@ -245,7 +377,7 @@ describe('shipwatch follow', () => {
     ]);
   });
 
-  it('with nothing running, replays the newest record\'s execution and exits by its outcome; with no record at all, refuses', async () => {
+  it("with nothing running, replays the newest record's execution and exits by its outcome; with no record at all, refuses", async () => {
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
     dynamo.on(QueryCommand).resolves({ Items: [rejected] });
     const input = JSON.stringify({ release: { repository: 'web', digest: DIGEST, tag: 'v4' }, service: { name: 'web', health: { bakeMinutes: 10 } } });
@@ -266,16 +398,38 @@ describe('shipwatch follow', () => {
 describe('shipwatch rollback --follow', () => {
   it('follows the rollback execution it started, and refuses --follow with --no-wait', async () => {
     const v3 = { ...rejected, tag: 'v3', outcome: 'deployed', revision: TD(8), previousRevision: TD(7), platform: 'ecs' };
-    dynamo.on(GetCommand, { Key: { pk: 'SVC#web', sk: 'STATE' } }).resolves({ Item: { service: 'web', lastDeployment: { recordId: v3.recordId, outcome: 'deployed', revision: TD(8), previousRevision: TD(7), platform: 'ecs', finishedAt: v3.updatedAt } } });
+    dynamo.on(GetCommand, { Key: { pk: 'SVC#web', sk: 'STATE' } }).resolves({
+      Item: {
+        service: 'web',
+        lastDeployment: { recordId: v3.recordId, outcome: 'deployed', revision: TD(8), previousRevision: TD(7), platform: 'ecs', finishedAt: v3.updatedAt },
+      },
+    });
     dynamo.on(GetCommand, { Key: { pk: 'SVC#web', sk: v3.sk } }).resolves({ Item: v3 });
     const arn = EXECUTION(`web-rollback-${NOW.getTime()}`);
     sfn.on(StartExecutionCommand).resolves({ executionArn: arn, startDate: NOW });
-    const input = JSON.stringify({ mode: 'rollback', release: { repository: 'web', digest: DIGEST, tag: 'v3' }, service: { name: 'web', health: { bakeMinutes: 10 } } });
+    const input = JSON.stringify({
+      mode: 'rollback',
+      release: { repository: 'web', digest: DIGEST, tag: 'v3' },
+      service: { name: 'web', health: { bakeMinutes: 10 } },
+    });
     const at = (s: number) => new Date(NOW.getTime() + s * 1000);
-    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', input, startDate: NOW, error: 'Shipwatch.RolledBack', cause: JSON.stringify(result('rolled_back', `rolled back by alice with shipwatch rollback; rolled back to ${TD(7)}`)) });
+    sfn.on(DescribeExecutionCommand).resolves({
+      status: 'FAILED',
+      input,
+      startDate: NOW,
+      error: 'Shipwatch.RolledBack',
+      cause: JSON.stringify(result('rolled_back', `rolled back by alice with shipwatch rollback; rolled back to ${TD(7)}`)),
+    });
     sfn.on(GetExecutionHistoryCommand).resolves({
       events: [
-        { id: 3, timestamp: at(2), type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: JSON.stringify({ revision: TD(7), deploymentId: 'ecs-svc/2', startedAt: at(2).toISOString(), adopted: false }) } },
+        {
+          id: 3,
+          timestamp: at(2),
+          type: 'LambdaFunctionSucceeded',
+          lambdaFunctionSucceededEventDetails: {
+            output: JSON.stringify({ revision: TD(7), deploymentId: 'ecs-svc/2', startedAt: at(2).toISOString(), adopted: false }),
+          },
+        },
         { id: 2, timestamp: at(1), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'RollBack' } },
         { id: 1, timestamp: at(0), type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'AcquireRollbackLease' } },
       ],
@@ -317,14 +471,18 @@ describe('deployTag', () => {
 
   it('keeps a tag the service deploys, and refuses one it does not', () => {
     expect(deployTag(web, image('web', ['v4']), { tag: 'v4' })).toBe('v4');
-    expect(() => deployTag(web, image('web', ['nightly']), { tag: 'nightly' })).toThrow('web: web:nightly does not match its image.tags (v*), so a push of it would not deploy to web either');
+    expect(() => deployTag(web, image('web', ['nightly']), { tag: 'nightly' })).toThrow(
+      'web: web:nightly does not match its image.tags (v*), so a push of it would not deploy to web either',
+    );
   });
 
   it('by digest: of the tags that match, one that needs approval, else the first in order; tagless only where a push by digest deploys', () => {
     expect(deployTag(payments, image('payments', ['v4.2', 'release-4.2', 'latest']), { digest: DIGEST })).toBe('release-4.2');
     expect(deployTag(web, image('web', ['v4.2', 'v4', 'latest']), { digest: DIGEST })).toBe('v4');
     expect(deployTag(anything, image('anything', []), { digest: DIGEST })).toBeUndefined();
-    expect(() => deployTag(web, image('web', ['latest']), { digest: DIGEST })).toThrow(`web: web@${DIGEST} has no tag matching its image.tags (v*) (its tags: latest); tag it, and the push deploys it`);
+    expect(() => deployTag(web, image('web', ['latest']), { digest: DIGEST })).toThrow(
+      `web: web@${DIGEST} has no tag matching its image.tags (v*) (its tags: latest); tag it, and the push deploys it`,
+    );
     expect(() => deployTag(web, image('web', []), { digest: DIGEST })).toThrow('(it has no tag)');
   });
 });

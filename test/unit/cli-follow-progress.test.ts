@@ -13,7 +13,11 @@ const DIGEST = `sha256:8f64f257737e${'0'.repeat(52)}`;
 const TD = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${n}`;
 const input: FollowedInput = {
   release: { repository: 'web', digest: DIGEST, tag: 'v4' },
-  service: { name: 'web', approval: { required: true, channel: 'C0DEPLOYS', approvers: ['U0ALICE', 'S0SRE'], timeoutMinutes: 30, onTimeout: 'reject', allowSelfApproval: false }, health: { bakeMinutes: 10 } },
+  service: {
+    name: 'web',
+    approval: { required: true, channel: 'C0DEPLOYS', approvers: ['U0ALICE', 'S0SRE'], timeoutMinutes: 30, onTimeout: 'reject', allowSelfApproval: false },
+    health: { bakeMinutes: 10 },
+  },
 };
 
 /** A history, event by event: `seconds` after the start. */
@@ -23,18 +27,37 @@ function history() {
   const add = (seconds: number, event: Omit<HistoryEvent, 'id' | 'previousEventId' | 'timestamp'>) => {
     events.push({ id: events.length + 1, previousEventId: events.length, timestamp: at(seconds), ...event } as HistoryEvent);
   };
+  // Each builder adds its event and hands back the history, so a test reads as one chain.
+  const then = (_added: unknown) => api;
   const api = {
     events,
-    enter: (seconds: number, name: string, type = 'TaskStateEntered') => (add(seconds, { type: type as HistoryEvent['type'], stateEnteredEventDetails: { name } }), api),
-    returned: (seconds: number, output: unknown) => (add(seconds, { type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: JSON.stringify(output) } }), api),
-    failed: (seconds: number, error: string, cause: string) => (add(seconds, { type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: { error, cause } }), api),
-    answered: (seconds: number, output: unknown) => (add(seconds, { type: 'TaskSucceeded', taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', output: JSON.stringify(output) } }), api),
-    taskFailed: (seconds: number, error: string, cause: string) => (add(seconds, { type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', error, cause } }), api),
+    enter: (seconds: number, name: string, type = 'TaskStateEntered') =>
+      then(add(seconds, { type: type as HistoryEvent['type'], stateEnteredEventDetails: { name } })),
+    returned: (seconds: number, output: unknown) =>
+      then(add(seconds, { type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: JSON.stringify(output) } })),
+    failed: (seconds: number, error: string, cause: string) =>
+      then(add(seconds, { type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: { error, cause } })),
+    answered: (seconds: number, output: unknown) =>
+      then(
+        add(seconds, {
+          type: 'TaskSucceeded',
+          taskSucceededEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', output: JSON.stringify(output) },
+        }),
+      ),
+    taskFailed: (seconds: number, error: string, cause: string) =>
+      then(add(seconds, { type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke.waitForTaskToken', error, cause } })),
   };
   return api;
 }
 
-const look = (detail: string, lookedAt: number, wake = ['ecs:prod/web']) => ({ done: false, detail, lookAgainSeconds: 60, lookedAt: new Date(START.getTime() + lookedAt * 1000).toISOString(), wake, awaitEvent: wake.length > 0 });
+const look = (detail: string, lookedAt: number, wake = ['ecs:prod/web']) => ({
+  done: false,
+  detail,
+  lookAgainSeconds: 60,
+  lookedAt: new Date(START.getTime() + lookedAt * 1000).toISOString(),
+  wake,
+  awaitEvent: wake.length > 0,
+});
 const lambdaCause = (errorType: string, errorMessage: string) => JSON.stringify({ errorType, errorMessage, trace: [] });
 
 describe('ProgressReader', () => {
@@ -61,7 +84,14 @@ describe('ProgressReader', () => {
       .enter(431, 'AcquireLease')
       .returned(432, { done: true, holder: 'r', phase: 'deploying', acquiredAt: START.toISOString(), expiresAt: START.toISOString() })
       .enter(432, 'Deploy')
-      .returned(433, { platform: 'ecs', previousRevision: TD(7), revision: TD(8), deploymentId: 'ecs-svc/1', startedAt: START.toISOString(), alreadyRunning: false })
+      .returned(433, {
+        platform: 'ecs',
+        previousRevision: TD(7),
+        revision: TD(8),
+        deploymentId: 'ecs-svc/1',
+        startedAt: START.toISOString(),
+        alreadyRunning: false,
+      })
       .enter(433, 'WatchRollout')
       .returned(434, look('rollout on ECS service prod/web: ecs-svc/1 IN_PROGRESS: 0/4 tasks running, 0 failed', 434))
       .enter(555, 'WatchRollout')
@@ -71,7 +101,13 @@ describe('ProgressReader', () => {
       .enter(856, 'Bake')
       .returned(857, look('baking, 5.0 of 10 minutes: alarm web-5xx-alarm OK', 857))
       .enter(1156, 'Bake')
-      .returned(1157, { done: true, startedAt: START.toISOString(), finishedAt: START.toISOString(), summary: 'alarm web-5xx-alarm OK throughout', verdicts: [] })
+      .returned(1157, {
+        done: true,
+        startedAt: START.toISOString(),
+        finishedAt: START.toISOString(),
+        summary: 'alarm web-5xx-alarm OK throughout',
+        verdicts: [],
+      })
       .enter(1157, 'EndDeployed', 'PassStateEntered')
       .enter(1157, 'Finish');
     const reader = new ProgressReader(input, START);
@@ -101,9 +137,20 @@ describe('ProgressReader', () => {
     // Prepare
     const rolledBack = history()
       .enter(0, 'Deploy')
-      .returned(1, { platform: 'ecs', previousRevision: TD(7), revision: TD(8), deploymentId: 'ecs-svc/1', startedAt: START.toISOString(), alreadyRunning: false })
+      .returned(1, {
+        platform: 'ecs',
+        previousRevision: TD(7),
+        revision: TD(8),
+        deploymentId: 'ecs-svc/1',
+        startedAt: START.toISOString(),
+        alreadyRunning: false,
+      })
       .enter(1, 'WatchRollout')
-      .failed(120, 'RolloutFailed', lambdaCause('RolloutFailed', 'rollout on ECS service prod/web failed: ECS deployment circuit breaker: tasks failed to start.'))
+      .failed(
+        120,
+        'RolloutFailed',
+        lambdaCause('RolloutFailed', 'rollout on ECS service prod/web failed: ECS deployment circuit breaker: tasks failed to start.'),
+      )
       .enter(120, 'RollBack')
       .returned(121, { revision: TD(7), deploymentId: 'ecs-svc/2', startedAt: START.toISOString(), adopted: true })
       .enter(121, 'WatchRollback')
@@ -130,14 +177,27 @@ describe('ProgressReader', () => {
     expect(read(expired.events)).toEqual(['waiting for approval in Slack (U0ALICE, S0SRE, within 30 min)', 'nobody decided within the approval timeout']);
   });
 
-  it('says where a canary\'s traffic stands at each look, its pause, and who promoted or aborted, or that nobody did', () => {
+  it("says where a canary's traffic stands at each look, its pause, and who promoted or aborted, or that nobody did", () => {
     // Prepare
     const IMG = (d: string) => `123456789012.dkr.ecr.us-east-1.amazonaws.com/web@sha256:${d.repeat(64)}`;
-    const paused = { done: false, paused: { step: 1, steps: 2, trafficPercent: 20, detail: 'judged healthy', pauseId: 'step-1' }, detail: 'paused at step 1 of 2 (20% of traffic): judged healthy', lookedAt: START.toISOString(), judged: [] };
+    const paused = {
+      done: false,
+      paused: { step: 1, steps: 2, trafficPercent: 20, detail: 'judged healthy', pauseId: 'step-1' },
+      detail: 'paused at step 1 of 2 (20% of traffic): judged healthy',
+      lookedAt: START.toISOString(),
+      judged: [],
+    };
     const upTo = (h: ReturnType<typeof history>) =>
       h
         .enter(0, 'Deploy')
-        .returned(1, { platform: 'eks', previousRevision: IMG('a'), revision: IMG('b'), deploymentId: 'uid-1', startedAt: START.toISOString(), alreadyRunning: false })
+        .returned(1, {
+          platform: 'eks',
+          previousRevision: IMG('a'),
+          revision: IMG('b'),
+          deploymentId: 'uid-1',
+          startedAt: START.toISOString(),
+          alreadyRunning: false,
+        })
         .enter(1, 'Progress')
         .returned(2, { ...look('step 1 of 2 (20% of traffic): 0 of 1 canary pods available', 2, []), judged: [] })
         .enter(122, 'Progress')
@@ -174,14 +234,29 @@ describe('ProgressReader', () => {
       'traffic: step 2 of 2 (100% of traffic): promoting: generation 2: 2 of 4 updated',
       'traffic steps done: generation 2 rolled out',
     ]);
-    expect(read(aborted.events)).toEqual([...before, 'aborted by U0BOB', 'Abort: Aborted: U0BOB aborted the canary deployment at the pause (step-1); all traffic goes back to web@a']);
+    expect(read(aborted.events)).toEqual([
+      ...before,
+      'aborted by U0BOB',
+      'Abort: Aborted: U0BOB aborted the canary deployment at the pause (step-1); all traffic goes back to web@a',
+    ]);
     expect(read(expired.events)).toEqual([...before, 'nobody decided within the approval timeout: the pause aborts']);
   });
 
   it('says a deploy refused by firing alarms, and a release that already ran', () => {
     // Prepare
-    const blocked = history().enter(0, 'Deploy').returned(1, { blocked: { reason: 'alarm web-5xx-alarm is in ALARM before the deploy', alarms: ['web-5xx-alarm'] } });
-    const already = history().enter(0, 'Deploy').returned(1, { platform: 'ecs', previousRevision: TD(8), revision: TD(8), deploymentId: 'ecs-svc/1', startedAt: START.toISOString(), alreadyRunning: true });
+    const blocked = history()
+      .enter(0, 'Deploy')
+      .returned(1, { blocked: { reason: 'alarm web-5xx-alarm is in ALARM before the deploy', alarms: ['web-5xx-alarm'] } });
+    const already = history()
+      .enter(0, 'Deploy')
+      .returned(1, {
+        platform: 'ecs',
+        previousRevision: TD(8),
+        revision: TD(8),
+        deploymentId: 'ecs-svc/1',
+        startedAt: START.toISOString(),
+        alreadyRunning: true,
+      });
 
     // Act
     const read = (events: HistoryEvent[]) => new ProgressReader(input, START).read(events).map((l) => l.text);
@@ -210,7 +285,7 @@ describe('bakeBar, shortRevision, stepTimes', () => {
     expect(shortRevision(`123456789012.dkr.ecr.us-east-1.amazonaws.com/catalog@${DIGEST}`)).toBe('catalog@sha256:8f64f257737e');
   });
 
-  it('lists each step\'s time, with the approval wait after the scan', () => {
+  it("lists each step's time, with the approval wait after the scan", () => {
     // Prepare
     const t = (s: number) => new Date(START.getTime() + s * 1000).toISOString();
     const steps = [
@@ -220,7 +295,9 @@ describe('bakeBar, shortRevision, stepTimes', () => {
     ];
 
     // Act / Assess
-    expect(stepTimes({ steps, approval: { decision: 'approved', by: 'U0ALICE', at: t(92) } })).toBe('scan 31s, approval wait 1m01s, rollout 2m01s, bake 10m00s');
+    expect(stepTimes({ steps, approval: { decision: 'approved', by: 'U0ALICE', at: t(92) } })).toBe(
+      'scan 31s, approval wait 1m01s, rollout 2m01s, bake 10m00s',
+    );
     expect(stepTimes({ steps: [] })).toBe('');
   });
 });

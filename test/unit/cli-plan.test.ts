@@ -27,9 +27,20 @@ describe('shipwatch plan (offline)', () => {
       { service: 'reviews', why: 'repository is reviews, not checkout' },
     ]);
     const [checkout] = plan.matched;
-    expect(checkout!.scan).toMatchObject({ blockAt: 'HIGH', ignoring: [{ id: 'CVE-2026-0001', until: '2099-12-31', reason: expect.stringMatching(/^only reachable/) }], expired: [] });
+    expect(checkout!.scan).toMatchObject({
+      blockAt: 'HIGH',
+      ignoring: [{ id: 'CVE-2026-0001', until: '2099-12-31', reason: expect.stringMatching(/^only reachable/) }],
+      expired: [],
+    });
     expect(checkout!.approval).toEqual({ needed: false, why: 'no approval policy' });
-    expect(checkout!.health).toMatchObject({ alarms: ['checkout-5xx'], bakeMinutes: 10, pollSeconds: 30, rolloutTimeoutMinutes: 15, guardMinutes: 60, fixForward: false });
+    expect(checkout!.health).toMatchObject({
+      alarms: ['checkout-5xx'],
+      bakeMinutes: 10,
+      pollSeconds: 30,
+      rolloutTimeoutMinutes: 15,
+      guardMinutes: 60,
+      fixForward: false,
+    });
     expect(checkout!.strategy).toMatch(/^ECS rolling update of prod\/checkout: a new revision of its task definition where only container app's image changes/);
   });
 
@@ -52,7 +63,15 @@ describe('shipwatch plan (offline)', () => {
     const needs = planPush(config, parseImageRef('payments:release-4.0'), NOW).matched[0]!.approval;
     const free = planPush(config, parseImageRef('payments:release-3.1'), NOW).matched[0]!.approval;
 
-    expect(needs).toEqual({ needed: true, why: 'tag release-4.0 matches approval.required ["release-4*"]', channel: 'C0SANDBOXDEPLOYS', approvers: ['U0SANDBOXYOU', 'S0SANDBOXSRE'], timeoutMinutes: 30, onTimeout: 'reject', selfApproval: false });
+    expect(needs).toEqual({
+      needed: true,
+      why: 'tag release-4.0 matches approval.required ["release-4*"]',
+      channel: 'C0SANDBOXDEPLOYS',
+      approvers: ['U0SANDBOXYOU', 'S0SANDBOXSRE'],
+      timeoutMinutes: 30,
+      onTimeout: 'reject',
+      selfApproval: false,
+    });
     expect(free).toEqual({ needed: false, why: 'tag release-3.1 matches none of approval.required ["release-4*"]' });
   });
 

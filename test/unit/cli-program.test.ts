@@ -62,7 +62,12 @@ describe('shipwatch command line', () => {
     expect(await cli.run(['sandbox', '--push', 'Checkout'])).toBe(2);
     expect(await cli.run(['sandbox', '--sped', '60'])).toBe(2);
 
-    expect(cli.take().err.split('\n').filter((l) => l.startsWith('shipwatch:'))).toEqual([
+    expect(
+      cli
+        .take()
+        .err.split('\n')
+        .filter((l) => l.startsWith('shipwatch:')),
+    ).toEqual([
       'shipwatch: --push checkout:v2: no service in the config deploys from repository checkout (repositories: web, api)',
       "shipwatch: --config needs at least one --push: the scenarios are written for the sandbox's own config",
       'shipwatch: --scenario and --push exclude each other: the pushes replace the scenarios',
@@ -86,7 +91,10 @@ describe('shipwatch command line', () => {
       },
     });
 
-    const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/bob is not authorized to perform: dynamodb:Query'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
+    const denied = Object.assign(new Error('User: arn:aws:iam::123456789012:user/bob is not authorized to perform: dynamodb:Query'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 },
+    });
     expect(await main(['status'], failing(denied), io)).toBe(4);
     expect(await main(['status'], failing(new TypeError("Cannot read properties of undefined (reading 'x')")), io)).toBe(70);
 

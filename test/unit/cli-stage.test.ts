@@ -36,7 +36,10 @@ describe('--stage, --region, --profile', () => {
 
     // Assess
     expect(cloudformation.commandCalls(DescribeStacksCommand).map((c) => c.args[0].input)).toEqual([{ StackName: 'shipwatch-prod' }]);
-    expect(stack).toMatchObject({ stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:shipwatch-prod-deploy', source: 'stack shipwatch-prod' });
+    expect(stack).toMatchObject({
+      stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:shipwatch-prod-deploy',
+      source: 'stack shipwatch-prod',
+    });
     expect(stack.records.table).toBe('shipwatch-prod-RecordsTable-1A2B3C');
     expect(reach.clients.settings).toEqual({ region: 'eu-west-1', profile: 'ops' });
     expect(await reach.clients.ecs().config.region()).toBe('eu-west-1');
@@ -45,7 +48,9 @@ describe('--stage, --region, --profile', () => {
   });
 
   it('SHIPWATCH_STAGE is --stage from the environment; a missing stack says which and where', async () => {
-    cloudformation.on(DescribeStacksCommand).rejects(Object.assign(new Error('Stack with id shipwatch-qa does not exist'), { name: 'ValidationError', $metadata: { httpStatusCode: 400 } }));
+    cloudformation
+      .on(DescribeStacksCommand)
+      .rejects(Object.assign(new Error('Stack with id shipwatch-qa does not exist'), { name: 'ValidationError', $metadata: { httpStatusCode: 400 } }));
 
     const reach = await contextFromEnv({ region: 'eu-west-1' }, { SHIPWATCH_STAGE: 'qa' }, NO_SANDBOX).reach();
 

@@ -12,7 +12,13 @@ import { eksToken } from '../../shared/targets/eks/token.js';
 // Service over both sets of pods, and the ratio the replicas really give.
 
 const START = Date.parse('2026-11-02T10:00:00Z');
-const target = (strategy: CanaryTarget['strategy'] = { type: 'canary', percent: 10, bakeMinutes: 5, pause: false }): CanaryTarget => ({ name: 'search', cluster: 'shop', namespace: 'shop', deployment: 'search', strategy });
+const target = (strategy: CanaryTarget['strategy'] = { type: 'canary', percent: 10, bakeMinutes: 5, pause: false }): CanaryTarget => ({
+  name: 'search',
+  cluster: 'shop',
+  namespace: 'shop',
+  deployment: 'search',
+  strategy,
+});
 const GROUP = 'shipwatch-deployers';
 
 let server: KubeServer;
@@ -31,7 +37,12 @@ beforeEach(async () => {
   const image = `${world.ecr.registry}/search@${world.ecr.push('search', 'v1', profile()).detail['image-digest']}`;
   kube = world.eks.createCluster('shop');
   kube.createDeployment({ namespace: 'shop', name: 'search', replicas: 4, containers: [{ name: 'web', image }], podLabels: { tier: 'backend' } });
-  const { token } = await eksToken({ cluster: 'shop', region: 'us-east-1', credentials: { accessKeyId: 'AKIDVALIDATE', secretAccessKey: 'x' }, now: new Date(START) });
+  const { token } = await eksToken({
+    cluster: 'shop',
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDVALIDATE', secretAccessKey: 'x' },
+    now: new Date(START),
+  });
   connection = { endpoint: server.url, caPem: SANDBOX_KUBE_CA_PEM, token };
 });
 
@@ -40,7 +51,10 @@ const podLabels = { app: 'search', tier: 'backend' };
 describe('a Service spreads requests over both', () => {
   it('is ok with a Service on the labels both share', async () => {
     kube.createService({ namespace: 'shop', name: 'search', selector: { app: 'search' } });
-    expect(await checkCanaryService(connection, target(), { replicas: 4, podLabels })).toMatchObject({ status: 'ok', detail: 'Service search selects app=search: the pods of search and of search-canary alike' });
+    expect(await checkCanaryService(connection, target(), { replicas: 4, podLabels })).toMatchObject({
+      status: 'ok',
+      detail: 'Service search selects app=search: the pods of search and of search-canary alike',
+    });
   });
 
   it('is an error when the Service selects a track the canary does not have: its pods would serve nothing', async () => {
@@ -54,7 +68,11 @@ describe('a Service spreads requests over both', () => {
   });
 
   it('is an error when no Service selects the pods at all', async () => {
-    expect(await checkCanaryService(connection, target(), { replicas: 4, podLabels })).toMatchObject({ status: 'error', detail: 'no Service in namespace shop selects the pods of search (app=search,tier=backend)', fix: expect.stringContaining('kubectl expose deployment search -n shop') });
+    expect(await checkCanaryService(connection, target(), { replicas: 4, podLabels })).toMatchObject({
+      status: 'error',
+      detail: 'no Service in namespace shop selects the pods of search (app=search,tier=backend)',
+      fix: expect.stringContaining('kubectl expose deployment search -n shop'),
+    });
   });
 });
 
@@ -62,7 +80,10 @@ describe('the rights a canary needs', () => {
   it('are create on deployments and delete on <deployment>-canary', async () => {
     kube.grant(GROUP, 'shop', ['create']);
     kube.grant(GROUP, 'shop', ['delete'], { resourceNames: ['search-canary'] });
-    expect(await checkCanaryAccess(connection, target(), GROUP)).toMatchObject({ status: 'ok', check: 'group shipwatch-deployers may create, delete (canary)' });
+    expect(await checkCanaryAccess(connection, target(), GROUP)).toMatchObject({
+      status: 'ok',
+      check: 'group shipwatch-deployers may create, delete (canary)',
+    });
   });
 
   it('says which are missing, and how to grant them by name (delete) or not (create, which RBAC cannot limit by name)', async () => {
@@ -80,7 +101,12 @@ describe('replicas give a meaningful ratio', () => {
     [9, { type: 'canary', percent: 10 }, 'ok', '10% asked: 1 canary pod beside 9 = 10%'],
     [4, { type: 'canary', percent: 20 }, 'ok', '20% asked: 1 canary pod beside 4 = 20%'],
     [4, { type: 'canary', percent: 10 }, 'warning', '10% asked: 1 canary pod beside 4 = 20%: the first step exposes 20% of the requests for 10% asked'],
-    [4, { type: 'linear', stepPercent: 25 }, 'warning', '25% asked: 1 canary pod beside 4 = 20%; 50% asked: 4 canary pods beside 4 = 50%; 75% asked: 12 canary pods beside 4 = 75%: the 75% step runs 12 canary pods beside 4'],
+    [
+      4,
+      { type: 'linear', stepPercent: 25 },
+      'warning',
+      '25% asked: 1 canary pod beside 4 = 20%; 50% asked: 4 canary pods beside 4 = 50%; 75% asked: 12 canary pods beside 4 = 75%: the 75% step runs 12 canary pods beside 4',
+    ],
     [0, { type: 'canary', percent: 10 }, 'error', 'search has 0 replicas: there is no ratio to take'],
   ] as const)('%i replicas, %j: %s', (replicas, strategy, status, detail) => {
     const check = checkCanaryRatio(target({ bakeMinutes: 5, pause: false, ...strategy } as CanaryTarget['strategy']), { replicas, podLabels });
@@ -88,6 +114,8 @@ describe('replicas give a meaningful ratio', () => {
   });
 
   it('says how many replicas make the asked share one pod', () => {
-    expect(checkCanaryRatio(target(), { replicas: 4, podLabels }).fix).toBe('with 9 replicas or more, 10% is one canary pod; or ask for 20% (docs/progressive-eks.md, the table)');
+    expect(checkCanaryRatio(target(), { replicas: 4, podLabels }).fix).toBe(
+      'with 9 replicas or more, 10% is one canary pod; or ask for 20% (docs/progressive-eks.md, the table)',
+    );
   });
 });

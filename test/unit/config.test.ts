@@ -65,7 +65,16 @@ describe('parseConfigText: defaults', () => {
           target: { ecs: { cluster: 'prod', service: 'web', container: 'app', family: 'web' } },
           strategy: { type: 'rolling' },
           scan: { blockAt: 'CRITICAL', ignore: [], timeoutMinutes: 30, onUnsupported: 'block', onFailed: 'block' },
-          health: { alarms: [], metrics: [], bakeMinutes: 10, pollSeconds: 30, consecutiveErrorLimit: 4, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] },
+          health: {
+            alarms: [],
+            metrics: [],
+            bakeMinutes: 10,
+            pollSeconds: 30,
+            consecutiveErrorLimit: 4,
+            rolloutTimeoutMinutes: 30,
+            guardMinutes: 60,
+            fixForwardTags: [],
+          },
         },
       ],
     });
@@ -80,7 +89,16 @@ describe('parseConfigText: defaults', () => {
 
     // Assess
     expect(service?.scan).toEqual({ blockAt: 'HIGH', ignore: [], timeoutMinutes: 30, onUnsupported: 'block', onFailed: 'block' });
-    expect(service?.health).toEqual({ alarms: [], metrics: [], bakeMinutes: 15, pollSeconds: 30, consecutiveErrorLimit: 4, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] });
+    expect(service?.health).toEqual({
+      alarms: [],
+      metrics: [],
+      bakeMinutes: 15,
+      pollSeconds: 30,
+      consecutiveErrorLimit: 4,
+      rolloutTimeoutMinutes: 30,
+      guardMinutes: 60,
+      fixForwardTags: [],
+    });
   });
 
   it('fills consecutiveErrorLimit with 4 (DEFAULTS.health.consecutiveErrorLimit) when the health section leaves it out', () => {
@@ -178,7 +196,11 @@ describe('parseConfigText: comparisons', () => {
 describe('parseConfigText: unknown keys', () => {
   it('names the file, the path and the unknown key for an `imag:` typo', () => {
     // Prepare
-    const text = configYaml(serviceYaml('a'), serviceYaml('b'), [`  - name: c`, `    imag:`, `      repository: c`, `    target:`, `      ecs: { cluster: prod, service: c, container: app }`].join('\n'));
+    const text = configYaml(
+      serviceYaml('a'),
+      serviceYaml('b'),
+      [`  - name: c`, `    imag:`, `      repository: c`, `    target:`, `      ecs: { cluster: prod, service: c, container: app }`].join('\n'),
+    );
 
     // Act
     const error = thrownBy(ConfigError, () => parseConfigText(text, 'deploy/shipwatch.yml'));
@@ -421,13 +443,7 @@ describe('parseConfigText: metric checks', () => {
     const text = configYaml(
       serviceYaml(
         'web',
-        metricYaml([
-          '- name: m',
-          '  metric: { namespace: N, metricName: M }',
-          '  expression: "100 * e / r"',
-          '  comparison: ">"',
-          '  threshold: 1',
-        ]),
+        metricYaml(['- name: m', '  metric: { namespace: N, metricName: M }', '  expression: "100 * e / r"', '  comparison: ">"', '  threshold: 1']),
       ),
     );
 
@@ -489,7 +505,13 @@ describe('parseConfigText: metric checks', () => {
     const text = configYaml(
       serviceYaml(
         'web',
-        metricYaml(['- name: m', '  expression: "Errors * 2"', '  metrics: { Errors: { namespace: N, metricName: E } }', '  comparison: ">"', '  threshold: 1']),
+        metricYaml([
+          '- name: m',
+          '  expression: "Errors * 2"',
+          '  metrics: { Errors: { namespace: N, metricName: E } }',
+          '  comparison: ">"',
+          '  threshold: 1',
+        ]),
       ),
     );
 
@@ -574,7 +596,9 @@ describe('parseConfigText: metric checks', () => {
 
     // Assess
     expect(enough.services[0]?.health.bakeMinutes).toBe(4);
-    expect(error.message).toContain('services[0].health.metrics[0].period: a 3-minute bake cannot fail 60 s periods with failureLimit 1: it needs at least 4 minutes');
+    expect(error.message).toContain(
+      'services[0].health.metrics[0].period: a 3-minute bake cannot fail 60 s periods with failureLimit 1: it needs at least 4 minutes',
+    );
   });
 
   it('holds each judged traffic step of a canary to the same rule', () => {
@@ -586,7 +610,9 @@ describe('parseConfigText: metric checks', () => {
         ]),
       );
     expect(parseConfigText(withStep(4), 'shipwatch.yml').services[0]?.strategy).toMatchObject({ bakeMinutes: 4 });
-    expect(thrownBy(ConfigError, () => parseConfigText(withStep(3), 'shipwatch.yml')).message).toContain('a 3-minute traffic step cannot fail 60 s periods with failureLimit 1: it needs at least 4 minutes');
+    expect(thrownBy(ConfigError, () => parseConfigText(withStep(3), 'shipwatch.yml')).message).toContain(
+      'a 3-minute traffic step cannot fail 60 s periods with failureLimit 1: it needs at least 4 minutes',
+    );
     expect(thrownBy(ConfigError, () => parseConfigText(withStep(3), 'shipwatch.yml')).message).toContain('lengthen strategy.bakeMinutes');
   });
 });
@@ -769,6 +795,15 @@ describe('loadConfig', () => {
       ['api', 'api', ['*']],
     ]);
     expect(config.services[0]?.scan.ignore).toEqual([{ id: 'CVE-2023-0001', until: '2099-12-31', reason: 'not reachable in our build' }]);
-    expect(config.services[2]?.health).toEqual({ alarms: [], metrics: [], bakeMinutes: 10, pollSeconds: 30, consecutiveErrorLimit: 4, rolloutTimeoutMinutes: 30, guardMinutes: 60, fixForwardTags: [] });
+    expect(config.services[2]?.health).toEqual({
+      alarms: [],
+      metrics: [],
+      bakeMinutes: 10,
+      pollSeconds: 30,
+      consecutiveErrorLimit: 4,
+      rolloutTimeoutMinutes: 30,
+      guardMinutes: 60,
+      fixForwardTags: [],
+    });
   });
 });

@@ -30,10 +30,25 @@ const APPROVAL: Approval = {
   allowSelfApproval: false,
   expiresAt: '2026-11-02T10:30:00.000Z',
   pushedAt: '2026-11-02T10:00:00.000Z',
-  view: { service: 'payments', repository: 'payments', tag: 'release-4.1', digest: DIGEST, imageUri: `123456789012.dkr.ecr.us-east-1.amazonaws.com/payments@${DIGEST}`, phase: 'awaiting_approval' },
+  view: {
+    service: 'payments',
+    repository: 'payments',
+    tag: 'release-4.1',
+    digest: DIGEST,
+    imageUri: `123456789012.dkr.ecr.us-east-1.amazonaws.com/payments@${DIGEST}`,
+    phase: 'awaiting_approval',
+  },
 };
 const putImageBy = (arn: string) => ({
-  Events: [{ CloudTrailEvent: JSON.stringify({ userIdentity: { type: 'AssumedRole', arn }, requestParameters: { repositoryName: 'payments' }, responseElements: { image: { imageId: { imageDigest: DIGEST } } } }) }],
+  Events: [
+    {
+      CloudTrailEvent: JSON.stringify({
+        userIdentity: { type: 'AssumedRole', arn },
+        requestParameters: { repositoryName: 'payments' },
+        responseElements: { image: { imageId: { imageDigest: DIGEST } } },
+      }),
+    },
+  ],
 });
 
 const deps = () => {
@@ -58,7 +73,8 @@ describe('the dashboard approves as the operator, never their own deployment', (
     expect(result).toEqual({
       status: 'refused',
       httpStatus: 403,
-      message: 'You (alice@example.com (role AWSReservedSSO_Deployers_0123abcd)) asked for this deployment with shipwatch deploy, and payments does not allow approving your own deployment. Nothing was changed.',
+      message:
+        'You (alice@example.com (role AWSReservedSSO_Deployers_0123abcd)) asked for this deployment with shipwatch deploy, and payments does not allow approving your own deployment. Nothing was changed.',
     });
     expect(cloudtrail.calls()).toHaveLength(0);
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
@@ -71,9 +87,15 @@ describe('the dashboard approves as the operator, never their own deployment', (
 
     const result = await decide(deps(), input);
 
-    expect(result).toEqual({ status: 'done', httpStatus: 200, message: 'Approved by alice@example.com (role AWSReservedSSO_Deployers_0123abcd): the deployment goes on.' });
+    expect(result).toEqual({
+      status: 'done',
+      httpStatus: 200,
+      message: 'Approved by alice@example.com (role AWSReservedSSO_Deployers_0123abcd): the deployment goes on.',
+    });
     expect(cloudtrail.calls()).toHaveLength(0);
-    expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([{ taskToken: 'token-1', output: JSON.stringify({ decision: 'approved', by: ALICE, at: '2026-11-02T10:10:00.000Z' }) }]);
+    expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([
+      { taskToken: 'token-1', output: JSON.stringify({ decision: 'approved', by: ALICE, at: '2026-11-02T10:10:00.000Z' }) },
+    ]);
   });
 
   it('refuses the operator who pushed the image (found in CloudTrail) when nobody asked with `shipwatch deploy`', async () => {
@@ -82,7 +104,11 @@ describe('the dashboard approves as the operator, never their own deployment', (
 
     const result = await decide(deps(), input);
 
-    expect(result).toMatchObject({ status: 'refused', message: 'You (alice@example.com (role AWSReservedSSO_Deployers_0123abcd)) pushed this image, and payments does not allow approving your own push. Nothing was changed.' });
+    expect(result).toMatchObject({
+      status: 'refused',
+      message:
+        'You (alice@example.com (role AWSReservedSSO_Deployers_0123abcd)) pushed this image, and payments does not allow approving your own push. Nothing was changed.',
+    });
     expect(cloudtrail.commandCalls(LookupEventsCommand)).toHaveLength(1);
     expect(sfn.calls()).toHaveLength(0);
   });

@@ -21,7 +21,10 @@ describe('shipwatch dashboard', () => {
 
   it('does not start when sts:GetCallerIdentity cannot say who the operator is (exit 4)', async () => {
     // Nothing listens on port 9: the call fails at once, without leaving the machine.
-    const cli = cliHarness({ configFile: 'test/fixtures/shipwatch.test.yml', clients: awsClients({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }) });
+    const cli = cliHarness({
+      configFile: 'test/fixtures/shipwatch.test.yml',
+      clients: awsClients({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } }),
+    });
 
     expect(await cli.run(['dashboard'])).toBe(4);
 

@@ -36,15 +36,41 @@ const paused: DeploymentRecord = {
   pushedAt: '2026-11-02T10:30:00.000Z',
   phase: 'awaiting_promotion',
   promotion: { approvalId: 'pause-1' },
-  progress: { strategy: 'canary', position: { step: 1, steps: 2, trafficPercent: 20, detail: 'judged healthy', pauseId: 'step-1' }, judged, detail: 'paused at step 1 of 2 (20% of traffic): judged healthy' },
+  progress: {
+    strategy: 'canary',
+    position: { step: 1, steps: 2, trafficPercent: 20, detail: 'judged healthy', pauseId: 'step-1' },
+    judged,
+    detail: 'paused at step 1 of 2 (20% of traffic): judged healthy',
+  },
   createdAt: '2026-11-02T10:30:00.000Z',
   updatedAt: '2026-11-02T10:42:10.000Z',
 };
-const promotion: ApprovalView = { approvalId: 'pause-1', service: 'search', recordId: paused.recordId, channel: 'C0DEPLOYS', approvers: ['U0ALICE', 'S0SRE'], allowSelfApproval: false, expiresAt: '2026-11-02T11:12:10.000Z', repository: 'search', tag: 'v2' };
-const page = (record: DeploymentRecord, over: Partial<DeploymentPage> = {}): DeploymentPage => ({ now: NOW, service, record, rollbacks: [], promotion, isRunning: false, ...over });
+const promotion: ApprovalView = {
+  approvalId: 'pause-1',
+  service: 'search',
+  recordId: paused.recordId,
+  channel: 'C0DEPLOYS',
+  approvers: ['U0ALICE', 'S0SRE'],
+  allowSelfApproval: false,
+  expiresAt: '2026-11-02T11:12:10.000Z',
+  repository: 'search',
+  tag: 'v2',
+};
+const page = (record: DeploymentRecord, over: Partial<DeploymentPage> = {}): DeploymentPage => ({
+  now: NOW,
+  service,
+  record,
+  rollbacks: [],
+  promotion,
+  isRunning: false,
+  ...over,
+});
 const frame = { source: 'the sandbox', identity: 'arn:aws:sts::123456789012:assumed-role/sandbox-operator/you', token: 'session-token' };
 const render = (p: DeploymentPage) => deploymentLive(frame, p).text;
-const rows = (text: string) => [...text.matchAll(/<tr data-traffic-step="(\d)" data-state="([\w-]+)"><th scope="row">([^<]+)<\/th><td>([^<]+)<\/td><td>([^<]+)<\/td>/g)].map((m) => m.slice(1));
+const rows = (text: string) =>
+  [...text.matchAll(/<tr data-traffic-step="(\d)" data-state="([\w-]+)"><th scope="row">([^<]+)<\/th><td>([^<]+)<\/td><td>([^<]+)<\/td>/g)].map((m) =>
+    m.slice(1),
+  );
 
 describe('a progressive deployment on its page', () => {
   it('paused: the judged step with its arithmetic, 20% of the traffic now, and Promote and Abort, each confirmed, with the token', () => {
@@ -57,21 +83,40 @@ describe('a progressive deployment on its page', () => {
       ['2', 'pending', '2 of 2', '100% asked', 'to come'],
     ]);
     expect(text).toContain(`<td>10:42:10Z</td><td class="reason">${SUMMARY.replace('>', '&gt;')}</td>`);
-    expect(text).toContain('Paused at step 1 of 2 (20% of the traffic), judged healthy. Promote or abort asked of U0ALICE, S0SRE; the pause aborts by itself at 11:12:10Z (in 22m10s); the person who pushed may not decide.');
+    expect(text).toContain(
+      'Paused at step 1 of 2 (20% of the traffic), judged healthy. Promote or abort asked of U0ALICE, S0SRE; the pause aborts by itself at 11:12:10Z (in 22m10s); the person who pushed may not decide.',
+    );
     for (const [action, confirm] of [
       ['/actions/promote', 'Promote search:v2? The rest of the traffic shifts to it, then search is baked as a whole.'],
       ['/actions/abort', 'Abort search:v2? All traffic goes back to the previous revision and the release is rolled back.'],
     ]) {
-      const form = new RegExp(`<form method="post" action="${action}" class="action" data-confirm="([^"]+)">\\s*<input type="hidden" name="token" value="session-token">\\s*<input type="hidden" name="service" value="search"><input type="hidden" name="recordId" value="${paused.recordId}"><input type="hidden" name="approvalId" value="pause-1">`).exec(text);
+      const form = new RegExp(
+        `<form method="post" action="${action}" class="action" data-confirm="([^"]+)">\\s*<input type="hidden" name="token" value="session-token">\\s*<input type="hidden" name="service" value="search"><input type="hidden" name="recordId" value="${paused.recordId}"><input type="hidden" name="approvalId" value="pause-1">`,
+      ).exec(text);
       expect(form?.[1]).toBe(confirm);
     }
   });
 
   it('promoted: no buttons, who promoted, the rest of the traffic shifting; then deployed: all of it', () => {
     const decision = { decision: 'approved' as const, by: 'arn:aws:sts::123456789012:assumed-role/sandbox-operator/you', at: '2026-11-02T10:45:00.000Z' };
-    const progressing: DeploymentRecord = { ...paused, phase: 'progressing', progress: { strategy: 'canary', position: { step: 2, steps: 2, trafficPercent: 100, detail: 'rolling out' }, judged, detail: 'step 2 of 2 (100% of traffic): rolling out', decision: { action: 'promote', by: decision.by, at: decision.at } } };
+    const progressing: DeploymentRecord = {
+      ...paused,
+      phase: 'progressing',
+      progress: {
+        strategy: 'canary',
+        position: { step: 2, steps: 2, trafficPercent: 100, detail: 'rolling out' },
+        judged,
+        detail: 'step 2 of 2 (100% of traffic): rolling out',
+        decision: { action: 'promote', by: decision.by, at: decision.at },
+      },
+    };
     const text = render(page(progressing, { promotion: { ...promotion, decision } }));
-    const deployed = render(page({ ...progressing, phase: 'done', outcome: 'deployed', progress: { ...progressing.progress!, position: undefined } }, { promotion: { ...promotion, decision } }));
+    const deployed = render(
+      page(
+        { ...progressing, phase: 'done', outcome: 'deployed', progress: { ...progressing.progress!, position: undefined } },
+        { promotion: { ...promotion, decision } },
+      ),
+    );
 
     expect(text).not.toContain('/actions/promote');
     expect(text).not.toContain('/actions/abort');
@@ -87,7 +132,13 @@ describe('a progressive deployment on its page', () => {
 
   it('aborted: none of the traffic, the step after the pause never reached, who aborted', () => {
     const decision = { decision: 'rejected' as const, by: 'U0ALICE', at: '2026-11-02T10:44:00.000Z' };
-    const record: DeploymentRecord = { ...paused, phase: 'done', outcome: 'rolled_back', reason: 'Aborted: U0ALICE aborted the canary deployment at the pause (step-1)', progress: { ...paused.progress!, decision: { action: 'abort', by: 'U0ALICE', at: decision.at } } };
+    const record: DeploymentRecord = {
+      ...paused,
+      phase: 'done',
+      outcome: 'rolled_back',
+      reason: 'Aborted: U0ALICE aborted the canary deployment at the pause (step-1)',
+      progress: { ...paused.progress!, decision: { action: 'abort', by: 'U0ALICE', at: decision.at } },
+    };
     const text = render(page(record, { promotion: { ...promotion, decision } }));
 
     expect(trafficNow(record)).toEqual({ percent: 0, text: 'none of the traffic: the deployment ended rolled back' });
@@ -102,7 +153,14 @@ describe('a progressive deployment on its page', () => {
   it('unhealthy at its first step: that step says where it ended, with the verdict that ended it; the next one was never reached', () => {
     const detail = 'step 1 of 2 (20% of traffic), judging the new revision: 5xx rate of the new revision 9.1% > 2% in 2 of 3 periods';
     const reason = 'Unhealthy: step 1 of 2 (20% of traffic): 5xx rate of the new revision 9.88% > 2% in 2 of 2 periods, failure limit 1';
-    const record: DeploymentRecord = { ...paused, phase: 'done', outcome: 'rolled_back', reason: `${reason}; rolled back to search@sha256:820e15b2ed4c`, promotion: undefined, progress: { strategy: 'canary', position: { step: 1, steps: 2, trafficPercent: 20, detail: '1 of 1 canary pods' }, judged: [], detail } };
+    const record: DeploymentRecord = {
+      ...paused,
+      phase: 'done',
+      outcome: 'rolled_back',
+      reason: `${reason}; rolled back to search@sha256:820e15b2ed4c`,
+      promotion: undefined,
+      progress: { strategy: 'canary', position: { step: 1, steps: 2, trafficPercent: 20, detail: '1 of 1 canary pods' }, judged: [], detail },
+    };
     const text = render(page(record, { promotion: undefined }));
 
     expect(rows(text).map((r) => [r[1], r[3], r[4]])).toEqual([
@@ -115,7 +173,9 @@ describe('a progressive deployment on its page', () => {
 
   it('a pause nobody decided says it expired and aborted; a rolling service has no traffic steps at all', () => {
     const expired = render(page({ ...paused, phase: 'rolling_back' }, { promotion: { ...promotion, expiresAt: '2026-11-02T10:49:00.000Z' } }));
-    const rolling = render(page({ ...paused, progress: undefined, promotion: undefined }, { service: { ...service, strategy: { type: 'rolling' } }, promotion: undefined }));
+    const rolling = render(
+      page({ ...paused, progress: undefined, promotion: undefined }, { service: { ...service, strategy: { type: 'rolling' } }, promotion: undefined }),
+    );
 
     expect(expired).toContain('<p class="decision" data-decision="expired"><strong>expired</strong>: nobody decided in time, so it aborted</p>');
     expect(expired).toContain('data-traffic="0">The new release gets <strong>none of the traffic: all of it goes back to the previous revision</strong>');

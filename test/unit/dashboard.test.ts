@@ -79,12 +79,16 @@ describe('dashboard security checks', () => {
 
   it('escapes every value put into a page, except markup made safe on purpose', () => {
     const reason = '<img src=x onerror=alert(1)> "quoted" & \'single\'';
-    expect(html`<p title="${reason}">${reason}</p>`.text).toBe('<p title="&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot; &amp; &#39;single&#39;">&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot; &amp; &#39;single&#39;</p>');
+    expect(html`<p title="${reason}">${reason}</p>`.text).toBe(
+      '<p title="&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot; &amp; &#39;single&#39;">&lt;img src=x onerror=alert(1)&gt; &quot;quoted&quot; &amp; &#39;single&#39;</p>',
+    );
     expect(html`<ul>${['a<', 'b'].map((x) => html`<li>${x}</li>`)}</ul>${raw('<br>')}${undefined}${false}`.text).toBe('<ul><li>a&lt;</li><li>b</li></ul><br>');
   });
 
   it('names who acted in words: an SSO session, an IAM user, a Slack user', () => {
-    expect(who('arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Deployers_0123abcd/alice@example.com')).toBe('alice@example.com (role AWSReservedSSO_Deployers_0123abcd)');
+    expect(who('arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Deployers_0123abcd/alice@example.com')).toBe(
+      'alice@example.com (role AWSReservedSSO_Deployers_0123abcd)',
+    );
     expect(who('arn:aws:iam::123456789012:user/ops/bob')).toBe('bob (IAM user)');
     expect(who('U0ALICE')).toBe('Slack user U0ALICE');
   });
@@ -94,12 +98,35 @@ describe('dashboard security checks', () => {
 const T0 = Date.parse('2026-11-02T10:00:00Z');
 let id = 0;
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
-const entered = (type: string, name: string, s: number): HistoryEvent => ({ id: ++id, timestamp: at(s), type: `${type}StateEntered` as HistoryEvent['type'], stateEnteredEventDetails: { name } });
-const exited = (type: string, name: string, s: number, output: unknown): HistoryEvent => ({ id: ++id, timestamp: at(s), type: `${type}StateExited` as HistoryEvent['type'], stateExitedEventDetails: { name, output: JSON.stringify(output) } });
+const entered = (type: string, name: string, s: number): HistoryEvent => ({
+  id: ++id,
+  timestamp: at(s),
+  type: `${type}StateEntered` as HistoryEvent['type'],
+  stateEnteredEventDetails: { name },
+});
+const exited = (type: string, name: string, s: number, output: unknown): HistoryEvent => ({
+  id: ++id,
+  timestamp: at(s),
+  type: `${type}StateExited` as HistoryEvent['type'],
+  stateExitedEventDetails: { name, output: JSON.stringify(output) },
+});
 /** What every state output of the workflow carries (shared/workflow/state.ts). */
 const workflow = { release: { repository: 'payments', tag: 'release-4.2' }, service: { name: 'payments' } };
-const scanned = { ...workflow, scan: { done: true, passed: true, reason: 'scan passed: HIGH 1 (1 ignored)', blocking: [], ignored: [{ id: 'CVE-2026-0001', severity: 'HIGH', reason: 'not reachable', until: '2099-12-31' }] } };
-const rolloutDone = { ...scanned, rollout: { done: true, completedAt: at(400).toISOString(), detail: 'completed' }, deploy: { revision: 'payments:5', previousRevision: 'payments:4', startedAt: at(60).toISOString(), platform: 'ecs' } };
+const scanned = {
+  ...workflow,
+  scan: {
+    done: true,
+    passed: true,
+    reason: 'scan passed: HIGH 1 (1 ignored)',
+    blocking: [],
+    ignored: [{ id: 'CVE-2026-0001', severity: 'HIGH', reason: 'not reachable', until: '2099-12-31' }],
+  },
+};
+const rolloutDone = {
+  ...scanned,
+  rollout: { done: true, completedAt: at(400).toISOString(), detail: 'completed' },
+  deploy: { revision: 'payments:5', previousRevision: 'payments:4', startedAt: at(60).toISOString(), platform: 'ecs' },
+};
 const baking: HistoryEvent[] = [
   { id: ++id, timestamp: at(0), type: 'ExecutionStarted' },
   entered('Choice', 'Route', 0),
@@ -124,7 +151,7 @@ const baking: HistoryEvent[] = [
   entered('Wait', 'WaitBake', 461),
 ];
 
-describe('timelineOf: a deployment\'s steps from its execution history', () => {
+describe("timelineOf: a deployment's steps from its execution history", () => {
   it('groups states into steps with their times, looks and waits, and the step under way with its progress', () => {
     const now = at(640);
 
@@ -178,9 +205,15 @@ describe('the strategy a service is shown with', () => {
 
     expect(strategyOf(service)).toBe('rolling update (ECS deployment circuit breaker watched)');
     expect(strategyOf(eks)).toBe('rolling update (Kubernetes RollingUpdate)');
-    expect(strategyOf({ ...service, strategy: { type: 'canary', percent: 10, bakeMinutes: 5, pause: true } })).toBe('canary: traffic 10% → 100%, each step judged over 5 min, pausing for promotion');
-    expect(strategyOf({ ...service, strategy: { type: 'linear', stepPercent: 25, bakeMinutes: 3, pause: false } })).toBe('linear: traffic 25% → 50% → 75% → 100%, each step judged over 3 min');
-    expect(strategyOf({ ...service, strategy: { type: 'blueGreen', testTrafficBakeMinutes: 10, pause: false } })).toBe('blue/green: traffic 100%, 10 min on test traffic first');
+    expect(strategyOf({ ...service, strategy: { type: 'canary', percent: 10, bakeMinutes: 5, pause: true } })).toBe(
+      'canary: traffic 10% → 100%, each step judged over 5 min, pausing for promotion',
+    );
+    expect(strategyOf({ ...service, strategy: { type: 'linear', stepPercent: 25, bakeMinutes: 3, pause: false } })).toBe(
+      'linear: traffic 25% → 50% → 75% → 100%, each step judged over 3 min',
+    );
+    expect(strategyOf({ ...service, strategy: { type: 'blueGreen', testTrafficBakeMinutes: 10, pause: false } })).toBe(
+      'blue/green: traffic 100%, 10 min on test traffic first',
+    );
   });
 });
 
@@ -204,7 +237,11 @@ describe('timelineOf: a progressive strategy', () => {
     ];
 
     const paused = timelineOf(events, service, at(723));
-    const promoted = timelineOf([...events, entered('Task', 'Promote', 900), entered('Choice', 'ProgressLooked', 900), entered('Task', 'WatchRollout', 901)], service, at(960));
+    const promoted = timelineOf(
+      [...events, entered('Task', 'Promote', 900), entered('Choice', 'ProgressLooked', 900), entered('Task', 'WatchRollout', 901)],
+      service,
+      at(960),
+    );
 
     expect(paused.steps.map((s) => [s.key, s.label, s.startedAt.slice(11, 19), s.endedAt?.slice(11, 19), s.looks, s.waits, s.waitedMs / 1000])).toEqual([
       ['admit', 'admit', '10:00:00', '10:00:01', 0, 0, 0],
@@ -222,9 +259,12 @@ describe('timelineOf: a progressive strategy', () => {
   });
 });
 
-describe('alarmBands: an alarm\'s states over a window from its history', () => {
+describe("alarmBands: an alarm's states over a window from its history", () => {
   it('reads the published history (newest first) into bands, the state before the first update being its old state', () => {
-    const items = fixture('cloudwatch-describe-alarm-history-response-alarm-to-ok').AlarmHistoryItems.map((i: Record<string, string>) => ({ ...i, Timestamp: new Date(i.Timestamp!) }));
+    const items = fixture('cloudwatch-describe-alarm-history-response-alarm-to-ok').AlarmHistoryItems.map((i: Record<string, string>) => ({
+      ...i,
+      Timestamp: new Date(i.Timestamp!),
+    }));
     const from = Date.parse('2014-04-09T18:50:00Z');
     const to = Date.parse('2014-04-09T19:10:00Z');
 
@@ -257,20 +297,62 @@ describe('the health chart', () => {
       return { MetricDataResults: [{ Id: id, Timestamps: [minute(0), minute(1), minute(2), minute(3), minute(4)], Values: [3, 4, 114, 138, 90] }] };
     });
     cloudwatch.on(DescribeAlarmsCommand).resolves({
-      MetricAlarms: [{ AlarmName: 'payments-5xx', StateValue: 'ALARM', Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Dimensions: [{ Name: 'LoadBalancer', Value: 'app/payments/5f3e' }], Statistic: 'Sum', Period: 60, Threshold: 60, ComparisonOperator: 'GreaterThanThreshold' }],
+      MetricAlarms: [
+        {
+          AlarmName: 'payments-5xx',
+          StateValue: 'ALARM',
+          Namespace: 'AWS/ApplicationELB',
+          MetricName: 'HTTPCode_Target_5XX_Count',
+          Dimensions: [{ Name: 'LoadBalancer', Value: 'app/payments/5f3e' }],
+          Statistic: 'Sum',
+          Period: 60,
+          Threshold: 60,
+          ComparisonOperator: 'GreaterThanThreshold',
+        },
+      ],
     });
     cloudwatch.on(DescribeAlarmHistoryCommand).resolves({
-      AlarmHistoryItems: [{ AlarmName: 'payments-5xx', Timestamp: minute(4.5), HistoryItemType: 'StateUpdate', HistoryData: JSON.stringify({ oldState: { stateValue: 'OK' }, newState: { stateValue: 'ALARM' } }) }],
+      AlarmHistoryItems: [
+        {
+          AlarmName: 'payments-5xx',
+          Timestamp: minute(4.5),
+          HistoryItemType: 'StateUpdate',
+          HistoryData: JSON.stringify({ oldState: { stateValue: 'OK' }, newState: { stateValue: 'ALARM' } }),
+        },
+      ],
     });
 
-    const chart = await readHealthChart(new CloudWatchClient({ region: 'us-east-1' }), service.health, { from, to: minute(6), until: minute(6), axisTo: minute(10), now: minute(6), final: false, live: true });
+    const chart = await readHealthChart(new CloudWatchClient({ region: 'us-east-1' }), service.health, {
+      from,
+      to: minute(6),
+      until: minute(6),
+      axisTo: minute(10),
+      now: minute(6),
+      final: false,
+      live: true,
+    });
     cloudwatch.restore();
 
     const rate = chart.metrics[0]!;
-    expect(rate.points.map((p) => [p.value, p.breaching])).toEqual([[0.4, false], [undefined, false], [7.79, true], [3.1, true], [0.5, false]]);
-    expect(rate.verdict).toMatchObject({ phase: 'Failed', message: '5xx rate 7.79% > 2% in 2 of 5 periods, failure limit 1', breaches: 2, missing: 1, periods: 5 });
+    expect(rate.points.map((p) => [p.value, p.breaching])).toEqual([
+      [0.4, false],
+      [undefined, false],
+      [7.79, true],
+      [3.1, true],
+      [0.5, false],
+    ]);
+    expect(rate.verdict).toMatchObject({
+      phase: 'Failed',
+      message: '5xx rate 7.79% > 2% in 2 of 5 periods, failure limit 1',
+      breaches: 2,
+      missing: 1,
+      periods: 5,
+    });
     const alarm = chart.alarms[0]!;
-    expect(alarm.bands.map((b) => [b.state, new Date(b.from).toISOString().slice(11, 19)])).toEqual([['OK', '10:00:00'], ['ALARM', '10:04:30']]);
+    expect(alarm.bands.map((b) => [b.state, new Date(b.from).toISOString().slice(11, 19)])).toEqual([
+      ['OK', '10:00:00'],
+      ['ALARM', '10:04:30'],
+    ]);
     expect(alarm.series?.points.filter((p) => p.breaching).map((p) => p.value)).toEqual([114, 138, 90]);
   });
 
@@ -285,7 +367,11 @@ describe('the health chart', () => {
       alarms: [],
     };
     const series = {
-      name: '5xx rate', unit: '%', comparison: '>' as const, threshold: 2, period: 60,
+      name: '5xx rate',
+      unit: '%',
+      comparison: '>' as const,
+      threshold: 2,
+      period: 60,
       points: [
         { start: minute(0).getTime(), value: 0.4, breaching: false },
         { start: minute(1).getTime(), breaching: false },
@@ -293,7 +379,16 @@ describe('the health chart', () => {
       ],
     };
 
-    const svg = healthChart(chart, series, [{ from: from.getTime(), to: minute(2).getTime(), state: 'OK' }, { from: minute(2).getTime(), to: minute(5).getTime(), state: 'ALARM' }], '5xx rate during the bake', '5xx rate 7.79% > 2% in 1 of 3 periods').text;
+    const svg = healthChart(
+      chart,
+      series,
+      [
+        { from: from.getTime(), to: minute(2).getTime(), state: 'OK' },
+        { from: minute(2).getTime(), to: minute(5).getTime(), state: 'ALARM' },
+      ],
+      '5xx rate during the bake',
+      '5xx rate 7.79% > 2% in 1 of 3 periods',
+    ).text;
 
     expect(svg).toMatch(/^<svg class="chart health-chart" viewBox="0 0 760 230" role="img" aria-labelledby="t\d+ d\d+" data-points="3">/);
     expect(svg.match(/data-state="ok"/g)).toHaveLength(1);

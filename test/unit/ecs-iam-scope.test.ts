@@ -30,11 +30,16 @@ const TASK_ROLE = 'arn:aws:iam::123456789012:role/web-task';
 const EXECUTION_ROLE = 'arn:aws:iam::123456789012:role/service-role/ecsTaskExecutionRole';
 
 const ecsConfig = (extra = '') =>
-  parseConfigText(`services:\n  - name: web\n    image: { repository: my-repository-name }\n    target:\n      ecs: { cluster: prod, service: web, container: app${extra} }\n`, 'inline.yml').services[0]!.target.ecs!;
+  parseConfigText(
+    `services:\n  - name: web\n    image: { repository: my-repository-name }\n    target:\n      ecs: { cluster: prod, service: web, container: app${extra} }\n`,
+    'inline.yml',
+  ).services[0]!.target.ecs!;
 
 /** The service's task definition: the published Fargate web server sample, in family `family` at revision 8, with the given roles. */
 function current(family: string, roles: { taskRoleArn?: string; executionRoleArn?: string }): DescribeTaskDefinitionCommandOutput {
-  const { taskRoleArn, executionRoleArn, ...sample } = fixture<RegisterTaskDefinitionCommandInput & { containerDefinitions: [ContainerDefinition] }>('ecs-register-task-definition-request-fargate-webserver');
+  const { taskRoleArn, executionRoleArn, ...sample } = fixture<RegisterTaskDefinitionCommandInput & { containerDefinitions: [ContainerDefinition] }>(
+    'ecs-register-task-definition-request-fargate-webserver',
+  );
   void taskRoleArn;
   void executionRoleArn;
   return {
@@ -57,7 +62,9 @@ const running = (family: string): Service => ({
   status: 'ACTIVE',
   taskDefinition: `arn:aws:ecs:us-west-2:123456789012:task-definition/${family}:8`,
   deploymentController: { type: 'ECS' },
-  deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', taskDefinition: `arn:aws:ecs:us-west-2:123456789012:task-definition/${family}:8`, rolloutState: 'COMPLETED' }],
+  deployments: [
+    { id: 'ecs-svc/1', status: 'PRIMARY', taskDefinition: `arn:aws:ecs:us-west-2:123456789012:task-definition/${family}:8`, rolloutState: 'COMPLETED' },
+  ],
 });
 
 const ecsMock = mockClient(ECSClient);
@@ -66,9 +73,16 @@ const sent = () => ecsMock.calls().map((call) => (call.args[0] as object).constr
 function world(family: string, roles: { taskRoleArn?: string; executionRoleArn?: string }) {
   ecsMock.on(DescribeServicesCommand).resolves({ services: [running(family)], failures: [] });
   ecsMock.on(DescribeTaskDefinitionCommand).resolves(current(family, roles));
-  ecsMock.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: `arn:aws:ecs:us-west-2:123456789012:task-definition/${family}:9` } });
+  ecsMock
+    .on(RegisterTaskDefinitionCommand)
+    .resolves({ taskDefinition: { taskDefinitionArn: `arn:aws:ecs:us-west-2:123456789012:task-definition/${family}:9` } });
   ecsMock.on(UpdateServiceCommand).resolves({
-    service: { ...running(family), deployments: [{ id: 'ecs-svc/2', status: 'PRIMARY', taskDefinition: `arn:aws:ecs:us-west-2:123456789012:task-definition/${family}:9`, rolloutState: 'IN_PROGRESS' }] },
+    service: {
+      ...running(family),
+      deployments: [
+        { id: 'ecs-svc/2', status: 'PRIMARY', taskDefinition: `arn:aws:ecs:us-west-2:123456789012:task-definition/${family}:9`, rolloutState: 'IN_PROGRESS' },
+      ],
+    },
   });
 }
 
@@ -88,7 +102,11 @@ describe('ecsTarget.deploy within the deploy role', () => {
     // Assess
     expect(deployment.revision).toBe('arn:aws:ecs:us-west-2:123456789012:task-definition/web:9');
     expect(sent()).toEqual([DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand]);
-    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input).toMatchObject({ family: 'web', taskRoleArn: TASK_ROLE, executionRoleArn: EXECUTION_ROLE });
+    expect(ecsMock.commandCalls(RegisterTaskDefinitionCommand)[0]!.args[0].input).toMatchObject({
+      family: 'web',
+      taskRoleArn: TASK_ROLE,
+      executionRoleArn: EXECUTION_ROLE,
+    });
   });
 
   it('deploys with roles given as ARNs', async () => {

@@ -236,7 +236,15 @@ describe('ecsRolloutStatus: eventual consistency', () => {
   it('does not mistake a stale DescribeServices (the old deployment still PRIMARY) for a rollback', () => {
     // Prepare: our UpdateService went through at 12:00, but the read still shows the deployment from 11:00.
     const stale: Service = {
-      deployments: [{ id: 'ecs-svc/old', status: 'PRIMARY', taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7', rolloutState: 'COMPLETED' as const, createdAt: new Date('2026-11-02T11:00:00Z') }],
+      deployments: [
+        {
+          id: 'ecs-svc/old',
+          status: 'PRIMARY',
+          taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7',
+          rolloutState: 'COMPLETED' as const,
+          createdAt: new Date('2026-11-02T11:00:00Z'),
+        },
+      ],
     };
 
     // Act
@@ -248,7 +256,15 @@ describe('ecsRolloutStatus: eventual consistency', () => {
 
   it('still reads a rollback created after our deployment started as failed', () => {
     const rolledBack: Service = {
-      deployments: [{ id: 'ecs-svc/rollback', status: 'PRIMARY', taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7', rolloutState: 'IN_PROGRESS' as const, createdAt: new Date('2026-11-02T12:05:00Z') }],
+      deployments: [
+        {
+          id: 'ecs-svc/rollback',
+          status: 'PRIMARY',
+          taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7',
+          rolloutState: 'IN_PROGRESS' as const,
+          createdAt: new Date('2026-11-02T12:05:00Z'),
+        },
+      ],
     };
 
     const status = ecsRolloutStatus(rolledBack, 'ecs-svc/ours', 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7', new Date('2026-11-02T12:00:00Z'));

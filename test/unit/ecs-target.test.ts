@@ -49,7 +49,10 @@ const NEW_DEPLOYMENT = 'ecs-svc/7419115625193919142';
 const NOW = new Date('2025-02-21T19:26:00.000Z');
 
 /** The published in-progress UpdateService response, as our prod/web service. */
-function service(taskDefinition: string, deployments: Array<{ id: string; status: string; taskDefinition: string; rolloutState: DeploymentRolloutState }>): Service {
+function service(
+  taskDefinition: string,
+  deployments: Array<{ id: string; status: string; taskDefinition: string; rolloutState: DeploymentRolloutState }>,
+): Service {
   const s = fixture<{ service: Service & { deployments: [Deployment, Deployment] } }>('ecs-update-service-response-rollout-in-progress').service;
   const [primary, active] = s.deployments;
   return {
@@ -58,7 +61,11 @@ function service(taskDefinition: string, deployments: Array<{ id: string; status
     serviceName: 'web',
     clusterArn: 'arn:aws:ecs:us-west-2:123456789012:cluster/prod',
     taskDefinition,
-    deployments: deployments.map((d) => ({ ...(d.status === 'PRIMARY' ? primary : active), ...d, rolloutStateReason: `ECS deployment ${d.id} ${d.rolloutState === 'COMPLETED' ? 'completed' : 'in progress'}.` })),
+    deployments: deployments.map((d) => ({
+      ...(d.status === 'PRIMARY' ? primary : active),
+      ...d,
+      rolloutStateReason: `ECS deployment ${d.id} ${d.rolloutState === 'COMPLETED' ? 'completed' : 'in progress'}.`,
+    })),
   };
 }
 
@@ -73,7 +80,9 @@ const rollingOut = () =>
 
 /** DescribeTaskDefinition for web:<revision>: the published app + envoy (dependsOn) sample with the CLI example's read-only fields. */
 function taskDefinition(revision: number, appImage: string): DescribeTaskDefinitionCommandOutput {
-  const sample = fixture<RegisterTaskDefinitionCommandInput & { containerDefinitions: [ContainerDefinition, ContainerDefinition] }>('ecs-register-task-definition-request-multi-container-dependson');
+  const sample = fixture<RegisterTaskDefinitionCommandInput & { containerDefinitions: [ContainerDefinition, ContainerDefinition] }>(
+    'ecs-register-task-definition-request-multi-container-dependson',
+  );
   const cli = fixture<{ taskDefinition: { registeredAt: string; registeredBy: string } }>('ecs-describe-task-definition-response-cli-example');
   return {
     $metadata: {},
@@ -99,10 +108,11 @@ function taskDefinition(revision: number, appImage: string): DescribeTaskDefinit
 const ecsMock = mockClient(ECSClient);
 const target = () => ecsTarget(new ECSClient({}), ecsConfig!);
 /** Every command sent, in order, as [command class, input]. */
-const sent = () => ecsMock.calls().map((call) => {
-  const command = call.args[0] as { constructor: unknown; input: unknown };
-  return [command.constructor, command.input];
-});
+const sent = () =>
+  ecsMock.calls().map((call) => {
+    const command = call.args[0] as { constructor: unknown; input: unknown };
+    return [command.constructor, command.input];
+  });
 
 beforeEach(() => {
   ecsMock.reset();
@@ -147,7 +157,10 @@ describe('ecsTarget', () => {
           RegisterTaskDefinitionCommand,
           {
             ...writable,
-            containerDefinitions: [{ ...current.taskDefinition!.containerDefinitions![0], image: DIGEST_URI }, current.taskDefinition!.containerDefinitions![1]],
+            containerDefinitions: [
+              { ...current.taskDefinition!.containerDefinitions![0], image: DIGEST_URI },
+              current.taskDefinition!.containerDefinitions![1],
+            ],
             tags: [{ key: 'team', value: 'payments' }],
           },
         ],
@@ -304,20 +317,31 @@ describe('ecsTarget', () => {
 
       // Assess
       await expect(act).rejects.toThrow(RolloutFailed);
-      await expect(act).rejects.toThrow(`UpdateService on ECS service prod/web: the PRIMARY deployment ecs-svc/2222222222222222222 (${theirs}, IN_PROGRESS) does not run ${NEW}; not following it`);
-      expect(sent().map(([command]) => command)).toEqual([DescribeServicesCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, UpdateServiceCommand]);
+      await expect(act).rejects.toThrow(
+        `UpdateService on ECS service prod/web: the PRIMARY deployment ecs-svc/2222222222222222222 (${theirs}, IN_PROGRESS) does not run ${NEW}; not following it`,
+      );
+      expect(sent().map(([command]) => command)).toEqual([
+        DescribeServicesCommand,
+        DescribeTaskDefinitionCommand,
+        RegisterTaskDefinitionCommand,
+        UpdateServiceCommand,
+      ]);
     });
 
     it('on a retry, does not adopt a PRIMARY deployment that does not run the revision carrying the digest', async () => {
       // Prepare: the service names web:9 (our digest), but its PRIMARY deployment runs web:8.
-      ecsMock.on(DescribeServicesCommand).resolves({ services: [service(NEW, [{ id: OLD_DEPLOYMENT, status: 'PRIMARY', taskDefinition: CURRENT, rolloutState: 'COMPLETED' }])] });
+      ecsMock
+        .on(DescribeServicesCommand)
+        .resolves({ services: [service(NEW, [{ id: OLD_DEPLOYMENT, status: 'PRIMARY', taskDefinition: CURRENT, rolloutState: 'COMPLETED' }])] });
       ecsMock.on(DescribeTaskDefinitionCommand).resolves(taskDefinition(9, DIGEST_URI));
 
       // Act
       const act = target().deploy(release, NOW);
 
       // Assess
-      await expect(act).rejects.toThrow(`DescribeServices on ECS service prod/web: the PRIMARY deployment ${OLD_DEPLOYMENT} (${CURRENT}, COMPLETED) does not run ${NEW}; not following it`);
+      await expect(act).rejects.toThrow(
+        `DescribeServices on ECS service prod/web: the PRIMARY deployment ${OLD_DEPLOYMENT} (${CURRENT}, COMPLETED) does not run ${NEW}; not following it`,
+      );
       expect(sent()).toStrictEqual([
         [DescribeServicesCommand, { cluster: 'prod', services: ['web'] }],
         [DescribeTaskDefinitionCommand, { taskDefinition: NEW, include: ['TAGS'] }],
@@ -411,7 +435,9 @@ describe('ecsTarget', () => {
 
       // Assess
       await expect(act).rejects.toThrow(RollbackFailed);
-      await expect(act).rejects.toThrow(`UpdateService (rollback) on ECS service prod/web: the PRIMARY deployment ${NEW_DEPLOYMENT} (${NEW}, IN_PROGRESS) does not run ${CURRENT}; not following it`);
+      await expect(act).rejects.toThrow(
+        `UpdateService (rollback) on ECS service prod/web: the PRIMARY deployment ${NEW_DEPLOYMENT} (${NEW}, IN_PROGRESS) does not run ${CURRENT}; not following it`,
+      );
     });
 
     it('adopts the rollback ECS already started (circuit breaker) and sends no UpdateService', async () => {

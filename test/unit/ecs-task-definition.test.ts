@@ -1,4 +1,11 @@
-import type { ContainerDefinition, DescribeTaskDefinitionCommandOutput, LogConfiguration, RegisterTaskDefinitionCommandInput, Secret, TaskDefinition } from '@aws-sdk/client-ecs';
+import type {
+  ContainerDefinition,
+  DescribeTaskDefinitionCommandOutput,
+  LogConfiguration,
+  RegisterTaskDefinitionCommandInput,
+  Secret,
+  TaskDefinition,
+} from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { TargetMisconfigured } from '../../shared/errors.js';
 import { containerImage, nextRevision } from '../../shared/targets/ecs/task-definition.js';
@@ -6,10 +13,15 @@ import { fixture } from '../support/fixtures.js';
 
 /** A published RegisterTaskDefinition request, as these tests read it: its first container has a log configuration and secrets. */
 type RequestSample = RegisterTaskDefinitionCommandInput & {
-  containerDefinitions: [ContainerDefinition & { logConfiguration: LogConfiguration & { options: Record<string, string> }; secrets: [Secret] }, ContainerDefinition];
+  containerDefinitions: [
+    ContainerDefinition & { logConfiguration: LogConfiguration & { options: Record<string, string> }; secrets: [Secret] },
+    ContainerDefinition,
+  ];
 };
 /** The published DescribeTaskDefinition CLI example: two containers, registered at a time (text in the JSON; `new Date` reads either). */
-type DescribeSample = DescribeTaskDefinitionCommandOutput & { taskDefinition: TaskDefinition & { containerDefinitions: [ContainerDefinition, ContainerDefinition]; registeredAt: Date } };
+type DescribeSample = DescribeTaskDefinitionCommandOutput & {
+  taskDefinition: TaskDefinition & { containerDefinitions: [ContainerDefinition, ContainerDefinition]; registeredAt: Date };
+};
 
 const webserver = fixture<RequestSample>('ecs-register-task-definition-request-fargate-webserver');
 const secretsTutorial = fixture<RequestSample>('ecs-register-task-definition-request-secrets-tutorial');
@@ -22,7 +34,12 @@ const SECRET_ARN = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:usernam
 /** The awslogs block of the published Fargate webserver sample, pointed at this task's log group. */
 const awslogs = (prefix: string) => ({
   ...webserver.containerDefinitions[0].logConfiguration,
-  options: { ...webserver.containerDefinitions[0].logConfiguration.options, 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-west-2', 'awslogs-stream-prefix': prefix },
+  options: {
+    ...webserver.containerDefinitions[0].logConfiguration.options,
+    'awslogs-group': '/ecs/web',
+    'awslogs-region': 'us-west-2',
+    'awslogs-stream-prefix': prefix,
+  },
 });
 
 /**
@@ -245,9 +262,7 @@ describe('nextRevision', () => {
 
     // Assess
     expect(act).toThrow(TargetMisconfigured);
-    expect(act).toThrow(
-      'task definition web:8 has no container "web" (it has "app", "envoy", "ecs-secrets-container"); fix target.ecs.container',
-    );
+    expect(act).toThrow('task definition web:8 has no container "web" (it has "app", "envoy", "ecs-secrets-container"); fix target.ecs.container');
   });
 
   it('refuses a response without a task definition', () => {

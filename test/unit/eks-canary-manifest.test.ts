@@ -18,7 +18,17 @@ function guestbook(): KubeDeployment {
   return d;
 }
 
-const state: CanaryState = { of: 'guestbook-ui', container: 'guestbook-ui', revision: NEW_IMAGE, from: 'gcr.io/heptio-images/ks-guestbook-demo:0.3', steps: [10, 100], step: 1, replicas: 1, stableReplicas: 1, since: '2026-11-02T10:00:00.000Z' };
+const state: CanaryState = {
+  of: 'guestbook-ui',
+  container: 'guestbook-ui',
+  revision: NEW_IMAGE,
+  from: 'gcr.io/heptio-images/ks-guestbook-demo:0.3',
+  steps: [10, 100],
+  step: 1,
+  replicas: 1,
+  stableReplicas: 1,
+  since: '2026-11-02T10:00:00.000Z',
+};
 
 describe('canaryManifest', () => {
   it('copies the pod template with only the container image changed, adds track: canary to the pods and the selector', () => {
@@ -37,7 +47,10 @@ describe('canaryManifest', () => {
     });
     expect(canary.spec.replicas).toBe(1);
     expect(canary.spec.selector).toStrictEqual({ matchLabels: { app: 'guestbook-ui', track: 'canary' } });
-    expect(canary.spec.template.metadata).toStrictEqual({ ...main.spec.template.metadata, labels: { ...main.spec.template.metadata!.labels, track: 'canary' } });
+    expect(canary.spec.template.metadata).toStrictEqual({
+      ...main.spec.template.metadata,
+      labels: { ...main.spec.template.metadata!.labels, track: 'canary' },
+    });
     const expected = structuredClone(main.spec.template.spec);
     expected.containers[0]!.image = NEW_IMAGE;
     expect(canary.spec.template.spec).toStrictEqual(expected);
@@ -69,14 +82,23 @@ describe('canaryManifest', () => {
   it('replaces the value of a track label the docs pattern already uses (stable) in selector and pods, so the two sets do not overlap', () => {
     // Prepare
     const main = guestbook();
-    main.spec.selector = { matchLabels: { app: 'guestbook-ui', track: 'stable' }, matchExpressions: [{ key: 'track', operator: 'In', values: ['stable'] }, { key: 'tier', operator: 'Exists' }] };
+    main.spec.selector = {
+      matchLabels: { app: 'guestbook-ui', track: 'stable' },
+      matchExpressions: [
+        { key: 'track', operator: 'In', values: ['stable'] },
+        { key: 'tier', operator: 'Exists' },
+      ],
+    };
     main.spec.template.metadata!.labels = { app: 'guestbook-ui', track: 'stable', tier: 'frontend' };
 
     // Act
     const canary = canaryManifest(main, { container: 'guestbook-ui', image: NEW_IMAGE, replicas: 1, annotations: {} });
 
     // Assess
-    expect(canary.spec.selector).toStrictEqual({ matchLabels: { app: 'guestbook-ui', track: 'canary' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] });
+    expect(canary.spec.selector).toStrictEqual({
+      matchLabels: { app: 'guestbook-ui', track: 'canary' },
+      matchExpressions: [{ key: 'tier', operator: 'Exists' }],
+    });
     expect(canary.spec.template.metadata!.labels).toStrictEqual({ app: 'guestbook-ui', track: 'canary', tier: 'frontend' });
   });
 
@@ -86,7 +108,9 @@ describe('canaryManifest', () => {
     delete noSelector.spec.selector;
 
     // Act / Assess
-    expect(() => canaryManifest(guestbook(), { container: 'web', image: NEW_IMAGE, replicas: 1, annotations: {} })).toThrow(new TargetMisconfigured('Deployment default/guestbook-ui has no container "web" (containers: guestbook-ui, envoy); check target.eks.container'));
+    expect(() => canaryManifest(guestbook(), { container: 'web', image: NEW_IMAGE, replicas: 1, annotations: {} })).toThrow(
+      new TargetMisconfigured('Deployment default/guestbook-ui has no container "web" (containers: guestbook-ui, envoy); check target.eks.container'),
+    );
     expect(() => canaryManifest(noSelector, { container: 'guestbook-ui', image: NEW_IMAGE, replicas: 1, annotations: {} })).toThrow(/has no spec.selector/);
   });
 
@@ -129,7 +153,10 @@ describe('canaryReplicas: the canary adds pods beside the Deployment', () => {
 });
 
 describe('canaryState', () => {
-  const on = (annotations: Record<string, string>): KubeDeployment => ({ metadata: { name: 'guestbook-ui-canary', annotations }, spec: { template: { spec: { containers: [] } } } });
+  const on = (annotations: Record<string, string>): KubeDeployment => ({
+    metadata: { name: 'guestbook-ui-canary', annotations },
+    spec: { template: { spec: { containers: [] } } },
+  });
 
   it('reads back what was written', () => {
     const paused = { ...state, readyAt: '2026-11-02T10:02:01.000Z', pausedAt: 'step-1' };

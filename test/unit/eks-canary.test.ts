@@ -46,16 +46,29 @@ beforeEach(() => {
   world.ecr.createRepository('search');
   v1 = imageOf(world.ecr.push('search', 'v1', profile()));
   kube = world.eks.createCluster('shop');
-  kube.createDeployment({ namespace: 'shop', name: 'search', replicas: 4, containers: [{ name: 'web', image: v1 }, { name: 'envoy', image: ENVOY }] });
+  kube.createDeployment({
+    namespace: 'shop',
+    name: 'search',
+    replicas: 4,
+    containers: [
+      { name: 'web', image: v1 },
+      { name: 'envoy', image: ENVOY },
+    ],
+  });
   kube.createService({ namespace: 'shop', name: 'search', selector: { app: 'search' } });
   world.eks.serve('shop', server.url);
   route = (r) => kube.handle(r);
 });
 
 const imageOf = (event: ReturnType<World['ecr']['push']>) => `${world.ecr.registry}/search@${event.detail['image-digest']}`;
-const push = (tag: string, behaviour: Partial<ImageProfile> = {}): Release => releaseFromPush(parseEcrPushEvent(world.ecr.push('search', tag, profile(behaviour))));
+const push = (tag: string, behaviour: Partial<ImageProfile> = {}): Release =>
+  releaseFromPush(parseEcrPushEvent(world.ecr.push('search', tag, profile(behaviour))));
 const target = (strategy: Strategy = CANARY): DeployTarget =>
-  eksTarget({ describeCluster: async (name) => world.eks.DescribeCluster({ name }), credentials: CREDENTIALS, region: 'us-east-1', now: () => new Date(now) }, config, strategy);
+  eksTarget(
+    { describeCluster: async (name) => world.eks.DescribeCluster({ name }), credentials: CREDENTIALS, region: 'us-east-1', now: () => new Date(now) },
+    config,
+    strategy,
+  );
 const progressive = (t: DeployTarget): ProgressiveTarget => t.progressive!;
 const at = () => new Date(now);
 const advanceClock = (ms: number) => {
@@ -63,8 +76,13 @@ const advanceClock = (ms: number) => {
 };
 const main = () => kube.deployment('shop', 'search')!;
 const canary = () => kube.deployment('shop', 'search-canary');
-const writes = () => kube.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace('/apis/apps/v1/namespaces/shop/deployments', '')} ${r.status}`);
-const failure = (work: Promise<unknown>) => work.then(() => expect.fail('expected a rejection'), (error: Error) => error);
+const writes = () =>
+  kube.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace('/apis/apps/v1/namespaces/shop/deployments', '')} ${r.status}`);
+const failure = (work: Promise<unknown>) =>
+  work.then(
+    () => expect.fail('expected a rejection'),
+    (error: Error) => error,
+  );
 
 /** deploy, then the watch the workflow builds from what it returned. */
 async function started(t: DeployTarget, release: Release): Promise<Watch> {
@@ -91,14 +109,31 @@ describe('deploy (a progressive strategy on EKS)', () => {
 
     // Assess
     const created = canary()!;
-    expect(deployment).toStrictEqual({ platform: 'eks', previousRevision: v1, revision: release.imageUri, deploymentId: created.metadata.uid, startedAt: at().toISOString(), alreadyRunning: false });
+    expect(deployment).toStrictEqual({
+      platform: 'eks',
+      previousRevision: v1,
+      revision: release.imageUri,
+      deploymentId: created.metadata.uid,
+      startedAt: at().toISOString(),
+      alreadyRunning: false,
+    });
     expect(writes()).toStrictEqual(['POST  201']);
     expect(main()).toStrictEqual(before);
     expect(created.spec.replicas).toBe(1);
     expect(created.spec.selector).toStrictEqual({ matchLabels: { app: 'search', track: 'canary' } });
     expect(created.spec.template.metadata.labels).toStrictEqual({ app: 'search', track: 'canary' });
     expect(created.spec.template.spec.containers.map((c) => c.image)).toStrictEqual([release.imageUri, ENVOY]);
-    expect(canaryState(created)).toStrictEqual({ of: 'search', container: 'web', revision: release.imageUri, from: v1, steps: [10, 100], step: 1, replicas: 1, stableReplicas: 4, since: at().toISOString() });
+    expect(canaryState(created)).toStrictEqual({
+      of: 'search',
+      container: 'web',
+      revision: release.imageUri,
+      from: v1,
+      steps: [10, 100],
+      step: 1,
+      replicas: 1,
+      stableReplicas: 4,
+      since: at().toISOString(),
+    });
   });
 
   it('adopts its own canary when the step is retried (its first answer lost): one canary, the same id', async () => {
@@ -137,7 +172,9 @@ describe('deploy (a progressive strategy on EKS)', () => {
 
     // Assess
     expect(error).toBeInstanceOf(TargetMisconfigured);
-    expect(error.message).toBe('shop/shop/search-canary exists and is not a Shipwatch canary (no shipwatch/canary annotation); Shipwatch creates the canary of search under that name: rename or delete that Deployment');
+    expect(error.message).toBe(
+      'shop/shop/search-canary exists and is not a Shipwatch canary (no shipwatch/canary annotation); Shipwatch creates the canary of search under that name: rename or delete that Deployment',
+    );
     expect(writes()).toHaveLength(count);
   });
 
@@ -154,7 +191,9 @@ describe('deploy (a progressive strategy on EKS)', () => {
     expect(zero).toBeInstanceOf(TargetMisconfigured);
     expect(zero.message).toMatch(/at least one replica \(it has 0\)/);
     expect(blue).toBeInstanceOf(TargetMisconfigured);
-    expect(blue.message).toBe('EKS deployment shop/shop/search: strategy blueGreen is not available on EKS (see docs/progressive-eks.md); use canary or linear');
+    expect(blue.message).toBe(
+      'EKS deployment shop/shop/search: strategy blueGreen is not available on EKS (see docs/progressive-eks.md); use canary or linear',
+    );
     expect(writes()).toStrictEqual([]);
     expect(kube.requests.length - count).toBe(1);
   });
@@ -191,7 +230,15 @@ describe('progress', () => {
     // Assess
     expect(early).toMatchObject({ state: 'stepping', step: 1, steps: 2, trafficPercent: 0 });
     expect(early.state === 'stepping' && early.detail).toMatch(/^10% asked: 0 of 1 canary pods available beside 4 of search \(0% of the pods\); generation 1/);
-    expect(ready).toMatchObject({ state: 'judge', since: readyAt, bakeMinutes: 5, scope: { revision: release.imageUri }, step: 1, steps: 2, trafficPercent: 20 });
+    expect(ready).toMatchObject({
+      state: 'judge',
+      since: readyAt,
+      bakeMinutes: 5,
+      scope: { revision: release.imageUri },
+      step: 1,
+      steps: 2,
+      trafficPercent: 20,
+    });
     expect(again).toStrictEqual(ready);
     expect(writes()).toStrictEqual(['POST  201', 'PATCH /search-canary 200']);
   });
@@ -209,7 +256,12 @@ describe('progress', () => {
 
     // Assess
     expect(before.state).toBe('stepping');
-    expect(after).toMatchObject({ state: 'failed', reason: expect.stringMatching(/^canary shop\/shop\/search-canary, step 1 of 2: ReplicaSet "search-canary-\w+" has timed out progressing\. \(progress deadline 600s exceeded/) });
+    expect(after).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(
+        /^canary shop\/shop\/search-canary, step 1 of 2: ReplicaSet "search-canary-\w+" has timed out progressing\. \(progress deadline 600s exceeded/,
+      ),
+    });
   });
 });
 
@@ -232,8 +284,17 @@ describe('advance', () => {
     // Assess
     expect(main().spec.template.spec.containers.map((c) => c.image)).toStrictEqual([release.imageUri, ENVOY]);
     expect(JSON.parse(main().metadata.annotations![LAST_DEPLOY_ANNOTATION]!)).toStrictEqual({ container: 'web', from: v1, to: release.imageUri });
-    expect(promoting).toMatchObject({ state: 'stepping', step: 2, steps: 2, trafficPercent: 100, detail: expect.stringMatching(/^promoting: EKS deployment shop\/shop\/search rolls out the new image: generation 2/) });
-    expect(done).toMatchObject({ state: 'completed', detail: expect.stringMatching(/generation 2 rolled out: 4 of 4 updated, 4 available; canary search-canary deleted$/) });
+    expect(promoting).toMatchObject({
+      state: 'stepping',
+      step: 2,
+      steps: 2,
+      trafficPercent: 100,
+      detail: expect.stringMatching(/^promoting: EKS deployment shop\/shop\/search rolls out the new image: generation 2/),
+    });
+    expect(done).toMatchObject({
+      state: 'completed',
+      detail: expect.stringMatching(/generation 2 rolled out: 4 of 4 updated, 4 available; canary search-canary deleted$/),
+    });
     expect(again).toMatchObject({ state: 'completed', detail: expect.not.stringMatching(/deleted/) });
     expect(canary()).toBeUndefined();
     expect(writes()).toStrictEqual(['POST  201', 'PATCH /search-canary 200', 'PATCH /search 200', 'DELETE /search-canary 200']);
@@ -249,7 +310,11 @@ describe('advance', () => {
     const sinces: string[] = [];
 
     // Act
-    for (const [step, pods] of [[1, 1], [2, 4], [3, 12]] as const) {
+    for (const [step, pods] of [
+      [1, 1],
+      [2, 4],
+      [3, 12],
+    ] as const) {
       const status = await judged(t, watch, pods);
       if (status.state !== 'judge') throw new Error('not judged');
       shares.push(status.trafficPercent);
@@ -321,7 +386,10 @@ describe('pause and decide', () => {
     // Assess
     expect(canary()).toBeUndefined();
     expect(main().spec).toStrictEqual(before.spec);
-    expect(after).toMatchObject({ state: 'failed', reason: `the canary shop/shop/search-canary is gone (aborted, or deleted by someone): EKS deployment shop/shop/search serves every request with the previous image ${v1}` });
+    expect(after).toMatchObject({
+      state: 'failed',
+      reason: `the canary shop/shop/search-canary is gone (aborted, or deleted by someone): EKS deployment shop/shop/search serves every request with the previous image ${v1}`,
+    });
     expect(writes().filter((w) => w.startsWith('DELETE'))).toStrictEqual(['DELETE /search-canary 200']);
   });
 
@@ -357,7 +425,10 @@ describe('superseded', () => {
     const advance = await failure(progressive(t).advance(watch, 1, at()));
 
     // Assess
-    expect(status).toStrictEqual({ state: 'superseded', by: `${theirs} on EKS deployment shop/shop/search (changed by someone; Shipwatch deleted its canary search-canary)` });
+    expect(status).toStrictEqual({
+      state: 'superseded',
+      by: `${theirs} on EKS deployment shop/shop/search (changed by someone; Shipwatch deleted its canary search-canary)`,
+    });
     expect(canary()).toBeUndefined();
     expect(main().spec.template.spec.containers[0]!.image).toBe(theirs);
     expect(advance).toBeInstanceOf(Superseded);
@@ -365,7 +436,11 @@ describe('superseded', () => {
 
   it.each([
     ['scaled by someone', { spec: { replicas: 3 } }, /was scaled by someone to 3 \(Shipwatch set 1 for step 1\)/],
-    ['given another image', { spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } } }, /was changed by someone: it runs nginx:1\.27/],
+    [
+      'given another image',
+      { spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } } },
+      /was changed by someone: it runs nginx:1\.27/,
+    ],
   ])('when the canary is %s: left as it is', async (_, patch, why) => {
     // Prepare
     const t = target();
@@ -400,10 +475,13 @@ describe('rollback at any step', () => {
   const steps: [string, (t: DeployTarget, w: Watch) => Promise<void>][] = [
     ['step 1, pods starting', async () => {}],
     ['step 1, judged', async (t, w) => void (await judged(t, w, 1))],
-    ['step 2 of linear', async (t, w) => {
-      await judged(t, w, 1);
-      await progressive(t).advance(w, 1, at());
-    }],
+    [
+      'step 2 of linear',
+      async (t, w) => {
+        await judged(t, w, 1);
+        await progressive(t).advance(w, 1, at());
+      },
+    ],
   ];
 
   it.each(steps)('%s: the canary deleted (that is the rollback: search never changed), safe to call twice', async (_, reach) => {
@@ -469,7 +547,10 @@ describe('answers lost (the work done, the client told 503): the retry neither r
       armed = false;
       kube.faults = undefined;
       kube.handle(request);
-      return { status: 503, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'upstream timed out', reason: 'ServiceUnavailable', code: 503 } };
+      return {
+        status: 503,
+        body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'upstream timed out', reason: 'ServiceUnavailable', code: 503 },
+      };
     };
   }
 

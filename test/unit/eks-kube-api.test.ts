@@ -24,8 +24,18 @@ function guestbook(): KubeDeployment {
 let server: KubeTestServer;
 const token = vi.fn(async () => TOKEN);
 const api = (options: { caPem?: string; timeoutMs?: number } = {}) =>
-  kubeApi({ endpoint: server.url, caPem: options.caPem ?? server.caPem, token, label: 'EKS cluster prod', ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
-const failure = (work: Promise<unknown>) => work.then(() => expect.fail('expected a rejection'), (error: Error) => error);
+  kubeApi({
+    endpoint: server.url,
+    caPem: options.caPem ?? server.caPem,
+    token,
+    label: 'EKS cluster prod',
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
+const failure = (work: Promise<unknown>) =>
+  work.then(
+    () => expect.fail('expected a rejection'),
+    (error: Error) => error,
+  );
 
 beforeEach(async () => {
   token.mockClear();
@@ -108,7 +118,14 @@ describe('kubeApi', () => {
       const client = api();
 
       // Act
-      const patched = await client.patchContainerImage(NAMESPACE, NAME, 'envoy', 'public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.7.0-prod', { resourceVersion: '12819' }, { 'shipwatch/last-deploy': 'note' });
+      const patched = await client.patchContainerImage(
+        NAMESPACE,
+        NAME,
+        'envoy',
+        'public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.7.0-prod',
+        { resourceVersion: '12819' },
+        { 'shipwatch/last-deploy': 'note' },
+      );
 
       // Assess
       expect(JSON.parse(server.requests[0]!.body)).toStrictEqual({
@@ -232,7 +249,9 @@ describe('kubeApi', () => {
 
       // Assess
       expect(error).toBeInstanceOf(Transient);
-      expect(error.message).toBe("GET deployment default/guestbook-ui on EKS cluster prod: no answer within 200 ms (a private-only endpoint needs the Lambda in the cluster's VPC)");
+      expect(error.message).toBe(
+        "GET deployment default/guestbook-ui on EKS cluster prod: no answer within 200 ms (a private-only endpoint needs the Lambda in the cluster's VPC)",
+      );
       expect(Date.now() - started).toBeLessThan(5_000);
     });
   });
@@ -247,7 +266,9 @@ describe('kubeApi', () => {
 
       // Assess
       expect(error).toBeInstanceOf(KubeApiError);
-      expect(error.message).toMatch(/^GET deployment default\/guestbook-ui on EKS cluster prod: the server's TLS certificate does not verify against the cluster CA from DescribeCluster \(/);
+      expect(error.message).toMatch(
+        /^GET deployment default\/guestbook-ui on EKS cluster prod: the server's TLS certificate does not verify against the cluster CA from DescribeCluster \(/,
+      );
       expect(server.requests).toStrictEqual([]);
     });
 

@@ -58,7 +58,8 @@ describe('eksRolloutStatus', () => {
     // Assess
     expect(status).toStrictEqual({
       state: 'failed',
-      reason: 'ReplicaSet "guestbook-ui-75dd4d49d5" has timed out progressing. (progress deadline 600s exceeded; 1 of 1 updated, 1 available, 1 old pending termination)',
+      reason:
+        'ReplicaSet "guestbook-ui-75dd4d49d5" has timed out progressing. (progress deadline 600s exceeded; 1 of 1 updated, 1 available, 1 old pending termination)',
     });
   });
 
@@ -74,9 +75,21 @@ describe('eksRolloutStatus', () => {
   });
 
   it.each([
-    { what: 'not all updated', status: { replicas: 3, updatedReplicas: 2, availableReplicas: 1 }, detail: 'generation 4: 2 of 3 updated, 1 available, 1 old pending termination' },
-    { what: 'updated but old ones left', status: { replicas: 4, updatedReplicas: 3, availableReplicas: 3 }, detail: 'generation 4: 3 of 3 updated, 3 available, 1 old pending termination' },
-    { what: 'updated but not all available', status: { replicas: 3, updatedReplicas: 3, availableReplicas: 2 }, detail: 'generation 4: 3 of 3 updated, 2 available' },
+    {
+      what: 'not all updated',
+      status: { replicas: 3, updatedReplicas: 2, availableReplicas: 1 },
+      detail: 'generation 4: 2 of 3 updated, 1 available, 1 old pending termination',
+    },
+    {
+      what: 'updated but old ones left',
+      status: { replicas: 4, updatedReplicas: 3, availableReplicas: 3 },
+      detail: 'generation 4: 3 of 3 updated, 3 available, 1 old pending termination',
+    },
+    {
+      what: 'updated but not all available',
+      status: { replicas: 3, updatedReplicas: 3, availableReplicas: 2 },
+      detail: 'generation 4: 3 of 3 updated, 2 available',
+    },
   ])('is in progress while $what', ({ status, detail }) => {
     // Prepare
     const deployment = midRollout();
@@ -150,7 +163,10 @@ describe('eksRolloutStatus', () => {
     const status = eksRolloutStatus(deployment, watch);
 
     // Assess
-    expect(status).toStrictEqual({ state: 'superseded', by: 'no container "guestbook-ui" (containers: web) (generation 5, changed by someone; ours was generation 4)' });
+    expect(status).toStrictEqual({
+      state: 'superseded',
+      by: 'no container "guestbook-ui" (containers: web) (generation 5, changed by someone; ours was generation 4)',
+    });
   });
 
   it('watches a rollback the same way, with the two images swapped', () => {

@@ -5,7 +5,14 @@ import { configSchema } from '../../shared/config/schema.js';
 // (docs/progressive-eks.md) steps canary and linear; blue/green it cannot do.
 
 const eks = (strategy: unknown) => ({
-  services: [{ name: 'search', image: { repository: 'search' }, target: { eks: { cluster: 'shop', namespace: 'shop', deployment: 'search', container: 'web' } }, strategy }],
+  services: [
+    {
+      name: 'search',
+      image: { repository: 'search' },
+      target: { eks: { cluster: 'shop', namespace: 'shop', deployment: 'search', container: 'web' } },
+      strategy,
+    },
+  ],
 });
 
 describe('strategy of an EKS service', () => {
@@ -27,7 +34,11 @@ describe('strategy of an EKS service', () => {
   });
 
   it('still accepts blueGreen on ECS, where the service has its own engine for it', () => {
-    const ecs = { services: [{ name: 'web', image: { repository: 'web' }, target: { ecs: { cluster: 'prod', service: 'web', container: 'app' } }, strategy: { type: 'blueGreen' } }] };
+    const ecs = {
+      services: [
+        { name: 'web', image: { repository: 'web' }, target: { ecs: { cluster: 'prod', service: 'web', container: 'app' } }, strategy: { type: 'blueGreen' } },
+      ],
+    };
     expect(configSchema.safeParse(ecs).success).toBe(true);
   });
 });

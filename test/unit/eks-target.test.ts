@@ -68,7 +68,11 @@ const sdk = new EKSClient({ region: REGION, credentials: CREDENTIALS });
 const describeCluster = (name: string) => sdk.send(new DescribeClusterCommand({ name }));
 const deps = () => ({ describeCluster, credentials: CREDENTIALS, region: REGION, now: () => NOW });
 const target = () => eksTarget(deps(), config);
-const failure = (work: Promise<unknown>) => work.then(() => expect.fail('expected a rejection'), (error: Error) => error);
+const failure = (work: Promise<unknown>) =>
+  work.then(
+    () => expect.fail('expected a rejection'),
+    (error: Error) => error,
+  );
 const stored = () => server.get('default', 'guestbook-ui')!;
 const patches = () => server.requests.filter((r) => r.method === 'PATCH');
 
@@ -107,7 +111,14 @@ describe('eksTarget', () => {
       const deployment = await target().deploy(release, NOW);
 
       // Assess
-      expect(deployment).toStrictEqual({ platform: 'eks', previousRevision: OLD_IMAGE, revision: NEW_IMAGE, deploymentId: '5', startedAt: NOW.toISOString(), alreadyRunning: false });
+      expect(deployment).toStrictEqual({
+        platform: 'eks',
+        previousRevision: OLD_IMAGE,
+        revision: NEW_IMAGE,
+        deploymentId: '5',
+        startedAt: NOW.toISOString(),
+        alreadyRunning: false,
+      });
       expect(eksMock.commandCalls(DescribeClusterCommand).map((c) => c.args[0].input)).toStrictEqual([{ name: 'prod' }]);
       expect(server.requests.map((r) => `${r.method} ${r.path}`)).toStrictEqual([`GET ${PATH}`, `PATCH ${PATH}`]);
       const note = JSON.stringify({ container: 'guestbook-ui', from: OLD_IMAGE, to: NEW_IMAGE });
@@ -148,7 +159,14 @@ describe('eksTarget', () => {
       const deployment = await target().deploy(release, NOW);
 
       // Assess
-      expect(deployment).toStrictEqual({ platform: 'eks', previousRevision: NEW_IMAGE, revision: NEW_IMAGE, deploymentId: '4', startedAt: NOW.toISOString(), alreadyRunning: true });
+      expect(deployment).toStrictEqual({
+        platform: 'eks',
+        previousRevision: NEW_IMAGE,
+        revision: NEW_IMAGE,
+        deploymentId: '4',
+        startedAt: NOW.toISOString(),
+        alreadyRunning: true,
+      });
       expect(patches()).toStrictEqual([]);
     });
 
@@ -163,7 +181,14 @@ describe('eksTarget', () => {
       // Assess
       expect(lost).toBeInstanceOf(Transient);
       expect(stored().spec.template.spec.containers[0]!.image).toBe(NEW_IMAGE);
-      expect(retried).toStrictEqual({ platform: 'eks', previousRevision: OLD_IMAGE, revision: NEW_IMAGE, deploymentId: '5', startedAt: NOW.toISOString(), alreadyRunning: false });
+      expect(retried).toStrictEqual({
+        platform: 'eks',
+        previousRevision: OLD_IMAGE,
+        revision: NEW_IMAGE,
+        deploymentId: '5',
+        startedAt: NOW.toISOString(),
+        alreadyRunning: false,
+      });
       expect(patches()).toHaveLength(1);
     });
 
@@ -190,7 +215,9 @@ describe('eksTarget', () => {
 
       // Assess
       expect(error).toBeInstanceOf(TargetMisconfigured);
-      expect(error.message).toBe('EKS deployment prod/default/guestbook-ui has no container "app" (containers: guestbook-ui, envoy); check target.eks.container');
+      expect(error.message).toBe(
+        'EKS deployment prod/default/guestbook-ui has no container "app" (containers: guestbook-ui, envoy); check target.eks.container',
+      );
       expect(patches()).toStrictEqual([]);
     });
 
@@ -216,7 +243,9 @@ describe('eksTarget', () => {
       server.update('default', 'guestbook-ui', (d) => void (d.spec.replicas = 2));
 
       // Act
-      const error = await failure(api.patchContainerImage('default', 'guestbook-ui', 'guestbook-ui', NEW_IMAGE, { resourceVersion: read.metadata.resourceVersion! }));
+      const error = await failure(
+        api.patchContainerImage('default', 'guestbook-ui', 'guestbook-ui', NEW_IMAGE, { resourceVersion: read.metadata.resourceVersion! }),
+      );
 
       // Assess
       expect(error).toBeInstanceOf(Transient);
@@ -360,7 +389,8 @@ describe('eksTarget', () => {
       // Assess
       expect(status).toStrictEqual({
         state: 'failed',
-        reason: 'ReplicaSet "guestbook-ui-75dd4d49d5" has timed out progressing. (progress deadline 600s exceeded; 1 of 1 updated, 1 available, 1 old pending termination)',
+        reason:
+          'ReplicaSet "guestbook-ui-75dd4d49d5" has timed out progressing. (progress deadline 600s exceeded; 1 of 1 updated, 1 available, 1 old pending termination)',
       });
     });
 
@@ -441,7 +471,12 @@ describe('eksTarget', () => {
       server.update('default', 'guestbook-ui', (d) => void rolledOut(d));
 
       // Act
-      const status = await target().status({ deploymentId: started.deploymentId, revision: deployment.previousRevision, revertRevision: deployment.revision, since: NOW });
+      const status = await target().status({
+        deploymentId: started.deploymentId,
+        revision: deployment.previousRevision,
+        revertRevision: deployment.revision,
+        since: NOW,
+      });
 
       // Assess
       expect(status).toStrictEqual({ state: 'completed', detail: 'generation 6 rolled out: 1 of 1 updated, 1 available' });

@@ -5,7 +5,14 @@ import { fixture } from '../support/fixtures.js';
 
 /** The parts of the authenticator's test vector these tests read. */
 interface TokenVector {
-  inputs: { clusterId: string; region: string; accessKeyId: string; secretAccessKey: string; nowUnix: number; credentialsAsPublishedBase64: { accessKeyId: string; secretAccessKey: string } };
+  inputs: {
+    clusterId: string;
+    region: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    nowUnix: number;
+    credentialsAsPublishedBase64: { accessKeyId: string; secretAccessKey: string };
+  };
   expected: { token: string; expirationIso: string };
   decoded: { presignedUrl: string; queryParameters: Record<string, string> };
   DERIVED_sigv4_check: { canonicalRequest: string; stringToSign: string; signature: string };
@@ -35,11 +42,11 @@ const presignedUrl = (token: string) => new URL(Buffer.from(token.slice(TOKEN_PR
  */
 function recomputeSignature(url: URL, cluster: string, secretAccessKey: string) {
   const q = url.searchParams;
-  const escape = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encode = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const canonicalQuery = [...q.keys()]
     .filter((k) => k !== 'X-Amz-Signature')
     .sort()
-    .map((k) => `${escape(k)}=${escape(q.get(k)!)}`)
+    .map((k) => `${encode(k)}=${encode(q.get(k)!)}`)
     .join('&');
   const emptyHash = createHash('sha256').update('').digest('hex');
   const canonicalRequest = ['GET', '/', canonicalQuery, `host:${url.host}`, `x-k8s-aws-id:${cluster}`, '', 'host;x-k8s-aws-id', emptyHash].join('\n');
@@ -61,7 +68,12 @@ describe('eksToken', () => {
     };
 
     // Act
-    const { token, expiresAt } = await eksToken({ cluster: vector.inputs.clusterId, region: vector.inputs.region, credentials: vectorCredentials, now: vectorNow });
+    const { token, expiresAt } = await eksToken({
+      cluster: vector.inputs.clusterId,
+      region: vector.inputs.region,
+      credentials: vectorCredentials,
+      now: vectorNow,
+    });
 
     // Assess
     expect(published).toStrictEqual(vectorCredentials);
@@ -135,31 +147,37 @@ describe('eksToken', () => {
     expect(expiresAt.toISOString().replace('.000Z', 'Z')).toBe(cli['expectedOutput_eks_get-token_--cluster-name_MyCluster'].status.expirationTimestamp);
   });
 
-  it.each(cli.urlAssertions)(
-    'meets the CLI functional test for "$args"',
-    async ({ expectedEndpoint, expectedSigningRegionInCredential, hasSecurityToken }) => {
-      // Prepare
-      const credentials = {
-        accessKeyId: cli.setup.AWS_ACCESS_KEY_ID,
-        secretAccessKey: cli.setup.AWS_SECRET_ACCESS_KEY,
-        ...(hasSecurityToken ? { sessionToken: 'assumed-role-session-token' } : {}),
-      };
+  it.each(cli.urlAssertions)('meets the CLI functional test for "$args"', async ({ expectedEndpoint, expectedSigningRegionInCredential, hasSecurityToken }) => {
+    // Prepare
+    const credentials = {
+      accessKeyId: cli.setup.AWS_ACCESS_KEY_ID,
+      secretAccessKey: cli.setup.AWS_SECRET_ACCESS_KEY,
+      ...(hasSecurityToken ? { sessionToken: 'assumed-role-session-token' } : {}),
+    };
 
-      // Act
-      const { token } = await eksToken({ cluster: cli.setup.clusterName, region: expectedSigningRegionInCredential, credentials, now: new Date('2019-10-23T23:00:00Z') });
+    // Act
+    const { token } = await eksToken({
+      cluster: cli.setup.clusterName,
+      region: expectedSigningRegionInCredential,
+      credentials,
+      now: new Date('2019-10-23T23:00:00Z'),
+    });
 
-      // Assess
-      const url = presignedUrl(token);
-      expect(token.startsWith('k8s-aws-v1.')).toBe(true);
-      expect(token).not.toContain('=');
-      expect(token.slice(TOKEN_PREFIX.length)).toMatch(/^[A-Za-z0-9_-]+$/);
-      expect(url.host).toBe(expectedEndpoint);
-      expect(url.searchParams.get('X-Amz-Credential')).toBe(`${cli.setup.AWS_ACCESS_KEY_ID}/20191023/${expectedSigningRegionInCredential}/sts/aws4_request`);
-      expect(url.searchParams.get('X-Amz-SignedHeaders')!.split(';')).toContain(cli.constantsInImplementation_awscli_customizations_eks_get_token_py.K8S_AWS_ID_HEADER);
-      expect(url.searchParams.get('X-Amz-Expires')).toBe(String(cli.constantsInImplementation_awscli_customizations_eks_get_token_py['URL_TIMEOUT (X-Amz-Expires)']));
-      expect(url.searchParams.has('X-Amz-Security-Token')).toBe(hasSecurityToken);
-    },
-  );
+    // Assess
+    const url = presignedUrl(token);
+    expect(token.startsWith('k8s-aws-v1.')).toBe(true);
+    expect(token).not.toContain('=');
+    expect(token.slice(TOKEN_PREFIX.length)).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(url.host).toBe(expectedEndpoint);
+    expect(url.searchParams.get('X-Amz-Credential')).toBe(`${cli.setup.AWS_ACCESS_KEY_ID}/20191023/${expectedSigningRegionInCredential}/sts/aws4_request`);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')!.split(';')).toContain(
+      cli.constantsInImplementation_awscli_customizations_eks_get_token_py.K8S_AWS_ID_HEADER,
+    );
+    expect(url.searchParams.get('X-Amz-Expires')).toBe(
+      String(cli.constantsInImplementation_awscli_customizations_eks_get_token_py['URL_TIMEOUT (X-Amz-Expires)']),
+    );
+    expect(url.searchParams.has('X-Amz-Security-Token')).toBe(hasSecurityToken);
+  });
 
   it('uses the partition of the region for STS', () => {
     // Prepare / Act / Assess
@@ -212,7 +230,9 @@ describe('eksTokenCache', () => {
     expect(new Set([a, b, c]).size).toBe(3);
     expect(again).toBe(a);
     // b is bound to its cluster: the signature holds only with x-k8s-aws-id: other-cluster.
-    expect(presignedUrl(b).searchParams.get('X-Amz-Signature')).toBe(recomputeSignature(presignedUrl(b), 'other-cluster', vectorCredentials.secretAccessKey).signature);
+    expect(presignedUrl(b).searchParams.get('X-Amz-Signature')).toBe(
+      recomputeSignature(presignedUrl(b), 'other-cluster', vectorCredentials.secretAccessKey).signature,
+    );
     expect(presignedUrl(c).host).toBe('sts.eu-west-1.amazonaws.com');
   });
 
@@ -250,7 +270,10 @@ describe('eksTokenCache', () => {
 
   it('does not remember a failure to get credentials', async () => {
     // Prepare
-    const credentials = vi.fn<() => Promise<typeof vectorCredentials>>().mockRejectedValueOnce(new Error('CredentialsProviderError: no credentials yet')).mockResolvedValue(vectorCredentials);
+    const credentials = vi
+      .fn<() => Promise<typeof vectorCredentials>>()
+      .mockRejectedValueOnce(new Error('CredentialsProviderError: no credentials yet'))
+      .mockResolvedValue(vectorCredentials);
     const cache = eksTokenCache({ credentials, now: clock().now });
 
     // Act

@@ -33,7 +33,14 @@ async function bundle(config: string, code: string): Promise<{ module: Record<st
   const outfile = join(dir, `${Math.random().toString(36).slice(2)}.mjs`);
   const result = await build({
     stdin: { contents: code, resolveDir: ROOT, loader: 'ts' },
-    bundle: true, platform: 'node', format: 'esm', target: 'node22', mainFields: ['module', 'main'], outfile, metafile: true, logLevel: 'silent',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    outfile,
+    metafile: true,
+    logLevel: 'silent',
     banner: { js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);" },
     plugins: plugins(),
   });
@@ -68,7 +75,9 @@ describe('the packaged config', () => {
 
     // Assess
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toContain('is not a valid Shipwatch config:\n  services[0].health.fixForwardTag: unknown key (did you mean "fixForwardTags"?)');
+    expect((error as Error).message).toContain(
+      'is not a valid Shipwatch config:\n  services[0].health.fixForwardTag: unknown key (did you mean "fixForwardTags"?)',
+    );
   });
 });
 
@@ -103,7 +112,12 @@ describe('tag globs', () => {
     })();
 
     // Assess
-    expect(error).toMatchObject({ name: 'ConfigError', message: expect.stringMatching(/^tag glob "nightly-\*" is not in the config these functions were packaged with \(.*\.yml\); package and deploy Shipwatch again$/) });
+    expect(error).toMatchObject({
+      name: 'ConfigError',
+      message: expect.stringMatching(
+        /^tag glob "nightly-\*" is not in the config these functions were packaged with \(.*\.yml\); package and deploy Shipwatch again$/,
+      ),
+    });
   });
 });
 
@@ -111,7 +125,11 @@ describe('deploy platforms', () => {
   const targetFor = "export { targetFor } from './shared/targets/target-for.ts';";
   /** The platforms a bundle can drive: the ECS client, the EKS target (whose one AWS call needs no client). */
   const sdk = (inputs: string[]) =>
-    [...new Set(inputs.map((i) => (i.includes('node_modules/@aws-sdk/client-ecs/') ? 'ecs' : i.includes('shared/targets/eks/') ? 'eks' : undefined)).filter(Boolean))].sort();
+    [
+      ...new Set(
+        inputs.map((i) => (i.includes('node_modules/@aws-sdk/client-ecs/') ? 'ecs' : i.includes('shared/targets/eks/') ? 'eks' : undefined)).filter(Boolean),
+      ),
+    ].sort();
 
   it('are only those the config uses: an ECS-only package has no EKS target, an EKS-only one no ECS client', async () => {
     // Act
@@ -140,7 +158,11 @@ describe('deploy platforms', () => {
     })();
 
     // Assess
-    expect(error).toMatchObject({ name: 'TargetMisconfigured', message: 'catalog deploys to eks, but these functions were packaged for ecs only (the packaged config has no such service); package and deploy Shipwatch again' });
+    expect(error).toMatchObject({
+      name: 'TargetMisconfigured',
+      message:
+        'catalog deploys to eks, but these functions were packaged for ecs only (the packaged config has no such service); package and deploy Shipwatch again',
+    });
   });
 });
 

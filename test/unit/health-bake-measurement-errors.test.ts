@@ -17,14 +17,24 @@ describe('bakeCheck: measurement errors', () => {
   /** What the SDK throws after its own retries: a service exception carrying `$metadata`. */
   // Access denied: a failure another try soon will not fix (throttling goes to the Transient retrier; see below).
   const throttled = () =>
-    new CloudWatchServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: { httpStatusCode: 400, attempts: 1 }, message: 'not authorized to perform: cloudwatch:DescribeAlarms' });
+    new CloudWatchServiceException({
+      name: 'AccessDeniedException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400, attempts: 1 },
+      message: 'not authorized to perform: cloudwatch:DescribeAlarms',
+    });
   const reallyThrottled = () =>
-    new CloudWatchServiceException({ name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400, attempts: 3 }, message: 'Rate exceeded' });
+    new CloudWatchServiceException({
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400, attempts: 3 },
+      message: 'Rate exceeded',
+    });
   const LOOKED_AT = '2025-02-21T12:03:00.000Z';
   const look = (target: DeployTarget, previous: { measurementErrors?: number }, health = bakeService.health, now = LOOKED_AT) =>
     bakeCheck({ cloudwatch: cloudwatch(), target }, health, deployment, BAKE_STARTED, at(now), previous);
 
-  it('leaves throttling to the state machine\'s Transient retrier: rethrown, not counted', async () => {
+  it("leaves throttling to the state machine's Transient retrier: rethrown, not counted", async () => {
     // Prepare
     const target = fakeTarget({ state: 'completed', detail: 'done' });
     const error = reallyThrottled();
@@ -78,7 +88,11 @@ describe('bakeCheck: measurement errors', () => {
     const result = await look(target, { measurementErrors: 1 });
 
     // Assess
-    expect(result).toMatchObject({ done: false, measurementErrors: 2, detail: 'could not measure health (2 of 4 in a row): AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms' });
+    expect(result).toMatchObject({
+      done: false,
+      measurementErrors: 2,
+      detail: 'could not measure health (2 of 4 in a row): AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms',
+    });
   });
 
   it('throws MeasurementFailed at the 4th failed measurement in a row, keeping the SDK error as the cause', async () => {
@@ -94,7 +108,8 @@ describe('bakeCheck: measurement errors', () => {
     await expect(act).rejects.toThrow(MeasurementFailed);
     await expect(act).rejects.toMatchObject({
       name: 'MeasurementFailed',
-      message: 'health could not be measured: 4 failed measurements in a row, consecutiveErrorLimit 4; last: AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms',
+      message:
+        'health could not be measured: 4 failed measurements in a row, consecutiveErrorLimit 4; last: AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms',
       cause: error,
     });
   });
@@ -113,7 +128,11 @@ consecutiveErrorLimit: 2`);
     const second = look(target, { measurementErrors: 1 }, strict.health);
 
     // Assess
-    expect(first).toMatchObject({ done: false, measurementErrors: 1, detail: 'could not measure health (1 of 2 in a row): AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms' });
+    expect(first).toMatchObject({
+      done: false,
+      measurementErrors: 1,
+      detail: 'could not measure health (1 of 2 in a row): AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms',
+    });
     await expect(second).rejects.toThrow(MeasurementFailed);
     await expect(second).rejects.toThrow(/^health could not be measured: 2 failed measurements in a row, consecutiveErrorLimit 2;/);
   });
@@ -132,7 +151,9 @@ consecutiveErrorLimit: 1`);
 
     // Assess
     await expect(act).rejects.toThrow(MeasurementFailed);
-    await expect(act).rejects.toThrow('health could not be measured: 1 failed measurements in a row, consecutiveErrorLimit 1; last: AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms');
+    await expect(act).rejects.toThrow(
+      'health could not be measured: 1 failed measurements in a row, consecutiveErrorLimit 1; last: AccessDeniedException: not authorized to perform: cloudwatch:DescribeAlarms',
+    );
   });
 
   it('lets an error that is not an AWS call failing (no $metadata) propagate unchanged', async () => {

@@ -4,7 +4,19 @@ import { DEFAULTS } from '../../shared/config/defaults.js';
 import { RolloutFailed, Superseded, Unhealthy } from '../../shared/errors.js';
 import { bakeCheck } from '../../shared/health/bake.js';
 import { alarmKey, ecsServiceKey } from '../../shared/waits/keys.js';
-import { alarmState, at, BAKE_STARTED, bakeService, cloudwatch, cloudwatchMock, deployment, fakeTarget, FIVE_XX, metricValues, serviceWith } from '../support/health.js';
+import {
+  alarmState,
+  at,
+  BAKE_STARTED,
+  bakeService,
+  cloudwatch,
+  cloudwatchMock,
+  deployment,
+  fakeTarget,
+  FIVE_XX,
+  metricValues,
+  serviceWith,
+} from '../support/health.js';
 
 // shared/health/bake.ts: one look at a baking deployment, its verdicts and
 // when to look again (failed measurements: health-bake-measurement-errors.test.ts).
@@ -76,7 +88,12 @@ describe('bakeCheck', () => {
     const result = await bakeCheck({ cloudwatch: cloudwatch(), target }, bakeService.health, deployment, BAKE_STARTED, at('2025-02-21T12:06:00Z'));
 
     // Assess
-    expect(target.status).toHaveBeenCalledWith({ deploymentId: 'ecs-svc/7419115625193919142', revision: deployment.revision, revertRevision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:8', since: new Date('2025-02-21T11:55:00.000Z') });
+    expect(target.status).toHaveBeenCalledWith({
+      deploymentId: 'ecs-svc/7419115625193919142',
+      revision: deployment.revision,
+      revertRevision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:8',
+      since: new Date('2025-02-21T11:55:00.000Z'),
+    });
     expect(result).toStrictEqual({
       done: true,
       healthy: true,
@@ -187,7 +204,9 @@ alarms: [web-5xx-alarm]
 bakeMinutes: 30
 pollSeconds: 600
 metrics:
-${FIVE_XX.split('\n').map((l) => `  ${l}`).join('\n')}`);
+${FIVE_XX.split('\n')
+  .map((l) => `  ${l}`)
+  .join('\n')}`);
     const target = fakeTarget({ state: 'completed', detail: 'done' });
     OK();
     metricValues([0.5, 0.7]);
@@ -243,7 +262,9 @@ metrics:
 bakeMinutes: 5
 pollSeconds: 30
 metrics:
-${FIVE_XX.split('\n').map((l) => `  ${l}`).join('\n')}`);
+${FIVE_XX.split('\n')
+  .map((l) => `  ${l}`)
+  .join('\n')}`);
     const target = fakeTarget({ state: 'completed', detail: 'done' }, []);
     metricValues([0.5, 0.7]);
 

@@ -20,11 +20,7 @@ describe('periodsOf', () => {
     const periods = periodsOf(window, 60);
 
     // Assess
-    expect(periods.map((p) => new Date(p).toISOString())).toEqual([
-      '2025-02-21T12:01:00.000Z',
-      '2025-02-21T12:02:00.000Z',
-      '2025-02-21T12:03:00.000Z',
-    ]);
+    expect(periods.map((p) => new Date(p).toISOString())).toEqual(['2025-02-21T12:01:00.000Z', '2025-02-21T12:02:00.000Z', '2025-02-21T12:03:00.000Z']);
   });
 
   it('includes the period that starts exactly at the window start', () => {

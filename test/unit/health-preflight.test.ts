@@ -69,7 +69,11 @@ fixForwardTags: ["hotfix-*"]`);
     const result = await preflight(cloudwatch(), svc, 'v2');
 
     // Assess
-    expect(result).toEqual({ blocked: true, alarms: ['web-5xx-alarm'], reason: 'web-5xx-alarm already in ALARM before the deploy; push a tag matching health.fixForwardTags (hotfix-*) to fix forward' });
+    expect(result).toEqual({
+      blocked: true,
+      alarms: ['web-5xx-alarm'],
+      reason: 'web-5xx-alarm already in ALARM before the deploy; push a tag matching health.fixForwardTags (hotfix-*) to fix forward',
+    });
   });
 
   it('lets a fix-forward tag through while the alarm fires, and says which alarms fire', async () => {

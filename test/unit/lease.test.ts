@@ -66,7 +66,9 @@ describe('acquireLease', () => {
 
     // Assess
     expect(look).toStrictEqual({ done: false, heldBy: `${OTHER} (deploying until 2025-02-21T13:20:00.000Z at the latest)` });
-    expect(dbMock.commandCalls(GetCommand).map((c) => c.args[0].input)).toStrictEqual([{ TableName: TABLE, Key: { pk: 'SVC#web', sk: 'STATE' }, ConsistentRead: true }]);
+    expect(dbMock.commandCalls(GetCommand).map((c) => c.args[0].input)).toStrictEqual([
+      { TableName: TABLE, Key: { pk: 'SVC#web', sk: 'STATE' }, ConsistentRead: true },
+    ]);
   });
 
   it('says "rolling back" for a holder rolling back', async () => {
@@ -105,7 +107,9 @@ describe('acquireLease', () => {
     // Assess
     await expect(act).rejects.toThrow(Superseded);
     await expect(act).rejects.toThrow(`web: ${OTHER} is deploying; its own watch handles the service`);
-    expect(dbMock.commandCalls(UpdateCommand)[0]!.args[0].input.ConditionExpression).toBe('(attribute_not_exists(lease) OR lease.expiresAt < :now OR lease.holder = :me)');
+    expect(dbMock.commandCalls(UpdateCommand)[0]!.args[0].input.ConditionExpression).toBe(
+      '(attribute_not_exists(lease) OR lease.expiresAt < :now OR lease.holder = :me)',
+    );
   });
 
   it('lets any other DynamoDB error propagate', async () => {

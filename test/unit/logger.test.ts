@@ -5,7 +5,12 @@ import { JsonLogger } from '../../shared/lambda/logger.js';
 // start"): queries over level, service, function_request_id or cold_start
 // written for it still match.
 
-const context = { invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:shipwatch-dev-scanImage', memoryLimitInMB: '256', functionName: 'shipwatch-dev-scanImage', awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678' };
+const context = {
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:shipwatch-dev-scanImage',
+  memoryLimitInMB: '256',
+  functionName: 'shipwatch-dev-scanImage',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+};
 const saved = { level: process.env.POWERTOOLS_LOG_LEVEL, trace: process.env._X_AMZN_TRACE_ID };
 
 function capture() {
@@ -105,14 +110,23 @@ describe('JsonLogger', () => {
     const { logger, lines } = capture();
     const cycle: Record<string, unknown> = { name: 'cycle' };
     cycle.self = cycle;
-    const error = Object.assign(new Error('rate exceeded', { cause: new Error('socket hang up') }), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    const error = Object.assign(new Error('rate exceeded', { cause: new Error('socket hang up') }), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    });
 
     // Act
     logger.warn('failed', { error, count: 10n, cycle });
 
     // Assess
     expect(lines[0]).toMatchObject({
-      error: { name: 'ThrottlingException', message: 'rate exceeded', stack: expect.stringContaining('rate exceeded'), cause: { name: 'Error', message: 'socket hang up' }, $metadata: { httpStatusCode: 400 } },
+      error: {
+        name: 'ThrottlingException',
+        message: 'rate exceeded',
+        stack: expect.stringContaining('rate exceeded'),
+        cause: { name: 'Error', message: 'socket hang up' },
+        $metadata: { httpStatusCode: 400 },
+      },
       count: '10',
       cycle: { name: 'cycle', self: '[Circular]' },
     });

@@ -97,7 +97,7 @@ describe('executionName', () => {
   const EVENT = '13cde686-328b-6117-af20-0e5566167482';
   const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-  it('is the service name, the first 12 hex digits of the digest and 24 of the event id\'s SHA-256', () => {
+  it("is the service name, the first 12 hex digits of the digest and 24 of the event id's SHA-256", () => {
     // Prepare / Act
     const name = executionName('web', SHA, EVENT);
 
@@ -125,7 +125,7 @@ describe('executionName', () => {
     // Act
     const names = [
       executionName(longest, SHA, EVENT),
-      executionName(longest, 'sha512:' + 'c'.repeat(128), 'x'.repeat(500)),
+      executionName(longest, `sha512:${'c'.repeat(128)}`, 'x'.repeat(500)),
       executionName(longest, 'weird digest!', 'not a uuid: ../$'),
       deployExecutionName(longest, SHA, new Date('2286-11-20T17:46:39.999Z')),
     ];
@@ -153,7 +153,11 @@ describe('executionName', () => {
     const odd = 'sha256:NOT-HEX/../$weird';
 
     // Act
-    const names = [executionName('web', odd, EVENT), executionName('web', `sha256:${'A'.repeat(64)}`, EVENT), executionName('web', `sha256:${'a'.repeat(11)}`, EVENT)];
+    const names = [
+      executionName('web', odd, EVENT),
+      executionName('web', `sha256:${'A'.repeat(64)}`, EVENT),
+      executionName('web', `sha256:${'a'.repeat(11)}`, EVENT),
+    ];
 
     // Assess
     for (const name of names) expect(name).toMatch(/^web-[a-f0-9]{12}-[a-f0-9]{24}$/);

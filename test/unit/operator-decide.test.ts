@@ -43,7 +43,14 @@ const deps = () => ({
   identity: { arn: BOB, account: '123456789012' },
   lookupEvents: lookupEventsAs({ region: 'us-east-1' }),
 });
-const input = (over: Partial<OperatorDecisionInput> = {}): OperatorDecisionInput => ({ service: 'search', recordId: RECORD, approvalId: 'pause-1', decision: 'approved', kind: 'promotion', ...over });
+const input = (over: Partial<OperatorDecisionInput> = {}): OperatorDecisionInput => ({
+  service: 'search',
+  recordId: RECORD,
+  approvalId: 'pause-1',
+  decision: 'approved',
+  kind: 'promotion',
+  ...over,
+});
 
 beforeEach(() => {
   for (const mock of [dynamo, sfn, cloudtrail]) mock.reset();
@@ -63,8 +70,13 @@ describe('promote and abort at a pause, as the operator', () => {
       message: 'Promoted by bob@example.com (role AWSReservedSSO_Deployers_0123abcd): shifting the rest of the traffic to the new release.',
       decision: { decision: 'approved', by: BOB, at: NOW.toISOString() },
     });
-    expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({ Key: { sk: 'APPROVAL' }, ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(decision)' });
-    expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([{ taskToken: 'token-pause', output: JSON.stringify({ decision: 'approved', by: BOB, at: NOW.toISOString() }) }]);
+    expect(dynamo.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({
+      Key: { sk: 'APPROVAL' },
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(decision)',
+    });
+    expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([
+      { taskToken: 'token-pause', output: JSON.stringify({ decision: 'approved', by: BOB, at: NOW.toISOString() }) },
+    ]);
     expect(cloudtrail.calls()).toHaveLength(0);
   });
 
@@ -73,8 +85,12 @@ describe('promote and abort at a pause, as the operator', () => {
 
     const result = await decideAsOperator(deps(), input({ decision: 'rejected' }));
 
-    expect(result.message).toBe('Aborted by bob@example.com (role AWSReservedSSO_Deployers_0123abcd): all traffic goes back to the previous revision, and the release is rolled back.');
-    expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input)).toEqual([{ taskToken: 'token-pause', error: 'Rejected', cause: JSON.stringify({ decision: 'rejected', by: BOB, at: NOW.toISOString() }) }]);
+    expect(result.message).toBe(
+      'Aborted by bob@example.com (role AWSReservedSSO_Deployers_0123abcd): all traffic goes back to the previous revision, and the release is rolled back.',
+    );
+    expect(sfn.commandCalls(SendTaskFailureCommand).map((c) => c.args[0].input)).toEqual([
+      { taskToken: 'token-pause', error: 'Rejected', cause: JSON.stringify({ decision: 'rejected', by: BOB, at: NOW.toISOString() }) },
+    ]);
   });
 
   it('says a pause already decided was promoted or aborted, never approved or rejected, and changes nothing', async () => {
@@ -102,8 +118,14 @@ describe('promote and abort at a pause, as the operator', () => {
     dynamo.on(GetCommand).resolves({ Item: PAUSE });
     const approve = await decideAsOperator(deps(), input({ kind: 'approval' }));
 
-    expect(promote).toEqual({ status: 'refused', message: `search record ${RECORD} waits for approval (approve or reject), not for promotion (promote or abort): nothing was changed.` });
-    expect(approve).toEqual({ status: 'refused', message: `search record ${RECORD} waits for promotion (promote or abort), not for approval (approve or reject): nothing was changed.` });
+    expect(promote).toEqual({
+      status: 'refused',
+      message: `search record ${RECORD} waits for approval (approve or reject), not for promotion (promote or abort): nothing was changed.`,
+    });
+    expect(approve).toEqual({
+      status: 'refused',
+      message: `search record ${RECORD} waits for promotion (promote or abort), not for approval (approve or reject): nothing was changed.`,
+    });
     expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
   });
@@ -111,12 +133,24 @@ describe('promote and abort at a pause, as the operator', () => {
   it('refuses the operator who pushed the image when the service does not allow self-approval, in the words of a pause', async () => {
     dynamo.on(GetCommand).resolves({ Item: { ...PAUSE, allowSelfApproval: false } });
     cloudtrail.on(LookupEventsCommand).resolves({
-      Events: [{ CloudTrailEvent: JSON.stringify({ userIdentity: { type: 'AssumedRole', arn: BOB }, requestParameters: { repositoryName: 'search' }, responseElements: { image: { imageId: { imageDigest: DIGEST } } } }) }],
+      Events: [
+        {
+          CloudTrailEvent: JSON.stringify({
+            userIdentity: { type: 'AssumedRole', arn: BOB },
+            requestParameters: { repositoryName: 'search' },
+            responseElements: { image: { imageId: { imageDigest: DIGEST } } },
+          }),
+        },
+      ],
     });
 
     const result = await decideAsOperator(deps(), input({ decision: 'rejected' }));
 
-    expect(result).toEqual({ status: 'refused', message: 'You (bob@example.com (role AWSReservedSSO_Deployers_0123abcd)) pushed this image, and search does not allow promoting or aborting your own push. Nothing was changed.' });
+    expect(result).toEqual({
+      status: 'refused',
+      message:
+        'You (bob@example.com (role AWSReservedSSO_Deployers_0123abcd)) pushed this image, and search does not allow promoting or aborting your own push. Nothing was changed.',
+    });
     expect(sfn.calls()).toHaveLength(0);
   });
 });

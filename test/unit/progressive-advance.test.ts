@@ -68,15 +68,37 @@ function platform(status: ProgressStatus, wakeKeys: string[] = []) {
   return { target, calls };
 }
 
-const judging: ProgressStatus = { state: 'judge', step: 1, steps: 2, trafficPercent: 10, detail: '1 of 5 pods on the new image', since: '2026-05-10T12:01:00.000Z', bakeMinutes: 5, scope: { revision: 'v2' } };
+const judging: ProgressStatus = {
+  state: 'judge',
+  step: 1,
+  steps: 2,
+  trafficPercent: 10,
+  detail: '1 of 5 pods on the new image',
+  since: '2026-05-10T12:01:00.000Z',
+  bakeMinutes: 5,
+  scope: { revision: 'v2' },
+};
 
 /** CloudWatch answering `values` per period from 12:01 on, and the alarm OK. */
 function metrics(values: number[]) {
-  cloudwatchMock.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'OK', StateUpdatedTimestamp: at('2026-05-10T11:00:00Z') }] });
+  cloudwatchMock
+    .on(DescribeAlarmsCommand)
+    .resolves({ MetricAlarms: [{ AlarmName: 'web-5xx', StateValue: 'OK', StateUpdatedTimestamp: at('2026-05-10T11:00:00Z') }] });
   cloudwatchMock.on(GetMetricDataCommand).callsFake((q: GetMetricDataCommandInput) => {
     const start = q.StartTime!.getTime();
-    const timestamps = values.map((_, i) => new Date(Date.parse('2026-05-10T12:01:00Z') + i * 60_000)).filter((t) => t.getTime() >= start && t.getTime() < q.EndTime!.getTime());
-    return { MetricDataResults: [{ Id: 'shipwatch', Timestamps: timestamps, Values: timestamps.map((t) => values[(t.getTime() - Date.parse('2026-05-10T12:01:00Z')) / 60_000]!), StatusCode: 'Complete' }] };
+    const timestamps = values
+      .map((_, i) => new Date(Date.parse('2026-05-10T12:01:00Z') + i * 60_000))
+      .filter((t) => t.getTime() >= start && t.getTime() < q.EndTime!.getTime());
+    return {
+      MetricDataResults: [
+        {
+          Id: 'shipwatch',
+          Timestamps: timestamps,
+          Values: timestamps.map((t) => values[(t.getTime() - Date.parse('2026-05-10T12:01:00Z')) / 60_000]!),
+          StatusCode: 'Complete',
+        },
+      ],
+    };
   });
 }
 
@@ -92,7 +114,14 @@ describe('advanceRelease: a step Shipwatch judges (EKS)', () => {
     const look = await advanceRelease({ cloudwatch: cloudwatch(), target }, input(), at('2026-05-10T12:04:00Z'));
 
     // Assess
-    expect(look).toMatchObject({ done: false, position: { step: 1, steps: 2, trafficPercent: 10 }, judged: [], wake: ['alarm:web-5xx'], awaitEvent: true, lookAgainSeconds: 60 });
+    expect(look).toMatchObject({
+      done: false,
+      position: { step: 1, steps: 2, trafficPercent: 10 },
+      judged: [],
+      wake: ['alarm:web-5xx'],
+      awaitEvent: true,
+      lookAgainSeconds: 60,
+    });
     expect(calls).toEqual(['progress web-canary web:v2←web:v1']);
     const query = cloudwatchMock.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries![0]!;
     expect(query.MetricStat!.Metric!.Dimensions).toEqual([{ Name: 'Revision', Value: 'v2' }]);
@@ -105,7 +134,11 @@ describe('advanceRelease: a step Shipwatch judges (EKS)', () => {
     const look = await advanceRelease({ cloudwatch: cloudwatch(), target }, input(), at('2026-05-10T12:07:00Z'));
 
     expect(calls).toEqual(['progress web-canary web:v2←web:v1', 'advance 1']);
-    expect(look).toMatchObject({ done: false, lookAgainSeconds: 30, judged: [{ step: 1, steps: 2, trafficPercent: 10, judgedAt: '2026-05-10T12:07:00.000Z' }] });
+    expect(look).toMatchObject({
+      done: false,
+      lookAgainSeconds: 30,
+      judged: [{ step: 1, steps: 2, trafficPercent: 10, judgedAt: '2026-05-10T12:07:00.000Z' }],
+    });
     expect(!look.done && 'judged' in look && look.judged[0]!.summary).toMatch(/5xx of the new revision/);
   });
 
@@ -118,12 +151,14 @@ describe('advanceRelease: a step Shipwatch judges (EKS)', () => {
 
     const error = await act.catch((e: Error) => e);
     expect(error).toMatchObject({ name: 'Unhealthy' });
-    expect((error as Error).message).toBe("step 1 of 2 (10% of traffic): 5xx of the new revision 45 > 5 in 2 of 3 periods, failure limit 1");
+    expect((error as Error).message).toBe('step 1 of 2 (10% of traffic): 5xx of the new revision 45 > 5 in 2 of 3 periods, failure limit 1');
     expect(calls).toEqual(['progress web-canary web:v2←web:v1']);
   });
 
   it('keeps "could not measure" apart: errors count up, then MeasurementFailed', async () => {
-    cloudwatchMock.on(DescribeAlarmsCommand).rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+    cloudwatchMock
+      .on(DescribeAlarmsCommand)
+      .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
     const { target } = platform(judging);
 
     const first = await advanceRelease({ cloudwatch: cloudwatch(), target }, input(), at('2026-05-10T12:04:00Z'));
@@ -139,7 +174,13 @@ describe('advanceRelease: following the platform (ECS)', () => {
 
     const look = await advanceRelease({ cloudwatch: cloudwatch(), target }, input(), at('2026-05-10T12:02:00Z'));
 
-    expect(look).toMatchObject({ done: false, wake: ['ecs:prod/web'], awaitEvent: true, lookAgainSeconds: 60, detail: 'step 1 of 2 (10% of traffic): PRODUCTION_TRAFFIC_SHIFT' });
+    expect(look).toMatchObject({
+      done: false,
+      wake: ['ecs:prod/web'],
+      awaitEvent: true,
+      lookAgainSeconds: 60,
+      detail: 'step 1 of 2 (10% of traffic): PRODUCTION_TRAFFIC_SHIFT',
+    });
     expect(cloudwatchMock.calls()).toHaveLength(0);
   });
 
@@ -152,20 +193,25 @@ describe('advanceRelease: following the platform (ECS)', () => {
     expect(look).toEqual({ done: true, completedAt: '2026-05-10T12:20:00.000Z', detail: 'SUCCESSFUL', judged });
   });
 
-  it('reports a platform rollback as RolloutFailed and someone else\'s deployment as Superseded', async () => {
+  it("reports a platform rollback as RolloutFailed and someone else's deployment as Superseded", async () => {
     const failed = platform({ state: 'failed', reason: 'the lifecycle hook answered FAILED at PRODUCTION_TRAFFIC_SHIFT' });
     await expect(advanceRelease({ cloudwatch: cloudwatch(), target: failed.target }, input(), at('2026-05-10T12:05:00Z'))).rejects.toMatchObject({
       name: 'RolloutFailed',
       message: 'canary deployment on EKS deployment prod/web failed: the lifecycle hook answered FAILED at PRODUCTION_TRAFFIC_SHIFT',
     });
     const replaced = platform({ state: 'superseded', by: 'web:v3' });
-    await expect(advanceRelease({ cloudwatch: cloudwatch(), target: replaced.target }, input(), at('2026-05-10T12:05:00Z'))).rejects.toMatchObject({ name: 'Superseded' });
+    await expect(advanceRelease({ cloudwatch: cloudwatch(), target: replaced.target }, input(), at('2026-05-10T12:05:00Z'))).rejects.toMatchObject({
+      name: 'Superseded',
+    });
   });
 
   it('calls a step stuck after the rollout timeout per step plus the step bakes', async () => {
     expect(progressLimitMinutes(canary, health)).toBe(2 * 30 + 2 * 5);
     const { target } = platform({ state: 'stepping', step: 1, steps: 2, trafficPercent: 10, detail: 'SCALE_UP' });
-    await expect(advanceRelease({ cloudwatch: cloudwatch(), target }, input(), at('2026-05-10T13:10:00Z'))).rejects.toMatchObject({ name: 'RolloutFailed', message: expect.stringMatching(/limit 70/) });
+    await expect(advanceRelease({ cloudwatch: cloudwatch(), target }, input(), at('2026-05-10T13:10:00Z'))).rejects.toMatchObject({
+      name: 'RolloutFailed',
+      message: expect.stringMatching(/limit 70/),
+    });
   });
 });
 
@@ -175,12 +221,22 @@ describe('advanceRelease: a pause', () => {
   it('answers paused, for the state machine to ask a person', async () => {
     const { target } = platform(paused);
     const look = await advanceRelease({ cloudwatch: cloudwatch(), target }, input(), at('2026-05-10T12:07:00Z'));
-    expect(look).toEqual({ done: false, paused: { step: 1, steps: 2, trafficPercent: 10, detail: 'judged healthy', pauseId: 'step-1' }, detail: 'paused at step 1 of 2 (10% of traffic): judged healthy', lookedAt: '2026-05-10T12:07:00.000Z', judged: [] });
+    expect(look).toEqual({
+      done: false,
+      paused: { step: 1, steps: 2, trafficPercent: 10, detail: 'judged healthy', pauseId: 'step-1' },
+      detail: 'paused at step 1 of 2 (10% of traffic): judged healthy',
+      lookedAt: '2026-05-10T12:07:00.000Z',
+      judged: [],
+    });
   });
 
   it('promotes at the pause the look found, then looks again', async () => {
     const { target, calls } = platform({ state: 'stepping', step: 2, steps: 2, trafficPercent: 100, detail: 'scaling' });
-    await advanceRelease({ cloudwatch: cloudwatch(), target }, input({ previous: { judged: [], paused: { pauseId: 'step-1' } }, decision: { action: 'promote', by: 'U2' } }), at('2026-05-10T12:09:00Z'));
+    await advanceRelease(
+      { cloudwatch: cloudwatch(), target },
+      input({ previous: { judged: [], paused: { pauseId: 'step-1' } }, decision: { action: 'promote', by: 'U2' } }),
+      at('2026-05-10T12:09:00Z'),
+    );
     expect(calls).toEqual(['decide step-1 promote', 'progress web-canary web:v2←web:v1']);
   });
 
@@ -190,12 +246,19 @@ describe('advanceRelease: a pause', () => {
     const late = at('2026-05-10T13:20:00Z');
     const look = await advanceRelease({ cloudwatch: cloudwatch(), target }, input({ pausedMs: 45 * 60_000 }), late);
     expect(look).toMatchObject({ done: false, pausedMs: 45 * 60_000, lookAgainSeconds: 30 });
-    await expect(advanceRelease({ cloudwatch: cloudwatch(), target }, input({ pausedMs: 5 * 60_000 }), late)).rejects.toMatchObject({ name: 'RolloutFailed', message: expect.stringMatching(/after 75 minutes besides the pause \(limit 70/) });
+    await expect(advanceRelease({ cloudwatch: cloudwatch(), target }, input({ pausedMs: 5 * 60_000 }), late)).rejects.toMatchObject({
+      name: 'RolloutFailed',
+      message: expect.stringMatching(/after 75 minutes besides the pause \(limit 70/),
+    });
   });
 
   it('aborts: tells the platform, then fails with Aborted saying who', async () => {
     const { target, calls } = platform(paused);
-    const act = advanceRelease({ cloudwatch: cloudwatch(), target }, input({ previous: { judged: [], paused: { pauseId: 'step-1' } }, decision: { action: 'abort', by: 'U3' } }), at('2026-05-10T12:09:00Z'));
+    const act = advanceRelease(
+      { cloudwatch: cloudwatch(), target },
+      input({ previous: { judged: [], paused: { pauseId: 'step-1' } }, decision: { action: 'abort', by: 'U3' } }),
+      at('2026-05-10T12:09:00Z'),
+    );
     await expect(act).rejects.toMatchObject({ name: 'Aborted', message: expect.stringMatching(/^U3 aborted the canary deployment at the pause \(step-1\)/) });
     expect(calls).toEqual(['decide step-1 abort']);
   });

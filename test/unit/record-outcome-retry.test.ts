@@ -78,7 +78,15 @@ describe('recordOutcome, retried', () => {
   it('leaves a different outcome alone: not written, and says so', async () => {
     const records = await freshRecordsTable();
     const { recordId } = await admit(records, release, 'web', 'exec-2', NOW);
-    const base = { service: 'web', repository: release.repository, digest: release.digest, imageUri: release.imageUri, steps: [], startedAt: NOW.toISOString(), finishedAt: NOW.toISOString() };
+    const base = {
+      service: 'web',
+      repository: release.repository,
+      digest: release.digest,
+      imageUri: release.imageUri,
+      steps: [],
+      startedAt: NOW.toISOString(),
+      finishedAt: NOW.toISOString(),
+    };
     await recordOutcome(records, recordId, { ...base, outcome: 'failed', reason: 'closed by the closer' }, NOW);
 
     expect(await recordOutcome(records, recordId, { ...base, outcome: 'deployed', reason: 'late Finish' }, NOW)).toBe(false);

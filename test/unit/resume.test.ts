@@ -1,4 +1,4 @@
-import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand, type SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RecordsDb } from '../../shared/records/db.js';
@@ -15,7 +15,13 @@ beforeEach(() => {
   ({ records, sfn } = freshWaitStores());
 });
 
-const waiter = (key: string, execution: string, taskToken: string) => ({ pk: `WAIT#${key}`, sk: execution, taskToken, waitingSince: '2025-02-21T12:00:00.000Z', ttl: TTL });
+const waiter = (key: string, execution: string, taskToken: string) => ({
+  pk: `WAIT#${key}`,
+  sk: execution,
+  taskToken,
+  waitingSince: '2025-02-21T12:00:00.000Z',
+  ttl: TTL,
+});
 
 describe('resume', () => {
   it('marks the event for its key, then wakes every execution waiting on it', async () => {
@@ -54,7 +60,12 @@ describe('resume', () => {
       { taskToken: 'token-a', output: JSON.stringify({ woken: 'alarm web-5xx changed state', key: 'alarm:web-5xx' }) },
     ]);
     expect(inputs(dbMock.commandCalls(DeleteCommand))).toStrictEqual([
-      { TableName: TABLE, Key: { pk: 'WAIT#alarm:web-5xx', sk: 'exec-a' }, ConditionExpression: 'taskToken = :token', ExpressionAttributeValues: { ':token': 'token-a' } },
+      {
+        TableName: TABLE,
+        Key: { pk: 'WAIT#alarm:web-5xx', sk: 'exec-a' },
+        ConditionExpression: 'taskToken = :token',
+        ExpressionAttributeValues: { ':token': 'token-a' },
+      },
     ]);
     expect(log).toStrictEqual(['put EVENT#alarm:web-5xx', 'query WAIT#alarm:web-5xx', 'send token-a', 'delete WAIT#alarm:web-5xx exec-a']);
   });

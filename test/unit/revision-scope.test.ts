@@ -38,13 +38,13 @@ describe('scopeHealth', () => {
     const scoped = scopeHealth(
       health([
         check({
-          expression: 'SEARCH(\'{AWS/ContainerInsights,Revision} Revision="{revision}"\', \'Sum\', 60)',
+          expression: "SEARCH('{AWS/ContainerInsights,Revision} Revision=\"{revision}\"', 'Sum', 60)",
           metrics: { e: { ...alb, dimensions: { TargetGroup: 'targetgroup/blue/1', Revision: 'web-{revision}' } } },
         }),
       ]),
       { revision: 'abc123' },
     );
-    expect(scoped.metrics[0]!.expression).toBe('SEARCH(\'{AWS/ContainerInsights,Revision} Revision="abc123"\', \'Sum\', 60)');
+    expect(scoped.metrics[0]!.expression).toBe("SEARCH('{AWS/ContainerInsights,Revision} Revision=\"abc123\"', 'Sum', 60)");
     expect(scoped.metrics[0]!.metrics!.e!.dimensions).toEqual({ TargetGroup: 'targetgroup/blue/1', Revision: 'web-abc123' });
   });
 

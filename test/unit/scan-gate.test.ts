@@ -432,9 +432,7 @@ describe('scanGate: no scan yet (ScanNotFoundException)', () => {
     // Prepare
     ecrMock.on(DescribeImageScanFindingsCommand).rejects(new ScanNotFoundException({ message: 'no scan', $metadata: {} }));
     ecrMock.on(DescribeRepositoriesCommand).resolves({ repositories: [{ imageScanningConfiguration: { scanOnPush: false } }] });
-    ecrMock
-      .on(StartImageScanCommand)
-      .rejects(new UnsupportedImageTypeException({ message: 'The operating system is not supported', $metadata: {} }));
+    ecrMock.on(StartImageScanCommand).rejects(new UnsupportedImageTypeException({ message: 'The operating system is not supported', $metadata: {} }));
 
     // Act
     const result = finished(await scanGate(ecr, release, service(), NOW));
@@ -493,9 +491,7 @@ describe('scanGate: scans that cannot give a verdict', () => {
     // Assess
     expect(result.passed).toBe(false);
     expect(result.scanStatus).toBe('UNSUPPORTED_IMAGE');
-    expect(result.reason).toBe(
-      'image cannot be scanned (UNSUPPORTED_IMAGE: UnsupportedImageError: distroless); blocked by scan.onUnsupported',
-    );
+    expect(result.reason).toBe('image cannot be scanned (UNSUPPORTED_IMAGE: UnsupportedImageError: distroless); blocked by scan.onUnsupported');
   });
 
   it('passes status UNSUPPORTED_IMAGE with scan.onUnsupported allow', async () => {

@@ -1,9 +1,4 @@
-import {
-  DescribeImageScanFindingsCommand,
-  ECRClient,
-  ImageNotFoundException,
-  type DescribeImageScanFindingsCommandOutput,
-} from '@aws-sdk/client-ecr';
+import { DescribeImageScanFindingsCommand, ECRClient, ImageNotFoundException, type DescribeImageScanFindingsCommandOutput } from '@aws-sdk/client-ecr';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -78,9 +73,7 @@ afterEach(() => {
 describe('scan-image handler', () => {
   it('returns the gate verdict for a finished scan, stamped with the current time', async () => {
     // Prepare
-    ecrMock
-      .on(DescribeImageScanFindingsCommand)
-      .resolves(fixture<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-basic-response'));
+    ecrMock.on(DescribeImageScanFindingsCommand).resolves(fixture<DescribeImageScanFindingsCommandOutput>('ecr-describe-image-scan-findings-basic-response'));
 
     // Act
     const result = await handler(state(), context);

@@ -18,8 +18,7 @@ const policy = (overrides: Partial<ScanPolicy> = {}): ScanPolicy => ({
 
 const finding = (id: string, severity: Severity, extra: Partial<Finding> = {}): Finding => ({ id, severity, ...extra });
 
-const zeroCounts = (): Record<Severity, number> =>
-  Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+const zeroCounts = (): Record<Severity, number> => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
 
 describe('evaluateScan: blockAt', () => {
   // Each floor with the severity just below it (UNDEFINED is the lowest, so nothing is below it).
@@ -46,22 +45,19 @@ describe('evaluateScan: blockAt', () => {
     expect(verdict.reason).toBe(`scan blocked: 1 finding at or above ${blockAt} (CVE-2024-0001)`);
   });
 
-  it.each(floors.filter((f) => f.below !== undefined))(
-    'passes a finding one below blockAt $blockAt ($below)',
-    ({ blockAt, below }) => {
-      // Prepare
-      const belowFloor = finding('CVE-2024-0002', below!);
+  it.each(floors.filter((f) => f.below !== undefined))('passes a finding one below blockAt $blockAt ($below)', ({ blockAt, below }) => {
+    // Prepare
+    const belowFloor = finding('CVE-2024-0002', below!);
 
-      // Act
-      const verdict = evaluateScan([belowFloor], policy({ blockAt }), NOW);
+    // Act
+    const verdict = evaluateScan([belowFloor], policy({ blockAt }), NOW);
 
-      // Assess
-      expect(verdict.passed).toBe(true);
-      expect(verdict.blocking).toEqual([]);
-      expect(verdict.counts).toEqual({ ...zeroCounts(), [below!]: 1 });
-      expect(verdict.reason).toBe(`scan passed: ${below} 1`);
-    },
-  );
+    // Assess
+    expect(verdict.passed).toBe(true);
+    expect(verdict.blocking).toEqual([]);
+    expect(verdict.counts).toEqual({ ...zeroCounts(), [below!]: 1 });
+    expect(verdict.reason).toBe(`scan passed: ${below} 1`);
+  });
 
   it('blocks findings above the floor too, and counts them all in the reason', () => {
     // Prepare
@@ -133,11 +129,7 @@ describe('evaluateScan: maxCounts', () => {
 
   it('only limits the severities it names', () => {
     // Act
-    const verdict = evaluateScan(
-      [...highs(5), finding('CVE-M', 'MEDIUM')],
-      policy({ blockAt: 'none', maxCounts: { MEDIUM: 1 } }),
-      NOW,
-    );
+    const verdict = evaluateScan([...highs(5), finding('CVE-M', 'MEDIUM')], policy({ blockAt: 'none', maxCounts: { MEDIUM: 1 } }), NOW);
 
     // Assess
     expect(verdict.passed).toBe(true);
@@ -154,9 +146,7 @@ describe('evaluateScan: maxCounts', () => {
     // Assess
     expect(verdict.passed).toBe(false);
     expect(verdict.blocking.map((f) => f.id)).toEqual(['CVE-C1', 'CVE-H1', 'CVE-H2', 'CVE-H3']);
-    expect(verdict.reason).toBe(
-      'scan blocked: 4 findings at or above HIGH; 3 HIGH > maximum 2 (CVE-C1, CVE-H1, CVE-H2, CVE-H3)',
-    );
+    expect(verdict.reason).toBe('scan blocked: 4 findings at or above HIGH; 3 HIGH > maximum 2 (CVE-C1, CVE-H1, CVE-H2, CVE-H3)');
   });
 
   it('blocks through maxCounts alone when blockAt passes everything', () => {
@@ -182,10 +172,7 @@ describe('evaluateScan: ignore', () => {
       { id: 'CVE-2', until: '2020-01-01', reason: 'old waiver' },
       { id: 'CVE-2', until: '2099-01-01', reason: 'renewed' },
     ];
-    const findings = [
-      finding('CVE-1', 'CRITICAL', { arn: 'arn:aws:inspector2:us-east-1:123456789012:finding/abc' }),
-      finding('CVE-2', 'CRITICAL'),
-    ];
+    const findings = [finding('CVE-1', 'CRITICAL', { arn: 'arn:aws:inspector2:us-east-1:123456789012:finding/abc' }), finding('CVE-2', 'CRITICAL')];
 
     // Act
     const verdict = evaluateScan(findings, policy({ ignore }), NOW);
@@ -333,9 +320,7 @@ describe('evaluateScan: blocking list', () => {
       'INFORMATIONAL CVE-I1',
       'UNDEFINED CVE-U1',
     ]);
-    expect(verdict.reason).toBe(
-      'scan blocked: 7 findings at or above UNDEFINED (CVE-C1, CVE-C2, CVE-H1, CVE-M1, CVE-L1, …)',
-    );
+    expect(verdict.reason).toBe('scan blocked: 7 findings at or above UNDEFINED (CVE-C1, CVE-C2, CVE-H1, CVE-M1, CVE-L1, …)');
   });
 
   it('names at most five findings in the reason', () => {

@@ -31,15 +31,25 @@ beforeEach(async () => {
   kube.createDeployment({ namespace: 'shop', name: 'search', replicas: 4, containers: [{ name: 'web', image: v1 }] });
   kube.createService({ namespace: 'shop', name: 'search', selector: { app: 'search' } });
   world.attachEksServiceLoadBalancer(LB, 'shop', 'shop', 'search');
-  token = (await eksToken({ cluster: 'shop', region: 'us-east-1', credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'x' }, now: new Date(now) })).token;
+  token = (await eksToken({ cluster: 'shop', region: 'us-east-1', credentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'x' }, now: new Date(now) }))
+    .token;
 });
 
-const image = (tag: string, behaviour: Partial<ImageProfile>) => `${world.ecr.registry}/search@${world.ecr.push('search', tag, profile(behaviour)).detail['image-digest']}`;
+const image = (tag: string, behaviour: Partial<ImageProfile>) =>
+  `${world.ecr.registry}/search@${world.ecr.push('search', tag, profile(behaviour)).detail['image-digest']}`;
 const request = (method: string, path: string, body?: unknown) =>
-  kube.handle({ method, path, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? '' : JSON.stringify(body) });
-const manifest = (img: string, replicas = 1) => canaryManifest(kube.deployment('shop', 'search') as unknown as KubeDeployment, { container: 'web', image: img, replicas, annotations: { note: 'test' } });
-const metric = (metricName: string, dimensions: Record<string, string>, t: number, stat = 'Sum') => world.cloudwatch.value({ namespace: SERVICE_METRICS_NAMESPACE, metricName, dimensions, stat }, t, 60);
-const alb = (metricName: string, t: number) => world.cloudwatch.value({ namespace: 'AWS/ApplicationELB', metricName, dimensions: { LoadBalancer: LB }, stat: 'Sum' }, t, 60);
+  kube.handle({
+    method,
+    path,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? '' : JSON.stringify(body),
+  });
+const manifest = (img: string, replicas = 1) =>
+  canaryManifest(kube.deployment('shop', 'search') as unknown as KubeDeployment, { container: 'web', image: img, replicas, annotations: { note: 'test' } });
+const metric = (metricName: string, dimensions: Record<string, string>, t: number, stat = 'Sum') =>
+  world.cloudwatch.value({ namespace: SERVICE_METRICS_NAMESPACE, metricName, dimensions, stat }, t, 60);
+const alb = (metricName: string, t: number) =>
+  world.cloudwatch.value({ namespace: 'AWS/ApplicationELB', metricName, dimensions: { LoadBalancer: LB }, stat: 'Sum' }, t, 60);
 const minute = (m: number) => START + m * 60_000;
 
 describe('Deployments created and deleted over the API', () => {
@@ -54,10 +64,21 @@ describe('Deployments created and deleted over the API', () => {
     // Assess
     expect(answer.status).toBe(201);
     const created = answer.body as any;
-    expect(created.metadata).toMatchObject({ name: 'search-canary', namespace: 'shop', generation: 1, labels: { track: 'canary', 'app.kubernetes.io/managed-by': 'shipwatch' }, annotations: { note: 'test' } });
+    expect(created.metadata).toMatchObject({
+      name: 'search-canary',
+      namespace: 'shop',
+      generation: 1,
+      labels: { track: 'canary', 'app.kubernetes.io/managed-by': 'shipwatch' },
+      annotations: { note: 'test' },
+    });
     expect(created.metadata.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(created.metadata.uid).not.toBe(kube.deployment('shop', 'search')!.metadata.uid);
-    expect(created.spec).toMatchObject({ replicas: 2, revisionHistoryLimit: 10, progressDeadlineSeconds: 600, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } });
+    expect(created.spec).toMatchObject({
+      replicas: 2,
+      revisionHistoryLimit: 10,
+      progressDeadlineSeconds: 600,
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+    });
     expect(created.status).toEqual({});
     expect(half.status).toMatchObject({ observedGeneration: 1, availableReplicas: 1 });
     expect(full.status).toMatchObject({ availableReplicas: 2, updatedReplicas: 2 });
@@ -65,10 +86,41 @@ describe('Deployments created and deleted over the API', () => {
 
   it.each([
     ['an existing name', () => manifest(v1), 409, 'AlreadyExists', 'deployments.apps "search-canary" already exists', true],
-    ['a selector its pods do not match', () => ({ ...manifest(v1), spec: { ...manifest(v1).spec, selector: { matchLabels: { app: 'other' } } } }), 422, 'Invalid', '`selector` does not match template `labels`', false],
-    ['no containers', () => ({ ...manifest(v1), spec: { ...manifest(v1).spec, template: { metadata: { labels: { app: 'search', track: 'canary' } }, spec: { containers: [] } } } }), 422, 'Invalid', 'spec.template.spec.containers: Required value', false],
-    ['a Recreate strategy (not modelled)', () => ({ ...manifest(v1), spec: { ...manifest(v1).spec, strategy: { type: 'Recreate' } } }), 422, 'Invalid', 'spec.strategy.type: Recreate: the Shipwatch simulated cloud does not implement this field', false],
-    ['another namespace in the object', () => ({ ...manifest(v1), metadata: { ...manifest(v1).metadata, namespace: 'default' } }), 400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request', false],
+    [
+      'a selector its pods do not match',
+      () => ({ ...manifest(v1), spec: { ...manifest(v1).spec, selector: { matchLabels: { app: 'other' } } } }),
+      422,
+      'Invalid',
+      '`selector` does not match template `labels`',
+      false,
+    ],
+    [
+      'no containers',
+      () => ({
+        ...manifest(v1),
+        spec: { ...manifest(v1).spec, template: { metadata: { labels: { app: 'search', track: 'canary' } }, spec: { containers: [] } } },
+      }),
+      422,
+      'Invalid',
+      'spec.template.spec.containers: Required value',
+      false,
+    ],
+    [
+      'a Recreate strategy (not modelled)',
+      () => ({ ...manifest(v1), spec: { ...manifest(v1).spec, strategy: { type: 'Recreate' } } }),
+      422,
+      'Invalid',
+      'spec.strategy.type: Recreate: the Shipwatch simulated cloud does not implement this field',
+      false,
+    ],
+    [
+      'another namespace in the object',
+      () => ({ ...manifest(v1), metadata: { ...manifest(v1).metadata, namespace: 'default' } }),
+      400,
+      'BadRequest',
+      'the namespace of the provided object does not match the namespace sent on the request',
+      false,
+    ],
   ])('refuses %s, creating nothing', (_, body, code, reason, message, first) => {
     // Prepare
     if (first) request('POST', COLLECTION, manifest(v1));
@@ -85,7 +137,10 @@ describe('Deployments created and deleted over the API', () => {
 
   it('refuses a namespace the cluster does not have', () => {
     const { namespace: _, ...metadata } = manifest(v1).metadata;
-    expect(request('POST', '/apis/apps/v1/namespaces/nowhere/deployments', { ...manifest(v1), metadata }).body).toMatchObject({ code: 404, message: 'namespaces "nowhere" not found' });
+    expect(request('POST', '/apis/apps/v1/namespaces/nowhere/deployments', { ...manifest(v1), metadata }).body).toMatchObject({
+      code: 404,
+      message: 'namespaces "nowhere" not found',
+    });
   });
 
   it('deletes with a uid precondition, which a Deployment created again under the name fails; a second delete is 404', () => {
@@ -95,14 +150,22 @@ describe('Deployments created and deleted over the API', () => {
     request('POST', COLLECTION, manifest(v1));
 
     // Act
-    const stale = request('DELETE', `${COLLECTION}/search-canary`, { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', preconditions: { uid: first } });
+    const stale = request('DELETE', `${COLLECTION}/search-canary`, {
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      propagationPolicy: 'Background',
+      preconditions: { uid: first },
+    });
     const current = kube.deployment('shop', 'search-canary')!.metadata.uid;
     const fresh = request('DELETE', `${COLLECTION}/search-canary`, { preconditions: { uid: current } });
     const again = request('DELETE', `${COLLECTION}/search-canary`);
 
     // Assess
     expect(stale).toMatchObject({ status: 409, body: { message: `Precondition failed: UID in precondition: ${first}, UID in object meta: ${current}` } });
-    expect(fresh).toMatchObject({ status: 200, body: { kind: 'Status', status: 'Success', details: { name: 'search-canary', kind: 'deployments', uid: current } } });
+    expect(fresh).toMatchObject({
+      status: 200,
+      body: { kind: 'Status', status: 'Success', details: { name: 'search-canary', kind: 'deployments', uid: current } },
+    });
     expect(again.status).toBe(404);
     expect(kube.deployment('shop', 'search-canary')).toBeUndefined();
   });
@@ -117,7 +180,11 @@ describe('Services', () => {
     const write = request('DELETE', '/api/v1/namespaces/shop/services/search');
 
     // Assess
-    expect(one.body).toMatchObject({ kind: 'Service', metadata: { name: 'search', namespace: 'shop' }, spec: { type: 'ClusterIP', selector: { app: 'search' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] } });
+    expect(one.body).toMatchObject({
+      kind: 'Service',
+      metadata: { name: 'search', namespace: 'shop' },
+      spec: { type: 'ClusterIP', selector: { app: 'search' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+    });
     expect(list.body).toMatchObject({ kind: 'ServiceList', items: [{ metadata: { name: 'search' } }] });
     expect(missing).toMatchObject({ status: 404, body: { message: 'services "cart" not found', details: { kind: 'services' } } });
     expect(write.status).toBe(405);
@@ -216,7 +283,11 @@ describe('requests per revision (CloudWatch)', () => {
     now = minute(10);
 
     // Act
-    const value = world.cloudwatch.value({ namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: { LoadBalancer: 'app/legacy/1' }, stat: 'Sum' }, minute(5), 60);
+    const value = world.cloudwatch.value(
+      { namespace: 'AWS/ApplicationELB', metricName: 'RequestCount', dimensions: { LoadBalancer: 'app/legacy/1' }, stat: 'Sum' },
+      minute(5),
+      60,
+    );
 
     // Assess
     expect(value).toBeGreaterThan(1000);

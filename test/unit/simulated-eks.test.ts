@@ -30,7 +30,15 @@ beforeEach(async () => {
   world.ecr.createRepository('catalog');
   good = `${world.ecr.registry}/catalog@${world.ecr.push('catalog', 'v1', profile()).detail['image-digest']}`;
   kube = world.eks.createCluster('shop');
-  kube.createDeployment({ namespace: 'shop', name: 'catalog', replicas: 4, containers: [{ name: 'web', image: good }, { name: 'envoy', image: 'public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod' }] });
+  kube.createDeployment({
+    namespace: 'shop',
+    name: 'catalog',
+    replicas: 4,
+    containers: [
+      { name: 'web', image: good },
+      { name: 'envoy', image: 'public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod' },
+    ],
+  });
   token = (await eksToken({ cluster: 'shop', region: 'us-east-1', credentials: CREDENTIALS, now: new Date(now) })).token;
 });
 
@@ -49,7 +57,9 @@ const setImage = (image: string, extra: Record<string, unknown> = {}) => ({ ...e
 const get = () => request('GET', PATH).body as any;
 
 describe('simulated EKS token check', () => {
-  const { cases } = fixture<{ cases: Array<{ expect: string; token?: string | null; url?: string; urlTemplate?: string; expectedErrorContains?: string; tokenIs?: string }> }>('eks-token-format-validation-cases-aws-iam-authenticator');
+  const { cases } = fixture<{
+    cases: Array<{ expect: string; token?: string | null; url?: string; urlTemplate?: string; expectedErrorContains?: string; tokenIs?: string }>;
+  }>('eks-token-format-validation-cases-aws-iam-authenticator');
   const timeStr = '20261102T100000Z';
   const tokenOf = (c: (typeof cases)[number]) => {
     if (c.token) return c.token;
@@ -69,7 +79,10 @@ describe('simulated EKS token check', () => {
   it('accepts the EKS target own token for 15 minutes after it was signed, and no longer', () => {
     // Act / Assess
     expect(verifyEksToken(token, START + 15 * 60_000)).toEqual({ ok: true, region: 'us-east-1', signedAt: START, accessKeyId: 'AKIDSANDBOX' });
-    expect(verifyEksToken(token, START + 15 * 60_000 + 1)).toMatchObject({ ok: false, why: 'X-Amz-Date parameter is expired (15 minute expiration) 20261102T100000Z' });
+    expect(verifyEksToken(token, START + 15 * 60_000 + 1)).toMatchObject({
+      ok: false,
+      why: 'X-Amz-Date parameter is expired (15 minute expiration) 20261102T100000Z',
+    });
   });
 
   it('refuses a URL the authenticator would pass but STS would not: not signed', () => {
@@ -104,7 +117,12 @@ describe('simulated Kubernetes API', () => {
       availableReplicas: 4,
       conditions: [
         expect.objectContaining({ type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }),
-        expect.objectContaining({ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: expect.stringMatching(/^ReplicaSet "catalog-[a-z0-9]+" has successfully progressed\.$/) }),
+        expect.objectContaining({
+          type: 'Progressing',
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+          message: expect.stringMatching(/^ReplicaSet "catalog-[a-z0-9]+" has successfully progressed\.$/),
+        }),
       ],
     });
   });
@@ -126,7 +144,12 @@ describe('simulated Kubernetes API', () => {
     expect((patched.body as any).status.observedGeneration).toBe(1);
     expect(seen[0].status.observedGeneration).toBe(1);
     expect(seen[1].status).toMatchObject({ observedGeneration: 2, replicas: 5, updatedReplicas: 3, availableReplicas: 3, unavailableReplicas: 2 });
-    expect(seen[1].status.conditions[1]).toMatchObject({ type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: expect.stringMatching(/^ReplicaSet "catalog-[a-z0-9]+" is progressing\.$/) });
+    expect(seen[1].status.conditions[1]).toMatchObject({
+      type: 'Progressing',
+      status: 'True',
+      reason: 'ReplicaSetUpdated',
+      message: expect.stringMatching(/^ReplicaSet "catalog-[a-z0-9]+" is progressing\.$/),
+    });
     expect(seen[2].status).toMatchObject({ replicas: 4, updatedReplicas: 4, availableReplicas: 3 });
     expect(seen[3].status).toEqual(expect.objectContaining({ observedGeneration: 2, replicas: 4, updatedReplicas: 4, availableReplicas: 4 }));
     expect(seen[3].status.unavailableReplicas).toBeUndefined();
@@ -139,7 +162,9 @@ describe('simulated Kubernetes API', () => {
   it('reports ProgressDeadlineExceeded as the controller does when the pods never become ready, and a rollback reuses the old pods', () => {
     // Prepare
     const bad = `${world.ecr.registry}/catalog@${world.ecr.push('catalog', 'v2', profile({ healthy: false })).detail['image-digest']}`;
-    const published = fixture<{ status: { conditions: [KubeDeploymentCondition, KubeDeploymentCondition] } }>('k8s-deployment-failed-progress-deadline-exceeded').status.conditions[1];
+    const published = fixture<{ status: { conditions: [KubeDeploymentCondition, KubeDeploymentCondition] } }>(
+      'k8s-deployment-failed-progress-deadline-exceeded',
+    ).status.conditions[1];
     request('PATCH', PATH, { body: setImage(bad) });
 
     // Act
@@ -180,7 +205,8 @@ describe('simulated Kubernetes API', () => {
         apiVersion: 'v1',
         metadata: {},
         status: 'Failure',
-        message: 'Operation cannot be fulfilled on deployments.apps "catalog": the object has been modified; please apply your changes to the latest version and try again',
+        message:
+          'Operation cannot be fulfilled on deployments.apps "catalog": the object has been modified; please apply your changes to the latest version and try again',
         reason: 'Conflict',
         details: { name: 'catalog', group: 'apps', kind: 'deployments' },
         code: 409,
@@ -214,7 +240,10 @@ describe('simulated Kubernetes API', () => {
     const answer = request('GET', PATH, options);
 
     // Assess
-    expect(answer).toEqual({ status: 401, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', details: {}, code: 401 } });
+    expect(answer).toEqual({
+      status: 401,
+      body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', details: {}, code: 401 },
+    });
     expect(kube.requests.at(-1)).toMatchObject({ status: 401, denied: expect.stringContaining(why) });
   });
 
@@ -239,8 +268,17 @@ describe('simulated Kubernetes API', () => {
 
     // Assess
     expect(merge).toMatchObject({ status: 415, body: { reason: 'UnsupportedMediaType' } });
-    expect(env).toMatchObject({ status: 422, body: { message: 'Deployment.apps "catalog" is invalid: spec.template.spec.containers[0].env: the Shipwatch simulated cloud does not implement patching this field' } });
-    expect(noImage).toMatchObject({ status: 422, body: { message: 'Deployment.apps "catalog" is invalid: spec.template.spec.containers[0].image: Required value' } });
+    expect(env).toMatchObject({
+      status: 422,
+      body: {
+        message:
+          'Deployment.apps "catalog" is invalid: spec.template.spec.containers[0].env: the Shipwatch simulated cloud does not implement patching this field',
+      },
+    });
+    expect(noImage).toMatchObject({
+      status: 422,
+      body: { message: 'Deployment.apps "catalog" is invalid: spec.template.spec.containers[0].image: Required value' },
+    });
     expect(get().metadata.generation).toBe(1);
   });
 });
@@ -264,11 +302,21 @@ describe('simulated EKS over the wire', () => {
 
     // Act
     const { cluster } = await client().send(new DescribeClusterCommand({ name: 'shop' }));
-    const api = kubeApi({ endpoint: cluster!.endpoint!, caPem: Buffer.from(cluster!.certificateAuthority!.data!, 'base64').toString('utf8'), token: async () => token });
+    const api = kubeApi({
+      endpoint: cluster!.endpoint!,
+      caPem: Buffer.from(cluster!.certificateAuthority!.data!, 'base64').toString('utf8'),
+      token: async () => token,
+    });
     const deployment = await api.getDeployment('shop', 'catalog');
 
     // Assess
-    expect(cluster).toMatchObject({ name: 'shop', arn: 'arn:aws:eks:us-east-1:123456789012:cluster/shop', status: 'ACTIVE', endpoint: server.url, version: '1.31' });
+    expect(cluster).toMatchObject({
+      name: 'shop',
+      arn: 'arn:aws:eks:us-east-1:123456789012:cluster/shop',
+      status: 'ACTIVE',
+      endpoint: server.url,
+      version: '1.31',
+    });
     expect(cluster!.createdAt).toBeInstanceOf(Date);
     expect(Buffer.from(cluster!.certificateAuthority!.data!, 'base64').toString('utf8')).toBe(SANDBOX_KUBE_CA_PEM);
     expect(deployment.metadata.name).toBe('catalog');
@@ -285,8 +333,12 @@ describe('simulated EKS over the wire', () => {
 
   it('fails an unknown cluster with ResourceNotFoundException, and an operation it does not implement by name', async () => {
     // Act
-    const missing = await client().send(new DescribeClusterCommand({ name: 'nope' })).catch((e: Error & { $metadata: { httpStatusCode: number } }) => e);
-    const list = await client().send(new ListClustersCommand({})).catch((e: Error) => e);
+    const missing = await client()
+      .send(new DescribeClusterCommand({ name: 'nope' }))
+      .catch((e: Error & { $metadata: { httpStatusCode: number } }) => e);
+    const list = await client()
+      .send(new ListClustersCommand({}))
+      .catch((e: Error) => e);
 
     // Assess
     expect(missing).toMatchObject({ name: 'ResourceNotFoundException', message: 'No cluster found for name: nope.', $metadata: { httpStatusCode: 404 } });

@@ -94,6 +94,9 @@ describe('canDecide', () => {
   });
 
   it('refuses everyone when no approvers are configured', () => {
-    expect(canDecide(request({ approvers: [] }))).toEqual({ allowed: false, reason: 'No approvers are configured for this service, so nobody can decide in Slack.' });
+    expect(canDecide(request({ approvers: [] }))).toEqual({
+      allowed: false,
+      reason: 'No approvers are configured for this service, so nobody can decide in Slack.',
+    });
   });
 });

@@ -69,7 +69,15 @@ const approval = (overrides: Partial<Approval> = {}): Approval => ({
 });
 
 /** The captured payload, as a click on one of our buttons. */
-function click({ actionId = 'shipwatch_approve', value = 'apr-0001', user = APPROVER }: { actionId?: string; value?: string; user?: string } = {}): BlockActionsPayload {
+function click({
+  actionId = 'shipwatch_approve',
+  value = 'apr-0001',
+  user = APPROVER,
+}: {
+  actionId?: string;
+  value?: string;
+  user?: string;
+} = {}): BlockActionsPayload {
   const payload = structuredClone(CAPTURED);
   payload.user = { ...payload.user, id: user };
   payload.actions = [{ ...CAPTURED.actions[0]!, action_id: actionId, value, block_id: 'shipwatch' }];
@@ -91,7 +99,11 @@ function signed(payload: unknown, { timestamp = NOW_S, secret = SIGNING_SECRET }
 
 const signedRaw = (rawBody: string) => ({
   rawBody,
-  headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': NOW_S, 'x-slack-signature': slackSignature(SIGNING_SECRET, NOW_S, rawBody) },
+  headers: {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': NOW_S,
+    'x-slack-signature': slackSignature(SIGNING_SECRET, NOW_S, rawBody),
+  },
 });
 
 const ephemeralText = (response: InteractionResponse): string => {
@@ -360,7 +372,8 @@ describe('handleInteraction: refused with an explanation (200 ephemeral, nothing
     // Prepare
     store.put(approval({ triggeredBy: undefined }));
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
-    const whoPushed = () => Promise.reject(new Transient('CloudTrail LookupEvents: ThrottlingException: Rate exceeded (3 requests in 1500 ms)', { cause: throttled }));
+    const whoPushed = () =>
+      Promise.reject(new Transient('CloudTrail LookupEvents: ThrottlingException: Rate exceeded (3 requests in 1500 ms)', { cause: throttled }));
 
     // Act
     const response = await handleInteraction(signed(click()), { ...deps(), whoPushed });
@@ -469,7 +482,9 @@ describe('handleInteraction: refused with an explanation (200 ephemeral, nothing
 
   it('Step Functions unreachable: says the decision is recorded but not delivered', async () => {
     // Prepare
-    sfnMock.on(SendTaskSuccessCommand).rejects(new SFNServiceException({ name: 'ServiceUnavailable', $fault: 'server', message: 'unavailable', $metadata: { httpStatusCode: 503 } }));
+    sfnMock
+      .on(SendTaskSuccessCommand)
+      .rejects(new SFNServiceException({ name: 'ServiceUnavailable', $fault: 'server', message: 'unavailable', $metadata: { httpStatusCode: 503 } }));
 
     // Act
     const text = ephemeralText(await handleInteraction(signed(click()), deps()));

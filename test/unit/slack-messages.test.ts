@@ -23,7 +23,11 @@ const view = (overrides: Partial<DeploymentView> = {}): DeploymentView => ({
 });
 
 const findings = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ id: `CVE-2026-${String(10000 + i)}`, severity: i % 3 === 0 ? 'CRITICAL' : 'HIGH', package: `libexample${i} 1.${i}.0` }));
+  Array.from({ length: n }, (_, i) => ({
+    id: `CVE-2026-${String(10000 + i)}`,
+    severity: i % 3 === 0 ? 'CRITICAL' : 'HIGH',
+    package: `libexample${i} 1.${i}.0`,
+  }));
 
 const actionsOf = (m: SlackMessage): ActionsBlock[] => m.blocks.filter((b): b is ActionsBlock => b.type === 'actions');
 const buttonsOf = (m: SlackMessage): ButtonElement[] => actionsOf(m).flatMap((b) => b.elements);
@@ -49,7 +53,10 @@ function textsOf(blocks: MessageBlock[]): { where: string; text: string; max: nu
   }
   return out;
 }
-const allText = (m: SlackMessage) => textsOf(m.blocks).map((t) => t.text).join('\n');
+const allText = (m: SlackMessage) =>
+  textsOf(m.blocks)
+    .map((t) => t.text)
+    .join('\n');
 
 function expectWithinLimits(m: SlackMessage): void {
   expect(m.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
@@ -149,20 +156,25 @@ describe('deploymentMessage: awaiting approval', () => {
 
   it('keeps a 2000-character approval id intact (the button value limit)', () => {
     const id = 'a'.repeat(2000);
-    expect(buttonsOf(deploymentMessage(view({ approval: { approvalId: id, approvers: ['U1'], expiresAt: '2026-05-10T12:30:00Z' } }))).map((b) => b.value)).toEqual([id, id]);
+    expect(
+      buttonsOf(deploymentMessage(view({ approval: { approvalId: id, approvers: ['U1'], expiresAt: '2026-05-10T12:30:00Z' } }))).map((b) => b.value),
+    ).toEqual([id, id]);
   });
 });
 
 describe('deploymentMessage: every phase', () => {
-  it.each(DEPLOYMENT_PHASES.filter((p) => p !== 'awaiting_approval' && p !== 'awaiting_promotion'))('%s has no buttons, even with an approval attached', (phase) => {
-    // Act
-    const message = deploymentMessage(view({ phase, reason: 'a reason' }));
+  it.each(DEPLOYMENT_PHASES.filter((p) => p !== 'awaiting_approval' && p !== 'awaiting_promotion'))(
+    '%s has no buttons, even with an approval attached',
+    (phase) => {
+      // Act
+      const message = deploymentMessage(view({ phase, reason: 'a reason' }));
 
-    // Assess
-    expect(actionsOf(message)).toEqual([]);
-    expect(JSON.stringify(message)).not.toContain(APPROVAL_ID);
-    expectWithinLimits(message);
-  });
+      // Assess
+      expect(actionsOf(message)).toEqual([]);
+      expect(JSON.stringify(message)).not.toContain(APPROVAL_ID);
+      expectWithinLimits(message);
+    },
+  );
 
   it.each(DEPLOYMENT_PHASES)('%s starts with a header naming the service and the phase', (phase) => {
     const header = deploymentMessage(view({ phase })).blocks[0];
@@ -195,7 +207,9 @@ describe('deploymentMessage: every phase', () => {
     const expired = deploymentMessage(view({ phase: 'expired', decision: { decision: 'expired', at: '2026-05-10T12:30:00.000Z' } }));
 
     // Assess
-    expect(allText(approved)).toContain(':white_check_mark: Approved by <@U024BE7LH> <!date^1778414700^{date_short_pretty} at {time}|2026-05-10T12:05:00.000Z>');
+    expect(allText(approved)).toContain(
+      ':white_check_mark: Approved by <@U024BE7LH> <!date^1778414700^{date_short_pretty} at {time}|2026-05-10T12:05:00.000Z>',
+    );
     expect(allText(rejected)).toContain(':x: Rejected by <@W0123ABCD>');
     expect(allText(expired)).toContain(':alarm_clock: Approval expired <!date^1778416200^');
     for (const m of [approved, rejected, expired]) expect(buttonsOf(m)).toEqual([]);
@@ -252,7 +266,11 @@ describe('deploymentMessage: limits', () => {
           health: huge,
           change: { from: huge, to: huge },
           findings: hugeFindings,
-          approval: { approvalId: APPROVAL_ID, approvers: Array.from({ length: 200 }, (_, i) => `U${String(i).padStart(8, '0')}`), expiresAt: '2026-05-10T12:30:00Z' },
+          approval: {
+            approvalId: APPROVAL_ID,
+            approvers: Array.from({ length: 200 }, (_, i) => `U${String(i).padStart(8, '0')}`),
+            expiresAt: '2026-05-10T12:30:00Z',
+          },
           decision: { decision: 'approved', by: 'U024BE7LH', at: '2026-05-10T12:05:00Z' },
         }),
       );

@@ -103,7 +103,10 @@ describe('Notifier over HTTP (Slack stand-in on 127.0.0.1)', () => {
     expect(updated).toBe(false);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
     expect(slack.callsTo('chat.update')).toHaveLength(1);
-    expect(warn).toHaveBeenCalledWith('slack chat.postMessage failed; the deployment goes on', expect.objectContaining({ code: 'too_many_attachments', channel: 'C0123DEPLOY' }));
+    expect(warn).toHaveBeenCalledWith(
+      'slack chat.postMessage failed; the deployment goes on',
+      expect.objectContaining({ code: 'too_many_attachments', channel: 'C0123DEPLOY' }),
+    );
     expect(warn).toHaveBeenCalledWith('slack chat.update failed; the deployment goes on', expect.objectContaining({ code: 'cant_update_message' }));
   });
 

@@ -31,7 +31,8 @@ const throttled = () => new CloudError('ThrottlingException', 'Rate exceeded');
 /** LookupEvents through a mocked SDK client, which records each request; the function itself goes over the wire (approval.test.ts). */
 const client = new CloudTrailClient({ maxAttempts: 1 });
 const deps = () => ({
-  lookupEvents: (input: LookupEventsCommandInput, timeoutMs: number) => client.send(new LookupEventsCommand(input), { abortSignal: AbortSignal.timeout(timeoutMs) }),
+  lookupEvents: (input: LookupEventsCommandInput, timeoutMs: number) =>
+    client.send(new LookupEventsCommand(input), { abortSignal: AbortSignal.timeout(timeoutMs) }),
   slackUserByEmail: async (email: string) => (email === 'alice@example.com' ? 'U0ALICE' : undefined),
 });
 
@@ -40,7 +41,9 @@ beforeEach(() => cloudtrail.reset());
 describe('whoPushed', () => {
   it('finds the PutImage of the digest, a few minutes either side of the push, and its Slack user', async () => {
     // Prepare
-    cloudtrail.on(LookupEventsCommand).resolves({ Events: [putImage('sha256:other', 'arn:aws:sts::123456789012:assumed-role/ci/bot'), putImage(PUSH.digest, ALICE)] });
+    cloudtrail
+      .on(LookupEventsCommand)
+      .resolves({ Events: [putImage('sha256:other', 'arn:aws:sts::123456789012:assumed-role/ci/bot'), putImage(PUSH.digest, ALICE)] });
 
     // Act
     const pusher = await whoPushed(deps(), PUSH);
@@ -52,7 +55,10 @@ describe('whoPushed', () => {
 
   it('retries a throttled lookup half a second later, once the budget allows', async () => {
     // Prepare
-    cloudtrail.on(LookupEventsCommand).rejectsOnce(throttled()).resolves({ Events: [putImage(PUSH.digest, ALICE)] });
+    cloudtrail
+      .on(LookupEventsCommand)
+      .rejectsOnce(throttled())
+      .resolves({ Events: [putImage(PUSH.digest, ALICE)] });
 
     // Act
     const started = performance.now();
@@ -64,7 +70,7 @@ describe('whoPushed', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(LOOKUP_LIMITS.intervalMs - 5);
   });
 
-  it('gives up as Transient after the requests that fit in the budget, well inside Slack\'s 3 seconds', async () => {
+  it("gives up as Transient after the requests that fit in the budget, well inside Slack's 3 seconds", async () => {
     // Prepare
     cloudtrail.on(LookupEventsCommand).rejects(throttled());
 

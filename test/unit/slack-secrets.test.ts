@@ -43,7 +43,9 @@ describe('Slack secrets from SSM', () => {
     // Assess
     expect(token).toBe('xoxb-from-ssm');
     expect(ssm.calls.map((c) => [c.target, c.input])).toEqual([['AmazonSSM.GetParameter', { Name: name, WithDecryption: true }]]);
-    expect(ssm.calls[0]!.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/us-east-1\/ssm\/aws4_request, SignedHeaders=[^,]*host[^,]*x-amz-target/);
+    expect(ssm.calls[0]!.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=test\/\d{8}\/us-east-1\/ssm\/aws4_request, SignedHeaders=[^,]*host[^,]*x-amz-target/,
+    );
   });
 
   it('is refused by the stand-in when signed with another secret key (the signature check is real)', async () => {
@@ -98,7 +100,10 @@ describe('Slack secrets from SSM', () => {
 
   it('says so when the parameter is empty', async () => {
     const name = botTokenIn('');
-    await expect(slackBotToken()).rejects.toMatchObject({ name: 'ConfigError', message: `SSM parameter ${name} is empty; put the Slack secret there as a SecureString` });
+    await expect(slackBotToken()).rejects.toMatchObject({
+      name: 'ConfigError',
+      message: `SSM parameter ${name} is empty; put the Slack secret there as a SecureString`,
+    });
   });
 
   it('retries throttling and a 5xx, then answers', async () => {
@@ -151,7 +156,9 @@ describe('the SSM endpoint', () => {
   });
 
   it('follows AWS_ENDPOINT_URL_SSM, then AWS_ENDPOINT_URL', () => {
-    expect(endpointFor('ssm', 'us-east-1', { AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL: 'http://other' }).href).toBe('http://127.0.0.1:4566/');
+    expect(endpointFor('ssm', 'us-east-1', { AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL: 'http://other' }).href).toBe(
+      'http://127.0.0.1:4566/',
+    );
     expect(endpointFor('ssm', 'us-east-1', { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' }).href).toBe('http://127.0.0.1:4566/');
   });
 });

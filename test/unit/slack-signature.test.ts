@@ -82,7 +82,7 @@ describe('verifySlackSignature', () => {
   });
 
   it('refuses a signature of the wrong length without throwing from timingSafeEqual', () => {
-    for (const signature of ['v0=abc', `${vector.expected_signature}00`, vector.expected_signature.slice(0, -1), 'v1=' + 'a'.repeat(64) + 'x']) {
+    for (const signature of ['v0=abc', `${vector.expected_signature}00`, vector.expected_signature.slice(0, -1), `v1=${'a'.repeat(64)}x`]) {
       const error = thrownBy(SlackSignatureError, () => verify({ headers: { ...vector.headers, 'X-Slack-Signature': signature } }));
       expect(error.check).toBe('signature_mismatch');
       expect(error.message).toMatch(/^signature mismatch/);
@@ -107,8 +107,12 @@ describe('verifySlackSignature', () => {
   });
 
   it('refuses empty or undefined headers as missing', () => {
-    expect(thrownBy(SlackSignatureError, () => verify({ headers: { 'X-Slack-Request-Timestamp': '', 'X-Slack-Signature': vector.expected_signature } })).check).toBe('missing_header');
-    expect(thrownBy(SlackSignatureError, () => verify({ headers: { 'X-Slack-Request-Timestamp': vector.timestamp, 'X-Slack-Signature': undefined } })).check).toBe('missing_header');
+    expect(
+      thrownBy(SlackSignatureError, () => verify({ headers: { 'X-Slack-Request-Timestamp': '', 'X-Slack-Signature': vector.expected_signature } })).check,
+    ).toBe('missing_header');
+    expect(
+      thrownBy(SlackSignatureError, () => verify({ headers: { 'X-Slack-Request-Timestamp': vector.timestamp, 'X-Slack-Signature': undefined } })).check,
+    ).toBe('missing_header');
   });
 
   it('refuses a malformed timestamp', () => {
@@ -135,7 +139,9 @@ describe('verifySlackSignature', () => {
   });
 
   it('checks freshness before the signature: a stale forged request says stale', () => {
-    const error = thrownBy(SlackSignatureError, () => verify({ now: signedAt(vector, 3600), headers: { ...vector.headers, 'X-Slack-Signature': 'v0=' + '0'.repeat(64) } }));
+    const error = thrownBy(SlackSignatureError, () =>
+      verify({ now: signedAt(vector, 3600), headers: { ...vector.headers, 'X-Slack-Signature': `v0=${'0'.repeat(64)}` } }),
+    );
     expect(error.check).toBe('stale_timestamp');
   });
 

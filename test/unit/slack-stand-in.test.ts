@@ -42,12 +42,14 @@ describe('the Slack stand-in', () => {
     expect([...slack.messages.values()]).toEqual([{ channel: 'C0DEPLOYS', ts, text: 'deployed', blocks: [] }]);
   });
 
-  it('announces an approval once, the first time its buttons are posted, and a pause\'s Promote as a promotion', async () => {
+  it("announces an approval once, the first time its buttons are posted, and a pause's Promote as a promotion", async () => {
     const asked: ApprovalAsked[] = [];
     slack = await SlackStandIn.start({ token: TOKEN, onApproval: (a) => asked.push(a) });
     const posted = await call('chat.postMessage', { channel: 'C0DEPLOYS', text: 'approve?', blocks: approvalBlocks('apr-1') });
     await call('chat.update', { channel: 'C0DEPLOYS', ts: String(posted.json.ts), text: 'still?', blocks: approvalBlocks('apr-1') });
-    const promote = [{ type: 'actions', elements: [{ type: 'button', action_id: APPROVE_ACTION_ID, text: { type: 'plain_text', text: 'Promote' }, value: 'apr-2' }] }];
+    const promote = [
+      { type: 'actions', elements: [{ type: 'button', action_id: APPROVE_ACTION_ID, text: { type: 'plain_text', text: 'Promote' }, value: 'apr-2' }] },
+    ];
     await call('chat.update', { channel: 'C0DEPLOYS', ts: String(posted.json.ts), text: 'search: paused (search:v2)', blocks: promote });
     expect(asked).toEqual([
       { approvalId: 'apr-1', channel: 'C0DEPLOYS', ts: posted.json.ts, text: 'approve?', promotion: false },
@@ -64,13 +66,21 @@ describe('the Slack stand-in', () => {
 
   it('answers user groups, users by email, channels and ephemeral messages from what it was given', async () => {
     const whispers: string[] = [];
-    slack = await SlackStandIn.start({ token: TOKEN, userGroups: { S0SRE: ['U1'] }, channels: { C0DEPLOYS: 'deploys' }, onEphemeral: (user, text) => whispers.push(`${user}: ${text}`) });
+    slack = await SlackStandIn.start({
+      token: TOKEN,
+      userGroups: { S0SRE: ['U1'] },
+      channels: { C0DEPLOYS: 'deploys' },
+      onEphemeral: (user, text) => whispers.push(`${user}: ${text}`),
+    });
     slack.usersByEmail.set('alice@example.com', 'U0ALICE');
     expect((await call('usergroups.users.list', { usergroup: 'S0SRE' })).json).toEqual({ ok: true, users: ['U1'] });
     expect((await call('usergroups.users.list', { usergroup: 'S0NONE' })).json).toEqual({ ok: false, error: 'no_such_subteam' });
     expect((await call('users.lookupByEmail', { email: 'alice@example.com' })).json).toMatchObject({ ok: true, user: { id: 'U0ALICE' } });
     expect((await call('users.lookupByEmail', { email: 'bob@example.com' })).json).toEqual({ ok: false, error: 'users_not_found' });
-    expect((await call('conversations.info', { channel: 'C0DEPLOYS' })).json).toMatchObject({ ok: true, channel: { id: 'C0DEPLOYS', name: 'deploys', is_member: true } });
+    expect((await call('conversations.info', { channel: 'C0DEPLOYS' })).json).toMatchObject({
+      ok: true,
+      channel: { id: 'C0DEPLOYS', name: 'deploys', is_member: true },
+    });
     expect((await call('conversations.info', { channel: 'C0OTHER' })).json).toEqual({ ok: false, error: 'channel_not_found' });
     expect((await call('chat.postEphemeral', { channel: 'C0DEPLOYS', user: 'U1', text: 'no' })).json).toMatchObject({ ok: true });
     expect(whispers).toEqual(['U1: no']);

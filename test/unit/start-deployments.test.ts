@@ -204,7 +204,10 @@ describe('startDeployments', () => {
     const retag = parseEcrPushEvent({ ...pushSample('api', 'v2'), id: 'a8d3b59e-12c4-4f0b-9d6e-7e3c2b1a0f99' });
     const firstName = executionName('api', DIGEST, EVENT_ID);
     const retagName = executionName('api', DIGEST, 'a8d3b59e-12c4-4f0b-9d6e-7e3c2b1a0f99');
-    sfnMock.on(StartExecutionCommand, { name: firstName }).resolvesOnce({ executionArn: arnOf(firstName) }).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: { httpStatusCode: 400 } }));
+    sfnMock
+      .on(StartExecutionCommand, { name: firstName })
+      .resolvesOnce({ executionArn: arnOf(firstName) })
+      .rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: { httpStatusCode: 400 } }));
     sfnMock.on(StartExecutionCommand, { name: retagName }).resolves({ executionArn: arnOf(retagName) });
 
     // Act

@@ -5,7 +5,14 @@ import { trafficSteps, type Strategy } from '../../shared/config/strategy.js';
 import { serviceConfigSchema } from '../../shared/config/service-config.js';
 
 const service = (strategy?: unknown) => ({
-  services: [{ name: 'web', image: { repository: 'web' }, target: { ecs: { cluster: 'prod', service: 'web', container: 'app' } }, ...(strategy === undefined ? {} : { strategy }) }],
+  services: [
+    {
+      name: 'web',
+      image: { repository: 'web' },
+      target: { ecs: { cluster: 'prod', service: 'web', container: 'app' } },
+      ...(strategy === undefined ? {} : { strategy }),
+    },
+  ],
 });
 
 describe('strategy in shipwatch.yml', () => {

@@ -7,7 +7,12 @@ import { at, fakeTarget } from '../support/health.js';
 // any DeployTarget: done, failed, replaced, or when to look again.
 
 describe('watchRollout', () => {
-  const watched = { deploymentId: 'ecs-svc/7419115625193919142', startedAt: '2025-02-21T12:00:00.000Z', revision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:9', revertRevision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:8' };
+  const watched = {
+    deploymentId: 'ecs-svc/7419115625193919142',
+    startedAt: '2025-02-21T12:00:00.000Z',
+    revision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:9',
+    revertRevision: 'arn:aws:ecs:us-west-2:123456789012:task-definition/web:8',
+  };
   const limits = { pollSeconds: 15, fallbackSeconds: 300, timeoutMinutes: 30 };
   const IN_PROGRESS = 'ecs-svc/7419115625193919142 IN_PROGRESS: 1/2 tasks running, 0 failed';
 
@@ -19,8 +24,17 @@ describe('watchRollout', () => {
     const result = await watchRollout(target, watched, limits, 'rollout', at('2025-02-21T12:04:00Z'));
 
     // Assess
-    expect(target.status).toHaveBeenCalledWith({ deploymentId: watched.deploymentId, revision: watched.revision, revertRevision: watched.revertRevision, since: new Date(watched.startedAt) });
-    expect(result).toStrictEqual({ done: true, completedAt: '2025-02-21T12:04:00.000Z', detail: 'ecs-svc/7419115625193919142 completed: 2/2 tasks running, 0 failed' });
+    expect(target.status).toHaveBeenCalledWith({
+      deploymentId: watched.deploymentId,
+      revision: watched.revision,
+      revertRevision: watched.revertRevision,
+      since: new Date(watched.startedAt),
+    });
+    expect(result).toStrictEqual({
+      done: true,
+      completedAt: '2025-02-21T12:04:00.000Z',
+      detail: 'ecs-svc/7419115625193919142 completed: 2/2 tasks running, 0 failed',
+    });
   });
 
   it('throws RolloutFailed at once when the rollout failed', async () => {

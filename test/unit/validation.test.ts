@@ -12,7 +12,10 @@ const describe_ = (schema: v.GenericSchema, value: unknown) => describeIssues(v.
 describe('Valibot in zod’s words', () => {
   it('names the type a missing field should have, through optional, nested and piped objects', () => {
     // Prepare
-    const schema = object({ phase: v.picklist(['rollout', 'rollback']), state: object({ release: object({ digest: v.pipe(v.string(), v.minLength(1)) }), note: v.optional(v.string()) }) });
+    const schema = object({
+      phase: v.picklist(['rollout', 'rollback']),
+      state: object({ release: object({ digest: v.pipe(v.string(), v.minLength(1)) }), note: v.optional(v.string()) }),
+    });
 
     // Act / Assess
     expect(describe_(schema, { state: { release: {} } })).toEqual([
@@ -28,7 +31,13 @@ describe('Valibot in zod’s words', () => {
   });
 
   it('says what is too small and which literal was expected', () => {
-    expect(describe_(object({ id: v.pipe(v.string(), v.minLength(1)), list: v.pipe(v.array(v.string()), v.minLength(1)), n: v.pipe(v.number(), v.minValue(1)) }), { id: '', list: [], n: 0 })).toEqual([
+    expect(
+      describe_(object({ id: v.pipe(v.string(), v.minLength(1)), list: v.pipe(v.array(v.string()), v.minLength(1)), n: v.pipe(v.number(), v.minValue(1)) }), {
+        id: '',
+        list: [],
+        n: 0,
+      }),
+    ).toEqual([
       'id: Too small: expected string to have >=1 characters',
       'list: Too small: expected array to have >=1 items',
       'n: Too small: expected number to be >=1',
@@ -49,6 +58,10 @@ describe('Valibot in zod’s words', () => {
 describe('isIsoDateTime', () => {
   it('accepts what zod’s iso.datetime({ offset: true }) accepts: seconds, a Z or ±hh:mm, a real calendar day', () => {
     expect(['2019-11-16T01:54:34Z', '2024-02-29T23:59:59.999+05:30', '2022-07-22T15:57:45.394-00:00'].map(isIsoDateTime)).toEqual([true, true, true]);
-    expect(['2023-02-29T00:00:00Z', '2019-11-16T01:54Z', '2019-11-16T01:54:34', '2019-11-16T01:54:34+0000', '2019-11-16 01:54:34Z', '2019-13-01T00:00:00Z'].map(isIsoDateTime)).toEqual([false, false, false, false, false, false]);
+    expect(
+      ['2023-02-29T00:00:00Z', '2019-11-16T01:54Z', '2019-11-16T01:54:34', '2019-11-16T01:54:34+0000', '2019-11-16 01:54:34Z', '2019-13-01T00:00:00Z'].map(
+        isIsoDateTime,
+      ),
+    ).toEqual([false, false, false, false, false, false]);
   });
 });

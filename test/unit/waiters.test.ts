@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { InvalidOutput, InvalidToken, SendTaskSuccessCommand, SFNClient, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { InvalidOutput, InvalidToken, SendTaskSuccessCommand, type SFNClient, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RecordsDb } from '../../shared/records/db.js';
@@ -19,7 +19,13 @@ beforeEach(() => {
   ({ records, sfn } = freshWaitStores());
 });
 
-const waiter = (key: string, execution: string, taskToken: string) => ({ pk: `WAIT#${key}`, sk: execution, taskToken, waitingSince: '2025-02-21T12:00:00.000Z', ttl: TTL });
+const waiter = (key: string, execution: string, taskToken: string) => ({
+  pk: `WAIT#${key}`,
+  sk: execution,
+  taskToken,
+  waitingSince: '2025-02-21T12:00:00.000Z',
+  ttl: TTL,
+});
 
 describe('storeWaiter', () => {
   it('puts the task token under WAIT#<key>, the execution as sort key, with when and a TTL a day later', async () => {

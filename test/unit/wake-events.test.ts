@@ -37,7 +37,7 @@ describe('wakeOf: ECR basic scans (ECR Image Scan)', () => {
 
   // The published ECR sample's digest has 60 hex digits, like the push sample's: the scan
   // event accepts what the push event accepts, so a push's own scan event wakes its wait.
-  it('maps the published basic-scan sample (the push sample\'s 60-digit digest) to its scan key', () => {
+  it("maps the published basic-scan sample (the push sample's 60-digit digest) to its scan key", () => {
     // Prepare
     const event = eventSample('eventbridge-ecr-image-scan-basic-complete');
 
@@ -129,11 +129,11 @@ describe('wakeOf: Inspector enhanced scans (Inspector2 Scan)', () => {
 
   // The ECR guide's Inspector2 Scan sample carries a placeholder digest ("…EXAMPLE"), which
   // is no digest and is refused like any other; with a real digest in its place it maps.
-  it('refuses the placeholder digest of the ECR guide\'s Inspector2 Scan sample', () => {
+  it("refuses the placeholder digest of the ECR guide's Inspector2 Scan sample", () => {
     expect(() => wakeOf(eventSample('eventbridge-inspector2-scan-initial-complete'))).toThrow(/image-digest/);
   });
 
-  it('maps the ECR guide\'s Inspector2 Scan sample (repository ARN) to the name after repository/', () => {
+  it("maps the ECR guide's Inspector2 Scan sample (repository ARN) to the name after repository/", () => {
     // Prepare
     const event = eventSample('eventbridge-inspector2-scan-initial-complete') as { detail: Record<string, string> };
     event.detail['image-digest'] = event.detail['image-digest']!.replace('EXAMPLE', 'abcdef0');

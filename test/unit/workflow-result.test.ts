@@ -50,9 +50,7 @@ const lambdaError = (errorType: string, errorMessage: string) => ({
 });
 
 const UNHEALTHY = lambdaError('Unhealthy', '5xx rate 7.2% > 2% in 3 of 5 periods, failure limit 2');
-const verdicts = [
-  { check: 'web-5xx-alarm', kind: 'alarm', phase: 'Successful', message: 'alarm web-5xx-alarm is OK' },
-];
+const verdicts = [{ check: 'web-5xx-alarm', kind: 'alarm', phase: 'Successful', message: 'alarm web-5xx-alarm is OK' }];
 
 type Finished<T> = Extract<NonNullable<T>, { done: true }>;
 
@@ -71,7 +69,14 @@ const scanned = (passed: boolean): Finished<WorkflowState['scan']> => ({
 });
 
 /** A look that found its subject not there yet (waits/look.ts), as the state machine keeps it in the state. */
-const pendingLook = (detail: string, lookedAt: string, wake: string[]) => ({ done: false as const, detail, lookAgainSeconds: 300, lookedAt, wake, awaitEvent: wake.length > 0 });
+const pendingLook = (detail: string, lookedAt: string, wake: string[]) => ({
+  done: false as const,
+  detail,
+  lookAgainSeconds: 300,
+  lookedAt,
+  wake,
+  awaitEvent: wake.length > 0,
+});
 
 const deploy = (alreadyRunning = false): NonNullable<WorkflowState['deploy']> => ({
   platform: 'ecs',
@@ -203,7 +208,11 @@ describe('buildResult', () => {
 
   it('superseded at admission: nothing was scanned, so no steps', () => {
     // Prepare
-    const state: WorkflowState = { release, service, failure: lambdaError('Superseded', 'web: a newer image (20191116T015500Z-…) was pushed before this one was admitted') };
+    const state: WorkflowState = {
+      release,
+      service,
+      failure: lambdaError('Superseded', 'web: a newer image (20191116T015500Z-…) was pushed before this one was admitted'),
+    };
 
     // Act
     const result = buildResult('superseded', state, T.start, NOW);
@@ -405,7 +414,9 @@ describe('buildResult', () => {
     // Prepare: the last look at the scan said "not yet".
     const state: WorkflowState = {
       ...base,
-      scan: pendingLook(`scan of my-repository-name@${release.digest} not finished: scan in progress`, T.scanned, [`scan:my-repository-name@${release.digest}`]),
+      scan: pendingLook(`scan of my-repository-name@${release.digest} not finished: scan in progress`, T.scanned, [
+        `scan:my-repository-name@${release.digest}`,
+      ]),
       failure: { Error: 'States.Timeout' },
     };
 
@@ -425,8 +436,17 @@ describe('buildResult', () => {
       scan: scanned(true),
       deploy: deploy(),
       rollout: { done: true, completedAt: T.rolledOut, detail: 'completed' },
-      bake: { ...pendingLook('could not measure health (3 of 4 in a row): ThrottlingException: Rate exceeded', T.rollbackStarted, ['alarm:web-5xx-alarm', 'ecs:prod/web']), measurementErrors: 3 },
-      failure: lambdaError('MeasurementFailed', 'health could not be measured: 4 failed measurements in a row, consecutiveErrorLimit 4; last: ThrottlingException: Rate exceeded'),
+      bake: {
+        ...pendingLook('could not measure health (3 of 4 in a row): ThrottlingException: Rate exceeded', T.rollbackStarted, [
+          'alarm:web-5xx-alarm',
+          'ecs:prod/web',
+        ]),
+        measurementErrors: 3,
+      },
+      failure: lambdaError(
+        'MeasurementFailed',
+        'health could not be measured: 4 failed measurements in a row, consecutiveErrorLimit 4; last: ThrottlingException: Rate exceeded',
+      ),
       rollback: { revision: PREVIOUS, deploymentId: 'ecs-svc/5830149223018863412', startedAt: T.rollbackStarted, adopted: false },
       rollbackDone: { done: true, completedAt: T.rolledBack, detail: 'completed' },
     };
@@ -489,7 +509,10 @@ describe('buildResult', () => {
 
   it('rejected: names a Slack user as a mention and an IAM identity (the dashboard) as it is', () => {
     // Prepare
-    const rejectedBy = (by: string): WorkflowState => ({ ...base, failure: { Error: 'Rejected', Cause: JSON.stringify({ decision: 'rejected', by, at: T.scanned }) } });
+    const rejectedBy = (by: string): WorkflowState => ({
+      ...base,
+      failure: { Error: 'Rejected', Cause: JSON.stringify({ decision: 'rejected', by, at: T.scanned }) },
+    });
     const operator = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Deployers_0123abcd/alice@example.com';
 
     // Act

@@ -64,9 +64,26 @@ async function deployedService(guardMinutes = 30) {
   const w = concurrentWorld(config);
   restore = () => w.restore();
   for (const name of new Set(names)) {
-    w.world.cloudwatch.alarms.set(name, name === 'ServiceAggregatedAlarm'
-      ? { kind: 'composite', name, anyOf: ['ServerCpuTooHigh'] }
-      : { kind: 'metric', name, metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: LOAD_BALANCER }, stat: 'Sum', period: 60 }, comparison: '>', threshold: 60, evaluationPeriods: 3, datapointsToAlarm: 2 });
+    w.world.cloudwatch.alarms.set(
+      name,
+      name === 'ServiceAggregatedAlarm'
+        ? { kind: 'composite', name, anyOf: ['ServerCpuTooHigh'] }
+        : {
+            kind: 'metric',
+            name,
+            metric: {
+              namespace: 'AWS/ApplicationELB',
+              metricName: 'HTTPCode_Target_5XX_Count',
+              dimensions: { LoadBalancer: LOAD_BALANCER },
+              stat: 'Sum',
+              period: 60,
+            },
+            comparison: '>',
+            threshold: 60,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 2,
+          },
+    );
   }
   const before = w.world.ecs.services.get('prod/web')!.taskDefinition;
   await w.push('v2', { latent: { afterMinutes: 8, errorRate: 12 } });
@@ -84,7 +101,12 @@ describe('alarm after the deploy', () => {
       const event = parseAlarmEvent(alarmEvent(SAMPLES[kind], w.clock.now()));
 
       // Act
-      const outcomes = await handleAlarm({ records: w.records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now()));
+      const outcomes = await handleAlarm(
+        { records: w.records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN },
+        w.config,
+        event,
+        new Date(w.clock.now()),
+      );
       await w.settle();
 
       // Assess
@@ -135,7 +157,12 @@ describe('alarm after the deploy', () => {
     w.on((e) => {
       if (!outcomes && e.state === 'AwaitBake' && e.type === 'entered') {
         const event = parseAlarmEvent(alarmEvent(SAMPLES.single, w.clock.now()));
-        void handleAlarm({ records: w.records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN }, w.config, event, new Date(w.clock.now())).then((o) => {
+        void handleAlarm(
+          { records: w.records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN },
+          w.config,
+          event,
+          new Date(w.clock.now()),
+        ).then((o) => {
           outcomes = o;
         });
       }
@@ -144,7 +171,7 @@ describe('alarm after the deploy', () => {
     await w.push('v3');
     await w.settle();
 
-    expect(outcomes?.[0]!.decision).toMatchObject({ action: 'none', why: expect.stringContaining("the workflow's own watch handles the alarm") });
+    expect(outcomes![0]!.decision).toMatchObject({ action: 'none', why: expect.stringContaining("the workflow's own watch handles the alarm") });
     expect(w.sfn.executions.size).toBe(2);
   });
 
@@ -166,10 +193,15 @@ describe('alarm after the deploy', () => {
 
     const out = await alarmRollback(event, lambdaContext('alarmRollback') as Context);
 
-    expect(out).toEqual({ alarm: 'web-5xx-alarm', services: [{ service: 'web', decision: { action: 'notify', why: 'no deployment by Shipwatch to roll back' } }] });
+    expect(out).toEqual({
+      alarm: 'web-5xx-alarm',
+      services: [{ service: 'web', decision: { action: 'notify', why: 'no deployment by Shipwatch to roll back' } }],
+    });
   });
 
   it('refuses a malformed event, naming what is wrong', async () => {
-    await expect(alarmRollback({ source: 'aws.cloudwatch', detail: {} }, lambdaContext('alarmRollback') as Context)).rejects.toThrow(/not a CloudWatch alarm event: .*detail\.alarmName/);
+    await expect(alarmRollback({ source: 'aws.cloudwatch', detail: {} }, lambdaContext('alarmRollback') as Context)).rejects.toThrow(
+      /not a CloudWatch alarm event: .*detail\.alarmName/,
+    );
   });
 });

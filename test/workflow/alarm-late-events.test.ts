@@ -32,7 +32,12 @@ async function given() {
   const w = concurrentWorld(config);
   restore = () => w.restore();
   const deliver = (event: unknown) =>
-    handleAlarm({ records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN }, config, parseAlarmEvent(event), new Date(w.clock.now()));
+    handleAlarm(
+      { records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN },
+      config,
+      parseAlarmEvent(event),
+      new Date(w.clock.now()),
+    );
   return { ...w, records, deliver };
 }
 type World = Awaited<ReturnType<typeof given>>;
@@ -88,7 +93,14 @@ describe('a late or duplicate alarm event after the deploy', () => {
     const [record] = await history(w.records, 'web');
     expect(record).toMatchObject({ recordId: deployed.recordId, outcome: 'deployed', revision: deployed.revision });
     expect(record!.reason).not.toMatch(/minutes after it/);
-    expect(notesAbout(record!)).toEqual([{ at: expect.any(String), what: expect.stringMatching(/^alarm web-5xx-alarm went to ALARM at \S+; not rolled back: the alarm went to ALARM \d+ minutes before the deployment finished/) }]);
+    expect(notesAbout(record!)).toEqual([
+      {
+        at: expect.any(String),
+        what: expect.stringMatching(
+          /^alarm web-5xx-alarm went to ALARM at \S+; not rolled back: the alarm went to ALARM \d+ minutes before the deployment finished/,
+        ),
+      },
+    ]);
     expect((await getState(w.records, 'web'))!.lastGood?.revision).toBe(deployed.revision);
   });
 

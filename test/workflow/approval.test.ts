@@ -92,7 +92,13 @@ function approvalRequest() {
 }
 
 /** A person clicks `minutes` after the request appears. */
-function clickWhenAsked(w: Awaited<ReturnType<typeof given>>, minutes: number, decision: 'approve' | 'reject', user: string, answers: APIGatewayProxyStructuredResultV2[] = []) {
+function clickWhenAsked(
+  w: Awaited<ReturnType<typeof given>>,
+  minutes: number,
+  decision: 'approve' | 'reject',
+  user: string,
+  answers: APIGatewayProxyStructuredResultV2[] = [],
+) {
   let asked = false;
   w.on((e) => {
     if (asked || e.state !== 'RequestApproval' || e.type !== 'entered') return;
@@ -149,7 +155,9 @@ describe('approval in Slack', () => {
     expect(result).toMatchObject({ outcome: 'rejected', approval: { decision: 'rejected', by: 'U0ALICE' } });
     expect(result.reason).toMatch(/^rejected by <@U0ALICE> at 2026-/);
     expect(w.world.callsTo('UpdateService')).toHaveLength(0);
-    expect((await history({ db: (await import('../../shared/aws/dynamodb.js')).dynamoClient(), table: process.env.SHIPWATCH_TABLE! }, 'web'))[0]).toMatchObject({ outcome: 'rejected' });
+    expect((await history({ db: (await import('../../shared/aws/dynamodb.js')).dynamoClient(), table: process.env.SHIPWATCH_TABLE! }, 'web'))[0]).toMatchObject(
+      { outcome: 'rejected' },
+    );
   });
 
   // Issue #11, item 8: after a rejection, a new tag of the image started nothing.
@@ -238,7 +246,10 @@ describe('approval in Slack', () => {
     await w.settle();
 
     expect(own[0]!.statusCode).toBe(200);
-    const whispers = slack.callsTo('chat.postEphemeral').filter((c) => c.body.user === 'U0ALICE').map((c) => String(c.body.text));
+    const whispers = slack
+      .callsTo('chat.postEphemeral')
+      .filter((c) => c.body.user === 'U0ALICE')
+      .map((c) => String(c.body.text));
     expect(whispers.join(' ')).toMatch(/<@U0ALICE> triggered this deployment/);
     expect(w.world.callsTo('LookupEvents').length).toBeGreaterThan(0);
     expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { by: 'U0GROUPIE' } });
@@ -255,14 +266,26 @@ describe('approval in Slack', () => {
     clickWhenAsked(w, 3, 'approve', 'U0GROUPIE');
     const requestedBy = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_0a1b2c/alice@example.com';
     const name = deployExecutionName('web', String(pushed.detail['image-digest']), new Date(w.clock.now()));
-    const release = { ...releaseFromPush(parseEcrPushEvent(pushed)), pushedAt: new Date(w.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), eventId: name, requestedBy };
+    const release = {
+      ...releaseFromPush(parseEcrPushEvent(pushed)),
+      pushedAt: new Date(w.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      eventId: name,
+      requestedBy,
+    };
     const config = parseConfigText(serviceYaml(APPROVAL), 'test config');
 
-    await w.time.track(sfnClient().send(new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name, input: JSON.stringify(deploymentInput(release, config.services[0]!)) })));
+    await w.time.track(
+      sfnClient().send(
+        new StartExecutionCommand({ stateMachineArn: STATE_MACHINE_ARN, name, input: JSON.stringify(deploymentInput(release, config.services[0]!)) }),
+      ),
+    );
     await w.settle();
 
     expect(own[0]!.statusCode).toBe(200);
-    const whispers = slack.callsTo('chat.postEphemeral').filter((c) => c.body.user === 'U0ALICE').map((c) => String(c.body.text));
+    const whispers = slack
+      .callsTo('chat.postEphemeral')
+      .filter((c) => c.body.user === 'U0ALICE')
+      .map((c) => String(c.body.text));
     expect(whispers.join(' ')).toMatch(/<@U0ALICE> triggered this deployment/);
     expect(w.world.callsTo('LookupEvents')).toHaveLength(0);
     expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { by: 'U0GROUPIE' } });
@@ -306,7 +329,9 @@ describe('approval in Slack', () => {
     expect(clicks[0]!.ms).toBeLessThan(3_000);
     expect(clicks[0]!.undecided).toBe(true);
     const whisper = slack.callsTo('chat.postEphemeral').find((c) => c.body.user === 'U0GROUPIE')!;
-    expect(String(whisper.body.text)).toMatch(/^Shipwatch cannot tell yet who pushed this image \(CloudTrail did not answer: ThrottlingException\).*Nothing was changed; try again in a minute\.$/);
+    expect(String(whisper.body.text)).toMatch(
+      /^Shipwatch cannot tell yet who pushed this image \(CloudTrail did not answer: ThrottlingException\).*Nothing was changed; try again in a minute\.$/,
+    );
     // Retries were bounded and paced at the API's rate: at most three lookups, half a second apart.
     const throttled = w.world.calls.filter((c) => c.operation === 'LookupEvents' && c.error === 'ThrottlingException');
     expect(throttled.length).toBeGreaterThanOrEqual(2);
@@ -323,14 +348,17 @@ describe('approval in Slack', () => {
 
   it('when CloudTrail fails outright, the click is answered the same way and nothing is decided', async () => {
     const w = await given();
-    w.world.faults = ({ operation }) => (operation === 'LookupEvents' ? new CloudError('AccessDeniedException', 'not authorized to perform: cloudtrail:LookupEvents') : undefined);
+    w.world.faults = ({ operation }) =>
+      operation === 'LookupEvents' ? new CloudError('AccessDeniedException', 'not authorized to perform: cloudtrail:LookupEvents') : undefined;
     const answers = clickWhenAsked(w, 1, 'reject', 'U0ALICE');
 
     await w.push('v2');
     await w.settle();
 
     expect(answers).toEqual([expect.objectContaining({ statusCode: 200 })]);
-    expect(String(slack.callsTo('chat.postEphemeral').at(-1)!.body.text)).toMatch(/^Shipwatch cannot tell yet who pushed this image \(CloudTrail did not answer: AccessDeniedException\)/);
+    expect(String(slack.callsTo('chat.postEphemeral').at(-1)!.body.text)).toMatch(
+      /^Shipwatch cannot tell yet who pushed this image \(CloudTrail did not answer: AccessDeniedException\)/,
+    );
     // One look only: an error that is not throttling or a server fault is not retried.
     expect(w.world.calls.filter((c) => c.operation === 'LookupEvents')).toHaveLength(1);
     const [record] = await history(recordsDb(), 'web');

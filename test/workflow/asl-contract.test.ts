@@ -74,7 +74,16 @@ describe('the state machine and the handlers agree on error names', () => {
 
   it('records every outcome in one Finish step, and hands a Finish that fails to the closer with the whole state', () => {
     const ends = Object.entries(states).filter(([name, s]) => name.startsWith('End') && s.Type === 'Pass');
-    expect(ends.map(([, s]) => s.Result).sort()).toEqual(['blocked', 'deployed', 'expired', 'failed', 'rejected', 'rollback_failed', 'rolled_back', 'superseded']);
+    expect(ends.map(([, s]) => s.Result).sort()).toEqual([
+      'blocked',
+      'deployed',
+      'expired',
+      'failed',
+      'rejected',
+      'rollback_failed',
+      'rolled_back',
+      'superseded',
+    ]);
     for (const [, s] of ends) expect(s).toMatchObject({ Type: 'Pass', ResultPath: '$.outcome', Next: 'Finish' });
     expect(states.Finish!.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.finishFailure', Next: 'OutcomeNotRecorded' }]);
     expect(states.OutcomeNotRecorded).toMatchObject({ Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($)' }, Next: 'NotRecorded' });
@@ -84,10 +93,14 @@ describe('the state machine and the handlers agree on error names', () => {
 
 describe('error names survive bundling', () => {
   const sourceFiles = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    );
 
   it('every error the ASL names that Shipwatch throws is in ERROR_NAMES (one list, string literals)', () => {
-    const named = Object.values(states).flatMap((s) => [...(s.Retry ?? []), ...((s.Catch as { ErrorEquals: string[] }[] | undefined) ?? [])].flatMap((r) => r.ErrorEquals));
+    const named = Object.values(states).flatMap((s) =>
+      [...(s.Retry ?? []), ...((s.Catch as { ErrorEquals: string[] }[] | undefined) ?? [])].flatMap((r) => r.ErrorEquals),
+    );
     const ours = named.filter((n) => !/^(States|Lambda|Sandbox)\./.test(n));
     for (const name of ours) expect(ERROR_NAMES, `${name} is matched by the ASL but not listed`).toContain(name);
   });

@@ -21,7 +21,7 @@ async function setup() {
 }
 
 describe('shipwatch plan --aws', () => {
-  it('ECS: the next task-definition revision, of which only the container\'s image line changes', async () => {
+  it("ECS: the next task-definition revision, of which only the container's image line changes", async () => {
     const { world, cli } = await setup();
     const v2 = world.ecr.push('checkout', 'v2', { healthy: true, errorRate: 0.3, requestsPerMinute: 1200, findings: [], scanSeconds: 20 });
     const running = world.ecs.imageOf(world.ecs.services.get('prod/checkout')!.taskDefinition, 'app')!;
@@ -58,7 +58,10 @@ describe('shipwatch plan --aws', () => {
       image: uri,
       eks: {
         patch: {
-          metadata: { resourceVersion: deployment.metadata.resourceVersion, annotations: { 'shipwatch/last-deploy': JSON.stringify({ container: 'web', from: running, to: uri }) } },
+          metadata: {
+            resourceVersion: deployment.metadata.resourceVersion,
+            annotations: { 'shipwatch/last-deploy': JSON.stringify({ container: 'web', from: running, to: uri }) },
+          },
           spec: { template: { spec: { containers: [{ name: 'web', image: uri }] } } },
         },
       },

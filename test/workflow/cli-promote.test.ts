@@ -27,7 +27,10 @@ describe('shipwatch promote against the sandbox', () => {
     const cli = async (argv: string[], env: NodeJS.ProcessEnv) => {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await main(argv, (g) => ({ ...contextFromEnv(g, env, NO_SANDBOX), out: (t) => out.push(t), err: (t) => err.push(t) }), { out: (t) => out.push(t), err: (t) => err.push(t) });
+      const code = await main(argv, (g) => ({ ...contextFromEnv(g, env, NO_SANDBOX), out: (t) => out.push(t), err: (t) => err.push(t) }), {
+        out: (t) => out.push(t),
+        err: (t) => err.push(t),
+      });
       return { code, out: out.join('\n'), err: err.join('\n') };
     };
     const newest = async (env: NodeJS.ProcessEnv) => (JSON.parse((await cli(['history', 'reviews', '--json'], env)).out) as DeploymentRecord[])[0];
@@ -44,7 +47,9 @@ describe('shipwatch promote against the sandbox', () => {
 
       // A push of reviews:v2 at the endpoint, as `aws ecr put-image` sends it: a new manifest that behaves well.
       const ecr = new ECRClient({ endpoint, region: 'us-east-1', credentials });
-      const manifest = JSON.parse((await ecr.send(new BatchGetImageCommand({ repositoryName: 'reviews', imageIds: [{ imageTag: 'v1' }] }))).images![0]!.imageManifest!);
+      const manifest = JSON.parse(
+        (await ecr.send(new BatchGetImageCommand({ repositoryName: 'reviews', imageIds: [{ imageTag: 'v1' }] }))).images![0]!.imageManifest!,
+      );
       manifest.annotations = { [BEHAVIOUR_ANNOTATION]: '{"errorRate":0.2}' };
       await ecr.send(new PutImageCommand({ repositoryName: 'reviews', imageTag: 'v2', imageManifest: JSON.stringify(manifest) }));
       const paused = await until(async () => {
@@ -71,11 +76,22 @@ describe('shipwatch promote against the sandbox', () => {
 
     expect(run.rows.map((r) => r.outcome)).toEqual(['blocked']);
     // Before the pause: refused, exit 3, with where things stand.
-    expect(seen.before).toMatchObject({ code: 3, err: 'shipwatch: nothing of reviews is paused for promotion: it has no deployments yet; nothing was changed' });
-    expect(seen.neverPauses).toMatchObject({ code: 3, err: 'shipwatch: search never pauses (strategy canary without pause: true): there is nothing to promote or abort' });
+    expect(seen.before).toMatchObject({
+      code: 3,
+      err: 'shipwatch: nothing of reviews is paused for promotion: it has no deployments yet; nothing was changed',
+    });
+    expect(seen.neverPauses).toMatchObject({
+      code: 3,
+      err: 'shipwatch: search never pauses (strategy canary without pause: true): there is nothing to promote or abort',
+    });
     expect(seen.unknown.code).toBe(3);
-    expect(seen.unknown.err).toMatch(/^shipwatch: no service "nope" in \S+shipwatch\.sandbox\.yml \(services: checkout, payments, ledger, catalog, search, reviews\)$/);
-    expect(seen.wrongRecord).toMatchObject({ code: 3, err: 'shipwatch: no record 20261102T000000Z-000000000000-00000000 for reviews (shipwatch history reviews lists them)' });
+    expect(seen.unknown.err).toMatch(
+      /^shipwatch: no service "nope" in \S+shipwatch\.sandbox\.yml \(services: checkout, payments, ledger, catalog, search, reviews\)$/,
+    );
+    expect(seen.wrongRecord).toMatchObject({
+      code: 3,
+      err: 'shipwatch: no record 20261102T000000Z-000000000000-00000000 for reviews (shipwatch history reviews lists them)',
+    });
     // The sandbox said the pause waits for a person at the CLI.
     expect(lines.join('\n')).toMatch(/Slack asks #C0SANDBOXDEPLOYS for promotion: reviews: paused \(reviews:v2\)/);
     expect(lines.join('\n')).toMatch(/waiting for a decision: npx shipwatch promote reviews, or npx shipwatch abort reviews/);
@@ -93,20 +109,34 @@ describe('shipwatch promote against the sandbox', () => {
       by: OPERATOR,
       message: 'Promoted by you (role sandbox-operator): shifting the rest of the traffic to the new release.',
     });
-    expect(seen.paused.progress).toMatchObject({ strategy: 'canary', position: { step: 1, steps: 2, trafficPercent: 20 }, judged: [{ step: 1, trafficPercent: 20 }] });
+    expect(seen.paused.progress).toMatchObject({
+      strategy: 'canary',
+      position: { step: 1, steps: 2, trafficPercent: 20 },
+      judged: [{ step: 1, trafficPercent: 20 }],
+    });
 
     // After it: already decided (while the workflow has not moved on yet), then nothing paused any more.
     const decided = 'Already promoted by you \\(role sandbox-operator\\) at \\d\\d:\\d\\d:\\d\\dZ: nothing was changed\\.';
     expect(seen.again.code).toBe(3);
-    expect(seen.again.err).toMatch(new RegExp(`^shipwatch: (${decided}|nothing of reviews is paused for promotion: reviews:v2 \\(record ${seen.paused.recordId}\\) is (progressing|baking); nothing was changed)$`));
+    expect(seen.again.err).toMatch(
+      new RegExp(
+        `^shipwatch: (${decided}|nothing of reviews is paused for promotion: reviews:v2 \\(record ${seen.paused.recordId}\\) is (progressing|baking); nothing was changed)$`,
+      ),
+    );
     expect(seen.lateAbort.code).toBe(3);
-    expect(seen.lateAbort.err).toMatch(new RegExp(`^shipwatch: (${decided}|reviews: reviews:v2 \\(record ${seen.paused.recordId}\\) is (progressing|baking), not paused for promotion; nothing was changed)$`));
+    expect(seen.lateAbort.err).toMatch(
+      new RegExp(
+        `^shipwatch: (${decided}|reviews: reviews:v2 \\(record ${seen.paused.recordId}\\) is (progressing|baking), not paused for promotion; nothing was changed)$`,
+      ),
+    );
 
     // The records: deployed, who promoted (at the time they did), the judged step with its arithmetic.
     expect(seen.ended).toMatchObject({ recordId: seen.paused.recordId, outcome: 'deployed' });
     expect(seen.ended.progress).toMatchObject({
       decision: { action: 'promote', by: OPERATOR, at: promoted.at },
-      judged: [{ step: 1, steps: 2, trafficPercent: 20, summary: expect.stringMatching(/5xx rate of the new revision worst [\d.]+%, > 2% in 0 of \d+ periods/) }],
+      judged: [
+        { step: 1, steps: 2, trafficPercent: 20, summary: expect.stringMatching(/5xx rate of the new revision worst [\d.]+%, > 2% in 0 of \d+ periods/) },
+      ],
     });
     expect(seen.ended.result?.progress).toMatchObject({ strategy: 'canary', promotedBy: OPERATOR });
     expect(seen.ended.reason).toMatch(/^deployed 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/reviews@sha256:[a-f0-9]{64}; healthy through the bake/);

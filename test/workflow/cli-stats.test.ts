@@ -68,15 +68,70 @@ function record(seed: Seed, i: number): DeploymentRecord & { pk: string; sk: str
 // Lead times (push to deployed) of the five changes that reached production:
 // 840, 750, 900, 1200 and 780 s → median 840 s, p90 900 + 0.6 × 300 = 1080 s.
 const SEEDS: Seed[] = [
-  { pushed: at('10-20', '10:00:00'), outcome: 'deployed', steps: [['scan', 0, 60], ['deploy', 60, 120], ['rollout', 120, 240], ['bake', 240, 840]], deployedAfter: 840 },
-  { pushed: at('10-22', '10:00:00'), outcome: 'deployed', steps: [['scan', 0, 30], ['rollout', 30, 150], ['bake', 150, 750]], deployedAfter: 750 },
-  { pushed: at('10-25', '10:00:00'), outcome: 'deployed', steps: [['scan', 0, 20], ['rollout', 300, 300 + 180], ['bake', 300, 900]], deployedAfter: 900, approvalAfter: 20 + 300 },
-  { service: 'api', pushed: at('10-28', '10:00:00'), outcome: 'deployed', steps: [['scan', 0, 40], ['rollout', 40, 600], ['bake', 600, 1200]], deployedAfter: 1200 },
+  {
+    pushed: at('10-20', '10:00:00'),
+    outcome: 'deployed',
+    steps: [
+      ['scan', 0, 60],
+      ['deploy', 60, 120],
+      ['rollout', 120, 240],
+      ['bake', 240, 840],
+    ],
+    deployedAfter: 840,
+  },
+  {
+    pushed: at('10-22', '10:00:00'),
+    outcome: 'deployed',
+    steps: [
+      ['scan', 0, 30],
+      ['rollout', 30, 150],
+      ['bake', 150, 750],
+    ],
+    deployedAfter: 750,
+  },
+  {
+    pushed: at('10-25', '10:00:00'),
+    outcome: 'deployed',
+    steps: [
+      ['scan', 0, 20],
+      ['rollout', 300, 300 + 180],
+      ['bake', 300, 900],
+    ],
+    deployedAfter: 900,
+    approvalAfter: 20 + 300,
+  },
+  {
+    service: 'api',
+    pushed: at('10-28', '10:00:00'),
+    outcome: 'deployed',
+    steps: [
+      ['scan', 0, 40],
+      ['rollout', 40, 600],
+      ['bake', 600, 1200],
+    ],
+    deployedAfter: 1200,
+  },
   // Deployed, then an alarm rolled it back: the record's result is the rollback's (90 s to restore).
   { pushed: at('10-29', '10:00:00'), outcome: 'rolled_back', steps: [['rollback', 3600, 3690]], deployedAfter: 780 },
   // The circuit breaker failed the rollout: 120 s from detection to the last good release running.
-  { pushed: at('10-30', '10:00:00'), outcome: 'rolled_back', steps: [['scan', 0, 30], ['rollout', 30, 150], ['rollback', 150, 270]] },
-  { pushed: at('10-31', '10:00:00'), outcome: 'rollback_failed', steps: [['scan', 0, 30], ['rollout', 30, 150], ['rollback', 150, 1050]] },
+  {
+    pushed: at('10-30', '10:00:00'),
+    outcome: 'rolled_back',
+    steps: [
+      ['scan', 0, 30],
+      ['rollout', 30, 150],
+      ['rollback', 150, 270],
+    ],
+  },
+  {
+    pushed: at('10-31', '10:00:00'),
+    outcome: 'rollback_failed',
+    steps: [
+      ['scan', 0, 30],
+      ['rollout', 30, 150],
+      ['rollback', 150, 1050],
+    ],
+  },
   { pushed: at('11-01', '09:00:00'), outcome: 'blocked', steps: [['scan', 0, 45]] },
   { service: 'api', pushed: at('11-01', '10:00:00'), outcome: 'rejected', steps: [['scan', 0, 30]], approvalAfter: 30 + 600 },
   { service: 'api', pushed: at('11-01', '11:00:00'), outcome: 'expired', steps: [['scan', 0, 30]] },
@@ -141,6 +196,8 @@ describe('shipwatch stats', () => {
     expect(await cli.run(['stats', '--since', '30'])).toBe(2);
     expect(await cli.run(['stats', '--service', 'nope'])).toBe(3);
 
-    expect(cli.take().err).toMatch(/^shipwatch: option '--since <span>' argument '30' is invalid\. expected a span such as 30d, 12h, 2w or 90m \(minutes, hours, days, weeks\), got "30"\n.*\nshipwatch: no service "nope" in .*shipwatch\.cli\.yml or the records \(services: web, api\)$/s);
+    expect(cli.take().err).toMatch(
+      /^shipwatch: option '--since <span>' argument '30' is invalid\. expected a span such as 30d, 12h, 2w or 90m \(minutes, hours, days, weeks\), got "30"\n.*\nshipwatch: no service "nope" in .*shipwatch\.cli\.yml or the records \(services: web, api\)$/s,
+    );
   });
 });

@@ -25,12 +25,19 @@ async function validate(configFile: string, ...args: string[]) {
 }
 
 describe('shipwatch validate --aws', () => {
-  it('passes the sandbox\'s own config, each resource checked and answered', async () => {
+  it("passes the sandbox's own config, each resource checked and answered", async () => {
     const { code, out } = await validate(SANDBOX_CONFIG);
 
     expect(code).toBe(0);
     const rows = out.split('\n').filter((l) => /^(ok|WARN|ERROR)\s/.test(l));
-    expect(rows.map((r) => r.split(/\s{2,}/).slice(0, 3).join(' | '))).toEqual([
+    expect(
+      rows.map((r) =>
+        r
+          .split(/\s{2,}/)
+          .slice(0, 3)
+          .join(' | '),
+      ),
+    ).toEqual([
       'ok | ecr checkout | exists, scans',
       'ok | ecr payments | exists, scans',
       'ok | ecr ledger | exists, scans',
@@ -104,9 +111,13 @@ describe('shipwatch validate --aws', () => {
     ]);
     expect(out).toMatch(/ok\s+eks shop\s+cluster answers\s+Kubernetes v1\.31\.2-eks-sandbox at https:\/\/127\.0\.0\.1:\d+/);
     expect(out).toMatch(/ok\s+metric payments\/5xx rate\s+returns data \(last hour\)\s+\d+ datapoints, latest [\d.]+% \(threshold > 2%\)/);
-    expect(out).toMatch(/ok\s+eks shop\/shop\/search\s+a Service spreads requests over both\s+Service search selects app=search: the pods of search and of search-canary alike/);
+    expect(out).toMatch(
+      /ok\s+eks shop\/shop\/search\s+a Service spreads requests over both\s+Service search selects app=search: the pods of search and of search-canary alike/,
+    );
     expect(out).toMatch(/ok\s+eks shop\/shop\/search\s+replicas give a meaningful ratio\s+20% asked: 1 canary pod beside 4 = 20%/);
-    expect(out).toMatch(/ok\s+metric search\/5xx rate of the new revision\s+returns data \(last hour\)\s+\d+ datapoints, latest [\d.]+% \(threshold > 2%\) for the running revision \(\{revision\} = search@sha256:[a-f0-9]{8}/);
+    expect(out).toMatch(
+      /ok\s+metric search\/5xx rate of the new revision\s+returns data \(last hour\)\s+\d+ datapoints, latest [\d.]+% \(threshold > 2%\) for the running revision \(\{revision\} = search@sha256:[a-f0-9]{8}/,
+    );
     expect(out).toMatch(/70 checks: 70 ok, 0 warnings, 0 errors$/);
   });
 
@@ -117,12 +128,48 @@ describe('shipwatch validate --aws', () => {
     const { checks } = JSON.parse(out) as { checks: { resource: string; check: string; status: string; detail: string; fix?: string; services: string[] }[] };
     const problems = checks.filter((c) => c.status !== 'ok').map((c) => [c.status, c.resource, c.check, c.detail, c.fix]);
     expect(problems).toEqual([
-      ['error', 'ecr admin', 'exists, scans', 'no repository admin in this account and region', expect.stringMatching(/^check image\.repository of admin, or create it: aws ecr create-repository --repository-name admin/)],
-      ['error', 'ecs prod/checkout', 'container in task definition', expect.stringMatching(/^checkout:\d+ has no container "web" \(it has app, log-router\)$/), 'set target.ecs.container of admin to one of: app, log-router'],
-      ['error', 'eks shop/search/search', 'Deployment and container exist', 'no Deployment search in namespace search', expect.stringContaining('check target.eks.namespace and target.eks.deployment of search')],
-      ['error', 'eks shop/search/search', 'group shipwatch-deployers may get, patch', 'not allowed: get, patch', expect.stringContaining('bind a Role with verbs get and patch on deployments (apiGroup apps) in namespace search to group shipwatch-deployers')],
-      ['error', 'alarm checkout-5xx-typo', 'exists', 'no alarm named checkout-5xx-typo in this account and region', expect.stringContaining('fix health.alarms of admin')],
-      ['warning', 'metric admin/requests', 'returns data (last hour)', 'no datapoints in the last hour', expect.stringContaining('check the namespace, metric name, dimensions')],
+      [
+        'error',
+        'ecr admin',
+        'exists, scans',
+        'no repository admin in this account and region',
+        expect.stringMatching(/^check image\.repository of admin, or create it: aws ecr create-repository --repository-name admin/),
+      ],
+      [
+        'error',
+        'ecs prod/checkout',
+        'container in task definition',
+        expect.stringMatching(/^checkout:\d+ has no container "web" \(it has app, log-router\)$/),
+        'set target.ecs.container of admin to one of: app, log-router',
+      ],
+      [
+        'error',
+        'eks shop/search/search',
+        'Deployment and container exist',
+        'no Deployment search in namespace search',
+        expect.stringContaining('check target.eks.namespace and target.eks.deployment of search'),
+      ],
+      [
+        'error',
+        'eks shop/search/search',
+        'group shipwatch-deployers may get, patch',
+        'not allowed: get, patch',
+        expect.stringContaining('bind a Role with verbs get and patch on deployments (apiGroup apps) in namespace search to group shipwatch-deployers'),
+      ],
+      [
+        'error',
+        'alarm checkout-5xx-typo',
+        'exists',
+        'no alarm named checkout-5xx-typo in this account and region',
+        expect.stringContaining('fix health.alarms of admin'),
+      ],
+      [
+        'warning',
+        'metric admin/requests',
+        'returns data (last hour)',
+        'no datapoints in the last hour',
+        expect.stringContaining('check the namespace, metric name, dimensions'),
+      ],
       ['error', 'slack C0NOBOTHERE', 'bot in channel', 'no channel C0NOBOTHERE that the bot can see', expect.stringContaining('check the channel id')],
     ]);
   });
@@ -131,7 +178,7 @@ describe('shipwatch validate --aws', () => {
     const cli = cliHarness({ configFile: fixturePath('shipwatch.validate.yml') });
 
     expect(await cli.run(['validate'])).toBe(0);
-    expect(cli.take().out).toMatch(/shipwatch\.validate\.yml is a valid Shipwatch config: 5 services\n  checkout: checkout:v\* → ecs prod\/checkout\n/);
+    expect(cli.take().out).toMatch(/shipwatch\.validate\.yml is a valid Shipwatch config: 5 services\n {2}checkout: checkout:v\* → ecs prod\/checkout\n/);
     expect(await cli.run(['validate', '--config', fixturePath('shipwatch.invalid.yml')])).toBe(1);
     expect(cli.take().err).toBe(
       `${fixturePath('shipwatch.invalid.yml')} is not a valid Shipwatch config:\n  services[0].target.ecs.container: missing (expected string)\n  services[0].health.bakeMinute: unknown key (did you mean "bakeMinutes"?)`,

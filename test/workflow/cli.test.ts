@@ -41,11 +41,19 @@ async function world() {
     await w.settle();
     w.clock.advance(2 * 3600_000);
   };
-  return { ...w, records, cli, run, release, v1: w.world.ecs.services.get('prod/web')!.taskDefinition, runs: () => w.world.ecs.services.get('prod/web')!.taskDefinition };
+  return {
+    ...w,
+    records,
+    cli,
+    run,
+    release,
+    v1: w.world.ecs.services.get('prod/web')!.taskDefinition,
+    runs: () => w.world.ecs.services.get('prod/web')!.taskDefinition,
+  };
 }
 
 describe('shipwatch history and status', () => {
-  it('history lists a service\'s pushes newest first, as a table and as JSON', async () => {
+  it("history lists a service's pushes newest first, as a table and as JSON", async () => {
     const w = await world();
     await w.release('v2');
     await w.release('v3');
@@ -56,7 +64,12 @@ describe('shipwatch history and status', () => {
     const json = w.cli.take().out;
 
     expect(text.split('\n')[0]).toMatch(/^record\s+tag\s+digest\s+outcome\s+revision\s+reason$/);
-    expect(text.split('\n').slice(2).map((l) => l.split(/\s+/)[1])).toEqual(['v3', 'v2']);
+    expect(
+      text
+        .split('\n')
+        .slice(2)
+        .map((l) => l.split(/\s+/)[1]),
+    ).toEqual(['v3', 'v2']);
     expect(JSON.parse(json).map((r: { tag: string; outcome: string }) => [r.tag, r.outcome])).toEqual([['v3', 'deployed']]);
   });
 
@@ -93,7 +106,11 @@ describe('shipwatch rollback', () => {
 
     expect(await w.run(['rollback', 'web'])).toBe(0);
 
-    expect(w.cli.out.join('\n')).toMatch(new RegExp(`^rolling web back from ${v3!.revision} to ${v2!.revision}\nexecution arn:aws:states:.*\n.*\nrolled_back: rolled back by alice with shipwatch rollback; rolled back to ${v2!.revision}$`));
+    expect(w.cli.out.join('\n')).toMatch(
+      new RegExp(
+        `^rolling web back from ${v3!.revision} to ${v2!.revision}\nexecution arn:aws:states:.*\n.*\nrolled_back: rolled back by alice with shipwatch rollback; rolled back to ${v2!.revision}$`,
+      ),
+    );
     expect(w.runs()).toBe(v2!.revision);
     const [after] = await history(w.records, 'web');
     expect(after).toMatchObject({ tag: 'v3', outcome: 'rolled_back' });
@@ -107,7 +124,9 @@ describe('shipwatch rollback', () => {
 
     expect(await w.run(['rollback', 'nope'])).toBe(3);
     expect(await w.run(['rollback', 'web', '--to', 'missing'])).toBe(3);
-    expect(w.cli.take().err).toMatch(/^shipwatch: no service "nope" in .*shipwatch\.cli\.yml \(services: web, api\)\nshipwatch: web: no record "missing" \(see shipwatch history web\)$/);
+    expect(w.cli.take().err).toMatch(
+      /^shipwatch: no service "nope" in .*shipwatch\.cli\.yml \(services: web, api\)\nshipwatch: web: no record "missing" \(see shipwatch history web\)$/,
+    );
     expect(await w.run(['rollback', 'web', '--to', v2!.recordId, '--json'])).toBe(0);
 
     expect(JSON.parse(w.cli.out.join('\n'))).toMatchObject({ service: 'web', to: v2!.revision, outcome: 'rolled_back', status: 'FAILED' });
@@ -128,7 +147,11 @@ describe('shipwatch rollback', () => {
     const executions = w.sfn.executions.size;
 
     expect(await w.run(['rollback', 'web', '--to', v3!.recordId])).toBe(3);
-    expect(w.cli.take().err).toMatch(new RegExp(`^shipwatch: web: record ${v3!.recordId} ended rolled_back \\(RolloutFailed: .*\\); deploying it again is likely to fail the same way\\. Pass --force to roll back to it anyway$`));
+    expect(w.cli.take().err).toMatch(
+      new RegExp(
+        `^shipwatch: web: record ${v3!.recordId} ended rolled_back \\(RolloutFailed: .*\\); deploying it again is likely to fail the same way\\. Pass --force to roll back to it anyway$`,
+      ),
+    );
     expect(w.sfn.executions.size).toBe(executions);
 
     expect(await w.run(['rollback', 'web', '--to', v3!.recordId, '--force'])).toBe(1);
@@ -138,7 +161,11 @@ describe('shipwatch rollback', () => {
     const after = await history(w.records, 'web');
     const v2After = after.find((r) => r.recordId === v2!.recordId)!;
     expect(v2After.outcome).toBe('rollback_failed');
-    expect(v2After.reason).toMatch(new RegExp(`^rolled back by alice with shipwatch rollback --to ${v3!.recordId}; ROLLBACK TO ${v3!.revision} FAILED: RollbackFailed: rollback on ECS service prod/web failed: ECS deployment circuit breaker: tasks failed to start\\.`));
+    expect(v2After.reason).toMatch(
+      new RegExp(
+        `^rolled back by alice with shipwatch rollback --to ${v3!.recordId}; ROLLBACK TO ${v3!.revision} FAILED: RollbackFailed: rollback on ECS service prod/web failed: ECS deployment circuit breaker: tasks failed to start\\.`,
+      ),
+    );
     expect(w.cli.out.at(-1)).toBe(`rollback_failed: ${v2After.reason}`);
     expect((await getState(w.records, 'web'))!.lastDeployment).toMatchObject({ recordId: v2!.recordId, outcome: 'rollback_failed' });
     expect(after.filter((r) => r.outcome === 'superseded')).toEqual([]);
@@ -146,7 +173,7 @@ describe('shipwatch rollback', () => {
     expect(w.runs()).toBe(v2!.revision);
   });
 
-  it('a rollback replaced by someone else\'s deployment did not complete: rollback_failed, exit 1', async () => {
+  it("a rollback replaced by someone else's deployment did not complete: rollback_failed, exit 1", async () => {
     const w = await world();
     await w.release('v2');
     await w.release('v3');

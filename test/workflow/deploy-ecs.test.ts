@@ -28,7 +28,11 @@ async function given(options: Parameters<typeof webWorld>[0] = {}) {
   const env = webWorld(options);
   const mocks = mockCloud(env.world);
   const events = aloneEvents(env.world);
-  cleanup.push(() => mocks.restore(), () => events.restore(), () => env.clock.uninstall());
+  cleanup.push(
+    () => mocks.restore(),
+    () => events.restore(),
+    () => env.clock.uninstall(),
+  );
   return { ...env, mocks, records, events };
 }
 
@@ -61,7 +65,17 @@ describe('ECS Fargate deploy workflow', () => {
 
   it('blocks an image with a finding at the policy floor and never calls UpdateService', async () => {
     const { world, clock, mocks, events } = await given();
-    const input = pushRelease(world, 'v2', { findings: [{ id: 'CVE-2026-1111', severity: 'CRITICAL', package: 'openssl 3.0.1' }, { id: 'CVE-2026-2222', severity: 'LOW', package: 'zlib 1.2' }] }, webService());
+    const input = pushRelease(
+      world,
+      'v2',
+      {
+        findings: [
+          { id: 'CVE-2026-1111', severity: 'CRITICAL', package: 'openssl 3.0.1' },
+          { id: 'CVE-2026-2222', severity: 'LOW', package: 'zlib 1.2' },
+        ],
+      },
+      webService(),
+    );
 
     const run = await runWorkflow(input, { clock, ...events.options });
 
@@ -175,7 +189,12 @@ describe('ECS Fargate deploy workflow', () => {
     const run = await runWorkflow(input, { clock, ...events.options, onState, executionName: 'web-v2', handlers: { finishDeployment: dynamoDown } });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: run.error, cause: run.cause });
     const event = eventSample('eventbridge-stepfunctions-execution-status-change-failed');
-    Object.assign(event.detail, { input: JSON.stringify(input), stateMachineArn: process.env.STATE_MACHINE_ARN, executionArn: 'arn:aws:states:us-east-1:123456789012:execution:shipwatch-deploy:web-v2', name: 'web-v2' });
+    Object.assign(event.detail, {
+      input: JSON.stringify(input),
+      stateMachineArn: process.env.STATE_MACHINE_ARN,
+      executionArn: 'arn:aws:states:us-east-1:123456789012:execution:shipwatch-deploy:web-v2',
+      name: 'web-v2',
+    });
     const closed = await closeRecord(event, lambdaContext('closeRecord'));
 
     // Assess
@@ -228,7 +247,11 @@ describe('ECS Fargate deploy workflow', () => {
 
     expect(run.result.outcome).toBe('deployed');
     expect(throttled).toBe(2);
-    expect(world.calls.filter((c) => c.operation === 'RegisterTaskDefinition').map((c) => c.error ?? 'ok')).toEqual(['ThrottlingException', 'ThrottlingException', 'ok']);
+    expect(world.calls.filter((c) => c.operation === 'RegisterTaskDefinition').map((c) => c.error ?? 'ok')).toEqual([
+      'ThrottlingException',
+      'ThrottlingException',
+      'ok',
+    ]);
     expect(run.path.filter((s) => s === 'Deploy')).toHaveLength(3);
   });
 });

@@ -48,7 +48,14 @@ describe('a paused EKS canary, decided in Slack', () => {
     expect(record!.progress).toMatchObject({
       strategy: 'canary',
       decision: { action: 'promote', by: 'U0ALICE', at: new Date(seen.clickedAt!).toISOString() },
-      judged: [{ step: 1, steps: 2, trafficPercent: 20, summary: expect.stringMatching(/^alarm search-5xx is OK; 5xx rate of the new revision worst \d+(\.\d+)?%, > 2% in 0 of \d+ periods, failure limit 1/) }],
+      judged: [
+        {
+          step: 1,
+          steps: 2,
+          trafficPercent: 20,
+          summary: expect.stringMatching(/^alarm search-5xx is OK; 5xx rate of the new revision worst \d+(\.\d+)?%, > 2% in 0 of \d+ periods, failure limit 1/),
+        },
+      ],
     });
     expect(record!.result?.progress).toMatchObject({ promotedBy: 'U0ALICE' });
     const phases = record!.phaseLog!.map((p) => p.phase);
@@ -58,7 +65,9 @@ describe('a paused EKS canary, decided in Slack', () => {
 
     // Assess: Slack asked for a promotion, then showed who promoted
     expect(promotionRequest().text).toMatch(/paused/i);
-    const updates = slack().callsTo('chat.update').map((c) => JSON.stringify(c.body.blocks));
+    const updates = slack()
+      .callsTo('chat.update')
+      .map((c) => JSON.stringify(c.body.blocks));
     expect(updates.some((b) => b.includes('Promoted by <@U0ALICE>'))).toBe(true);
   });
 
@@ -76,18 +85,27 @@ describe('a paused EKS canary, decided in Slack', () => {
     const result = execution!.run!.result;
     expect(seen.answer?.statusCode).toBe(200);
     expect(result.outcome).toBe('rolled_back');
-    expect(result.reason).toMatch(/^Aborted: U0GROUPIE aborted the canary deployment at the pause \(step-1\); all traffic goes back to \S+search@sha256:[a-f0-9]{64}; rolled back to \S+search@sha256:[a-f0-9]{64}( \(rollback already under way, adopted\))?$/);
+    expect(result.reason).toMatch(
+      /^Aborted: U0GROUPIE aborted the canary deployment at the pause \(step-1\); all traffic goes back to \S+search@sha256:[a-f0-9]{64}; rolled back to \S+search@sha256:[a-f0-9]{64}( \(rollback already under way, adopted\))?$/,
+    );
     expect(env.canary()).toBeUndefined();
     expect(env.image()).toBe(env.initialImage);
     expect(env.kubernetes.deployment('shop', 'search')!.metadata.generation).toBe(1);
-    expect(env.kubernetes.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/apis/apps/v1/namespaces/shop/deployments/search-canary']);
+    expect(env.kubernetes.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([
+      '/apis/apps/v1/namespaces/shop/deployments/search-canary',
+    ]);
 
     const [record] = await history(env.records, 'search');
     expect(record).toMatchObject({ outcome: 'rolled_back', reason: result.reason });
-    expect(record!.progress).toMatchObject({ decision: { action: 'abort', by: 'U0GROUPIE', at: new Date(seen.clickedAt!).toISOString() }, judged: [{ step: 1, trafficPercent: 20 }] });
+    expect(record!.progress).toMatchObject({
+      decision: { action: 'abort', by: 'U0GROUPIE', at: new Date(seen.clickedAt!).toISOString() },
+      judged: [{ step: 1, trafficPercent: 20 }],
+    });
     expect(record!.result?.progress?.promotedBy).toBeUndefined();
     expect(record!.phaseLog!.map((p) => p.phase)).toContain('rolling_back');
-    const updates = slack().callsTo('chat.update').map((c) => JSON.stringify(c.body.blocks));
+    const updates = slack()
+      .callsTo('chat.update')
+      .map((c) => JSON.stringify(c.body.blocks));
     expect(updates.some((b) => b.includes('Aborted by <@U0GROUPIE>'))).toBe(true);
   });
 
@@ -107,7 +125,9 @@ describe('a paused EKS canary, decided in Slack', () => {
     const [execution] = env.sfn.executions.values();
     const result = execution!.run!.result;
     expect(result.outcome).toBe('rolled_back');
-    expect(result.reason).toMatch(/^Aborted: nobody \(the pause expired after 20 minutes\) aborted the canary deployment at the pause \(step-1\); all traffic goes back to /);
+    expect(result.reason).toMatch(
+      /^Aborted: nobody \(the pause expired after 20 minutes\) aborted the canary deployment at the pause \(step-1\); all traffic goes back to /,
+    );
     expect(Date.parse(result.finishedAt) - pausedAt).toBeGreaterThanOrEqual(20 * 60_000);
     expect(env.canary()).toBeUndefined();
     expect(env.image()).toBe(env.initialImage);
@@ -119,7 +139,7 @@ describe('a paused EKS canary, decided in Slack', () => {
     expect(stored?.decision).toBeUndefined();
   });
 
-  it('a promotion late in a long pause is not counted against the progress limit: the time at the pause is the approval\'s', async () => {
+  it("a promotion late in a long pause is not counted against the progress limit: the time at the pause is the approval's", async () => {
     // Prepare: a 60-minute pause, promoted after 50; the traffic steps' own limit is 2 × 15 + 2 × 5 = 40 minutes.
     const env = await given(60);
     const seen = clickWhenPaused(env, 50, 'approve', 'U0ALICE');
@@ -135,4 +155,3 @@ describe('a paused EKS canary, decided in Slack', () => {
     expect(env.image()).toBe(pushed);
   });
 });
-

@@ -30,13 +30,21 @@ async function given() {
   const env = searchWorld();
   const mocks = mockCloud(env.world);
   const events = aloneEvents(env.world);
-  cleanup.push(() => mocks.restore(), () => events.restore(), () => env.clock.uninstall());
+  cleanup.push(
+    () => mocks.restore(),
+    () => events.restore(),
+    () => env.clock.uninstall(),
+  );
   return { ...env, mocks, records, events };
 }
 
 type Env = Awaited<ReturnType<typeof given>>;
-const writes = (env: Env) => env.kubernetes.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace('/apis/apps/v1/namespaces/shop/deployments', '') || '/'} ${r.status}`);
-const image = (env: Env, container = 'web') => env.kubernetes.deployment('shop', 'search')!.spec.template.spec.containers.find((c) => c.name === container)?.image;
+const writes = (env: Env) =>
+  env.kubernetes.requests
+    .filter((r) => r.method !== 'GET')
+    .map((r) => `${r.method} ${r.path.replace('/apis/apps/v1/namespaces/shop/deployments', '') || '/'} ${r.status}`);
+const image = (env: Env, container = 'web') =>
+  env.kubernetes.deployment('shop', 'search')!.spec.template.spec.containers.find((c) => c.name === container)?.image;
 
 describe('EKS canary workflow', () => {
   it('a good release: 1 canary pod beside 4 (20% of the pods for 10% asked), judged healthy on its own 5xx rate, promoted, canary deleted, baked', async () => {
@@ -56,7 +64,14 @@ describe('EKS canary workflow', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.result.outcome).toBe('deployed');
     expect(run.result.steps.map((s) => s.step)).toEqual(['scan', 'deploy', 'progress', 'rollout', 'bake']);
-    expect(run.result.progress?.judged).toEqual([expect.objectContaining({ step: 1, steps: 2, trafficPercent: 20, summary: expect.stringMatching(/5xx rate of the new revision worst 0\.\d+%, > 2% in 0 of \d+ periods/) })]);
+    expect(run.result.progress?.judged).toEqual([
+      expect.objectContaining({
+        step: 1,
+        steps: 2,
+        trafficPercent: 20,
+        summary: expect.stringMatching(/5xx rate of the new revision worst 0\.\d+%, > 2% in 0 of \d+ periods/),
+      }),
+    ]);
     expect(canaryPods).toBe(1);
     expect(writes(env)).toEqual(['POST / 201', 'PATCH /search-canary 200', 'PATCH /search 200', 'DELETE /search-canary 200']);
     expect(image(env)).toBe(input.release.imageUri);
@@ -77,7 +92,9 @@ describe('EKS canary workflow', () => {
     // Assess
     expect(run.status).toBe('FAILED');
     expect(run.result.outcome).toBe('rolled_back');
-    expect(run.result.reason).toMatch(/^Unhealthy: step 1 of 2 \(20% of traffic\): 5xx rate of the new revision \d+\.\d+% > 2% in 2 of \d+ periods, failure limit 1; rolled back to \S+$/);
+    expect(run.result.reason).toMatch(
+      /^Unhealthy: step 1 of 2 \(20% of traffic\): 5xx rate of the new revision \d+\.\d+% > 2% in 2 of \d+ periods, failure limit 1; rolled back to \S+$/,
+    );
     expect(run.result.steps.map((s) => s.step)).toEqual(['scan', 'deploy', 'progress', 'rollback']);
     expect(writes(env)).toEqual(['POST / 201', 'PATCH /search-canary 200', 'DELETE /search-canary 200']);
     expect(image(env)).toBe(initialImage);
@@ -156,7 +173,16 @@ describe('EKS canary workflow', () => {
     await runWorkflow(input, { clock, ...env.events.options, onState });
 
     // Assess
-    expect(seen).toMatchObject({ of: 'search', container: 'web', revision: input.release.imageUri, steps: [10, 100], step: 1, replicas: 1, stableReplicas: 4, readyAt: expect.any(String) });
+    expect(seen).toMatchObject({
+      of: 'search',
+      container: 'web',
+      revision: input.release.imageUri,
+      steps: [10, 100],
+      step: 1,
+      replicas: 1,
+      stableReplicas: 4,
+      readyAt: expect.any(String),
+    });
     expect(Date.parse(seen!.readyAt!) - Date.parse(seen!.since)).toBeGreaterThanOrEqual(120_000);
   });
 });

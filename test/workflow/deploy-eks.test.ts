@@ -29,7 +29,11 @@ async function given(options: Parameters<typeof catalogWorld>[0] = {}) {
   const env = catalogWorld(options);
   const mocks = mockCloud(env.world);
   const events = aloneEvents(env.world);
-  cleanup.push(() => mocks.restore(), () => events.restore(), () => env.clock.uninstall());
+  cleanup.push(
+    () => mocks.restore(),
+    () => events.restore(),
+    () => env.clock.uninstall(),
+  );
   return { ...env, mocks, records, events };
 }
 
@@ -38,13 +42,16 @@ const patches = (env: Env) => env.kubernetes.requests.filter((r) => r.method ===
 const deployment = (env: Env) => env.kubernetes.deployment('shop', 'catalog')!;
 const imageOf = (env: Env, container: string) => deployment(env).spec.template.spec.containers.find((c) => c.name === container)?.image;
 /** The resourceVersion the API server answered to the GET just before `patch` (the target's read). */
-const readBefore = (env: Env, patch: RecordedKubeRequest) => env.kubernetes.requests.filter((r) => r.method === 'GET' && r.at <= patch.at && env.kubernetes.requests.indexOf(r) < env.kubernetes.requests.indexOf(patch)).at(-1)?.resourceVersion;
+const readBefore = (env: Env, patch: RecordedKubeRequest) =>
+  env.kubernetes.requests
+    .filter((r) => r.method === 'GET' && r.at <= patch.at && env.kubernetes.requests.indexOf(r) < env.kubernetes.requests.indexOf(patch))
+    .at(-1)?.resourceVersion;
 
 describe('EKS deploy workflow', () => {
   it('deploys a good release pinned by digest to the configured container only, with the patch the target documents', async () => {
     // Prepare
     const env = await given();
-    const { world, clock, mocks, initialImage, initialTemplate } = env;
+    const { world, clock, initialImage, initialTemplate } = env;
     const input = pushRelease(world, 'v2', {}, catalogService());
 
     // Act
@@ -78,7 +85,11 @@ describe('EKS deploy workflow', () => {
     expect(patch!.headers).toMatchObject({ 'content-type': 'application/strategic-merge-patch+json', accept: 'application/json', 'user-agent': 'shipwatch' });
     for (const request of env.kubernetes.requests) {
       expect(request.headers.authorization).toMatch(/^Bearer k8s-aws-v1\.[A-Za-z0-9_-]+$/);
-      expect(verifyEksToken(String(request.headers.authorization).slice('Bearer '.length), request.at)).toMatchObject({ ok: true, region: 'us-east-1', accessKeyId: 'test' });
+      expect(verifyEksToken(String(request.headers.authorization).slice('Bearer '.length), request.at)).toMatchObject({
+        ok: true,
+        region: 'us-east-1',
+        accessKeyId: 'test',
+      });
     }
     // The endpoint and CA come from DescribeCluster, kept for the container's life (a warm Lambda): once per file at most.
     const described = world.callsTo('DescribeCluster').map((c) => c.input);
@@ -109,7 +120,9 @@ describe('EKS deploy workflow', () => {
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('Shipwatch.RolledBack');
     expect(run.result.outcome).toBe('rolled_back');
-    expect(run.result.reason).toMatch(/ReplicaSet "catalog-[bcdfghjklmnpqrstvwxz2456789]+" has timed out progressing\. \(progress deadline 600s exceeded; 2 of 4 updated, 3 available, 3 old pending termination\)/);
+    expect(run.result.reason).toMatch(
+      /ReplicaSet "catalog-[bcdfghjklmnpqrstvwxz2456789]+" has timed out progressing\. \(progress deadline 600s exceeded; 2 of 4 updated, 3 available, 3 old pending termination\)/,
+    );
     expect(run.result.reason).toContain(`rolled back to ${initialImage}`);
     expect(run.result.steps.map((s) => s.step)).toEqual(['scan', 'deploy', 'rollout', 'rollback']);
     // The deadline fails the watch at once, not the 15-minute rollout timeout.
@@ -122,7 +135,12 @@ describe('EKS deploy workflow', () => {
     expect(others).toEqual([]);
     expect(JSON.parse(deploy!.body).spec).toEqual({ template: { spec: { containers: [{ name: 'web', image: input.release.imageUri }] } } });
     // Only the image back, on the version it read: no annotation, no other container.
-    expect(rollback!.body).toBe(JSON.stringify({ metadata: { resourceVersion: readBefore(env, rollback!) }, spec: { template: { spec: { containers: [{ name: 'web', image: initialImage }] } } } }));
+    expect(rollback!.body).toBe(
+      JSON.stringify({
+        metadata: { resourceVersion: readBefore(env, rollback!) },
+        spec: { template: { spec: { containers: [{ name: 'web', image: initialImage }] } } },
+      }),
+    );
     expect(deployment(env).spec.template).toStrictEqual(initialTemplate);
     expect(deployment(env).status).toMatchObject({ observedGeneration: 3, replicas: 4, updatedReplicas: 4, availableReplicas: 4 });
     expect(env.kubernetes.servingImage('shop', 'catalog', clock.now())?.image).toBe(initialImage);
@@ -142,7 +160,10 @@ describe('EKS deploy workflow', () => {
     expect(run.result.outcome).toBe('rolled_back');
     expect(run.result.reason).toMatch(/Unhealthy: alarm catalog-5xx is ALARM/);
     expect(run.result.steps.map((s) => s.step)).toEqual(['scan', 'deploy', 'rollout', 'bake', 'rollback']);
-    expect(patches(env).map((p) => JSON.parse(p.body).spec.template.spec.containers)).toEqual([[{ name: 'web', image: input.release.imageUri }], [{ name: 'web', image: initialImage }]]);
+    expect(patches(env).map((p) => JSON.parse(p.body).spec.template.spec.containers)).toEqual([
+      [{ name: 'web', image: input.release.imageUri }],
+      [{ name: 'web', image: initialImage }],
+    ]);
     expect(deployment(env).spec.template).toStrictEqual(initialTemplate);
     expect(deployment(env).metadata.generation).toBe(3);
   });

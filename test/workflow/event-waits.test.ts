@@ -27,7 +27,11 @@ async function given() {
   const env = webWorld();
   const mocks = mockCloud(env.world);
   const events = aloneEvents(env.world);
-  cleanup.push(() => mocks.restore(), () => events.restore(), () => env.clock.uninstall());
+  cleanup.push(
+    () => mocks.restore(),
+    () => events.restore(),
+    () => env.clock.uninstall(),
+  );
   return { ...env, records, events };
 }
 

@@ -39,7 +39,8 @@ async function given(options: Parameters<typeof concurrentWorld>[1] = {}) {
 const recorded = async (w: Awaited<ReturnType<typeof given>>) => (await history(w.records, 'web')).map((r) => [r.tag, r.outcome, r.phase]).sort();
 
 /** Start and end (simulated ms) of each deployment that changed the service, from the UpdateService calls and outcomes. */
-const updates = (w: Awaited<ReturnType<typeof given>>) => w.world.callsTo('UpdateService').map((c) => ({ at: c.at, taskDefinition: (c.input as { taskDefinition: string }).taskDefinition }));
+const updates = (w: Awaited<ReturnType<typeof given>>) =>
+  w.world.callsTo('UpdateService').map((c) => ({ at: c.at, taskDefinition: (c.input as { taskDefinition: string }).taskDefinition }));
 
 describe('one deployment per service at a time, newest wins', () => {
   it('two pushes racing for one service in the same second: exactly one deploys, the other is superseded', async () => {
@@ -51,7 +52,12 @@ describe('one deployment per service at a time, newest wins', () => {
     await w.settle();
 
     // Assess
-    expect(w.outcomes().map((o) => o.outcome).sort()).toEqual(['deployed', 'superseded']);
+    expect(
+      w
+        .outcomes()
+        .map((o) => o.outcome)
+        .sort(),
+    ).toEqual(['deployed', 'superseded']);
     expect(updates(w)).toHaveLength(1);
     const rows = await history(w.records, 'web');
     expect(rows.map((r) => [r.outcome, r.phase]).sort()).toEqual([
@@ -186,10 +192,17 @@ describe('one deployment per service at a time, newest wins', () => {
   it('a lease left by a crashed holder blocks the service only until it expires', async () => {
     const w = await given();
     const expiresAt = new Date(w.clock.now() + 5 * 60_000).toISOString();
-    await w.records.db.send(new PutCommand({
-      TableName: w.records.table,
-      Item: { pk: servicePk('web'), sk: STATE_SK, service: 'web', lease: { holder: 'crashed-holder', phase: 'deploying', acquiredAt: new Date(w.clock.now()).toISOString(), expiresAt } },
-    }));
+    await w.records.db.send(
+      new PutCommand({
+        TableName: w.records.table,
+        Item: {
+          pk: servicePk('web'),
+          sk: STATE_SK,
+          service: 'web',
+          lease: { holder: 'crashed-holder', phase: 'deploying', acquiredAt: new Date(w.clock.now()).toISOString(), expiresAt },
+        },
+      }),
+    );
 
     await w.push('v2');
     await w.settle();
@@ -307,15 +320,35 @@ describe('deploying an image again', () => {
 describe('what runs, as admission judges a push of the same image', () => {
   const DIGEST = `sha256:${'d'.repeat(64)}`;
   const TD = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/web:${n}`;
-  const good = { recordId: '20261101T100000Z-dddddddddddd-00000001', revision: TD(4), imageUri: `r/web@${DIGEST}`, digest: DIGEST, deployedAt: '2026-11-01T10:20:00Z' };
-  const last = (outcome: string, revision: string, previousRevision: string) => ({ recordId: 'x', outcome, revision, previousRevision, finishedAt: '2026-11-01T11:00:00Z' });
+  const good = {
+    recordId: '20261101T100000Z-dddddddddddd-00000001',
+    revision: TD(4),
+    imageUri: `r/web@${DIGEST}`,
+    digest: DIGEST,
+    deployedAt: '2026-11-01T10:20:00Z',
+  };
+  const last = (outcome: string, revision: string, previousRevision: string) => ({
+    recordId: 'x',
+    outcome,
+    revision,
+    previousRevision,
+    finishedAt: '2026-11-01T11:00:00Z',
+  });
   const cases: [string, Record<string, unknown>, boolean][] = [
     ['nothing deployed yet', {}, false],
     ['its last good release, deployed last', { lastGood: good, lastDeployment: last('deployed', TD(4), TD(3)) }, true],
     ['its last good release, rolled back to since', { lastGood: good, lastDeployment: last('rolled_back', TD(5), TD(4)) }, true],
-    ['another image is the last good release', { lastGood: { ...good, digest: `sha256:${'e'.repeat(64)}` }, lastDeployment: last('deployed', TD(4), TD(3)) }, false],
+    [
+      'another image is the last good release',
+      { lastGood: { ...good, digest: `sha256:${'e'.repeat(64)}` }, lastDeployment: last('deployed', TD(4), TD(3)) },
+      false,
+    ],
     ['a rollback failed since: what runs is unknown', { lastGood: good, lastDeployment: last('rollback_failed', TD(5), TD(4)) }, false],
-    ['a later push was rolled back to another revision (after a failed rollback)', { lastGood: good, lastDeployment: last('rolled_back', TD(6), TD(5)) }, false],
+    [
+      'a later push was rolled back to another revision (after a failed rollback)',
+      { lastGood: good, lastDeployment: last('rolled_back', TD(6), TD(5)) },
+      false,
+    ],
     ['the last good release without a last deployment', { lastGood: good }, false],
   ];
 
@@ -324,7 +357,16 @@ describe('what runs, as admission judges a push of the same image', () => {
     const { clock } = webWorld();
     restore = () => clock.uninstall();
     await records.db.send(new PutCommand({ TableName: records.table, Item: { pk: servicePk('web'), sk: STATE_SK, service: 'web', ...state } }));
-    const release = { repository: 'web', registry: 'r', digest: DIGEST, tag: 'v4.0', imageUri: `r/web@${DIGEST}`, pushedAt: '2026-11-02T10:00:00Z', eventId: 'e-1', region: 'us-east-1' };
+    const release = {
+      repository: 'web',
+      registry: 'r',
+      digest: DIGEST,
+      tag: 'v4.0',
+      imageUri: `r/web@${DIGEST}`,
+      pushedAt: '2026-11-02T10:00:00Z',
+      eventId: 'e-1',
+      region: 'us-east-1',
+    };
 
     const admitted = await admit(records, release, 'web', 'web-exec', new Date(clock.now())).then(
       () => 'admitted',
@@ -338,7 +380,7 @@ describe('what runs, as admission judges a push of the same image', () => {
 });
 
 describe('every push ends in exactly one outcome', () => {
-  it("closes the record of an execution that was stopped mid-way, and frees the service", async () => {
+  it('closes the record of an execution that was stopped mid-way, and frees the service', async () => {
     // Prepare: an execution admitted its push and took the lease, then was aborted.
     const records = await freshRecordsTable();
     const { world, clock } = webWorld();
@@ -382,7 +424,9 @@ describe('every push ends in exactly one outcome', () => {
     await freshRecordsTable();
     const foreign = eventSample('eventbridge-stepfunctions-execution-status-change-aborted');
     await expect(closeRecord(foreign, lambdaContext('closeRecord') as Context)).resolves.toMatchObject({ closed: false, why: 'not a Shipwatch deployment' });
-    await expect(closeRecord({ source: 'aws.states', detail: {} }, lambdaContext('closeRecord') as Context)).rejects.toThrow(/not a Step Functions Execution Status Change event: detail-type/);
+    await expect(closeRecord({ source: 'aws.states', detail: {} }, lambdaContext('closeRecord') as Context)).rejects.toThrow(
+      /not a Step Functions Execution Status Change event: detail-type/,
+    );
   });
 });
 

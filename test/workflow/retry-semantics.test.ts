@@ -25,7 +25,13 @@ function oneTask(retry: typeof GUIDE_RETRY): LoadedDefinition {
     definition: {
       StartAt: 'Work',
       States: {
-        Work: { Type: 'Task', Resource: localFunctionArn('work'), Retry: retry, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Caught' }], Next: 'Done' },
+        Work: {
+          Type: 'Task',
+          Resource: localFunctionArn('work'),
+          Retry: retry,
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Caught' }],
+          Next: 'Done',
+        },
         Caught: { Type: 'Pass', Result: { ended: 'caught' }, Next: 'End' },
         Done: { Type: 'Pass', Result: { ended: 'succeeded' }, Next: 'End' },
         End: { Type: 'Succeed' },
@@ -76,7 +82,7 @@ describe('Step Functions retry semantics in local runs', () => {
     expect(await play(GUIDE_RETRY, ['ErrorA', 'ErrorC', 'ErrorB'])).toEqual({ ended: 'succeeded', calls: 4, waitedMs: 8000 });
   });
 
-  it("gives every look a retry budget of its own: a long wait never spends the Transient attempts of the next look", async () => {
+  it('gives every look a retry budget of its own: a long wait never spends the Transient attempts of the next look', async () => {
     // Looks that fail twice with Transient, each followed by a pending answer, six times over: twelve
     // Transient errors in all, more than one retrier's six, yet none is caught, because each look
     // is a new state execution (the wait loops through a Choice and a Wait state back to it).
@@ -92,7 +98,14 @@ describe('Step Functions retry semantics in local runs', () => {
             definition: {
               StartAt: 'Look',
               States: {
-                Look: { Type: 'Task', Resource: localFunctionArn('look'), ResultPath: '$.look', Retry: GUIDE_RETRY.slice(0, 1).map((r) => ({ ...r, ErrorEquals: ['Transient'], MaxAttempts: 6 })), Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Caught' }], Next: 'Looked' },
+                Look: {
+                  Type: 'Task',
+                  Resource: localFunctionArn('look'),
+                  ResultPath: '$.look',
+                  Retry: GUIDE_RETRY.slice(0, 1).map((r) => ({ ...r, ErrorEquals: ['Transient'], MaxAttempts: 6 })),
+                  Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Caught' }],
+                  Next: 'Looked',
+                },
                 Looked: { Type: 'Choice', Choices: [{ Variable: '$.look.done', BooleanEquals: false, Next: 'WaitLook' }], Default: 'Done' },
                 WaitLook: { Type: 'Wait', SecondsPath: '$.look.lookAgainSeconds', Next: 'Look' },
                 Caught: { Type: 'Pass', Result: { ended: 'caught' }, Next: 'End' },

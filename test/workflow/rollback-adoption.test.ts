@@ -42,7 +42,11 @@ describe('ECS rollback: what it adopts', () => {
     w.world.ecr.profileOf(v1Image)!.healthy = false;
     w.world.ecs.UpdateService({ cluster: 'prod', service: 'web', taskDefinition: v1 });
     w.clock.advance(5 * MINUTE);
-    expect(w.world.ecs.DescribeServices({ cluster: 'prod', services: ['web'] }).services![0]!.deployments![0]).toMatchObject({ status: 'PRIMARY', taskDefinition: v1, rolloutState: 'FAILED' });
+    expect(w.world.ecs.DescribeServices({ cluster: 'prod', services: ['web'] }).services![0]!.deployments![0]).toMatchObject({
+      status: 'PRIMARY',
+      taskDefinition: v1,
+      rolloutState: 'FAILED',
+    });
     // The database is fixed; v2's latent bug now fires the alarm, inside the guard window.
     w.world.ecr.profileOf(v1Image)!.healthy = true;
     w.clock.advance(10 * MINUTE);
@@ -55,7 +59,12 @@ describe('ECS rollback: what it adopts', () => {
     event.detail.alarmName = 'web-5xx-alarm';
     event.detail.state!.timestamp = new Date(alarm.since).toISOString().replace('Z', '+0000');
     event.time = new Date(alarm.since).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    await handleAlarm({ records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN }, config, parseAlarmEvent(event), new Date(w.clock.now()));
+    await handleAlarm(
+      { records, sfn: sfnClient(), cloudwatch: cloudwatchClient(), stateMachineArn: STATE_MACHINE_ARN },
+      config,
+      parseAlarmEvent(event),
+      new Date(w.clock.now()),
+    );
     await w.settle();
 
     // Assess: a new deployment of v1 was forced (the same task definition starts nothing without it), and it completed.

@@ -66,23 +66,33 @@ export function healthChart(chart: HealthChart, series: Series | undefined, band
   const unit = series?.unit ?? '';
   const parts: string[] = [];
 
-  parts.push(`<defs><pattern id="${hatch}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" class="hatch-line"/></pattern></defs>`);
+  parts.push(
+    `<defs><pattern id="${hatch}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" class="hatch-line"/></pattern></defs>`,
+  );
   parts.push(`<rect class="plot" x="${M.left}" y="${M.top}" width="${plotW}" height="${plotH}"/>`);
   // Axes: time below, values on the left.
   for (const t of timeTicks(from, to)) {
-    parts.push(`<line class="grid" x1="${x(t)}" x2="${x(t)}" y1="${M.top}" y2="${M.top + plotH}"/><text class="tick" x="${x(t)}" y="${H - 10}" text-anchor="middle">${clock(t)}</text>`);
+    parts.push(
+      `<line class="grid" x1="${x(t)}" x2="${x(t)}" y1="${M.top}" y2="${M.top + plotH}"/><text class="tick" x="${x(t)}" y="${H - 10}" text-anchor="middle">${clock(t)}</text>`,
+    );
   }
   for (const v of ticks) {
-    parts.push(`<line class="grid" x1="${M.left}" x2="${M.left + plotW}" y1="${y(v)}" y2="${y(v)}"/><text class="tick" x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end">${esc(num(v))}${esc(unit)}</text>`);
+    parts.push(
+      `<line class="grid" x1="${M.left}" x2="${M.left + plotW}" y1="${y(v)}" y2="${y(v)}"/><text class="tick" x="${M.left - 6}" y="${y(v) + 4}" text-anchor="end">${esc(num(v))}${esc(unit)}</text>`,
+    );
   }
   // Alarm states: a band along the top.
   for (const b of bands ?? []) {
     const label = `${STATE_TEXT[b.state] ?? b.state} ${clock(b.from)}–${clock(b.to)}Z`;
-    parts.push(`<rect class="band band-${b.state.toLowerCase()}" data-alarm-state="${b.state}" x="${x(b.from)}" y="${M.top - BAND - 4}" width="${Math.max(1, x(b.to) - x(b.from))}" height="${BAND}"><title>${esc(label)}</title></rect>`);
+    parts.push(
+      `<rect class="band band-${b.state.toLowerCase()}" data-alarm-state="${b.state}" x="${x(b.from)}" y="${M.top - BAND - 4}" width="${Math.max(1, x(b.to) - x(b.from))}" height="${BAND}"><title>${esc(label)}</title></rect>`,
+    );
   }
   // Periods without a datapoint: gaps, hatched.
   for (const p of points.filter((p) => p.value === undefined)) {
-    parts.push(`<rect class="missing" data-state="missing" data-period="${new Date(p.start).toISOString()}" x="${x(p.start)}" y="${M.top}" width="${Math.max(1, x(p.start + period) - x(p.start))}" height="${plotH}" fill="url(#${hatch})"><title>${esc(`${clock(p.start)}–${clock(p.start + period)}Z: no data (inconclusive)`)}</title></rect>`);
+    parts.push(
+      `<rect class="missing" data-state="missing" data-period="${new Date(p.start).toISOString()}" x="${x(p.start)}" y="${M.top}" width="${Math.max(1, x(p.start + period) - x(p.start))}" height="${plotH}" fill="url(#${hatch})"><title>${esc(`${clock(p.start)}–${clock(p.start + period)}Z: no data (inconclusive)`)}</title></rect>`,
+    );
   }
   // The line, broken at each gap.
   let d = '';
@@ -97,20 +107,30 @@ export function healthChart(chart: HealthChart, series: Series | undefined, band
   }
   if (d) parts.push(`<path class="line" d="${d}"/>`);
   if (threshold !== undefined && series) {
-    parts.push(`<line class="threshold" x1="${M.left}" x2="${M.left + plotW}" y1="${y(threshold)}" y2="${y(threshold)}"><title>${esc(`threshold: failing when ${series.comparison} ${num(threshold)}${unit}`)}</title></line>`);
-    parts.push(`<text class="threshold-label" x="${M.left + plotW - 4}" y="${y(threshold) - 5}" text-anchor="end">${esc(`${series.comparison} ${num(threshold)}${unit}`)}</text>`);
+    parts.push(
+      `<line class="threshold" x1="${M.left}" x2="${M.left + plotW}" y1="${y(threshold)}" y2="${y(threshold)}"><title>${esc(`threshold: failing when ${series.comparison} ${num(threshold)}${unit}`)}</title></line>`,
+    );
+    parts.push(
+      `<text class="threshold-label" x="${M.left + plotW - 4}" y="${y(threshold) - 5}" text-anchor="end">${esc(`${series.comparison} ${num(threshold)}${unit}`)}</text>`,
+    );
   }
   for (const p of points.filter((p): p is Period & { value: number } => p.value !== undefined)) {
     const what = `${clock(p.start)}–${clock(p.start + period)}Z: ${num(p.value)}${unit}${p.breaching ? ` (${series!.comparison} ${num(series!.threshold)}${unit}: failing)` : ''}${p.after ? ', after the verdict' : ''}`;
-    parts.push(`<circle class="${p.breaching ? 'point breach' : 'point'}${p.after ? ' after' : ''}" data-state="${p.breaching ? 'breach' : 'ok'}"${p.after ? ' data-after="yes"' : ''} data-period="${new Date(p.start).toISOString()}" data-value="${p.value}" cx="${x(p.start + period / 2).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="${p.breaching ? 5 : 3.5}"><title>${esc(what)}</title></circle>`);
+    parts.push(
+      `<circle class="${p.breaching ? 'point breach' : 'point'}${p.after ? ' after' : ''}" data-state="${p.breaching ? 'breach' : 'ok'}"${p.after ? ' data-after="yes"' : ''} data-period="${new Date(p.start).toISOString()}" data-value="${p.value}" cx="${x(p.start + period / 2).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="${p.breaching ? 5 : 3.5}"><title>${esc(what)}</title></circle>`,
+    );
   }
   // Where the judging stopped (the verdict), and now while it runs.
   if (chart.live && chart.to < to) {
-    parts.push(`<line class="now" x1="${x(chart.to)}" x2="${x(chart.to)}" y1="${M.top - BAND - 6}" y2="${M.top + plotH}"/><text class="now-label" x="${x(chart.to) + 4}" y="${M.top + 12}">now</text>`);
+    parts.push(
+      `<line class="now" x1="${x(chart.to)}" x2="${x(chart.to)}" y1="${M.top - BAND - 6}" y2="${M.top + plotH}"/><text class="now-label" x="${x(chart.to) + 4}" y="${M.top + 12}">now</text>`,
+    );
   }
   if (!chart.live) {
     const label = chart.ended === 'healthy' ? 'bake ended: healthy' : chart.ended === 'unhealthy' ? 'verdict: unhealthy, rolled back' : 'bake stopped';
-    parts.push(`<line class="verdict-line" x1="${x(chart.to)}" x2="${x(chart.to)}" y1="${M.top - BAND - 6}" y2="${M.top + plotH}"><title>${esc(`${label} at ${clock(chart.to)}Z`)}</title></line><text class="now-label" x="${x(chart.to) + (x(chart.to) > M.left + plotW - 130 ? -4 : 4)}" y="${M.top + plotH - 6}" text-anchor="${x(chart.to) > M.left + plotW - 130 ? 'end' : 'start'}">${label}</text>`);
+    parts.push(
+      `<line class="verdict-line" x1="${x(chart.to)}" x2="${x(chart.to)}" y1="${M.top - BAND - 6}" y2="${M.top + plotH}"><title>${esc(`${label} at ${clock(chart.to)}Z`)}</title></line><text class="now-label" x="${x(chart.to) + (x(chart.to) > M.left + plotW - 130 ? -4 : 4)}" y="${M.top + plotH - 6}" text-anchor="${x(chart.to) > M.left + plotW - 130 ? 'end' : 'start'}">${label}</text>`,
+    );
   }
   return raw(
     `<svg class="chart health-chart" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${titleId} ${descId}" data-points="${points.length}"><title id="${titleId}">${esc(title)}</title><desc id="${descId}">${esc(description)}</desc>${parts.join('')}</svg>`,
@@ -122,7 +142,8 @@ export function periodTable(series: Series, now: Date): Html {
   return html`<details class="data"><summary>${series.name}: the ${series.points.length} periods as a table</summary>
     <table><thead><tr><th scope="col">period</th><th scope="col">value</th><th scope="col">judged</th></tr></thead><tbody>
     ${series.points.map(
-      (p) => html`<tr><td>${time(p.start, now)} – ${clock(p.start + series.period * 1000)}Z</td><td>${p.value === undefined ? 'no data' : `${num(p.value)}${series.unit}`}</td><td>${p.value === undefined ? 'inconclusive' : p.breaching ? `failing (${series.comparison} ${num(series.threshold)}${series.unit})` : 'ok'}</td></tr>`,
+      (p) =>
+        html`<tr><td>${time(p.start, now)} – ${clock(p.start + series.period * 1000)}Z</td><td>${p.value === undefined ? 'no data' : `${num(p.value)}${series.unit}`}</td><td>${p.value === undefined ? 'inconclusive' : p.breaching ? `failing (${series.comparison} ${num(series.threshold)}${series.unit})` : 'ok'}</td></tr>`,
     )}
     </tbody></table></details>`;
 }
@@ -133,12 +154,15 @@ export function outcomeSparkline(recent: { recordId: string; tag?: string; outco
   const gap = 3;
   const counts = new Map<string, number>();
   for (const r of recent) counts.set(r.outcome ?? 'in flight', (counts.get(r.outcome ?? 'in flight') ?? 0) + 1);
-  const label = recent.length === 0 ? 'no pushes yet' : `last ${recent.length} pushes: ${[...counts].map(([o, n]) => `${n} ${OUTCOME_LABELS[o] ?? o}`).join(', ')}`;
+  const label =
+    recent.length === 0 ? 'no pushes yet' : `last ${recent.length} pushes: ${[...counts].map(([o, n]) => `${n} ${OUTCOME_LABELS[o] ?? o}`).join(', ')}`;
   const marks = recent.map((r, i) => {
     const outcome = r.outcome ?? 'in-flight';
     return `<rect class="spark spark-${outcome.replace('_', '-')}" data-outcome="${esc(outcome)}" x="${i * (size + gap)}" y="0" width="${size}" height="${size}" rx="2"><title>${esc(`${r.tag ?? r.recordId}: ${OUTCOME_LABELS[r.outcome ?? ''] ?? r.phase.replace('_', ' ')}`)}</title></rect>`;
   });
-  return raw(`<svg class="sparkline" viewBox="0 0 ${Math.max(1, recent.length * (size + gap))} ${size}" width="${Math.max(1, recent.length * (size + gap))}" height="${size}" role="img" aria-label="${esc(label)}">${marks.join('')}</svg>`);
+  return raw(
+    `<svg class="sparkline" viewBox="0 0 ${Math.max(1, recent.length * (size + gap))} ${size}" width="${Math.max(1, recent.length * (size + gap))}" height="${size}" role="img" aria-label="${esc(label)}">${marks.join('')}</svg>`,
+  );
 }
 
 /** A DORA key's course over the window's six parts (a gap where it had no data). */
@@ -161,7 +185,9 @@ export function trendSparkline(values: (number | undefined)[], label: string): H
     pen = true;
   });
   const dots = values.map((v, i) => (v === undefined ? '' : `<circle class="trend-dot" cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="2"/>`)).join('');
-  return raw(`<svg class="trend" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${esc(label)}"><path class="trend-line" d="${d}"/>${dots}</svg>`);
+  return raw(
+    `<svg class="trend" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-label="${esc(label)}"><path class="trend-line" d="${d}"/>${dots}</svg>`,
+  );
 }
 
 /** The steps on one time axis: when each started and ended, the running one up to now. */
@@ -174,14 +200,21 @@ export function stepsChart(steps: Step[], start: number, end: number): Html {
   const range = Math.max(end - start, 1000);
   const x = (t: number) => left + ((t - start) / range) * plotW;
   const parts: string[] = [];
-  for (const t of timeTicks(start, end)) parts.push(`<line class="grid" x1="${x(t)}" x2="${x(t)}" y1="0" y2="${h - 22}"/><text class="tick" x="${x(t)}" y="${h - 8}" text-anchor="middle">${clock(t)}</text>`);
+  for (const t of timeTicks(start, end))
+    parts.push(
+      `<line class="grid" x1="${x(t)}" x2="${x(t)}" y1="0" y2="${h - 22}"/><text class="tick" x="${x(t)}" y="${h - 8}" text-anchor="middle">${clock(t)}</text>`,
+    );
   steps.forEach((s, i) => {
     const a = Date.parse(s.startedAt);
     const b = s.endedAt ? Date.parse(s.endedAt) : end;
     const yy = i * rowH + 4;
     const what = `${s.label}: ${clock(a)}Z–${s.endedAt ? `${clock(b)}Z` : 'now'} (${span(b - a)}${s.waits ? `, waited ${span(s.waitedMs)}` : ''})`;
     parts.push(`<text class="step-label" x="${left - 8}" y="${yy + 13}" text-anchor="end">${esc(s.label)}</text>`);
-    parts.push(`<rect class="step step-${esc(s.key)}${s.endedAt ? '' : ' running'}" x="${x(a).toFixed(1)}" y="${yy}" width="${Math.max(2, x(b) - x(a)).toFixed(1)}" height="${rowH - 8}" rx="3"><title>${esc(what)}</title></rect>`);
+    parts.push(
+      `<rect class="step step-${esc(s.key)}${s.endedAt ? '' : ' running'}" x="${x(a).toFixed(1)}" y="${yy}" width="${Math.max(2, x(b) - x(a)).toFixed(1)}" height="${rowH - 8}" rx="3"><title>${esc(what)}</title></rect>`,
+    );
   });
-  return raw(`<svg class="chart steps-chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(`the deployment's ${steps.length} steps on a time axis; the table below lists them`)}">${parts.join('')}</svg>`);
+  return raw(
+    `<svg class="chart steps-chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(`the deployment's ${steps.length} steps on a time axis; the table below lists them`)}">${parts.join('')}</svg>`,
+  );
 }

@@ -14,10 +14,13 @@ import { pauseSection, progressSection } from './progressive.js';
 const outcomeBadge = (outcome: string | undefined, phase?: string) =>
   html`<span class="badge badge-${(outcome ?? 'in-flight').replace('_', '-')}" data-outcome="${outcome ?? 'in_flight'}">${outcome ? (OUTCOME_LABELS[outcome] ?? outcome) : (phase ?? 'in flight').replace('_', ' ')}</span>`;
 
-const recordLink = (service: string, recordId: string, text?: string) => html`<a href="/services/${encodeURIComponent(service)}/deployments/${encodeURIComponent(recordId)}">${text ?? recordId}</a>`;
+const recordLink = (service: string, recordId: string, text?: string) =>
+  html`<a href="/services/${encodeURIComponent(service)}/deployments/${encodeURIComponent(recordId)}">${text ?? recordId}</a>`;
 
 const progressBar = (p: Step['progress'], label: string) =>
-  p ? html`<span class="progress"><progress max="${p.totalMs}" value="${p.elapsedMs}" aria-label="${label}">${Math.round((p.elapsedMs / p.totalMs) * 100)}%</progress> <span class="progress-text">${p.text}</span></span>` : '';
+  p
+    ? html`<span class="progress"><progress max="${p.totalMs}" value="${p.elapsedMs}" aria-label="${label}">${Math.round((p.elapsedMs / p.totalMs) * 100)}%</progress> <span class="progress-text">${p.text}</span></span>`
+    : '';
 
 // ---- DORA tiles ------------------------------------------------------------
 
@@ -27,10 +30,28 @@ const spreadText = (s: Spread) => (s.count === 0 ? 'no data' : `median ${duratio
 const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(1).replace(/\.0$/, '')}%`);
 
 const KEYS: Key[] = [
-  { name: 'deployment frequency', value: (s) => s.deploymentFrequency.perDay, text: (s) => `${s.deploymentFrequency.deployments} (${s.deploymentFrequency.perDay.toFixed(2)}/day)`, better: 'up', how: 'pushes that reached deployed' },
+  {
+    name: 'deployment frequency',
+    value: (s) => s.deploymentFrequency.perDay,
+    text: (s) => `${s.deploymentFrequency.deployments} (${s.deploymentFrequency.perDay.toFixed(2)}/day)`,
+    better: 'up',
+    how: 'pushes that reached deployed',
+  },
   { name: 'lead time for changes', value: (s) => s.leadTime.median, text: (s) => spreadText(s.leadTime), better: 'down', how: 'push to deployed' },
-  { name: 'change failure rate', value: (s) => s.changeFailureRate.rate, text: (s) => `${pct(s.changeFailureRate.rate)} (${s.changeFailureRate.failed} of ${s.changeFailureRate.changes})`, better: 'down', how: 'rolled back / (deployed + rolled back)' },
-  { name: 'time to restore', value: (s) => s.timeToRestore.median, text: (s) => spreadText(s.timeToRestore), better: 'down', how: 'failure detected to last good release running' },
+  {
+    name: 'change failure rate',
+    value: (s) => s.changeFailureRate.rate,
+    text: (s) => `${pct(s.changeFailureRate.rate)} (${s.changeFailureRate.failed} of ${s.changeFailureRate.changes})`,
+    better: 'down',
+    how: 'rolled back / (deployed + rolled back)',
+  },
+  {
+    name: 'time to restore',
+    value: (s) => s.timeToRestore.median,
+    text: (s) => spreadText(s.timeToRestore),
+    better: 'down',
+    how: 'failure detected to last good release running',
+  },
 ];
 
 function trendText(key: Key, now: number | undefined, before: number | undefined): { text: string; kind: string } {
@@ -38,7 +59,10 @@ function trendText(key: Key, now: number | undefined, before: number | undefined
   if (Math.abs(now - before) < 1e-9) return { text: 'same as the window before', kind: 'flat' };
   const up = now > before;
   const fmt = (v: number) => (key.name === 'change failure rate' ? pct(v) : key.name === 'deployment frequency' ? `${v.toFixed(2)}/day` : duration(v));
-  return { text: `${up ? '▲ up' : '▼ down'} from ${fmt(before)} in the window before`, kind: (up ? key.better === 'up' : key.better === 'down') ? 'better' : 'worse' };
+  return {
+    text: `${up ? '▲ up' : '▼ down'} from ${fmt(before)} in the window before`,
+    kind: (up ? key.better === 'up' : key.better === 'down') ? 'better' : 'worse',
+  };
 }
 
 export function doraTiles(d: DoraTiles): Html {
@@ -64,7 +88,8 @@ function runsNow(row: ServiceRow): Html {
 function inFlightCell(row: ServiceRow, now: Date): Html {
   if (row.inFlight.length === 0) return html`<span class="muted">nothing</span>`;
   return html`<ul class="flat">${row.inFlight.map(
-    (f) => html`<li data-in-flight="${f.recordId}">${recordLink(row.name, f.recordId, f.tag ?? f.recordId)} <strong>${f.step}</strong> since ${time(f.since, now)} (${ago(f.since, now)}) ${progressBar(f.progress, `${row.name} ${f.step}`)}</li>`,
+    (f) =>
+      html`<li data-in-flight="${f.recordId}">${recordLink(row.name, f.recordId, f.tag ?? f.recordId)} <strong>${f.step}</strong> since ${time(f.since, now)} (${ago(f.since, now)}) ${progressBar(f.progress, `${row.name} ${f.step}`)}</li>`,
   )}</ul>`;
 }
 
@@ -106,7 +131,14 @@ export function serviceLive(frame: Frame, data: { now: Date; row: ServiceRow; re
 </dl>
 ${
   canRollBack
-    ? actionForm(frame, '/actions/rollback', { service: row.name }, { text: 'Roll back', kind: 'danger' }, `Roll ${row.name} back to the release before the one that runs now?`, html`<label class="force"><input type="checkbox" name="force" value="1"> force (after a failed rollback)</label> `)
+    ? actionForm(
+        frame,
+        '/actions/rollback',
+        { service: row.name },
+        { text: 'Roll back', kind: 'danger' },
+        `Roll ${row.name} back to the release before the one that runs now?`,
+        html`<label class="force"><input type="checkbox" name="force" value="1"> force (after a failed rollback)</label> `,
+      )
     : ''
 }
 ${doraTiles(data.dora)}
@@ -114,7 +146,9 @@ ${doraTiles(data.dora)}
 ${data.records.length === 0 ? html`<p class="muted">No pushes match${filters.outcome || filters.tag ? ' these filters' : ''} in the last ${filters.since.text}.</p>` : ''}
 <table class="history"><thead><tr><th scope="col">record</th><th scope="col">tag</th><th scope="col">digest</th><th scope="col">pushed</th><th scope="col">outcome</th><th scope="col">revision</th><th scope="col">reason</th><th scope="col"><span class="visually-hidden">actions</span></th></tr></thead>
 <tbody>${data.records.map(
-    (r) => html`<tr data-record="${r.recordId}"><td>${recordLink(row.name, r.recordId)}</td><td>${r.tag ?? '-'}</td><td><code>${shortDigest(r.digest)}</code></td><td>${time(r.pushedAt, now)}</td><td>${outcomeBadge(r.outcome, r.phase)}</td><td>${shortRevision(r.revision)}</td><td class="reason">${r.reason ?? ''}</td>
+    (
+      r,
+    ) => html`<tr data-record="${r.recordId}"><td>${recordLink(row.name, r.recordId)}</td><td>${r.tag ?? '-'}</td><td><code>${shortDigest(r.digest)}</code></td><td>${time(r.pushedAt, now)}</td><td>${outcomeBadge(r.outcome, r.phase)}</td><td>${shortRevision(r.revision)}</td><td class="reason">${r.reason ?? ''}</td>
 <td>${r.outcome === 'deployed' && r.revision && row.lastGood?.recordId !== r.recordId && canRollBack ? actionForm(frame, '/actions/rollback', { service: row.name, to: r.recordId }, { text: 'Roll back to this', kind: 'secondary small' }, `Roll ${row.name} back to ${r.tag ?? r.recordId} (${shortRevision(r.revision)})?`) : ''}</td></tr>`,
   )}</tbody></table></section>`;
 }
@@ -204,17 +238,21 @@ function healthSection(page: DeploymentPage): Html {
 <p>Judged from ${time(chart.from, now)} ${chart.live ? html`to now (${span(chart.to - chart.from)} of ${page.service.health.bakeMinutes} min)` : html`to ${time(chart.to, now)} (${span(chart.to - chart.from)})${chart.until - chart.to >= 60_000 ? html`; shown to ${time(chart.until, now)}, the end of the execution` : ''}`}. ${chart.live && bake && !bake.done && bake.detail ? html`<span class="look">Last look: ${bake.detail}</span>` : ''}</p>
 ${verdicts.length > 0 ? verdictList(verdicts) : ''}
 ${chart.metrics.map(
-    (m) => html`<figure class="check" data-check="${m.name}"><figcaption><strong>${m.name}</strong> per ${m.period} s period, failing when ${m.comparison} ${m.threshold}${m.unit}${m.verdict ? html` — <span class="verdict-text verdict-${m.verdict.phase.toLowerCase()}">${m.verdict.message}</span>` : ''}</figcaption>
+  (
+    m,
+  ) => html`<figure class="check" data-check="${m.name}"><figcaption><strong>${m.name}</strong> per ${m.period} s period, failing when ${m.comparison} ${m.threshold}${m.unit}${m.verdict ? html` — <span class="verdict-text verdict-${m.verdict.phase.toLowerCase()}">${m.verdict.message}</span>` : ''}</figcaption>
 ${m.error ? html`<p class="error">Cannot read the metric: ${m.error}</p>` : healthChart(chart, m, undefined, `${m.name} per period during the bake`, m.verdict?.message ?? '')}
 ${m.points.length > 0 ? periodTable(m, now) : ''}</figure>`,
-  )}
+)}
 ${chart.alarms.map(
-    (a) => html`<figure class="check alarm" data-alarm="${a.name}"><figcaption><strong>alarm ${a.name}</strong> is ${a.state} now${a.series ? html`; its metric per ${a.series.period} s period against its threshold (${a.series.comparison} ${a.series.threshold})` : ''}; the band on top shows its states.</figcaption>
+  (
+    a,
+  ) => html`<figure class="check alarm" data-alarm="${a.name}"><figcaption><strong>alarm ${a.name}</strong> is ${a.state} now${a.series ? html`; its metric per ${a.series.period} s period against its threshold (${a.series.comparison} ${a.series.threshold})` : ''}; the band on top shows its states.</figcaption>
 ${a.error ? html`<p class="error">Cannot read its history: ${a.error}</p>` : ''}
 ${healthChart(chart, a.series, a.bands, `alarm ${a.name} during the bake`, a.bands.map((b) => `${b.state} from ${new Date(b.from).toISOString()} to ${new Date(b.to).toISOString()}`).join('; '))}
 <p class="legend"><span class="key band-ok">OK</span> <span class="key band-alarm">ALARM</span> <span class="key band-insufficient_data">insufficient data</span> <span class="key breach">failing period</span> <span class="key missing">no data</span></p>
 ${a.series && a.series.points.length > 0 ? periodTable(a.series, now) : ''}</figure>`,
-  )}
+)}
 </section>`;
 }
 

@@ -37,16 +37,31 @@ function stepRows(page: DeploymentPage, p: RecordProgress | undefined): { rows: 
     if (judged) {
       rows.push({ step, traffic: `${judged.trafficPercent}%`, state: 'judged', label: 'judged healthy', at: judged.judgedAt, detail: judged.summary });
     } else if (p?.position?.step === step) {
-      const stopped = record.outcome ? `ended ${record.outcome.replace('_', ' ')} at this step` : record.phase === 'rolling_back' ? 'rolling back from this step' : undefined;
+      const stopped = record.outcome
+        ? `ended ${record.outcome.replace('_', ' ')} at this step`
+        : record.phase === 'rolling_back'
+          ? 'rolling back from this step'
+          : undefined;
       const paused = record.phase === 'awaiting_promotion';
       const label = stopped ?? (paused ? 'paused: promote or abort' : 'under way');
       // Where it ended, the outcome's reason has the verdict that ended it; the last look may predate it.
       const detail = record.outcome && record.reason ? record.reason.replace(/; rolled back to .*$/, '') : p.detail;
       rows.push({ step, traffic: `${p.position.trafficPercent}%`, state: stopped ? 'stopped' : paused ? 'paused' : 'current', label, detail });
     } else if (step === steps && (record.outcome === 'deployed' || (p && !p.position && !record.outcome))) {
-      rows.push({ step, traffic: '100%', state: 'promoted', label: 'promoted: the whole service runs the release', ...(p?.decision?.action === 'promote' ? { at: p.decision.at } : {}) });
+      rows.push({
+        step,
+        traffic: '100%',
+        state: 'promoted',
+        label: 'promoted: the whole service runs the release',
+        ...(p?.decision?.action === 'promote' ? { at: p.decision.at } : {}),
+      });
     } else {
-      rows.push({ step, traffic: planned === undefined ? '-' : `${planned}% asked`, state: record.outcome ? 'not-reached' : 'pending', label: record.outcome ? 'not reached' : 'to come' });
+      rows.push({
+        step,
+        traffic: planned === undefined ? '-' : `${planned}% asked`,
+        state: record.outcome ? 'not-reached' : 'pending',
+        label: record.outcome ? 'not reached' : 'to come',
+      });
     }
   }
   return { rows, steps };
@@ -64,7 +79,8 @@ export function progressSection(page: DeploymentPage): Html {
 ${traffic ? html`<p class="traffic-now" data-traffic="${traffic.percent}">The new release gets <strong>${traffic.text}</strong>.</p>` : html`<p class="muted">No traffic step yet: the deployment has not reached its traffic steps.</p>`}
 <table class="traffic-steps"><thead><tr><th scope="col">step</th><th scope="col">traffic</th><th scope="col">state</th><th scope="col">when</th><th scope="col">verdict</th></tr></thead>
 <tbody>${rows.map(
-    (r) => html`<tr data-traffic-step="${r.step}" data-state="${r.state}"><th scope="row">${r.step} of ${steps}</th><td>${r.traffic}</td><td>${r.label}</td><td>${r.at ? time(r.at, now) : ''}</td><td class="reason">${r.detail ?? ''}</td></tr>`,
+    (r) =>
+      html`<tr data-traffic-step="${r.step}" data-state="${r.state}"><th scope="row">${r.step} of ${steps}</th><td>${r.traffic}</td><td>${r.label}</td><td>${r.at ? time(r.at, now) : ''}</td><td class="reason">${r.detail ?? ''}</td></tr>`,
   )}</tbody></table>
 </section>`;
 }
@@ -100,6 +116,7 @@ function decisionLine(a: ApprovalView, now: Date): Html {
     const word = a.decision.decision === 'approved' ? 'promoted' : 'aborted';
     return html`<p class="decision" data-decision="${word}"><strong>${word}</strong> by ${who(a.decision.by)} at ${time(a.decision.at, now)}</p>`;
   }
-  if (Date.parse(a.expiresAt) <= now.getTime()) return html`<p class="decision" data-decision="expired"><strong>expired</strong>: nobody decided in time, so it aborted</p>`;
+  if (Date.parse(a.expiresAt) <= now.getTime())
+    return html`<p class="decision" data-decision="expired"><strong>expired</strong>: nobody decided in time, so it aborted</p>`;
   return html``;
 }

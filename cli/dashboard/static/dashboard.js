@@ -3,7 +3,6 @@
 // Without it the pages still work: reload to update, and each action asks
 // for confirmation on a page of its own.
 (() => {
-  'use strict';
   const token = document.querySelector('meta[name="shipwatch-token"]')?.getAttribute('content') ?? '';
   const main = document.getElementById('main');
   const live = document.getElementById('live');

@@ -15,12 +15,31 @@ export const ALARM_ROLLBACK_CASES: Case[] = [
     [
       ['malformed', 'detail without alarmName', (e) => delete e.detail.alarmName, 'detail\\.alarmName: Invalid input: expected string, received undefined'],
       ['malformed', 'an empty alarmName', (e) => (e.detail.alarmName = ''), 'detail\\.alarmName: Too small'],
-      ['malformed', 'state.value a number', (e) => ((e.detail.state as Json).value = 2), 'detail\\.state\\.value: Invalid input: expected string, received number'],
+      [
+        'malformed',
+        'state.value a number',
+        (e) => ((e.detail.state as Json).value = 2),
+        'detail\\.state\\.value: Invalid input: expected string, received number',
+      ],
       ['malformed', 'source misspelled', (e) => (e.source = 'aws.cloudwatc'), 'source: Invalid input: expected "aws\\.cloudwatch"'],
       ['truncated', 'cut before detail', (e) => delete (e as Partial<EventSample>).detail, 'detail: Invalid input: expected object, received undefined'],
-      ['truncated', 'state cut to its value', (e) => (e.detail.state = { value: 'ALARM' }), 'detail\\.state\\.timestamp: Invalid input: expected string, received undefined'],
+      [
+        'truncated',
+        'state cut to its value',
+        (e) => (e.detail.state = { value: 'ALARM' }),
+        'detail\\.state\\.timestamp: Invalid input: expected string, received undefined',
+      ],
     ] as const satisfies readonly [Category, string, (e: EventSample) => unknown, string][]
-  ).map(([category, name, mutate, reason]): Case => ({ kind: 'event', entry: 'alarm-rollback', category, name, event: alarmEvent(mutate), expect: notAnAlarm(reason) })),
+  ).map(
+    ([category, name, mutate, reason]): Case => ({
+      kind: 'event',
+      entry: 'alarm-rollback',
+      category,
+      name,
+      event: alarmEvent(mutate),
+      expect: notAnAlarm(reason),
+    }),
+  ),
   {
     kind: 'event',
     entry: 'alarm-rollback',
@@ -74,7 +93,7 @@ export const ALARM_ROLLBACK_CASES: Case[] = [
     kind: 'event',
     entry: 'alarm-rollback',
     category: 'foreign',
-    name: 'another team\'s alarm (anomaly detection sample) going to ALARM',
+    name: "another team's alarm (anomaly detection sample) going to ALARM",
     event: eventSample('eventbridge-cloudwatch-alarm-state-change-anomaly-detection-ok-to-alarm'),
     expect: { ignores: /"result":\{"alarm":"[^"]+","services":\[\]\}/ },
   },

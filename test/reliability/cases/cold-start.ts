@@ -26,7 +26,10 @@ export const COLD_START_CASES: Case[] = [
     category: 'foreign',
     name: 'SHIPWATCH_CONFIG names an EventBridge sample',
     env: { SHIPWATCH_CONFIG: 'test/fixtures/eventbridge-ecr-image-action-push-success.json' },
-    expect: { throws: 'ConfigError', message: /^test\/fixtures\/eventbridge-ecr-image-action-push-success\.json is not a valid Shipwatch config:\n {2}services: missing \(expected array\)/ },
+    expect: {
+      throws: 'ConfigError',
+      message: /^test\/fixtures\/eventbridge-ecr-image-action-push-success\.json is not a valid Shipwatch config:\n {2}services: missing \(expected array\)/,
+    },
   },
   {
     kind: 'cold-start',

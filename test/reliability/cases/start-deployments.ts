@@ -8,21 +8,39 @@ import { pushEvent } from '../../support/reliability/world.js';
 
 type Json = Record<string, unknown>;
 
-const notAPush = (reason: string) => ({ throws: 'InvalidInput', message: new RegExp(`^not an ECR push event \\(ECR Image Action, PUSH, SUCCESS\\): .*${reason}`) });
+const notAPush = (reason: string) => ({
+  throws: 'InvalidInput',
+  message: new RegExp(`^not an ECR push event \\(ECR Image Action, PUSH, SUCCESS\\): .*${reason}`),
+});
 
 export const START_DEPLOYMENTS_CASES: Case[] = [
   ...(
     [
       ['malformed', 'a failed push (detail.result FAILURE)', (e) => (e.detail.result = 'FAILURE'), 'detail\\.result: Invalid input: expected "SUCCESS"'],
-      ['malformed', 'a tag where the digest belongs', (e) => (e.detail['image-digest'] = 'latest'), 'detail\\.image-digest: .*an image digest such as sha256:<hex>'],
-      ['malformed', 'a digest in upper-case hex', (e) => (e.detail['image-digest'] = String(e.detail['image-digest']).toUpperCase()), 'detail\\.image-digest: .*an image digest'],
+      [
+        'malformed',
+        'a tag where the digest belongs',
+        (e) => (e.detail['image-digest'] = 'latest'),
+        'detail\\.image-digest: .*an image digest such as sha256:<hex>',
+      ],
+      [
+        'malformed',
+        'a digest in upper-case hex',
+        (e) => (e.detail['image-digest'] = String(e.detail['image-digest']).toUpperCase()),
+        'detail\\.image-digest: .*an image digest',
+      ],
       ['malformed', 'an account that is not 12 digits', (e) => (e.account = 'prod'), 'account: .*a 12-digit AWS account id'],
       ['malformed', 'a region given by its name', (e) => (e.region = 'Oregon'), 'region: .*an AWS region'],
       ['malformed', 'a time that is not ISO 8601', (e) => (e.time = '16/11/2019 01:54'), 'time: Invalid ISO datetime'],
       ['malformed', 'a time without its zone', (e) => (e.time = '2026-11-02T10:20:00'), 'time: Invalid ISO datetime'],
       ['malformed', 'an empty event id', (e) => (e.id = ''), 'id: Too small: expected string to have >=1 characters'],
       ['malformed', 'an empty repository name', (e) => (e.detail['repository-name'] = ''), 'detail\\.repository-name: Too small'],
-      ['malformed', 'a repository name that is a number', (e) => (e.detail['repository-name'] = 42), 'detail\\.repository-name: Invalid input: expected string, received number'],
+      [
+        'malformed',
+        'a repository name that is a number',
+        (e) => (e.detail['repository-name'] = 42),
+        'detail\\.repository-name: Invalid input: expected string, received number',
+      ],
       ['malformed', 'an empty tag', (e) => (e.detail['image-tag'] = ''), 'detail\\.image-tag: Too small'],
       ['malformed', 'detail-type in the wrong case', (e) => (e['detail-type'] = 'ECR image action'), 'detail-type: Invalid input: expected "ECR Image Action"'],
       ['malformed', 'an array as detail', (e) => (e.detail = [] as unknown as Json), 'detail: Invalid input: expected object, received array'],
@@ -38,7 +56,14 @@ export const START_DEPLOYMENTS_CASES: Case[] = [
       ['truncated', 'a time cut to the minute', (e) => (e.time = '2026-11-02T10:2'), 'time: Invalid ISO datetime'],
     ] as const satisfies readonly [Category, string, (e: EventSample) => unknown, string][]
   ).map(
-    ([category, name, mutate, reason]): Case => ({ kind: 'event', entry: 'start-deployments', category, name, event: pushEvent(mutate), expect: notAPush(reason) }),
+    ([category, name, mutate, reason]): Case => ({
+      kind: 'event',
+      entry: 'start-deployments',
+      category,
+      name,
+      event: pushEvent(mutate),
+      expect: notAPush(reason),
+    }),
   ),
   {
     kind: 'event',
@@ -125,7 +150,9 @@ export const START_DEPLOYMENTS_CASES: Case[] = [
     entry: 'start-deployments',
     category: 'oversized',
     name: 'resources padded past 256 KiB',
-    event: pushEvent((e) => (e.resources = Array.from({ length: 300 }, (_, i) => `arn:aws:ecr:us-west-2:123456789012:repository/web-${i}-${'x'.repeat(1000)}`))),
+    event: pushEvent(
+      (e) => (e.resources = Array.from({ length: 300 }, (_, i) => `arn:aws:ecr:us-west-2:123456789012:repository/web-${i}-${'x'.repeat(1000)}`)),
+    ),
     expect: { throws: 'InvalidInput', message: /^not an ECR push event: 3\d{5} bytes is larger than any EventBridge event \(256 KiB\)$/ },
   },
   {

@@ -26,7 +26,7 @@ export const shipwatchInput = () => ({ release: structuredClone(RELEASE), servic
 export function statusEvent(mutate: (e: EventSample) => void = () => undefined, input: unknown = shipwatchInput()): EventSample {
   const event = eventSample('eventbridge-stepfunctions-execution-status-change-failed');
   const name = executionName('web', RELEASE.digest, RELEASE.eventId);
-  const executionArn = STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:') + `:${name}`;
+  const executionArn = `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
   event.account = '123456789012';
   event.time = iso(-1).replace('.000Z', 'Z');
   event.resources = [executionArn];

@@ -14,7 +14,11 @@ const FORM = 'application/x-www-form-urlencoded';
 /** The form body Slack sends for a click on one of our buttons. */
 export function clickBody(click: Partial<Click> & { at?: Date } = {}): string {
   const { at = NOW, ...rest } = click;
-  const event = signedClick({ approvalId: 'apr-open', decision: 'approve', user: APPROVER, channel: CHANNEL, messageTs: MESSAGE_TS, ...rest }, SIGNING_SECRET, at);
+  const event = signedClick(
+    { approvalId: 'apr-open', decision: 'approve', user: APPROVER, channel: CHANNEL, messageTs: MESSAGE_TS, ...rest },
+    SIGNING_SECRET,
+    at,
+  );
   return Buffer.from(event.body!, 'base64').toString('utf8');
 }
 /** The click body with its payload JSON changed. */

@@ -50,7 +50,14 @@ export const RELEASE = releaseFromPush(parseEcrPushEvent(pushEvent()));
 export const RECORD_ID = recordIdOf(RELEASE);
 export const ADMISSION = { recordId: RECORD_ID, admittedAt: iso(-9) };
 /** The deploy step's output for this push: web:42 (running) → web:43. */
-export const DEPLOYMENT = { platform: 'ecs', previousRevision: taskDefinition(42), revision: taskDefinition(43), deploymentId: 'ecs-svc/3', startedAt: iso(-6), alreadyRunning: false };
+export const DEPLOYMENT = {
+  platform: 'ecs',
+  previousRevision: taskDefinition(42),
+  revision: taskDefinition(43),
+  deploymentId: 'ecs-svc/3',
+  startedAt: iso(-6),
+  alreadyRunning: false,
+};
 
 /** The previous push, deployed (web:41 → web:42) ten minutes ago: the release an alarm now would roll back. */
 export const PREVIOUS = {
