@@ -418,8 +418,11 @@ export async function runSandbox(
       const startDeployments = functions.handler('startDeployments');
       interaction = functions.handler('slackInteraction');
       const { history } = await import('../shared/records/queries.js');
-      const { dynamoClient } = await import('../shared/aws/dynamodb.js');
-      const records = { db: dynamoClient(), table: TABLE };
+      // The sandbox reads the outcomes straight from dynalite: the faults it injects are for the
+      // handlers' calls, not for the observer that reports what they did.
+      const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+      const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+      const records = { db: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamo.endpoint })), table: TABLE };
 
       // EventBridge: the rules serverless.yml declares (the packaged template's, over the
       // package), fed with what the simulated services announce, every few simulated seconds.

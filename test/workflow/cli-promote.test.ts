@@ -86,7 +86,7 @@ describe('shipwatch promote against the sandbox', () => {
     });
     expect(seen.unknown.code).toBe(3);
     expect(seen.unknown.err).toMatch(
-      /^shipwatch: no service "nope" in \S+shipwatch\.sandbox\.yml \(services: checkout, payments, ledger, catalog, search, reviews\)$/,
+      /^shipwatch: no service "nope" in \S+shipwatch\.sandbox\.yml \(services: checkout, payments, ledger, storefront, listings, inventory, orders, catalog, search, reviews\)$/,
     );
     expect(seen.wrongRecord).toMatchObject({
       code: 3,
