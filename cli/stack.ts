@@ -15,7 +15,7 @@ export const stackName = (stage: string) => `shipwatch-${stage}`;
 /** The stack outputs RecordsTableName and DeployStateMachineArn of `shipwatch-<stage>` (CloudFormation DescribeStacks). */
 export async function stackOutputs(cloudformation: CloudFormationClient, stage: string): Promise<StackOutputs> {
   const name = stackName(stage);
-  let outputs: { OutputKey?: string; OutputValue?: string }[];
+  let outputs: { OutputKey?: string | undefined; OutputValue?: string | undefined }[];
   try {
     const out = await cloudformation.send(new DescribeStacksCommand({ StackName: name }));
     outputs = out.Stacks?.[0]?.Outputs ?? [];

@@ -25,7 +25,10 @@ export const handler = lambdaHandler('check-health', workflowStateSchema, async 
         })
       : undefined;
   const health = scope ? scopeHealth(state.service.health, scope) : state.service.health;
-  const look = await bakeCheck({ cloudwatch: cloudwatchClient(), target }, health, deploy, bakeStartedAt, now(), previous);
+  // The state schema reads an absent firingAtDeploy as undefined; a Deployment leaves the key out.
+  const { firingAtDeploy, ...deployed } = deploy;
+  const deployment = { ...deployed, ...(firingAtDeploy !== undefined ? { firingAtDeploy } : {}) };
+  const look = await bakeCheck({ cloudwatch: cloudwatchClient(), target }, health, deployment, bakeStartedAt, now(), previous);
   // The live verdict goes into the deployment's message at every look.
   if (!look.done) await enterPhase(recordsDb(), state, 'baking', now(), { view: { health: look.detail } });
   return look;

@@ -27,9 +27,9 @@ export interface Row {
   expected: string;
   ok: boolean;
   reason: string;
-  leadTimeSeconds?: number;
-  timeToDetectSeconds?: number;
-  timeToRollBackSeconds?: number;
+  leadTimeSeconds?: number | undefined;
+  timeToDetectSeconds?: number | undefined;
+  timeToRollBackSeconds?: number | undefined;
   transitions: number;
   lambdaInvocations: number;
   lambdaErrors: number;

@@ -88,7 +88,7 @@ export function alarmBands(items: readonly AlarmHistoryItem[], current: AlarmSta
   const transitions = items
     .filter((i) => (i.HistoryItemType ?? 'StateUpdate') === 'StateUpdate' && i.Timestamp)
     .map((i) => {
-      let data: { oldState?: { stateValue?: string }; newState?: { stateValue?: string } } = {};
+      let data: { oldState?: { stateValue?: string | undefined }; newState?: { stateValue?: string | undefined } } = {};
       try {
         data = JSON.parse(i.HistoryData ?? '{}');
       } catch {
@@ -206,7 +206,7 @@ export async function readHealthChart(
   const alarms: AlarmTrack[] = [];
   if (health.alarms.length > 0) {
     let described: MetricAlarm[] = [];
-    let composite: { AlarmName?: string; StateValue?: string }[] = [];
+    let composite: { AlarmName?: string | undefined; StateValue?: string | undefined }[] = [];
     let error: string | undefined;
     try {
       const out = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [...health.alarms], AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }));

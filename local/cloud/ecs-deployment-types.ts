@@ -81,7 +81,7 @@ export interface SimServiceDeployment {
   /** After the stage's hooks succeed, this long more (a canary or linear step's bake). */
   afterHooksMs: number;
   /** Scale-up that never becomes healthy: the deployment fails when the stage's time is up. */
-  failing?: string;
+  failing?: string | undefined;
   source: Revision;
   target: Revision;
   config: DeploymentConfiguration;
@@ -102,7 +102,7 @@ export interface ProgressiveState {
   /** The revision production is on (the source of the next deployment). */
   revision: Revision;
   /** The target group production is on. */
-  productionTargetGroup?: string;
+  productionTargetGroup?: string | undefined;
   deployments: SimServiceDeployment[];
 }
 

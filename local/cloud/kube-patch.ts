@@ -25,8 +25,12 @@ export function mergeDeploymentPatch(target: Omit<DeploymentObject, 'status'>, p
     if (patch.metadata.resourceVersion !== undefined && typeof patch.metadata.resourceVersion !== 'string') {
       throw new Refused(400, 'metadata.resourceVersion: expected a string');
     }
-    target.metadata.annotations = mergeStrings(target.metadata.annotations, patch.metadata.annotations, 'metadata.annotations');
-    target.metadata.labels = mergeStrings(target.metadata.labels, patch.metadata.labels, 'metadata.labels');
+    const annotations = mergeStrings(target.metadata.annotations, patch.metadata.annotations, 'metadata.annotations');
+    if (annotations === undefined) delete target.metadata.annotations;
+    else target.metadata.annotations = annotations;
+    const labels = mergeStrings(target.metadata.labels, patch.metadata.labels, 'metadata.labels');
+    if (labels === undefined) delete target.metadata.labels;
+    else target.metadata.labels = labels;
   }
   const spec = patch.spec;
   if (spec === undefined) return;
@@ -51,12 +55,9 @@ export function mergeDeploymentPatch(target: Omit<DeploymentObject, 'status'>, p
     if (!isMap(template.metadata)) throw new Refused(400, 'spec.template.metadata: expected an object');
     only(template.metadata, 'spec.template.metadata', ['labels', 'annotations']);
     target.spec.template.metadata.labels = mergeStrings(target.spec.template.metadata.labels, template.metadata.labels, 'spec.template.metadata.labels') ?? {};
-    target.spec.template.metadata.annotations = mergeStrings(
-      target.spec.template.metadata.annotations,
-      template.metadata.annotations,
-      'spec.template.metadata.annotations',
-    );
-    if (target.spec.template.metadata.annotations === undefined) delete target.spec.template.metadata.annotations;
+    const annotations = mergeStrings(target.spec.template.metadata.annotations, template.metadata.annotations, 'spec.template.metadata.annotations');
+    if (annotations === undefined) delete target.spec.template.metadata.annotations;
+    else target.spec.template.metadata.annotations = annotations;
     if (!selects(target.spec.selector, target.spec.template.metadata.labels)) {
       throw new Refused(
         422,

@@ -3,8 +3,8 @@ import { awsJsonCall } from './json-call.js';
 
 /** The part of LookupEvents' answer Shipwatch reads (timestamps stay epoch seconds: none is read). */
 export interface LookupEventsAnswer {
-  Events?: { CloudTrailEvent?: string }[];
-  NextToken?: string;
+  Events?: { CloudTrailEvent?: string | undefined }[] | undefined;
+  NextToken?: string | undefined;
 }
 
 /**

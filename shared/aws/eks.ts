@@ -2,9 +2,9 @@ import { awsJsonCall } from './json-call.js';
 
 /** The part of DescribeCluster's answer Shipwatch reads. */
 export interface EksClusterInfo {
-  status?: string;
-  endpoint?: string;
-  certificateAuthority?: { data?: string };
+  status?: string | undefined;
+  endpoint?: string | undefined;
+  certificateAuthority?: { data?: string | undefined } | undefined;
 }
 
 /**

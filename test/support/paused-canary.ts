@@ -108,7 +108,7 @@ export function usePausedCanary() {
 
   /** When the workflow pauses, `user` clicks Promote (Slack's Approve action) or Abort (Reject) `minutes` later; notes what the canary looked like then. */
   function clickWhenPaused(env: Env, minutes: number, decision: 'approve' | 'reject', user: string) {
-    const seen: { pausedAt?: number; clickedAt?: number; canaryPods?: number; answer?: APIGatewayProxyStructuredResultV2 } = {};
+    const seen: { pausedAt?: number; clickedAt?: number; canaryPods?: number | undefined; answer?: APIGatewayProxyStructuredResultV2 } = {};
     env.on((e) => {
       if (seen.pausedAt !== undefined || e.state !== 'RequestPromotion' || e.type !== 'entered') return;
       seen.pausedAt = env.clock.now();

@@ -111,12 +111,9 @@ describe('a progressive deployment on its page', () => {
       },
     };
     const text = render(page(progressing, { promotion: { ...promotion, decision } }));
-    const deployed = render(
-      page(
-        { ...progressing, phase: 'done', outcome: 'deployed', progress: { ...progressing.progress!, position: undefined } },
-        { promotion: { ...promotion, decision } },
-      ),
-    );
+    // Done, the progress has no step under way: no position at all.
+    const { position: _position, ...done } = progressing.progress!;
+    const deployed = render(page({ ...progressing, phase: 'done', outcome: 'deployed', progress: done }, { promotion: { ...promotion, decision } }));
 
     expect(text).not.toContain('/actions/promote');
     expect(text).not.toContain('/actions/abort');
@@ -153,15 +150,17 @@ describe('a progressive deployment on its page', () => {
   it('unhealthy at its first step: that step says where it ended, with the verdict that ended it; the next one was never reached', () => {
     const detail = 'step 1 of 2 (20% of traffic), judging the new revision: 5xx rate of the new revision 9.1% > 2% in 2 of 3 periods';
     const reason = 'Unhealthy: step 1 of 2 (20% of traffic): 5xx rate of the new revision 9.88% > 2% in 2 of 2 periods, failure limit 1';
+    // It never paused: no promotion on the record or on the page.
+    const { promotion: _promotion, ...unpaused } = paused;
     const record: DeploymentRecord = {
-      ...paused,
+      ...unpaused,
       phase: 'done',
       outcome: 'rolled_back',
       reason: `${reason}; rolled back to search@sha256:820e15b2ed4c`,
-      promotion: undefined,
       progress: { strategy: 'canary', position: { step: 1, steps: 2, trafficPercent: 20, detail: '1 of 1 canary pods' }, judged: [], detail },
     };
-    const text = render(page(record, { promotion: undefined }));
+    const { promotion: _pagePromotion, ...unpausedPage } = page(record);
+    const text = render(unpausedPage);
 
     expect(rows(text).map((r) => [r[1], r[3], r[4]])).toEqual([
       ['stopped', '20%', 'ended rolled back at this step'],
@@ -173,9 +172,10 @@ describe('a progressive deployment on its page', () => {
 
   it('a pause nobody decided says it expired and aborted; a rolling service has no traffic steps at all', () => {
     const expired = render(page({ ...paused, phase: 'rolling_back' }, { promotion: { ...promotion, expiresAt: '2026-11-02T10:49:00.000Z' } }));
-    const rolling = render(
-      page({ ...paused, progress: undefined, promotion: undefined }, { service: { ...service, strategy: { type: 'rolling' } }, promotion: undefined }),
-    );
+    // A rolling service: no progress and no promotion, on the record or on the page.
+    const { progress: _progress, promotion: _promotion, ...rollingRecord } = paused;
+    const { promotion: _pagePromotion, ...rollingPage } = page(rollingRecord, { service: { ...service, strategy: { type: 'rolling' } } });
+    const rolling = render(rollingPage);
 
     expect(expired).toContain('<p class="decision" data-decision="expired"><strong>expired</strong>: nobody decided in time, so it aborted</p>');
     expect(expired).toContain('data-traffic="0">The new release gets <strong>none of the traffic: all of it goes back to the previous revision</strong>');

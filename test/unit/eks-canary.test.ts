@@ -65,7 +65,15 @@ const push = (tag: string, behaviour: Partial<ImageProfile> = {}): Release =>
   releaseFromPush(parseEcrPushEvent(world.ecr.push('search', tag, profile(behaviour))));
 const target = (strategy: Strategy = CANARY): DeployTarget =>
   eksTarget(
-    { describeCluster: async (name) => world.eks.DescribeCluster({ name }), credentials: CREDENTIALS, region: 'us-east-1', now: () => new Date(now) },
+    {
+      describeCluster: async (name) => {
+        const { cluster } = world.eks.DescribeCluster({ name });
+        return cluster ? { cluster } : {};
+      },
+      credentials: CREDENTIALS,
+      region: 'us-east-1',
+      now: () => new Date(now),
+    },
     config,
     strategy,
   );

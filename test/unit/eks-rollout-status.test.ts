@@ -184,7 +184,7 @@ describe('eksRolloutStatus', () => {
 
   it('shows a ReplicaFailure (the documented quota error) while waiting', () => {
     // Prepare: the documented "Failed Deployment" status (3 replicas wanted) on our object.
-    const partial = fixture<Pick<KubeDeployment, 'status'>>('k8s-deployment-status-replica-failure-docs-PARTIAL');
+    const partial = fixture<Required<Pick<KubeDeployment, 'status'>>>('k8s-deployment-status-replica-failure-docs-PARTIAL');
     const deployment = midRollout();
     deployment.metadata.generation = 3;
     deployment.spec.replicas = 3;

@@ -1,4 +1,4 @@
-import { DescribeClusterCommand, EKSClient, ResourceNotFoundException, type Cluster } from '@aws-sdk/client-eks';
+import { DescribeClusterCommand, EKSClient, ResourceNotFoundException, type Cluster, type DescribeClusterCommandOutput } from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TargetMisconfigured, Transient } from '../../shared/errors.js';
@@ -65,7 +65,9 @@ let server: KubeTestServer;
 const eksMock = mockClient(EKSClient);
 /** DescribeCluster through a mocked SDK client, which records each request (the target's own call goes over the wire: deploy-eks.test.ts). */
 const sdk = new EKSClient({ region: REGION, credentials: CREDENTIALS });
-const describeCluster = (name: string) => sdk.send(new DescribeClusterCommand({ name }));
+/** The SDK's answer as the target takes it (shared/aws/eks.ts): a missing cluster is no `cluster` key, not `cluster: undefined`. */
+const clusterOf = ({ cluster }: DescribeClusterCommandOutput) => (cluster ? { cluster } : {});
+const describeCluster = async (name: string) => clusterOf(await sdk.send(new DescribeClusterCommand({ name })));
 const deps = () => ({ describeCluster, credentials: CREDENTIALS, region: REGION, now: () => NOW });
 const target = () => eksTarget(deps(), config);
 const failure = (work: Promise<unknown>) =>
@@ -309,7 +311,7 @@ describe('eksTarget', () => {
 
     it('shares the cache between targets on the same DescribeCluster when nothing else is given', async () => {
       // Prepare: the region and the credentials from the environment, as in Lambda
-      const shared = (name: string) => sdk.send(new DescribeClusterCommand({ name }));
+      const shared = async (name: string) => clusterOf(await sdk.send(new DescribeClusterCommand({ name })));
 
       // Act
       await eksTarget({ describeCluster: shared }, config).deploy(release, NOW);
