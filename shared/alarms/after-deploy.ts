@@ -95,7 +95,7 @@ export async function handleAlarm(
         release: { repository: record.repository, registry: record.imageUri.split('/')[0]!, digest: record.digest, ...(record.tag ? { tag: record.tag } : {}), imageUri: record.imageUri, pushedAt: record.pushedAt, eventId: `alarm-${name}`, region: process.env.AWS_REGION ?? 'us-east-1' },
         service,
         admission: { recordId: record.recordId, admittedAt: now.toISOString() },
-        deploy: { platform: (state?.lastDeployment?.platform as 'ecs' | 'eks' | undefined) ?? 'ecs', previousRevision: decision.to, revision: decision.from, deploymentId: '', startedAt: state!.lastDeployment!.finishedAt, alreadyRunning: false },
+        deploy: { platform: state?.lastDeployment?.platform ?? 'ecs', previousRevision: decision.to, revision: decision.from, deploymentId: '', startedAt: state!.lastDeployment!.finishedAt, alreadyRunning: false },
         failure: { Error: 'AlarmAfterDeploy', Cause: `alarm ${name} after deploy (${Math.round(decision.minutesAfter)} minutes after it)` },
       };
       const id = createHash('sha256').update(`${name}|${at.toISOString()}`).digest('hex').slice(0, 24);

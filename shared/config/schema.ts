@@ -1,5 +1,7 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { CONFIG_SECTIONS } from '../platforms/config-sections.js';
+import { exactlyOnePlatform } from '../platforms/registry.js';
 import { DEFAULTS } from './defaults.js';
 import { SEVERITIES, type Severity } from './severities.js';
 import { strategySchema } from './strategy.js';
@@ -43,6 +45,11 @@ function compileError(glob: string): string | undefined {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/** Each section optional, keeping its type: `{ ecs?: …, eks?: … }`. */
+function optionalSections<S extends Record<string, z.ZodType>>(sections: S) {
+  return Object.fromEntries(Object.entries(sections).map(([key, section]) => [key, section.optional()])) as { [K in keyof S]: z.ZodOptional<S[K]> };
 }
 
 const ignoreEntry = z.strictObject({
@@ -129,38 +136,10 @@ const health = z
   })
   .prefault({});
 
-// An IAM role by name (a path may lead it: service-role/ecsTaskExecutionRole) or by ARN.
-const ROLE_NAME = '(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}';
-const roleRef = z
-  .string()
-  .regex(new RegExp(`^(?:${ROLE_NAME}|arn:aws[a-z-]*:iam::\\d{12}:role/${ROLE_NAME})$`), 'an IAM role name (path/name allowed) or role ARN');
-
-const ecsTarget = z
-  .strictObject({
-    cluster: z.string().min(1),
-    service: z.string().min(1),
-    container: z.string().min(1),
-    /** The task-definition family the service runs (default: the service name); the deploy role may register revisions of it only. */
-    family: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'a task-definition family: letters, digits, - and _').optional(),
-    /**
-     * The roles the service's task definition carries: the deploy role passes
-     * these and no others. Unset: any role, to ECS tasks only (unknown when packaging).
-     */
-    roles: z.strictObject({ task: roleRef.optional(), execution: roleRef.optional() }).optional(),
-  })
-  .transform((t) => ({ ...t, family: t.family ?? t.service }));
-
-const eksTarget = z.strictObject({
-  cluster: z.string().min(1),
-  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes namespace name').default('default'),
-  deployment: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a Kubernetes Deployment name'),
-  container: z.string().min(1),
-});
-
-// Exactly one platform per service; a third platform is one more key here and one more file in shared/targets/.
+// One optional section per registered platform (platforms/registry.ts), exactly one of them given.
 const target = z
-  .strictObject({ ecs: ecsTarget.optional(), eks: eksTarget.optional() })
-  .refine((t) => Object.values(t).filter(Boolean).length === 1, 'exactly one of `ecs` or `eks`');
+  .strictObject(optionalSections(CONFIG_SECTIONS))
+  .refine((t) => Object.values(t).filter(Boolean).length === 1, exactlyOnePlatform(Object.keys(CONFIG_SECTIONS)));
 
 const slackChannel = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a Slack channel id (C…, as in the channel details), not its name');
 

@@ -1,5 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeploymentResult } from '../lifecycle/outcomes.js';
+import type { PlatformKey } from '../platforms/registry.js';
 import { isConditionFailure, type RecordsDb } from './db.js';
 import { releaseLease } from './lease.js';
 import { recordSk, servicePk, STATE_SK } from './keys.js';
@@ -11,7 +12,7 @@ import { getRecord, history } from './queries.js';
  * after the workflow ended. Safe to run twice: the outcome is written once, and a
  * retry finishes the follow-ups (lastGood, the lease) an earlier try left undone.
  */
-export async function recordOutcome(r: RecordsDb, recordId: string, result: DeploymentResult, now: Date, options: { amend?: boolean; platform?: string } = {}): Promise<boolean> {
+export async function recordOutcome(r: RecordsDb, recordId: string, result: DeploymentResult, now: Date, options: { amend?: boolean; platform?: PlatformKey } = {}): Promise<boolean> {
   const at = now.toISOString();
   const condition = options.amend ? 'outcome = :deployed' : 'attribute_not_exists(outcome)';
   let written = true;

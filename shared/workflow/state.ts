@@ -3,13 +3,14 @@ import '../validation/messages.js';
 import { object, looseObject } from '../validation/object.js';
 import { releaseSchema } from '../release/release.js';
 import { serviceConfigSchema } from '../config/service-config.js';
+import { PLATFORM_KEYS } from '../platforms/registry.js';
 
 // The execution's state, as each task receives it.
 
 const nonEmpty = v.pipe(v.string(), v.minLength(1));
 
 const deploymentSchema = object({
-  platform: v.picklist(['ecs', 'eks']),
+  platform: v.picklist(PLATFORM_KEYS),
   previousRevision: nonEmpty,
   revision: nonEmpty,
   /** '' when the alarm rule or the CLI rolls a finished deployment back: only the rollback is watched. */
