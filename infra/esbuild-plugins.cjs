@@ -35,8 +35,7 @@ function tagGlobs(config) {
 
 /** The generated modules, by the source file they replace. TypeScript, so `../x.js` resolves to `../x.ts` as from source. */
 const MODULES = {
-  'shared/config/document.ts': async ({ file, config }) =>
-    `export const configDocument = () => (${JSON.stringify({ file, config })});\n`,
+  'shared/config/document.ts': async ({ file, config }) => `export const configDocument = () => (${JSON.stringify({ file, config })});\n`,
 
   'shared/match/glob-regex.ts': async ({ file, config }) => {
     const { globRegex, GLOB_OPTIONS } = await tsImport('../shared/match/glob-regex.ts', __filename);
@@ -74,7 +73,11 @@ module.exports = function shipwatchPlugins() {
           const generate = replaced.get(path.resolve(args.path));
           if (!generate) return undefined;
           validated ??= packagedConfig();
-          return { contents: `// Generated while packaging (infra/esbuild-plugins.cjs).\n${await generate(await validated)}\n`, loader: 'ts', resolveDir: path.dirname(args.path) };
+          return {
+            contents: `// Generated while packaging (infra/esbuild-plugins.cjs).\n${await generate(await validated)}\n`,
+            loader: 'ts',
+            resolveDir: path.dirname(args.path),
+          };
         });
       },
     },

@@ -5,13 +5,17 @@
 // 2. Builds one IAM role per function naming only the actions that function
 //    calls and, where AWS supports resource-level permissions, the resources
 //    the config names (repositories, ECS services and task-definition
-//    families, EKS clusters, alarms).
+//    families, EKS clusters, alarms). Each platform of
+//    shared/platforms/registry.ts adds its own statements
+//    (shared/platforms/<key>/iam.ts, exported as `<key>Iam`).
+const { require: tsRequire } = require('tsx/cjs/api');
 const { tsImport } = require('tsx/esm/api');
 const { accessEntries } = require('./access-entries.cjs');
 const { DEAD_LETTERS } = require('./dead-letters.cjs');
-const { taskDefinitionStatements } = require('./ecs-task-definitions.cjs');
 const { hookInvokeRole, hookStatements, progressiveStatements } = require('./ecs-progressive.cjs');
-const { arn, inAccount, allow, unique } = require('./policy.cjs');
+const policy = require('./policy.cjs');
+
+const { arn, inAccount, allow, unique } = policy;
 
 async function loadValidated() {
   const file = process.env.SHIPWATCH_CONFIG || 'shipwatch.yml';
@@ -19,21 +23,33 @@ async function loadValidated() {
   return { file, config: loadConfig(file) };
 }
 
+/**
+ * Per function, what every registered platform needs for the services on it,
+ * in registry order. Loaded synchronously (statementsFor is synchronous).
+ */
+function platformStatements(config) {
+  const { PLATFORM_KEYS } = tsRequire('../shared/platforms/registry.ts', __filename);
+  const byFunction = {};
+  for (const key of PLATFORM_KEYS) {
+    const platformIam = tsRequire(`../shared/platforms/${key}/iam.ts`, __filename)[`${key}Iam`];
+    const targets = config.services.filter((s) => s.target[key]).map((s) => s.target[key]);
+    for (const [fn, statements] of Object.entries(platformIam(targets, policy))) byFunction[fn] = [...(byFunction[fn] ?? []), ...statements];
+  }
+  return (fn) => byFunction[fn] ?? [];
+}
+
 /** Per function: the statements it needs beyond writing its own logs. */
 function statementsFor(config, stage) {
   const repos = unique(config.services.map((s) => s.image.repository)).map((r) => inAccount('ecr', `repository/${r}`));
-  const ecs = config.services.filter((s) => s.target.ecs).map((s) => s.target.ecs);
-  const eks = config.services.filter((s) => s.target.eks).map((s) => s.target.eks);
-  // IAM needs at least one resource; these match nothing when no service uses the platform.
-  const services = ecs.length > 0 ? unique(ecs.map((t) => `${t.cluster}/${t.service}`)).map((cs) => inAccount('ecs', `service/${cs}`)) : [inAccount('ecs', 'service/shipwatch-none/none')];
-  const clusters = eks.length > 0 ? unique(eks.map((t) => t.cluster)).map((c) => inAccount('eks', `cluster/${c}`)) : [inAccount('eks', 'cluster/shipwatch-none')];
-  // The Kubernetes side (get/patch the Deployment) is granted by the cluster's access entry, not IAM.
-  const describeCluster = allow(['eks:DescribeCluster'], clusters);
+  const platform = platformStatements(config);
   const alarmNames = unique(config.services.flatMap((s) => s.health.alarms));
   const alarms = alarmNames.length > 0 ? alarmNames.map((a) => inAccount('cloudwatch', `alarm:${a}`)) : [inAccount('cloudwatch', 'alarm:shipwatch-none')];
-  const describeServices = allow(['ecs:DescribeServices'], services);
   const table = [{ 'Fn::GetAtt': ['RecordsTable', 'Arn'] }];
-  const records = (...actions) => allow(actions.map((a) => `dynamodb:${a}`), table);
+  const records = (...actions) =>
+    allow(
+      actions.map((a) => `dynamodb:${a}`),
+      table,
+    );
   const parameter = (name) => arn('ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/shipwatch/${stage}/${name}`);
   // The Slack bot token (SecureString under the AWS managed key: no kms:Decrypt needed).
   const botToken = allow(['ssm:GetParameter'], [parameter('slack-bot-token')]);
@@ -45,7 +61,10 @@ function statementsFor(config, stage) {
     admitRelease: [records('PutItem', 'UpdateItem', 'GetItem'), botToken, allow(['states:SendTaskFailure'], ['*'])],
     requestApproval: [records('PutItem', 'UpdateItem'), botToken],
     // SendTask* has no resource-level permissions: the token itself is the capability.
-    slackInteraction: [records('GetItem', 'UpdateItem'), allow(['ssm:GetParameter'], [parameter('slack-bot-token'), parameter('slack-signing-secret')]), allow(['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']),
+    slackInteraction: [
+      records('GetItem', 'UpdateItem'),
+      allow(['ssm:GetParameter'], [parameter('slack-bot-token'), parameter('slack-signing-secret')]),
+      allow(['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']),
       // Who pushed the image, for allowSelfApproval: false (LookupEvents has no resource-level permissions).
       allow(['cloudtrail:LookupEvents'], ['*']),
     ],
@@ -60,20 +79,14 @@ function statementsFor(config, stage) {
       records('GetItem', 'UpdateItem'),
     ],
     acquireLease: [records('GetItem', 'UpdateItem'), botToken],
-    deployRelease: [
-      allow(['cloudwatch:DescribeAlarms'], alarms),
-      allow(['ecs:DescribeServices', 'ecs:UpdateService'], services),
-      ...taskDefinitionStatements(ecs),
-      describeCluster,
-    ],
-    watchRollout: [describeServices, describeCluster],
+    deployRelease: [allow(['cloudwatch:DescribeAlarms'], alarms), ...platform('deployRelease')],
+    watchRollout: platform('watchRollout'),
     // Follows (and on EKS steps) a progressive deployment: judges each step like the bake does,
     // notes the step on the record and in the live message.
     advanceRelease: [
       botToken,
       records('UpdateItem'),
-      describeServices,
-      describeCluster,
+      ...platform('advanceRelease'),
       allow(['cloudwatch:DescribeAlarms'], alarms),
       // GetMetricData has no resource-level permissions.
       allow(['cloudwatch:GetMetricData'], ['*']),
@@ -82,14 +95,13 @@ function statementsFor(config, stage) {
       botToken,
       // The record's phase (baking) and its step times.
       records('UpdateItem'),
-      describeServices,
-      describeCluster,
+      ...platform('checkHealth'),
       allow(['cloudwatch:DescribeAlarms'], alarms),
       // GetMetricData has no resource-level permissions.
       allow(['cloudwatch:GetMetricData'], ['*']),
     ],
     // The record's phase (rolling_back) and the live message.
-    rollBack: [allow(['ecs:DescribeServices', 'ecs:UpdateService'], services), describeCluster, records('UpdateItem'), botToken],
+    rollBack: [...platform('rollBack'), records('UpdateItem'), botToken],
     finishDeployment: [records('UpdateItem', 'Query', 'GetItem'), botToken],
     // Event-driven waits (shared/waits): task tokens and event marks in the records table.
     // SendTaskSuccess has no resource-level permissions: the token itself is the capability.
@@ -98,10 +110,20 @@ function statementsFor(config, stage) {
     // GetItem: is the outcome already there; DescribeExecution: the error and cause the status
     // change event leaves out; the rest records a known outcome as Finish would (Query for an
     // amended rollback, the bot token for the message and the @here post).
-    closeRecord: [records('GetItem', 'UpdateItem', 'Query'), botToken, allow(['states:DescribeExecution'], [inAccount('states', `execution:shipwatch-${stage}-deploy:*`)]), deadLetter('closeRecord')],
+    closeRecord: [
+      records('GetItem', 'UpdateItem', 'Query'),
+      botToken,
+      allow(['states:DescribeExecution'], [inAccount('states', `execution:shipwatch-${stage}-deploy:*`)]),
+      deadLetter('closeRecord'),
+    ],
     // handleAlarm reads the service state and one record, and notes the alarm on a record; no Query.
     // DescribeAlarms: a late or stale ALARM event rolls back only while the alarm is still in ALARM.
-    alarmRollback: [records('GetItem', 'UpdateItem'), allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]), allow(['cloudwatch:DescribeAlarms'], alarms), deadLetter('alarmRollback')],
+    alarmRollback: [
+      records('GetItem', 'UpdateItem'),
+      allow(['states:StartExecution'], [{ Ref: 'DeployStateMachine' }]),
+      allow(['cloudwatch:DescribeAlarms'], alarms),
+      deadLetter('alarmRollback'),
+    ],
     // ECS invokes it as the lifecycle hook of canary, linear and blue/green deployments (infra/ecs-progressive.cjs).
     ecsLifecycleHook: hookStatements(config, alarms),
   };
@@ -125,10 +147,7 @@ function roleFor(fn, statements, prefix) {
           PolicyName: fn,
           PolicyDocument: {
             Version: '2012-10-17',
-            Statement: [
-              allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [inAccount('logs', `log-group:/aws/lambda/${prefix}-${fn}:*`)]),
-              ...statements,
-            ],
+            Statement: [allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [inAccount('logs', `log-group:/aws/lambda/${prefix}-${fn}:*`)]), ...statements],
           },
         },
       ],

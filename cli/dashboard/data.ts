@@ -3,6 +3,7 @@ import type { Config, ServiceConfig } from '../../shared/config/schema.js';
 import { trafficSteps } from '../../shared/config/strategy.js';
 import { scopeHealth } from '../../shared/health/revision-scope.js';
 import { tagMatches } from '../../shared/match/tag-glob.js';
+import type { PlatformKey } from '../../shared/platforms/registry.js';
 import { getState } from '../../shared/records/admission.js';
 import { dynamoApprovals } from '../../shared/records/approvals.js';
 import { getRecord, history } from '../../shared/records/queries.js';
@@ -37,7 +38,7 @@ export interface InFlight {
 export interface ServiceRow {
   name: string;
   configured: boolean;
-  platform?: 'ecs' | 'eks';
+  platform?: PlatformKey;
   /** prod/checkout, shop/shop/catalog */
   target?: string;
   /** How a release reaches it: a rolling update, or a progressive strategy's traffic steps. */
@@ -89,7 +90,7 @@ export interface HistoryFilters {
 
 export const executionArnOf = (stateMachineArn: string, name: string) => `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 
-const platformOf = (s: ServiceConfig) => (s.target.ecs ? 'ecs' : 'eks') as 'ecs' | 'eks';
+const platformOf = (s: ServiceConfig): PlatformKey => (s.target.ecs ? 'ecs' : 'eks');
 const targetOf = (s: ServiceConfig) =>
   s.target.ecs ? `${s.target.ecs.cluster}/${s.target.ecs.service}` : `${s.target.eks!.cluster}/${s.target.eks!.namespace}/${s.target.eks!.deployment}`;
 

@@ -1,3 +1,4 @@
+import type { PlatformKey } from '../../shared/platforms/registry.js';
 import type { DeploymentRecord, ServiceState } from '../../shared/records/types.js';
 import type { Outcome } from '../../shared/workflow/result.js';
 import { Refused } from '../errors.js';
@@ -15,7 +16,7 @@ export interface RollbackChoice {
   to: string;
   /** The record whose release `to` is, when --to named one. */
   toRecord?: string;
-  platform: 'ecs' | 'eks';
+  platform: PlatformKey;
 }
 
 type Lookup = (recordId: string) => Promise<DeploymentRecord | undefined>;
@@ -52,7 +53,7 @@ export async function chooseRollback(
       `${service}: no record of a deployed release that runs now (the last deployment ${last.recordId} ended ${last.outcome}); see shipwatch history ${service}`,
     );
   }
-  const platform = (record.platform ?? last.platform ?? 'ecs') as 'ecs' | 'eks';
+  const platform = record.platform ?? last.platform ?? 'ecs';
   const from = record.revision;
 
   if (!options.to) {

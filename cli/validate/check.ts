@@ -12,8 +12,22 @@ export interface Check {
 }
 
 export const ok = (resource: string, services: string[], check: string, detail: string): Check => ({ resource, services, check, status: 'ok', detail });
-export const warning = (resource: string, services: string[], check: string, detail: string, fix: string): Check => ({ resource, services, check, status: 'warning', detail, fix });
-export const error = (resource: string, services: string[], check: string, detail: string, fix: string): Check => ({ resource, services, check, status: 'error', detail, fix });
+export const warning = (resource: string, services: string[], check: string, detail: string, fix: string): Check => ({
+  resource,
+  services,
+  check,
+  status: 'warning',
+  detail,
+  fix,
+});
+export const error = (resource: string, services: string[], check: string, detail: string, fix: string): Check => ({
+  resource,
+  services,
+  check,
+  status: 'error',
+  detail,
+  fix,
+});
 
 /** An AWS call that failed for another reason than the one checked (denied, throttled, unreachable) is an error that says so. */
 export function callFailed(resource: string, services: string[], check: string, e: unknown, permission: string): Check {

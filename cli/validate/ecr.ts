@@ -30,7 +30,13 @@ export async function checkRepositories(ecr: ECRClient, config: Config): Promise
         );
       } catch (e) {
         if ((e as Error).name === 'RepositoryNotFoundException') {
-          return error(resource, services, 'exists, scans', `no repository ${name} in this account and region`, `check image.repository of ${services.join(', ')}, or create it: aws ecr create-repository --repository-name ${name} --image-scanning-configuration scanOnPush=true`);
+          return error(
+            resource,
+            services,
+            'exists, scans',
+            `no repository ${name} in this account and region`,
+            `check image.repository of ${services.join(', ')}, or create it: aws ecr create-repository --repository-name ${name} --image-scanning-configuration scanOnPush=true`,
+          );
         }
         return callFailed(resource, services, 'exists, scans', e, 'ecr:DescribeRepositories');
       }

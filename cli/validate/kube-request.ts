@@ -14,7 +14,12 @@ export interface KubeConnection {
  * the Lambda functions do (shared/targets/eks/kube-api.ts has their two calls;
  * validate needs others: /version and the access reviews).
  */
-export async function kubeRequest(connection: KubeConnection, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function kubeRequest(
+  connection: KubeConnection,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const url = new URL(path, connection.endpoint);
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {

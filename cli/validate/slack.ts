@@ -14,7 +14,9 @@ export interface SlackSettings {
 /** The bot token works (auth.test) and the bot is in each channel the config names (conversations.info). */
 export async function checkSlack(ssm: SSMClient, config: Config, settings: SlackSettings): Promise<Check[]> {
   const channels = usersOf(
-    config.services.flatMap((s) => [s.approval?.channel, s.notify?.channel].filter((c): c is string => Boolean(c)).map((c) => ({ service: s.name, key: c, value: c }))),
+    config.services.flatMap((s) =>
+      [s.approval?.channel, s.notify?.channel].filter((c): c is string => Boolean(c)).map((c) => ({ service: s.name, key: c, value: c })),
+    ),
   );
   if (channels.length === 0) return [];
   const who = [...new Set(channels.flatMap((c) => c.services))];
@@ -24,7 +26,15 @@ export async function checkSlack(ssm: SSMClient, config: Config, settings: Slack
     token = (await ssm.send(new GetParameterCommand({ Name: settings.tokenParameter, WithDecryption: true }))).Parameter?.Value ?? '';
   } catch (e) {
     if ((e as Error).name === 'ParameterNotFound') {
-      return [error(resource, who, 'bot token works', `no parameter ${settings.tokenParameter}`, `aws ssm put-parameter --type SecureString --name ${settings.tokenParameter} --value xoxb-… (README, "Set up the Slack app")`)];
+      return [
+        error(
+          resource,
+          who,
+          'bot token works',
+          `no parameter ${settings.tokenParameter}`,
+          `aws ssm put-parameter --type SecureString --name ${settings.tokenParameter} --value xoxb-… (README, "Set up the Slack app")`,
+        ),
+      ];
     }
     return [callFailed(resource, who, 'bot token works', e, 'ssm:GetParameter with decryption')];
   }
@@ -48,15 +58,33 @@ export async function checkSlack(ssm: SSMClient, config: Config, settings: Slack
       checks.push(
         info.channel?.is_member
           ? ok(`slack #${name}`, services, 'bot in channel', `${channel}`)
-          : error(`slack #${name}`, services, 'bot in channel', `the bot is not in ${channel}, so it cannot post there`, `in Slack: /invite @${bot.split(' ')[0]} in #${name}`),
+          : error(
+              `slack #${name}`,
+              services,
+              'bot in channel',
+              `the bot is not in ${channel}, so it cannot post there`,
+              `in Slack: /invite @${bot.split(' ')[0]} in #${name}`,
+            ),
       );
     } catch (e) {
       const code = codeOf(e);
       checks.push(
         code === 'channel_not_found'
-          ? error(`slack ${channel}`, services, 'bot in channel', `no channel ${channel} that the bot can see`, 'check the channel id (channel details → bottom); for a private channel, invite the bot first')
+          ? error(
+              `slack ${channel}`,
+              services,
+              'bot in channel',
+              `no channel ${channel} that the bot can see`,
+              'check the channel id (channel details → bottom); for a private channel, invite the bot first',
+            )
           : code === 'missing_scope'
-            ? warning(`slack ${channel}`, services, 'bot in channel', 'the token lacks the scope to look at the channel (channels:read or groups:read)', 'add the scope to check this, or make sure the bot is invited')
+            ? warning(
+                `slack ${channel}`,
+                services,
+                'bot in channel',
+                'the token lacks the scope to look at the channel (channels:read or groups:read)',
+                'add the scope to check this, or make sure the bot is invited',
+              )
             : error(`slack ${channel}`, services, 'bot in channel', `conversations.info: ${code}`, 'check the channel id'),
       );
     }

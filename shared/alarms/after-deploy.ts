@@ -114,7 +114,7 @@ export async function handleAlarm(
         service,
         admission: { recordId: record.recordId, admittedAt: now.toISOString() },
         deploy: {
-          platform: (state?.lastDeployment?.platform as 'ecs' | 'eks' | undefined) ?? 'ecs',
+          platform: state?.lastDeployment?.platform ?? 'ecs',
           previousRevision: decision.to,
           revision: decision.from,
           deploymentId: '',

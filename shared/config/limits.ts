@@ -9,6 +9,11 @@ import { trafficSteps, type Strategy } from './strategy.js';
  */
 export function progressLimitMinutes(strategy: Strategy, health: HealthPolicy): number {
   const steps = trafficSteps(strategy).length;
-  const bakes = strategy.type === 'canary' || strategy.type === 'linear' ? strategy.bakeMinutes * steps : strategy.type === 'blueGreen' ? strategy.testTrafficBakeMinutes : 0;
+  const bakes =
+    strategy.type === 'canary' || strategy.type === 'linear'
+      ? strategy.bakeMinutes * steps
+      : strategy.type === 'blueGreen'
+        ? strategy.testTrafficBakeMinutes
+        : 0;
   return health.rolloutTimeoutMinutes * steps + bakes;
 }

@@ -30,7 +30,9 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
 export function parseConfig(document: unknown, file: string): Config {
   const parsed = configSchema.safeParse(document);
   if (parsed.success) return parsed.data;
-  const lines = expandUnions(parsed.error.issues).flatMap(describeIssue).map((line) => `  ${line}`);
+  const lines = expandUnions(parsed.error.issues)
+    .flatMap(describeIssue)
+    .map((line) => `  ${line}`);
   throw new ConfigError(`${file} is not a valid Shipwatch config:\n${lines.join('\n')}`);
 }
 

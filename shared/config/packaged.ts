@@ -16,5 +16,7 @@ export function packagedConfig(): Config {
   const { file, config } = configDocument();
   const parsed = v.safeParse(packagedConfigSchema, config);
   if (parsed.success) return parsed.output;
-  throw new ConfigError(`${file}, as packaged, is not a Shipwatch config: ${describeIssues(parsed.issues, '(config)', packagedConfigSchema).join('; ')}; package the functions again`);
+  throw new ConfigError(
+    `${file}, as packaged, is not a Shipwatch config: ${describeIssues(parsed.issues, '(config)', packagedConfigSchema).join('; ')}; package the functions again`,
+  );
 }

@@ -1,5 +1,7 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { CONFIG_SECTIONS } from '../platforms/config-sections.js';
+import { exactlyOnePlatform } from '../platforms/registry.js';
 import { DEFAULTS } from './defaults.js';
 import { SEVERITIES, type Severity } from './severities.js';
 import { strategySchema } from './strategy.js';
@@ -10,9 +12,7 @@ import { strategySchema } from './strategy.js';
 export { SEVERITIES, type Severity };
 export const severitySchema = z.enum(SEVERITIES);
 
-const name = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'letters, digits, - and _ only, at most 40 characters');
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'letters, digits, - and _ only, at most 40 characters');
 
 const isoDate = z
   .union([z.string(), z.date()], { error: 'a date as YYYY-MM-DD' })
@@ -43,6 +43,11 @@ function compileError(glob: string): string | undefined {
   } catch (error) {
     return (error as Error).message;
   }
+}
+
+/** Each section optional, keeping its type: `{ ecs?: …, eks?: … }`. */
+function optionalSections<S extends Record<string, z.ZodType>>(sections: S) {
+  return Object.fromEntries(Object.entries(sections).map(([key, section]) => [key, section.optional()])) as { [K in keyof S]: z.ZodOptional<S[K]> };
 }
 
 const ignoreEntry = z.strictObject({
@@ -113,7 +118,10 @@ const metricCheck = z
 
 const health = z
   .strictObject({
-    alarms: z.array(z.string().min(1)).max(100).default(() => []),
+    alarms: z
+      .array(z.string().min(1))
+      .max(100)
+      .default(() => []),
     metrics: z.array(metricCheck).default(() => []),
     bakeMinutes: z.number().min(0).max(240).default(DEFAULTS.health.bakeMinutes),
     // Where waiting is still polling (an EKS rollout, a lease held by another deployment, metric
@@ -123,44 +131,20 @@ const health = z
     consecutiveErrorLimit: z.number().int().min(1).max(100).default(DEFAULTS.health.consecutiveErrorLimit),
     rolloutTimeoutMinutes: z.number().min(1).max(240).default(DEFAULTS.health.rolloutTimeoutMinutes),
     /** After a deploy, an alarm going to ALARM within this many minutes rolls the release back. */
-    guardMinutes: z.number().min(0).max(24 * 60).default(DEFAULTS.health.guardMinutes),
+    guardMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(DEFAULTS.health.guardMinutes),
     /** Tags that may deploy while the service's alarms already fire: a release meant to fix them. */
     fixForwardTags: z.array(tagGlob).default(() => []),
   })
   .prefault({});
 
-// An IAM role by name (a path may lead it: service-role/ecsTaskExecutionRole) or by ARN.
-const ROLE_NAME = '(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}';
-const roleRef = z
-  .string()
-  .regex(new RegExp(`^(?:${ROLE_NAME}|arn:aws[a-z-]*:iam::\\d{12}:role/${ROLE_NAME})$`), 'an IAM role name (path/name allowed) or role ARN');
-
-const ecsTarget = z
-  .strictObject({
-    cluster: z.string().min(1),
-    service: z.string().min(1),
-    container: z.string().min(1),
-    /** The task-definition family the service runs (default: the service name); the deploy role may register revisions of it only. */
-    family: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'a task-definition family: letters, digits, - and _').optional(),
-    /**
-     * The roles the service's task definition carries: the deploy role passes
-     * these and no others. Unset: any role, to ECS tasks only (unknown when packaging).
-     */
-    roles: z.strictObject({ task: roleRef.optional(), execution: roleRef.optional() }).optional(),
-  })
-  .transform((t) => ({ ...t, family: t.family ?? t.service }));
-
-const eksTarget = z.strictObject({
-  cluster: z.string().min(1),
-  namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a Kubernetes namespace name').default('default'),
-  deployment: z.string().regex(/^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'a Kubernetes Deployment name'),
-  container: z.string().min(1),
-});
-
-// Exactly one platform per service; a third platform is one more key here and one more file in shared/targets/.
+// One optional section per registered platform (platforms/registry.ts), exactly one of them given.
 const target = z
-  .strictObject({ ecs: ecsTarget.optional(), eks: eksTarget.optional() })
-  .refine((t) => Object.values(t).filter(Boolean).length === 1, 'exactly one of `ecs` or `eks`');
+  .strictObject(optionalSections(CONFIG_SECTIONS))
+  .refine((t) => Object.values(t).filter(Boolean).length === 1, exactlyOnePlatform(Object.keys(CONFIG_SECTIONS)));
 
 const slackChannel = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'a Slack channel id (C…, as in the channel details), not its name');
 
@@ -168,8 +152,15 @@ const approval = z.strictObject({
   /** true: every push; a list: pushes whose tag matches one of these globs. */
   required: z.union([z.boolean(), z.array(tagGlob).min(1)], { error: 'true, false, or a list of tag globs' }).default(true),
   channel: slackChannel,
-  approvers: z.array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U…, W…) or user-group id (S…)')).min(1, 'at least one approver, or nobody can ever approve'),
-  timeoutMinutes: z.number().int().min(1).max(7 * 24 * 60).default(DEFAULTS.approval.timeoutMinutes),
+  approvers: z
+    .array(z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'a Slack user id (U…, W…) or user-group id (S…)'))
+    .min(1, 'at least one approver, or nobody can ever approve'),
+  timeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(DEFAULTS.approval.timeoutMinutes),
   onTimeout: z.enum(['reject', 'approve']).default('reject'),
   allowSelfApproval: z.boolean().default(false),
 });
@@ -179,7 +170,10 @@ const service = z
     name,
     image: z.strictObject({
       repository: z.string().regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, 'an ECR repository name'),
-      tags: z.array(tagGlob).min(1).default(() => ['*']),
+      tags: z
+        .array(tagGlob)
+        .min(1)
+        .default(() => ['*']),
     }),
     target,
     strategy: strategySchema.default({ type: 'rolling' }),
@@ -196,11 +190,17 @@ const service = z
       ctx.addIssue({
         code: 'custom',
         path: ['strategy', 'type'],
-        message: 'blueGreen is not available with target.eks: the canary there is a replica ratio behind one Service, which cannot hold production traffic back from a full copy or switch it all at once; use canary (percent) or linear (stepPercent), see docs/progressive-eks.md',
+        message:
+          'blueGreen is not available with target.eks: the canary there is a replica ratio behind one Service, which cannot hold production traffic back from a full copy or switch it all at once; use canary (percent) or linear (stepPercent), see docs/progressive-eks.md',
       });
     }
     if (s.strategy.type !== 'rolling' && s.strategy.pause && !s.approval) {
-      ctx.addIssue({ code: 'custom', path: ['strategy', 'pause'], message: 'a pause asks the `approval` approvers in its channel to promote or abort: add an `approval` section (with `required: false` if pushes need no approval before the deploy)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['strategy', 'pause'],
+        message:
+          'a pause asks the `approval` approvers in its channel to promote or abort: add an `approval` section (with `required: false` if pushes need no approval before the deploy)',
+      });
     }
     // A window can fail a metric only if it holds failureLimit + 1 complete, ingested periods; it
     // starts between period boundaries, so one period may be lost to alignment. The same holds for
@@ -212,7 +212,12 @@ const service = z
       windows.push({ minutes: s.strategy.bakeMinutes, path: ['strategy', 'bakeMinutes'], what: 'traffic step', fix: 'lengthen strategy.bakeMinutes' });
     }
     if (s.strategy.type === 'blueGreen' && s.strategy.testTrafficBakeMinutes > 0) {
-      windows.push({ minutes: s.strategy.testTrafficBakeMinutes, path: ['strategy', 'testTrafficBakeMinutes'], what: 'test-traffic bake', fix: 'lengthen strategy.testTrafficBakeMinutes' });
+      windows.push({
+        minutes: s.strategy.testTrafficBakeMinutes,
+        path: ['strategy', 'testTrafficBakeMinutes'],
+        what: 'test-traffic bake',
+        fix: 'lengthen strategy.testTrafficBakeMinutes',
+      });
     }
     s.health.metrics.forEach((m, i) => {
       const needed = (m.failureLimit + 2) * m.period + DEFAULTS.health.ingestionGraceSeconds;

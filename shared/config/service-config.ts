@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { exactlyOnePlatform, PLATFORMS } from '../platforms/registry.js';
 import '../validation/messages.js';
 import { looseObject } from '../validation/object.js';
 import type { Config, ServiceConfig } from './schema.js';
@@ -15,11 +16,10 @@ import { SEVERITIES } from './severities.js';
 const text = v.pipe(v.string(), v.minLength(1));
 const texts = v.array(v.string());
 
-const ecs = looseObject({ cluster: text, service: text, container: text });
-const eks = looseObject({ cluster: text, namespace: text, deployment: text, container: text });
+// One optional section per registered platform (platforms/registry.ts), exactly one of them given.
 const target = v.pipe(
-  looseObject({ ecs: v.optional(ecs), eks: v.optional(eks) }),
-  v.check((t) => [t.ecs, t.eks].filter(Boolean).length === 1, 'exactly one of `ecs` or `eks`'),
+  looseObject(Object.fromEntries(Object.entries(PLATFORMS).map(([key, p]) => [key, v.optional(p.state)]))),
+  v.check((t) => Object.keys(PLATFORMS).filter((key) => t[key]).length === 1, exactlyOnePlatform(Object.keys(PLATFORMS))),
 );
 
 const metricCheck = looseObject({

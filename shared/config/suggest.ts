@@ -29,7 +29,11 @@ function schemasAt(schema: z.ZodType, path: readonly PropertyKey[]): unknown[] {
 
 /** The keys an object at `path` may have: the only sensible hints for an unknown key there. */
 export function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): Set<string> {
-  return new Set(schemasAt(schema, path).flatMap(alternatives).flatMap((s) => Object.keys(defOf(s)!.shape ?? {})));
+  return new Set(
+    schemasAt(schema, path)
+      .flatMap(alternatives)
+      .flatMap((s) => Object.keys(defOf(s)!.shape ?? {})),
+  );
 }
 
 function distance(a: string, b: string): number {

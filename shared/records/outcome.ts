@@ -1,5 +1,6 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeploymentResult } from '../lifecycle/outcomes.js';
+import type { PlatformKey } from '../platforms/registry.js';
 import { isConditionFailure, type RecordsDb } from './db.js';
 import { releaseLease } from './lease.js';
 import { recordSk, servicePk, STATE_SK } from './keys.js';
@@ -16,7 +17,7 @@ export async function recordOutcome(
   recordId: string,
   result: DeploymentResult,
   now: Date,
-  options: { amend?: boolean; platform?: string } = {},
+  options: { amend?: boolean; platform?: PlatformKey } = {},
 ): Promise<boolean> {
   const at = now.toISOString();
   const condition = options.amend ? 'outcome = :deployed' : 'attribute_not_exists(outcome)';

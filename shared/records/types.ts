@@ -1,5 +1,6 @@
 import type { DeploymentResult, Outcome } from '../lifecycle/outcomes.js';
 import type { Phase } from '../lifecycle/phases.js';
+import type { PlatformKey } from '../platforms/registry.js';
 
 export type { Phase };
 
@@ -22,7 +23,7 @@ export interface DeploymentRecord {
   reason?: string;
   previousRevision?: string;
   revision?: string;
-  platform?: string;
+  platform?: PlatformKey;
   result?: DeploymentResult;
   approval?: { approvalId: string; decision?: string; by?: string; at?: string };
   /** A progressive deployment paused after its first traffic step: the approval id its promote or abort decides. */
@@ -70,5 +71,5 @@ export interface ServiceState {
   newest?: { recordId: string; pushedAt: string };
   lease?: Lease;
   lastGood?: { recordId: string; revision: string; imageUri: string; digest: string; deployedAt: string };
-  lastDeployment?: { recordId: string; outcome: Outcome; revision?: string; previousRevision?: string; platform?: string; finishedAt: string };
+  lastDeployment?: { recordId: string; outcome: Outcome; revision?: string; previousRevision?: string; platform?: PlatformKey; finishedAt: string };
 }

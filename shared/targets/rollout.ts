@@ -1,3 +1,5 @@
+import type { PlatformKey } from '../platforms/registry.js';
+
 /** What a target reports about one deployment, whatever the platform (ECS deployment, Kubernetes rollout). */
 export type RolloutStatus =
   | { state: 'completed'; detail: string }
@@ -8,7 +10,7 @@ export type RolloutStatus =
 
 /** What the workflow remembers of a deployment it started. */
 export interface Deployment {
-  platform: 'ecs' | 'eks';
+  platform: PlatformKey;
   /** ECS: task-definition ARN the service ran before. */
   previousRevision: string;
   /** ECS: task-definition ARN registered for this release. */

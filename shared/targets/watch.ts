@@ -30,7 +30,12 @@ export async function watchRollout(
   phase: 'rollout' | 'rollback',
   now: Date,
 ): Promise<WatchResult | Pending> {
-  const status = await target.status({ deploymentId: watched.deploymentId, revision: watched.revision, revertRevision: watched.revertRevision, since: new Date(watched.startedAt) });
+  const status = await target.status({
+    deploymentId: watched.deploymentId,
+    revision: watched.revision,
+    revertRevision: watched.revertRevision,
+    since: new Date(watched.startedAt),
+  });
   const Failure = phase === 'rollout' ? RolloutFailed : RollbackFailed;
   switch (status.state) {
     case 'completed':
@@ -48,7 +53,12 @@ export async function watchRollout(
       // fallback only covers a lost one; elsewhere (EKS) the next look is the poll.
       const remaining = limits.timeoutMinutes * 60 - (now.getTime() - Date.parse(watched.startedAt)) / 1000;
       const wake = target.wakeKeys;
-      return pending(`${phase} on ${target.label}: ${status.detail}`, Math.min(wake.length > 0 ? limits.fallbackSeconds : limits.pollSeconds, remaining), now, wake);
+      return pending(
+        `${phase} on ${target.label}: ${status.detail}`,
+        Math.min(wake.length > 0 ? limits.fallbackSeconds : limits.pollSeconds, remaining),
+        now,
+        wake,
+      );
     }
   }
 }

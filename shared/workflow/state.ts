@@ -3,13 +3,14 @@ import '../validation/messages.js';
 import { object, looseObject } from '../validation/object.js';
 import { releaseSchema } from '../release/release.js';
 import { serviceConfigSchema } from '../config/service-config.js';
+import { PLATFORM_KEYS } from '../platforms/registry.js';
 
 // The execution's state, as each task receives it.
 
 const nonEmpty = v.pipe(v.string(), v.minLength(1));
 
 const deploymentSchema = object({
-  platform: v.picklist(['ecs', 'eks']),
+  platform: v.picklist(PLATFORM_KEYS),
   previousRevision: nonEmpty,
   revision: nonEmpty,
   /** '' when the alarm rule or the CLI rolls a finished deployment back: only the rollback is watched. */
@@ -94,7 +95,18 @@ export const workflowStateEntries = {
   approval: v.optional(object({ decision: v.literal('approved'), by: v.string(), at: v.string() })),
   /** Present when nobody decided in time and the policy approves on timeout. */
   approvalTimeout: v.optional(object({ Error: v.string(), Cause: v.optional(v.string()) })),
-  scan: v.optional(look(looseObject({ done: v.literal(true), passed: v.boolean(), reason: v.string(), at: v.string(), blocking: v.array(v.unknown()), blockingTotal: v.number() }))),
+  scan: v.optional(
+    look(
+      looseObject({
+        done: v.literal(true),
+        passed: v.boolean(),
+        reason: v.string(),
+        at: v.string(),
+        blocking: v.array(v.unknown()),
+        blockingTotal: v.number(),
+      }),
+    ),
+  ),
   deploy: v.optional(deployOutputSchema),
   /** Canary, linear and blue/green: the traffic steps, each judged (absent for a rolling update). */
   progress: v.optional(progressSchema),
@@ -103,7 +115,9 @@ export const workflowStateEntries = {
   /** Why a pause ended without a promotion: Rejected (an abort) or States.Timeout. */
   promotionFailure: v.optional(errorOutputSchema),
   rollout: v.optional(watchedSchema),
-  bake: v.optional(look(looseObject({ done: v.literal(true), startedAt: v.string(), finishedAt: v.string(), summary: v.string(), verdicts: v.array(v.unknown()) }))),
+  bake: v.optional(
+    look(looseObject({ done: v.literal(true), startedAt: v.string(), finishedAt: v.string(), summary: v.string(), verdicts: v.array(v.unknown()) })),
+  ),
   failure: v.optional(errorOutputSchema),
   rollback: v.optional(object({ revision: v.string(), deploymentId: v.string(), startedAt: v.string(), adopted: v.boolean() })),
   rollbackDone: v.optional(watchedSchema),
@@ -116,8 +130,7 @@ export type WorkflowState = v.InferOutput<typeof workflowStateSchema>;
 export type ExecutionInput = Pick<WorkflowState, 'release' | 'service'> & Partial<Pick<WorkflowState, 'mode' | 'admission' | 'deploy' | 'failure'>>;
 export type DeployedState = v.InferOutput<typeof deploymentSchema>;
 
-export const deploymentOf = (state: WorkflowState): DeployedState | undefined =>
-  state.deploy && 'revision' in state.deploy ? state.deploy : undefined;
+export const deploymentOf = (state: WorkflowState): DeployedState | undefined => (state.deploy && 'revision' in state.deploy ? state.deploy : undefined);
 
 /** Narrows the state for a task that needs the deployment to exist. */
 export function requireDeploy(state: WorkflowState): DeployedState {

@@ -24,11 +24,7 @@ const settableTags = (tags: Tag[] | undefined): Tag[] => (tags ?? []).filter((t)
  * Pure: the next revision of a task definition, identical to the current one
  * except that `container`'s image becomes the digest-pinned `imageUri`.
  */
-export function nextRevision(
-  current: DescribeTaskDefinitionCommandOutput,
-  container: string,
-  imageUri: string,
-): RegisterTaskDefinitionCommandInput {
+export function nextRevision(current: DescribeTaskDefinitionCommandOutput, container: string, imageUri: string): RegisterTaskDefinitionCommandInput {
   const definition = current.taskDefinition;
   if (!definition?.family || !definition.containerDefinitions) {
     throw new TargetMisconfigured('DescribeTaskDefinition returned no task definition');

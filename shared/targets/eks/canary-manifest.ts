@@ -26,7 +26,10 @@ const MAX_NAME = 253 - 11;
 
 export function canaryName(deployment: string): string {
   const name = `${deployment}${CANARY_SUFFIX}`;
-  if (name.length > MAX_NAME) throw new TargetMisconfigured(`the canary of Deployment ${deployment} would be named ${name}, longer than ${MAX_NAME} characters (its ReplicaSet names add 11); a progressive strategy needs a shorter Deployment name`);
+  if (name.length > MAX_NAME)
+    throw new TargetMisconfigured(
+      `the canary of Deployment ${deployment} would be named ${name}, longer than ${MAX_NAME} characters (its ReplicaSet names add 11); a progressive strategy needs a shorter Deployment name`,
+    );
   return name;
 }
 
@@ -39,7 +42,8 @@ export function canaryName(deployment: string): string {
  * 10% of 4 replicas is 1 pod of 5, 20%.
  */
 export function canaryReplicas(stable: number, percent: number): { replicas: number; effectivePercent: number } {
-  if (!Number.isInteger(stable) || stable < 1) throw new TargetMisconfigured(`a canary by replica ratio needs a Deployment with at least one replica (it has ${stable})`);
+  if (!Number.isInteger(stable) || stable < 1)
+    throw new TargetMisconfigured(`a canary by replica ratio needs a Deployment with at least one replica (it has ${stable})`);
   if (!(percent > 0 && percent < 100)) throw new RangeError(`a canary step is between 0 and 100 percent, not ${percent}`);
   const replicas = Math.max(1, Math.round((stable * percent) / (100 - percent)));
   return { replicas, effectivePercent: sharePercent(replicas, stable) };
@@ -81,7 +85,10 @@ export function canaryManifest(deployment: KubeDeployment, input: CanaryInput): 
   const template = structuredClone(deployment.spec.template);
   const containers = template.spec.containers;
   const target = containers.find((c) => c.name === input.container);
-  if (!target) throw new TargetMisconfigured(`${label} has no container "${input.container}" (containers: ${containers.map((c) => c.name).join(', ') || 'none'}); check target.eks.container`);
+  if (!target)
+    throw new TargetMisconfigured(
+      `${label} has no container "${input.container}" (containers: ${containers.map((c) => c.name).join(', ') || 'none'}); check target.eks.container`,
+    );
   target.image = input.image;
   template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [TRACK_LABEL]: CANARY_TRACK } };
 

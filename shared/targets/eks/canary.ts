@@ -95,8 +95,21 @@ export function eksCanary(deps: CanaryDeps, config: EksConfig, strategy: Progres
     const steps = trafficSteps(strategy);
     const stable = stableOf(main);
     const { replicas } = canaryReplicas(stable, steps[0]!);
-    const state: CanaryState = { of: config.deployment, container: config.container, revision: release.imageUri, from, steps, step: 1, replicas, stableReplicas: stable, since: now.toISOString() };
-    const created = await api.createDeployment(ns, canaryManifest(main, { container: config.container, image: release.imageUri, replicas, annotations: stateAnnotation(state) }));
+    const state: CanaryState = {
+      of: config.deployment,
+      container: config.container,
+      revision: release.imageUri,
+      from,
+      steps,
+      step: 1,
+      replicas,
+      stableReplicas: stable,
+      since: now.toISOString(),
+    };
+    const created = await api.createDeployment(
+      ns,
+      canaryManifest(main, { container: config.container, image: release.imageUri, replicas, annotations: stateAnnotation(state) }),
+    );
     if (!created.metadata.uid) throw new KubeApiError(`create ${where}: the created Deployment has no metadata.uid`);
     return created;
   }
@@ -113,7 +126,10 @@ export function eksCanary(deps: CanaryDeps, config: EksConfig, strategy: Progres
     const { replicas } = canaryReplicas(stable, percent);
     const { readyAt: _r, pausedAt: _p, ...rest } = state;
     const moved: CanaryState = { ...rest, step: state.step + 1, replicas, stableReplicas: stable, since: now.toISOString() };
-    await l.api.patchDeployment(ns, name, { metadata: { resourceVersion: l.canary!.metadata.resourceVersion, annotations: stateAnnotation(moved) }, spec: { replicas } });
+    await l.api.patchDeployment(ns, name, {
+      metadata: { resourceVersion: l.canary!.metadata.resourceVersion, annotations: stateAnnotation(moved) },
+      spec: { replicas },
+    });
   }
 
   async function deleteCanary(api: KubeApi, canary: KubeDeployment): Promise<boolean> {
@@ -122,7 +138,10 @@ export function eksCanary(deps: CanaryDeps, config: EksConfig, strategy: Progres
 
   /** The canary is not the one this deployment is stepping: someone else's change, which the workflow leaves alone. */
   function refuse(l: Look, watch: Watch, what: string): never {
-    const why = l.mainImage !== watch.revision && l.mainImage !== watch.revertRevision ? `${label} runs ${l.mainImage ?? 'another container set'}, changed by someone` : (changed(l, watch) ?? `${where} is gone`);
+    const why =
+      l.mainImage !== watch.revision && l.mainImage !== watch.revertRevision
+        ? `${label} runs ${l.mainImage ?? 'another container set'}, changed by someone`
+        : (changed(l, watch) ?? `${where} is gone`);
     throw new Superseded(`${what}: ${why}`);
   }
 
@@ -133,11 +152,22 @@ export function eksCanary(deps: CanaryDeps, config: EksConfig, strategy: Progres
 
       if (l.mainImage === watch.revision) {
         // Promoted (or a first step of 100%): the Deployment's own rollout, as `kubectl rollout status` reads it.
-        const status = eksRolloutStatus(l.main, { container: config.container, generation: l.main.metadata.generation ?? 0, revision: watch.revision, revertRevision: watch.revertRevision });
+        const status = eksRolloutStatus(l.main, {
+          container: config.container,
+          generation: l.main.metadata.generation ?? 0,
+          revision: watch.revision,
+          revertRevision: watch.revertRevision,
+        });
         if (status.state === 'failed') return { state: 'failed', reason: `promotion on ${label}: ${status.reason}` };
         if (status.state !== 'completed') {
           const detail = status.state === 'in_progress' ? status.detail : status.by;
-          return { state: 'stepping', step: steps.length, steps: steps.length, trafficPercent: 100, detail: `promoting: ${label} rolls out the new image: ${detail}` };
+          return {
+            state: 'stepping',
+            step: steps.length,
+            steps: steps.length,
+            trafficPercent: 100,
+            detail: `promoting: ${label} rolls out the new image: ${detail}`,
+          };
         }
         // The one cleanup progress makes: once the Deployment serves the new image everywhere, the canary has no purpose.
         const removed = l.canary && l.state?.of === config.deployment && l.state.revision === watch.revision ? await deleteCanary(l.api, l.canary) : false;
@@ -147,28 +177,52 @@ export function eksCanary(deps: CanaryDeps, config: EksConfig, strategy: Progres
       if (l.mainImage !== watch.revertRevision) {
         // Someone else deployed to the Deployment: theirs stands, and our release must not keep serving beside it.
         const removed = l.canary && l.ours ? await deleteCanary(l.api, l.canary) : false;
-        return { state: 'superseded', by: `${l.mainImage ?? `no container "${config.container}"`} on ${label} (changed by someone${removed ? `; Shipwatch deleted its canary ${name}` : ''})` };
+        return {
+          state: 'superseded',
+          by: `${l.mainImage ?? `no container "${config.container}"`} on ${label} (changed by someone${removed ? `; Shipwatch deleted its canary ${name}` : ''})`,
+        };
       }
 
       if (!l.canary) {
-        return { state: 'failed', reason: `the canary ${where} is gone (aborted, or deleted by someone): ${label} serves every request with the previous image ${watch.revertRevision}` };
+        return {
+          state: 'failed',
+          reason: `the canary ${where} is gone (aborted, or deleted by someone): ${label} serves every request with the previous image ${watch.revertRevision}`,
+        };
       }
       const other = changed(l, watch) ?? (l.state ? undefined : `${where} carries no Shipwatch state (annotation shipwatch/canary): someone replaced it`);
       if (other) return { state: 'superseded', by: other };
       const state = l.state!;
 
-      const status = eksRolloutStatus(l.canary, { container: config.container, generation: l.canary.metadata.generation ?? 0, revision: watch.revision, revertRevision: watch.revertRevision });
+      const status = eksRolloutStatus(l.canary, {
+        container: config.container,
+        generation: l.canary.metadata.generation ?? 0,
+        revision: watch.revision,
+        revertRevision: watch.revertRevision,
+      });
       if (status.state === 'failed') return { state: 'failed', reason: `canary ${where}, step ${state.step} of ${state.steps.length}: ${status.reason}` };
       if (status.state !== 'completed') return { state: 'stepping', ...position(l, state, status.state === 'in_progress' ? status.detail : status.by) };
-      if (state.pausedAt) return { state: 'paused', pauseId: state.pausedAt, ...position(l, state, `judged healthy; waiting for a person to promote or abort (${state.pausedAt})`) };
+      if (state.pausedAt)
+        return {
+          state: 'paused',
+          pauseId: state.pausedAt,
+          ...position(l, state, `judged healthy; waiting for a person to promote or abort (${state.pausedAt})`),
+        };
 
       let readyAt = state.readyAt;
       if (!readyAt) {
         // First seen in place: the judging starts now, not when the canary was scaled (its pods were not serving yet).
         readyAt = deps.now().toISOString();
-        await l.api.patchDeployment(ns, name, { metadata: { resourceVersion: l.canary.metadata.resourceVersion, annotations: stateAnnotation({ ...state, readyAt }) } });
+        await l.api.patchDeployment(ns, name, {
+          metadata: { resourceVersion: l.canary.metadata.resourceVersion, annotations: stateAnnotation({ ...state, readyAt }) },
+        });
       }
-      return { state: 'judge', since: readyAt, bakeMinutes: strategy.bakeMinutes, scope: { revision: watch.revision }, ...position(l, state, `in place since ${readyAt}`) };
+      return {
+        state: 'judge',
+        since: readyAt,
+        bakeMinutes: strategy.bakeMinutes,
+        scope: { revision: watch.revision },
+        ...position(l, state, `in place since ${readyAt}`),
+      };
     },
 
     async advance(watch: Watch, step: number, now: Date): Promise<void> {
@@ -177,10 +231,13 @@ export function eksCanary(deps: CanaryDeps, config: EksConfig, strategy: Progres
       if (l.mainImage !== watch.revertRevision || !l.canary || !l.ours || changed(l, watch)) refuse(l, watch, `advance of step ${step} on ${label}`);
       const state = l.state!;
       if (state.step > step || state.pausedAt === pauseIdOf(step)) return; // done already (a retry)
-      if (state.step < step) throw new InvalidInput(`advance of step ${step} on ${label}: the canary ${where} is at step ${state.step} of ${state.steps.length}`);
+      if (state.step < step)
+        throw new InvalidInput(`advance of step ${step} on ${label}: the canary ${where} is at step ${state.step} of ${state.steps.length}`);
       if (strategy.pause && step === 1) {
         // Judged healthy: held for a person before any more traffic moves (decide).
-        await l.api.patchDeployment(ns, name, { metadata: { resourceVersion: l.canary!.metadata.resourceVersion, annotations: stateAnnotation({ ...state, pausedAt: pauseIdOf(step) }) } });
+        await l.api.patchDeployment(ns, name, {
+          metadata: { resourceVersion: l.canary!.metadata.resourceVersion, annotations: stateAnnotation({ ...state, pausedAt: pauseIdOf(step) }) },
+        });
         return;
       }
       await next(l, state, watch, now);
@@ -216,13 +273,22 @@ export function eksCanary(deps: CanaryDeps, config: EksConfig, strategy: Progres
       if (trafficSteps(strategy)[0]! >= 100) {
         // Nothing to step through: the promotion is the whole deployment.
         const patched = await patchImage(api, config, main, image, release.imageUri);
-        return { platform: 'eks', previousRevision: image, revision: release.imageUri, deploymentId: generationOf(patched, 'deploy', label), startedAt, alreadyRunning: false };
+        return {
+          platform: 'eks',
+          previousRevision: image,
+          revision: release.imageUri,
+          deploymentId: generationOf(patched, 'deploy', label),
+          startedAt,
+          alreadyRunning: false,
+        };
       }
       canaryReplicas(stableOf(main), trafficSteps(strategy)[0]!); // a Deployment scaled to zero is refused before anything is created
       let canary = await api.findDeployment(ns, name);
       const state = canary ? canaryState(canary) : undefined;
       if (canary && !state) {
-        throw new TargetMisconfigured(`${where} exists and is not a Shipwatch canary (no shipwatch/canary annotation); Shipwatch creates the canary of ${config.deployment} under that name: rename or delete that Deployment`);
+        throw new TargetMisconfigured(
+          `${where} exists and is not a Shipwatch canary (no shipwatch/canary annotation); Shipwatch creates the canary of ${config.deployment} under that name: rename or delete that Deployment`,
+        );
       }
       if (canary && state && !(state.of === config.deployment && state.revision === release.imageUri && state.from === image)) {
         // A canary left by an earlier deployment that ended without cleaning up (the service's lease says none is in flight).

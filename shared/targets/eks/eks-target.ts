@@ -117,7 +117,9 @@ export function eksTarget(deps: EksTargetDeps, config: EksConfig, strategy: Stra
   const label = `EKS deployment ${config.cluster}/${config.namespace}/${config.deployment}`;
   const kube = resolverFor(deps);
   const canary: EksCanary | undefined =
-    strategy.type === 'canary' || strategy.type === 'linear' ? eksCanary({ kube: () => kube(config.cluster), now: deps.now ?? (() => new Date()) }, config, strategy, label) : undefined;
+    strategy.type === 'canary' || strategy.type === 'linear'
+      ? eksCanary({ kube: () => kube(config.cluster), now: deps.now ?? (() => new Date()) }, config, strategy, label)
+      : undefined;
 
   async function read() {
     const api = await kube(config.cluster);
@@ -157,7 +159,14 @@ export function eksTarget(deps: EksTargetDeps, config: EksConfig, strategy: Stra
       // the API server answers 409 (Transient) and the retry reads it again,
       // so previousRevision is exactly the image our patch replaced.
       const patched = await patchImage(api, config, deployment, image, release.imageUri);
-      return { platform: 'eks', previousRevision: image, revision: release.imageUri, deploymentId: generationOf(patched, 'deploy', label), startedAt, alreadyRunning: false };
+      return {
+        platform: 'eks',
+        previousRevision: image,
+        revision: release.imageUri,
+        deploymentId: generationOf(patched, 'deploy', label),
+        startedAt,
+        alreadyRunning: false,
+      };
     },
 
     async status(watch: Watch): Promise<RolloutStatus> {

@@ -113,18 +113,17 @@ export function kubeApi(options: KubeApiOptions): KubeApi {
         clearTimeout(timer);
         fn();
       };
-      const req = request(
-        { protocol: endpoint.protocol, hostname: endpoint.hostname, port: endpoint.port || 443, path, method, headers, agent },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => settle(() => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })));
-          res.on('error', (error) => settle(() => reject(connectionError(error, what))));
-        },
-      );
+      const req = request({ protocol: endpoint.protocol, hostname: endpoint.hostname, port: endpoint.port || 443, path, method, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => settle(() => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })));
+        res.on('error', (error) => settle(() => reject(connectionError(error, what))));
+      });
       // One bound for the whole exchange (connect, TLS, answer), not per socket read.
       const timer = setTimeout(() => {
-        settle(() => reject(new Transient(`${what} on ${where}: no answer within ${timeoutMs} ms (a private-only endpoint needs the Lambda in the cluster's VPC)`)));
+        settle(() =>
+          reject(new Transient(`${what} on ${where}: no answer within ${timeoutMs} ms (a private-only endpoint needs the Lambda in the cluster's VPC)`)),
+        );
         req.destroy();
       }, timeoutMs);
       req.on('error', (error) => settle(() => reject(connectionError(error, what))));
@@ -151,7 +150,11 @@ export function kubeApi(options: KubeApiOptions): KubeApi {
     const code = error.code ?? '';
     if (TRANSIENT_CODES.has(code)) return new Transient(`${what} on ${where}: ${code} ${error.message}`, { cause: error });
     if (isTlsVerification(code)) {
-      return new KubeApiError(`${what} on ${where}: the server's TLS certificate does not verify against the cluster CA from DescribeCluster (${code}: ${error.message})`, undefined, { cause: error });
+      return new KubeApiError(
+        `${what} on ${where}: the server's TLS certificate does not verify against the cluster CA from DescribeCluster (${code}: ${error.message})`,
+        undefined,
+        { cause: error },
+      );
     }
     return new KubeApiError(`${what} on ${where}: ${code || error.name} ${error.message}`, undefined, { cause: error });
   }
@@ -167,14 +170,17 @@ export function kubeApi(options: KubeApiOptions): KubeApi {
     const answered = `${where} answered ${status}${apiStatus.reason ? ` ${apiStatus.reason}` : ''} to ${what}${said ? ` (${said})` : ''}`;
     const rights = `with rights to ${VERB[method]} deployments in namespace "${namespace}"${method === 'POST' || method === 'DELETE' ? ' (a canary: see docs/progressive-eks.md)' : ''}`;
     if (status === 401) {
-      return new TargetMisconfigured(`${answered}: the cluster does not recognise the Lambda role; give the role an EKS access entry (or an aws-auth ConfigMap mapping) ${rights}`);
+      return new TargetMisconfigured(
+        `${answered}: the cluster does not recognise the Lambda role; give the role an EKS access entry (or an aws-auth ConfigMap mapping) ${rights}`,
+      );
     }
     if (status === 403) return new TargetMisconfigured(`${answered}: the Lambda role needs an EKS access entry (or an aws-auth ConfigMap mapping) ${rights}`);
     if (status === 404) {
       return new TargetMisconfigured(`${answered}: no deployment "${name}" in namespace "${namespace}"; fix target.eks.deployment or target.eks.namespace`);
     }
     if (status === 409) {
-      const why = method === 'POST' ? 'it already exists' : method === 'DELETE' ? 'it was created again since it was read' : 'the deployment changed since it was read';
+      const why =
+        method === 'POST' ? 'it already exists' : method === 'DELETE' ? 'it was created again since it was read' : 'the deployment changed since it was read';
       return new Transient(`${answered}: ${why}; another try reads it again`);
     }
     if (status === 429 || status >= 500) return new Transient(answered);
@@ -201,7 +207,12 @@ export function kubeApi(options: KubeApiOptions): KubeApi {
     },
     async deleteDeployment(namespace, name, preconditions) {
       // https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/delete-options/
-      const options = { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background', ...(preconditions?.uid ? { preconditions: { uid: preconditions.uid } } : {}) };
+      const options = {
+        kind: 'DeleteOptions',
+        apiVersion: 'v1',
+        propagationPolicy: 'Background',
+        ...(preconditions?.uid ? { preconditions: { uid: preconditions.uid } } : {}),
+      };
       const answer = await exchange('DELETE', namespace, name, options);
       if (answer.status === 404) return false;
       if (answer.status >= 200 && answer.status < 300) return true;

@@ -45,7 +45,11 @@ export const imageOf = (deployment: KubeDeployment, container: string): string |
   deployment.spec?.template?.spec?.containers?.find((c) => c.name === container)?.image;
 
 /** The configured Deployment and the image its container runs; a missing container or image is a misconfiguration. */
-export async function readDeployment(api: KubeApi, config: EksConfig, label: string): Promise<{ deployment: KubeDeployment; image: string; generation: number }> {
+export async function readDeployment(
+  api: KubeApi,
+  config: EksConfig,
+  label: string,
+): Promise<{ deployment: KubeDeployment; image: string; generation: number }> {
   const deployment = await api.getDeployment(config.namespace, config.deployment);
   const containers = deployment.spec?.template?.spec?.containers ?? [];
   const container = containers.find((c) => c.name === config.container);

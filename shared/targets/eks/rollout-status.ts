@@ -63,9 +63,6 @@ export function eksRolloutStatus(deployment: KubeDeployment, watch: EksWatch): R
     return { state: 'completed', detail: `generation ${generation} rolled out: ${counts}` };
   }
   const failure = conditions.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
-  const notes = [
-    ...(deployment.spec.paused ? ['paused'] : []),
-    ...(failure ? [`ReplicaFailure: ${failure.message ?? failure.reason ?? 'unknown'}`] : []),
-  ];
+  const notes = [...(deployment.spec.paused ? ['paused'] : []), ...(failure ? [`ReplicaFailure: ${failure.message ?? failure.reason ?? 'unknown'}`] : [])];
   return { state: 'in_progress', detail: `generation ${generation}: ${counts}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}` };
 }

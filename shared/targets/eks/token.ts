@@ -37,7 +37,7 @@ export function stsHost(region: string): string {
 }
 
 /** RFC 3986 escaping, as SigV4 and Go's url.QueryEscape agree on for these values (none has a space). */
-const escape = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const rfc3986 = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** One token for `cluster`, signed at `now`. */
 export async function eksToken(input: { cluster: string; region: string; credentials: CredentialSource; now: Date }): Promise<EksToken> {
@@ -65,8 +65,8 @@ export async function eksToken(input: { cluster: string; region: string; credent
   const pairs = Object.keys(query)
     .filter((name) => name !== 'X-Amz-Signature')
     .sort()
-    .map((name) => `${escape(name)}=${escape(String(query[name]))}`);
-  const url = `https://${hostname}/?${[...pairs, `X-Amz-Signature=${escape(signature)}`].join('&')}`;
+    .map((name) => `${rfc3986(name)}=${rfc3986(String(query[name]))}`);
+  const url = `https://${hostname}/?${[...pairs, `X-Amz-Signature=${rfc3986(signature)}`].join('&')}`;
 
   return {
     token: TOKEN_PREFIX + Buffer.from(url, 'utf8').toString('base64url'),
