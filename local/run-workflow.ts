@@ -1,3 +1,5 @@
+// Long on purpose: where aws-local-stepfunctions is held to Step Functions' own semantics (retriers,
+// task tokens, Wait states in simulated time, timeouts), so each rule is next to the others.
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { buildResult, type DeploymentResult, type Outcome } from '../shared/workflow/result.js';
 import type { WorkflowState } from '../shared/workflow/state.js';

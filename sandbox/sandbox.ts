@@ -1,3 +1,6 @@
+// Long on purpose, for now: runSandbox wires one simulated account end to end (cloud, EventBridge,
+// Slack, the functions from source or from the zips, the scenarios, the report) and its parts share
+// that wiring's lifetime; the pieces that stand alone are already in sandbox/ and local/.
 import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,3 +1,4 @@
+// Long on purpose: every read the pages make, in one place, so no page calls AWS itself.
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Config, ServiceConfig } from '../../shared/config/schema.js';
 import { trafficSteps } from '../../shared/config/strategy.js';

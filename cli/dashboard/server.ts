@@ -1,3 +1,4 @@
+// Long on purpose: every route and the checks each one makes before it answers, side by side.
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

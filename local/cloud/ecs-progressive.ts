@@ -1,3 +1,5 @@
+// Long on purpose: ECS's lifecycle stages for canary, linear and blue/green, one state machine of
+// stages that reads best whole.
 import { createHash } from 'node:crypto';
 import type {
   ContinueServiceDeploymentCommandInput,

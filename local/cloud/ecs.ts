@@ -1,3 +1,6 @@
+// Long on purpose: every ECS action the sandbox serves (services, task definitions, service
+// deployments) and its exact errors, in one place; the deployment engines are in ecs-deployments.ts
+// and ecs-progressive.ts.
 import type {
   ContinueServiceDeploymentCommandInput,
   Deployment,

@@ -1,3 +1,5 @@
+// Long on purpose: the API server's routes and answers for Deployments and Services, as one
+// table of what Kubernetes accepts; patching, objects, the controller and traffic are in kube-*.ts.
 import { verifyEksToken } from './eks-token.js';
 import {
   KUBE_OBSERVE_MS,

@@ -1,3 +1,4 @@
+// Long on purpose: the Block Kit types and one builder per part of the message, for every phase.
 import { mention } from './approval-policy.js';
 import { APPROVE_ACTION_ID, MAX_FINDINGS_LISTED, REJECT_ACTION_ID, SLACK_LIMITS } from './constants.js';
 
