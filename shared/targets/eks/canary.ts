@@ -11,7 +11,7 @@ import { canaryManifest, canaryName, canaryReplicas, sharePercent } from './cana
 import { canaryState, pauseIdOf, stateAnnotation, stepOfPause, type CanaryState } from './canary-state.js';
 import { KubeApiError } from './errors.js';
 import type { KubeApi } from './kube-api.js';
-import { generationOf, imageOf, patchImage, type EksConfig } from './last-deploy.js';
+import { imageOf, patchImage, rollingUpdate, type EksConfig } from './last-deploy.js';
 import { eksRolloutStatus } from './rollout-status.js';
 import type { KubeDeployment } from './types.js';
 
@@ -274,15 +274,7 @@ export function eksCanary(deps: CanaryDeps, config: EksConfig, strategy: Progres
       const startedAt = now.toISOString();
       if (trafficSteps(strategy)[0]! >= 100) {
         // Nothing to step through: the promotion is the whole deployment.
-        const patched = await patchImage(api, config, main, image, release.imageUri);
-        return {
-          platform: 'eks',
-          previousRevision: image,
-          revision: release.imageUri,
-          deploymentId: generationOf(patched, 'deploy', label),
-          startedAt,
-          alreadyRunning: false,
-        };
+        return rollingUpdate(api, config, main, image, release.imageUri, startedAt, label);
       }
       canaryReplicas(stableOf(main), trafficSteps(strategy)[0]!); // a Deployment scaled to zero is refused before anything is created
       let canary = await api.findDeployment(ns, name);

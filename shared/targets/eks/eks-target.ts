@@ -7,7 +7,7 @@ import type { Deployment, RollbackStart, RolloutStatus } from '../rollout.js';
 import type { DeployTarget, Watch } from '../target.js';
 import { eksCanary, type EksCanary } from './canary.js';
 import { kubeApi, type KubeApi } from './kube-api.js';
-import { generationOf, lastDeploy, patchImage, readDeployment, type EksConfig } from './last-deploy.js';
+import { generationOf, lastDeploy, readDeployment, rollingUpdate, type EksConfig } from './last-deploy.js';
 import { eksRolloutStatus } from './rollout-status.js';
 import { eksTokenCache, type CredentialSource } from './token.js';
 
@@ -158,15 +158,7 @@ export function eksTarget(deps: EksTargetDeps, config: EksConfig, strategy: Stra
       // resourceVersion: if anyone changed the Deployment since we read it,
       // the API server answers 409 (Transient) and the retry reads it again,
       // so previousRevision is exactly the image our patch replaced.
-      const patched = await patchImage(api, config, deployment, image, release.imageUri);
-      return {
-        platform: 'eks',
-        previousRevision: image,
-        revision: release.imageUri,
-        deploymentId: generationOf(patched, 'deploy', label),
-        startedAt,
-        alreadyRunning: false,
-      };
+      return rollingUpdate(api, config, deployment, image, release.imageUri, startedAt, label);
     },
 
     async status(watch: Watch): Promise<RolloutStatus> {

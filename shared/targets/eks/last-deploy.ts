@@ -1,6 +1,7 @@
 import { TargetMisconfigured } from '../../errors.js';
 import { KubeApiError } from './errors.js';
 import type { KubeApi } from './kube-api.js';
+import type { Deployment } from '../rollout.js';
 import type { KubeDeployment } from './types.js';
 
 /** `target.eks` in shipwatch.yml. */
@@ -76,4 +77,21 @@ export async function patchImage(api: KubeApi, config: EksConfig, deployment: Ku
   const note = JSON.stringify({ container: config.container, from, to } satisfies LastDeploy);
   const expect = deployment.metadata.resourceVersion ? { resourceVersion: deployment.metadata.resourceVersion } : {};
   return api.patchContainerImage(config.namespace, config.deployment, config.container, to, expect, { [LAST_DEPLOY_ANNOTATION]: note });
+}
+
+/**
+ * A rolling update of the Deployment to `to` (patchImage), as the workflow remembers it: the
+ * generation the patch made is the rollout to watch.
+ */
+export async function rollingUpdate(
+  api: KubeApi,
+  config: EksConfig,
+  deployment: KubeDeployment,
+  from: string,
+  to: string,
+  startedAt: string,
+  label: string,
+): Promise<Deployment> {
+  const patched = await patchImage(api, config, deployment, from, to);
+  return { platform: 'eks', previousRevision: from, revision: to, deploymentId: generationOf(patched, 'deploy', label), startedAt, alreadyRunning: false };
 }
