@@ -2,7 +2,7 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Config } from '../../shared/config/schema.js';
 import { getState } from '../../shared/records/admission.js';
 import { getRecord } from '../../shared/records/queries.js';
-import type { ExecutionInput } from '../../shared/workflow/state.js';
+import { rollbackInput } from '../../shared/workflow/rollback-input.js';
 import type { Stack } from '../context.js';
 import { Refused, SetupError } from '../errors.js';
 import { chooseRollback, type RollbackChoice } from './choose.js';
@@ -42,30 +42,18 @@ export async function startRollback(
   const current = choice.record;
   // The registry host names the region: <account>.dkr.ecr.<region>.amazonaws.com.
   const region = current.imageUri.split('/')[0]!.split('.')[3] ?? 'us-east-1';
-  const input: ExecutionInput = {
-    mode: 'rollback',
-    release: {
-      repository: current.repository,
-      registry: current.imageUri.split('/')[0]!,
-      digest: current.digest,
-      ...(current.tag ? { tag: current.tag } : {}),
-      imageUri: current.imageUri,
-      pushedAt: current.pushedAt,
-      eventId: 'cli',
-      region,
-    },
+  const input = rollbackInput({
+    record: current,
     service: serviceConfig,
-    admission: { recordId: current.recordId, admittedAt: now.toISOString() },
-    deploy: {
-      platform: choice.platform,
-      previousRevision: choice.to,
-      revision: choice.from,
-      deploymentId: '',
-      startedAt: now.toISOString(),
-      alreadyRunning: false,
-    },
-    failure: { Error: 'ManualRollback', Cause: `rolled back by ${how(choice)}` },
-  };
+    platform: choice.platform,
+    from: choice.from,
+    to: choice.to,
+    since: now.toISOString(),
+    reason: { trigger: 'manual', detail: `rolled back by ${how(choice)}` },
+    eventId: 'cli',
+    region,
+    now,
+  });
   const name = `${service}-rollback-${now.getTime()}`;
   const started = await stack.sfn.send(new StartExecutionCommand({ stateMachineArn: stack.stateMachineArn, name, input: JSON.stringify(input) }));
   return { service, from: choice.from, to: choice.to, record: current.recordId, executionArn: started.executionArn! };

@@ -9,7 +9,7 @@ import { getState } from '../records/admission.js';
 import type { RecordsDb } from '../records/db.js';
 import { getRecord } from '../records/queries.js';
 import type { ServiceState } from '../records/types.js';
-import type { ExecutionInput } from '../workflow/state.js';
+import { rollbackInput } from '../workflow/rollback-input.js';
 
 export type AlarmDecision =
   | { action: 'rollback'; recordId: string; to: string; from: string; minutesAfter: number }
@@ -99,30 +99,18 @@ export async function handleAlarm(
     if (decision.action === 'rollback') {
       const record = await getRecord(deps.records, service.name, decision.recordId);
       if (!record) throw new Error(`${service.name}: record ${decision.recordId} of the last deployment is missing`);
-      const input: ExecutionInput = {
-        mode: 'rollback',
-        release: {
-          repository: record.repository,
-          registry: record.imageUri.split('/')[0]!,
-          digest: record.digest,
-          ...(record.tag ? { tag: record.tag } : {}),
-          imageUri: record.imageUri,
-          pushedAt: record.pushedAt,
-          eventId: `alarm-${name}`,
-          region: process.env.AWS_REGION ?? 'us-east-1',
-        },
+      const input = rollbackInput({
+        record,
         service,
-        admission: { recordId: record.recordId, admittedAt: now.toISOString() },
-        deploy: {
-          platform: state?.lastDeployment?.platform ?? 'ecs',
-          previousRevision: decision.to,
-          revision: decision.from,
-          deploymentId: '',
-          startedAt: state!.lastDeployment!.finishedAt,
-          alreadyRunning: false,
-        },
-        failure: { Error: 'AlarmAfterDeploy', Cause: `alarm ${name} after deploy (${Math.round(decision.minutesAfter)} minutes after it)` },
-      };
+        platform: state?.lastDeployment?.platform ?? 'ecs',
+        from: decision.from,
+        to: decision.to,
+        since: state!.lastDeployment!.finishedAt,
+        reason: { trigger: 'alarm', detail: `alarm ${name} after deploy (${Math.round(decision.minutesAfter)} minutes after it)` },
+        eventId: `alarm-${name}`,
+        region: process.env.AWS_REGION ?? 'us-east-1',
+        now,
+      });
       const id = createHash('sha256').update(`${name}|${at.toISOString()}`).digest('hex').slice(0, 24);
       try {
         const out = await deps.sfn.send(

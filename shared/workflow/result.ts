@@ -19,16 +19,16 @@ export function errorMessage(error: { Error: string; Cause?: string | undefined 
   return cause ? `${error.Error}: ${cause}` : error.Error;
 }
 
-/** Rollbacks started after the workflow (an alarm, a person) carry their reason as the cause. */
+/** Executions started before rollbackReason existed carried it as an invented failure with the reason as its cause. */
 const REASON_ONLY = new Set(['AlarmAfterDeploy', 'ManualRollback']);
 /** A Transient failure during the bake (after the state machine's retries) is health that could not be measured, not an unhealthy release. */
 const measurementFailed = (s: WorkflowState) => s.failure?.Error === 'Transient' && finished(s.rollout) !== undefined && finished(s.bake) === undefined;
-const failureText = (s: WorkflowState) =>
-  s.failure && REASON_ONLY.has(s.failure.Error)
-    ? (s.failure.Cause ?? s.failure.Error)
-    : measurementFailed(s)
-      ? `health could not be measured: ${errorMessage(s.failure)}`
-      : errorMessage(s.failure);
+function failureText(s: WorkflowState): string {
+  // A rollback started after the workflow (an alarm, a person) says why in its own words.
+  if (s.rollbackReason) return s.rollbackReason.detail;
+  if (s.failure && REASON_ONLY.has(s.failure.Error)) return s.failure.Cause ?? s.failure.Error;
+  return measurementFailed(s) ? `health could not be measured: ${errorMessage(s.failure)}` : errorMessage(s.failure);
+}
 
 function reasonFor(outcome: Outcome, s: WorkflowState): string {
   const d = deploymentOf(s);

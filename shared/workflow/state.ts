@@ -77,6 +77,8 @@ const progressSchema = v.lazy((output: unknown) =>
 
 /** The fields of the state, for the schemas made of some of them (the closer's). */
 export const workflowStateEntries = {
+  /** With `mode: rollback`: why (workflow/rollback-input.ts). */
+  rollbackReason: v.optional(object({ trigger: v.picklist(['alarm', 'manual']), detail: v.string() })),
   /** Absent for a push; `rollback` when the alarm rule or the CLI rolls a finished deployment back. */
   mode: v.optional(v.picklist(['rollback'])),
   release: releaseSchema,
@@ -127,7 +129,8 @@ export const workflowStateEntries = {
 export const workflowStateSchema = object(workflowStateEntries);
 
 export type WorkflowState = v.InferOutput<typeof workflowStateSchema>;
-export type ExecutionInput = Pick<WorkflowState, 'release' | 'service'> & Partial<Pick<WorkflowState, 'mode' | 'admission' | 'deploy' | 'failure'>>;
+export type ExecutionInput = Pick<WorkflowState, 'release' | 'service'> &
+  Partial<Pick<WorkflowState, 'mode' | 'admission' | 'deploy' | 'failure' | 'rollbackReason'>>;
 export type DeployedState = v.InferOutput<typeof deploymentSchema>;
 
 export const deploymentOf = (state: WorkflowState): DeployedState | undefined => (state.deploy && 'revision' in state.deploy ? state.deploy : undefined);

@@ -144,7 +144,7 @@ describe('commands and their AWS calls', () => {
       release: { repository: 'web', digest: DIGEST, imageUri: `${REPO}@${DIGEST}`, region: 'eu-west-1' },
       admission: { recordId: v3.recordId },
       deploy: { platform: 'ecs', previousRevision: v3.previousRevision, revision: v3.revision, deploymentId: '' },
-      failure: { Error: 'ManualRollback', Cause: 'rolled back by alice with shipwatch rollback' },
+      rollbackReason: { trigger: 'manual', detail: 'rolled back by alice with shipwatch rollback' },
     });
     expect(sfn.commandCalls(DescribeExecutionCommand).map((c) => c.args[0].input)).toEqual([
       { executionArn: `${MACHINE.replace(':stateMachine:', ':execution:')}:web-rollback-1` },
