@@ -1,7 +1,7 @@
 // Long on purpose: every read the pages make, in one place, so no page calls AWS itself.
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Config, ServiceConfig } from '../../shared/config/schema.js';
-import { trafficSteps } from '../../shared/config/strategy.js';
+import { trafficSteps } from '../../shared/config/traffic-steps.js';
 import { scopeHealth } from '../../shared/health/revision-scope.js';
 import { tagMatches } from '../../shared/match/tag-glob.js';
 import type { PlatformKey } from '../../shared/platforms/registry.js';

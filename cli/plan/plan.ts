@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { Config, ServiceConfig } from '../../shared/config/schema.js';
-import { trafficSteps } from '../../shared/config/strategy.js';
+import { trafficSteps } from '../../shared/config/traffic-steps.js';
 import { matchServices } from '../../shared/match/match-push.js';
 import { isIgnoreActive } from '../../shared/scan/policy.js';
 import { requiresApproval } from '../../shared/slack/approval-policy.js';

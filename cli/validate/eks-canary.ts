@@ -1,5 +1,5 @@
 import type { Strategy } from '../../shared/config/strategy.js';
-import { trafficSteps } from '../../shared/config/strategy.js';
+import { trafficSteps } from '../../shared/config/traffic-steps.js';
 import { CANARY_TRACK, canaryName, canaryReplicas, TRACK_LABEL } from '../../shared/targets/eks/canary-manifest.js';
 import { error, ok, warning, type Check } from './check.js';
 import { kubeRequest, type KubeConnection } from './kube-request.js';

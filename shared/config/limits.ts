@@ -1,5 +1,6 @@
 import type { HealthPolicy } from './schema.js';
-import { trafficSteps, type Strategy } from './strategy.js';
+import type { Strategy } from './strategy.js';
+import { trafficSteps } from './traffic-steps.js';
 
 /**
  * How long a progressive deployment may take before it is called stuck: the

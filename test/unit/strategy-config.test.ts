@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { configSchema } from '../../shared/config/schema.js';
-import { trafficSteps, type Strategy } from '../../shared/config/strategy.js';
+import type { Strategy } from '../../shared/config/strategy.js';
+import { trafficSteps } from '../../shared/config/traffic-steps.js';
 import { serviceConfigSchema } from '../../shared/config/service-config.js';
 
 const service = (strategy?: unknown) => ({

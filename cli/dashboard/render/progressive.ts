@@ -1,4 +1,4 @@
-import { trafficSteps } from '../../../shared/config/strategy.js';
+import { trafficSteps } from '../../../shared/config/traffic-steps.js';
 import type { DeploymentRecord, RecordProgress } from '../../../shared/records/types.js';
 import { strategyOf, type ApprovalView, type DeploymentPage } from '../data.js';
 import { html, type Html } from '../html.js';

@@ -1,5 +1,5 @@
 import type { DeploymentLifecycleHookDetail, ServiceDeployment } from '@aws-sdk/client-ecs';
-import { trafficSteps } from '../../config/strategy.js';
+import { trafficSteps } from '../../config/traffic-steps.js';
 import type { ProgressStatus } from '../progressive.js';
 import type { RolloutStatus } from '../rollout.js';
 import type { HookNotes } from '../../records/hook-store.js';

@@ -1,7 +1,7 @@
 // Long on purpose: the four ProgressiveTarget methods of EKS and the rollback, which share how a
 // canary's state is read; the manifest and the state itself are in canary-manifest.ts and canary-state.ts.
 import type { Strategy } from '../../config/strategy.js';
-import { trafficSteps } from '../../config/strategy.js';
+import { trafficSteps } from '../../config/traffic-steps.js';
 import { InvalidInput, Superseded, TargetMisconfigured } from '../../errors.js';
 import type { Release } from '../../release/release.js';
 import type { ProgressStatus, ProgressiveTarget } from '../progressive.js';
