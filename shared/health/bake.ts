@@ -9,6 +9,7 @@ import type { Deployment } from '../targets/rollout.js';
 import type { DeployTarget } from '../targets/target.js';
 import { alarmVerdict, readAlarms } from './alarms.js';
 import { metricVerdict, periodsOf, readMetric } from './metrics.js';
+import type { RevisionScope } from '../targets/progressive.js';
 import { scopeHealth } from './revision-scope.js';
 import { isFailing, summarize, type HealthVerdict } from './verdict.js';
 
@@ -87,6 +88,7 @@ export async function bakeCheck(
   bakeStartedAt: string,
   now: Date,
   previous: { measurementErrors?: number | undefined } = {},
+  scope: RevisionScope = { revision: deployment.revision },
 ): Promise<BakeResult | BakePending> {
   const status = await deps.target.status({
     deploymentId: deployment.deploymentId,
@@ -104,8 +106,9 @@ export async function bakeCheck(
   const final = remaining <= 0;
   // An alarm's event, or one of the service's deployments ending (someone else's, say).
   const wake = [...new Set([...health.alarms.map(alarmKey), ...deps.target.wakeKeys])];
-  // Once rolled out, the new revision serves everything: a metric that names `{revision}` (EKS per-revision metrics) measures it.
-  const scoped = scopeHealth(health, { revision: deployment.revision });
+  // Once rolled out, the new revision serves everything: a metric that names `{revision}` (EKS per-revision
+  // metrics), or after an ECS progressive deployment the target group it serves from, measures it.
+  const scoped = scopeHealth(health, scope);
   let verdicts: HealthVerdict[];
   try {
     verdicts = await judgeHealth(deps.cloudwatch, scoped, from, now, final, deployment.firingAtDeploy);

@@ -5,7 +5,7 @@ import type { Strategy } from '../config/strategy.js';
 import { Aborted, RolloutFailed, Superseded } from '../errors.js';
 import { alarmKey } from '../waits/keys.js';
 import { pending, type Pending } from '../waits/look.js';
-import type { ProgressStatus } from '../targets/progressive.js';
+import type { ProgressStatus, RevisionScope } from '../targets/progressive.js';
 import type { DeployTarget, Watch } from '../targets/target.js';
 import { describeStep, judgeStep, type StepPosition } from './judge-step.js';
 
@@ -31,6 +31,8 @@ export interface ProgressDone {
   completedAt: string;
   detail: string;
   judged: JudgedStep[];
+  /** What the service-wide bake measures: the new revision alone (ECS: its target group), read once here. */
+  scope?: RevisionScope;
 }
 export type ProgressLook = ProgressPending | ProgressPaused | ProgressDone;
 
@@ -79,8 +81,11 @@ export async function advanceRelease(deps: { cloudwatch: CloudWatchClient; targe
   const status = await progressive.progress(watch);
   const wake = target.wakeKeys;
   switch (status.state) {
-    case 'completed':
-      return { done: true, completedAt: now.toISOString(), detail: status.detail, judged };
+    case 'completed': {
+      // Fixed for the rest of the deployment, so the bake's looks need not ask the platform again.
+      const scope = await progressive.scope?.(watch);
+      return { done: true, completedAt: now.toISOString(), detail: status.detail, judged, ...(scope ? { scope } : {}) };
+    }
     case 'failed':
       throw new RolloutFailed(`${input.strategy.type} deployment on ${target.label} failed: ${status.reason}`);
     case 'superseded':

@@ -14,7 +14,7 @@ import type { Watch } from './target.js';
 /** The new revision alone, for metrics: its target group (ECS, weighted target groups) or the value of a `{revision}` placeholder. */
 export interface RevisionScope {
   revision: string;
-  targetGroup?: string;
+  targetGroup?: string | undefined;
 }
 
 interface StepPosition {

@@ -21,7 +21,7 @@ export interface Deployment {
   /** The service already ran exactly this digest; nothing was changed. */
   alreadyRunning: boolean;
   /** Alarms already in ALARM when a fix-forward release deployed: judged at the end of the bake, not during it. */
-  firingAtDeploy?: string[];
+  firingAtDeploy?: string[] | undefined;
 }
 
 /** The deployment a rollback started (or adopted). */

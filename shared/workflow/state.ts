@@ -63,7 +63,13 @@ const positionSchema = object({ ...stepSchema, detail: v.string() });
 /** A progressive deployment's look (progressive/advance.ts): done, paused for a person, or pending like any look. */
 const progressSchema = v.lazy((output: unknown) =>
   isObject(output) && output.done === true
-    ? object({ done: v.literal(true), completedAt: v.string(), detail: v.string(), judged: judgedSchema })
+    ? object({
+        done: v.literal(true),
+        completedAt: v.string(),
+        detail: v.string(),
+        judged: judgedSchema,
+        scope: v.optional(object({ revision: v.string(), targetGroup: v.optional(v.string()) })),
+      })
     : isObject(output) && 'paused' in output
       ? object({
           done: v.literal(false),

@@ -193,6 +193,19 @@ describe('advanceRelease: following the platform (ECS)', () => {
     expect(look).toEqual({ done: true, completedAt: '2026-05-10T12:20:00.000Z', detail: 'SUCCESSFUL', judged });
   });
 
+  it("reads the new revision's scope once, when all traffic is on it, for the bake to measure", async () => {
+    const { target, calls } = platform({ state: 'completed', detail: 'SUCCESSFUL' });
+    target.progressive!.scope = async (watch) => {
+      calls.push(`scope ${watch.deploymentId}`);
+      return { revision: 'web:v2', targetGroup: 'targetgroup/green/3' };
+    };
+
+    const look = await advanceRelease({ cloudwatch: cloudwatch(), target }, input(), at('2026-05-10T12:20:00Z'));
+
+    expect(look).toMatchObject({ done: true, scope: { revision: 'web:v2', targetGroup: 'targetgroup/green/3' } });
+    expect(calls).toEqual(['progress web-canary web:v2←web:v1', 'scope web-canary']);
+  });
+
   it("reports a platform rollback as RolloutFailed and someone else's deployment as Superseded", async () => {
     const failed = platform({ state: 'failed', reason: 'the lifecycle hook answered FAILED at PRODUCTION_TRAFFIC_SHIFT' });
     await expect(advanceRelease({ cloudwatch: cloudwatch(), target: failed.target }, input(), at('2026-05-10T12:05:00Z'))).rejects.toMatchObject({
