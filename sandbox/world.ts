@@ -28,6 +28,40 @@ const fargateTask = (family: string, container: string, image: string): Register
 });
 
 /**
+ * An ECS service behind its own load balancer with two target groups (and a
+ * test listener when asked), running `task`, with its 5xx alarm. `onEngine`:
+ * already on ECS's blue/green engine (each of Shipwatch's deploys sets its own
+ * strategy), else on rolling updates.
+ */
+export function progressiveEcsService(
+  world: World,
+  task: RegisterTaskDefinitionCommandInput,
+  o: { name: string; cluster: string; service: string; testListener: boolean; onEngine: boolean },
+): void {
+  const setup = world.alb.create(o.name, { testListener: o.testListener });
+  world.ecs.createService(o.cluster, o.service, task, {
+    desiredCount: 4,
+    loadBalancer: setup,
+    ...(o.onEngine ? { deploymentConfiguration: { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0 } } : {}),
+  });
+  world.cloudwatch.alarms.set(`${o.name}-5xx`, {
+    kind: 'metric',
+    name: `${o.name}-5xx`,
+    metric: {
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      dimensions: { LoadBalancer: setup.loadBalancer },
+      stat: 'Sum',
+      period: 60,
+    },
+    comparison: '>',
+    threshold: 60,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 2,
+  });
+}
+
+/**
  * The sandbox's services that deploy with ECS's own canary, linear and
  * blue/green engine (shipwatch.sandbox.yml gives each its strategy), each
  * behind a load balancer with two target groups; inventory's has a test listener.
@@ -67,27 +101,12 @@ export function sandboxWorld(now: () => number, seed: number): World {
   for (const name of PROGRESSIVE_SERVICES) {
     world.ecr.createRepository(name, true);
     const first = world.ecr.push(name, 'v1', profile());
-    const setup = world.alb.create(name, { testListener: name === 'inventory' });
-    // Already on ECS's blue/green engine; each of Shipwatch's deploys sets its own strategy.
-    world.ecs.createService('prod', name, fargateTask(name, 'app', `${world.ecr.registry}/${name}@${first.detail['image-digest']}`), {
-      desiredCount: 4,
-      loadBalancer: setup,
-      deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 },
-    });
-    world.cloudwatch.alarms.set(`${name}-5xx`, {
-      kind: 'metric',
-      name: `${name}-5xx`,
-      metric: {
-        namespace: 'AWS/ApplicationELB',
-        metricName: 'HTTPCode_Target_5XX_Count',
-        dimensions: { LoadBalancer: setup.loadBalancer },
-        stat: 'Sum',
-        period: 60,
-      },
-      comparison: '>',
-      threshold: 60,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
+    progressiveEcsService(world, fargateTask(name, 'app', `${world.ecr.registry}/${name}@${first.detail['image-digest']}`), {
+      name,
+      cluster: 'prod',
+      service: name,
+      testListener: name === 'inventory',
+      onEngine: true,
     });
   }
   const eks = SANDBOX_EKS;

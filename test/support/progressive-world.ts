@@ -9,6 +9,7 @@ import { AlbModel } from '../../local/cloud/alb.js';
 import { driveEcsHooks } from '../../local/cloud/ecs-hook-driver.js';
 import { profile, type ImageProfile } from '../../local/cloud/profiles.js';
 import { World } from '../../local/cloud/world.js';
+import { progressiveEcsService } from '../../sandbox/world.js';
 import { EventBus } from '../../local/eventbridge/bus.js';
 import { pumpEvents } from '../../local/eventbridge/pump.js';
 import { declaredRules } from '../../local/eventbridge/rules.js';
@@ -89,31 +90,19 @@ export async function progressiveWorld(configFile: string, seed = 7) {
     const t = service.target.ecs!;
     world.ecr.createRepository(service.image.repository, true);
     const first = world.ecr.push(service.image.repository, 'v1', profile());
-    const testListener = service.strategy.type === 'blueGreen' && service.strategy.testTrafficBakeMinutes > 0;
-    const setup = world.alb.create(service.name, { testListener });
     const task: RegisterTaskDefinitionCommandInput = {
       family: t.service,
       containerDefinitions: [
         { name: t.container, image: `${world.ecr.registry}/${service.image.repository}@${first.detail['image-digest']}`, essential: true },
       ],
     };
-    // Already on ECS's blue/green engine, unless it deploys with rolling updates (each deploy sets its own strategy).
-    const onEngine = service.strategy.type === 'rolling' ? {} : { deploymentConfiguration: { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0 } };
-    world.ecs.createService(t.cluster, t.service, task, { desiredCount: 4, loadBalancer: setup, ...onEngine });
-    world.cloudwatch.alarms.set(`${service.name}-5xx`, {
-      kind: 'metric',
-      name: `${service.name}-5xx`,
-      metric: {
-        namespace: 'AWS/ApplicationELB',
-        metricName: 'HTTPCode_Target_5XX_Count',
-        dimensions: { LoadBalancer: setup.loadBalancer },
-        stat: 'Sum',
-        period: 60,
-      },
-      comparison: '>',
-      threshold: 60,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
+    progressiveEcsService(world, task, {
+      name: service.name,
+      cluster: t.cluster,
+      service: t.service,
+      testListener: service.strategy.type === 'blueGreen' && service.strategy.testTrafficBakeMinutes > 0,
+      // Already on ECS's blue/green engine, unless it deploys with rolling updates.
+      onEngine: service.strategy.type !== 'rolling',
     });
   }
   clock.advance(30 * 60_000);
