@@ -1,10 +1,10 @@
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { profile } from '../local/cloud/profiles.js';
+import { loadBalancer5xxAlarm } from '../local/cloud/cloudwatch.js';
 import { World } from '../local/cloud/world.js';
 import type { Config, ServiceConfig } from '../shared/config/schema.js';
 
 /** Every alarm the sandbox makes for a config watches its service's 5xx count: 2 of 3 minutes above 60 (the sandbox's own alarms' rule). */
-const ALARM_RULE = { comparison: '>' as const, threshold: 60, evaluationPeriods: 3, datapointsToAlarm: 2 };
 
 /** A tag the first glob accepts (v* → v1), for the release that already runs; "initial" when the glob has no simple reading. */
 function initialTag(service: ServiceConfig): string {
@@ -75,12 +75,7 @@ export function worldFromConfig(config: Config, now: () => number, seed: number)
     }
     for (const alarm of service.health.alarms) {
       if (world.cloudwatch.alarms.has(alarm)) continue;
-      world.cloudwatch.alarms.set(alarm, {
-        kind: 'metric',
-        name: alarm,
-        metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: own }, stat: 'Sum', period: 60 },
-        ...ALARM_RULE,
-      });
+      world.cloudwatch.alarms.set(alarm, loadBalancer5xxAlarm(alarm, own));
     }
   }
   return world;

@@ -1,4 +1,5 @@
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { loadBalancer5xxAlarm } from '../local/cloud/cloudwatch.js';
 import { profile } from '../local/cloud/profiles.js';
 import { World } from '../local/cloud/world.js';
 
@@ -44,21 +45,7 @@ export function progressiveEcsService(
     loadBalancer: setup,
     ...(o.onEngine ? { deploymentConfiguration: { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0 } } : {}),
   });
-  world.cloudwatch.alarms.set(`${o.name}-5xx`, {
-    kind: 'metric',
-    name: `${o.name}-5xx`,
-    metric: {
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'HTTPCode_Target_5XX_Count',
-      dimensions: { LoadBalancer: setup.loadBalancer },
-      stat: 'Sum',
-      period: 60,
-    },
-    comparison: '>',
-    threshold: 60,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-  });
+  world.cloudwatch.alarms.set(`${o.name}-5xx`, loadBalancer5xxAlarm(`${o.name}-5xx`, setup.loadBalancer));
 }
 
 /**
@@ -168,15 +155,7 @@ export function sandboxWorld(now: () => number, seed: number): World {
     ['search-5xx', SANDBOX_EKS_CANARY.loadBalancer],
     ['reviews-5xx', SANDBOX_EKS_PAUSED.loadBalancer],
   ] as const) {
-    world.cloudwatch.alarms.set(alarm, {
-      kind: 'metric',
-      name: alarm,
-      metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: lb }, stat: 'Sum', period: 60 },
-      comparison: '>',
-      threshold: 60,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-    });
+    world.cloudwatch.alarms.set(alarm, loadBalancer5xxAlarm(alarm, lb));
   }
   return world;
 }

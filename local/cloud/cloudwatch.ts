@@ -36,6 +36,21 @@ export interface SimMetricAlarm {
   datapointsToAlarm: number;
 }
 
+/**
+ * The alarm the sandbox and the tests give a service: its load balancer's
+ * 5xx count over 60 in 2 of 3 minutes (one rule, so every world's alarms
+ * behave alike).
+ */
+export const loadBalancer5xxAlarm = (name: string, loadBalancer: string): SimMetricAlarm => ({
+  kind: 'metric',
+  name,
+  metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: loadBalancer }, stat: 'Sum', period: 60 },
+  comparison: '>',
+  threshold: 60,
+  evaluationPeriods: 3,
+  datapointsToAlarm: 2,
+});
+
 export interface SimCompositeAlarm {
   kind: 'composite';
   name: string;

@@ -1,4 +1,5 @@
 import { installSimClock, type SimClock } from '../../local/sim-clock.js';
+import { loadBalancer5xxAlarm } from '../../local/cloud/cloudwatch.js';
 import { profile } from '../../local/cloud/profiles.js';
 import { World } from '../../local/cloud/world.js';
 import { ENVOY_IMAGE, serveCluster, START } from './world-fixture.js';
@@ -30,21 +31,7 @@ export function searchWorld() {
   kubernetes.createService({ namespace: 'shop', name: 'search', selector: { app: 'search' } });
   serveCluster(world, 'shop');
   world.attachEksServiceLoadBalancer(SEARCH_LOAD_BALANCER, 'shop', 'shop', 'search');
-  world.cloudwatch.alarms.set('search-5xx', {
-    kind: 'metric',
-    name: 'search-5xx',
-    metric: {
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'HTTPCode_Target_5XX_Count',
-      dimensions: { LoadBalancer: SEARCH_LOAD_BALANCER },
-      stat: 'Sum',
-      period: 60,
-    },
-    comparison: '>',
-    threshold: 60,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-  });
+  world.cloudwatch.alarms.set('search-5xx', loadBalancer5xxAlarm('search-5xx', SEARCH_LOAD_BALANCER));
   // Let the Deployment run a while so CloudWatch has history before the first push.
   clock.advance(30 * 60_000);
   return { clock, world, kubernetes, initialImage };

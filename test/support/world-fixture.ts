@@ -1,4 +1,5 @@
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { loadBalancer5xxAlarm } from '../../local/cloud/cloudwatch.js';
 import { afterAll, beforeAll } from 'vitest';
 import { parseConfigText } from '../../shared/config/load.js';
 import type { ServiceConfig } from '../../shared/config/schema.js';
@@ -56,15 +57,7 @@ export function webWorld(options: { circuitBreakerRollback?: boolean; circuitBre
     rollbackOnFailure: options.circuitBreakerRollback ?? true,
   });
   world.attachLoadBalancer(LOAD_BALANCER, 'prod', 'web');
-  world.cloudwatch.alarms.set('web-5xx-alarm', {
-    kind: 'metric',
-    name: 'web-5xx-alarm',
-    metric: { namespace: 'AWS/ApplicationELB', metricName: 'HTTPCode_Target_5XX_Count', dimensions: { LoadBalancer: LOAD_BALANCER }, stat: 'Sum', period: 60 },
-    comparison: '>',
-    threshold: 60,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-  });
+  world.cloudwatch.alarms.set('web-5xx-alarm', loadBalancer5xxAlarm('web-5xx-alarm', LOAD_BALANCER));
   const initialRevision = world.ecs.services.get('prod/web')!.taskDefinition;
   // Let the service run a while so CloudWatch has history before the first push.
   clock.advance(30 * 60_000);
@@ -184,21 +177,7 @@ export function catalogWorld(options: { progressDeadlineSeconds?: number } = {})
   });
   serveCluster(world, 'shop');
   world.attachEksLoadBalancer(CATALOG_LOAD_BALANCER, 'shop', 'shop', 'catalog');
-  world.cloudwatch.alarms.set('catalog-5xx', {
-    kind: 'metric',
-    name: 'catalog-5xx',
-    metric: {
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'HTTPCode_Target_5XX_Count',
-      dimensions: { LoadBalancer: CATALOG_LOAD_BALANCER },
-      stat: 'Sum',
-      period: 60,
-    },
-    comparison: '>',
-    threshold: 60,
-    evaluationPeriods: 3,
-    datapointsToAlarm: 2,
-  });
+  world.cloudwatch.alarms.set('catalog-5xx', loadBalancer5xxAlarm('catalog-5xx', CATALOG_LOAD_BALANCER));
   const initialTemplate = kubernetes.deployment('shop', 'catalog')!.spec.template;
   // Let the Deployment run a while so CloudWatch has history before the first push.
   clock.advance(30 * 60_000);

@@ -1,4 +1,5 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { loadBalancer5xxAlarm } from '../../local/cloud/cloudwatch.js';
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handler as alarmRollback } from '../../functions/alarm-rollback.js';
@@ -66,23 +67,7 @@ async function deployedService(guardMinutes = 30) {
   for (const name of new Set(names)) {
     w.world.cloudwatch.alarms.set(
       name,
-      name === 'ServiceAggregatedAlarm'
-        ? { kind: 'composite', name, anyOf: ['ServerCpuTooHigh'] }
-        : {
-            kind: 'metric',
-            name,
-            metric: {
-              namespace: 'AWS/ApplicationELB',
-              metricName: 'HTTPCode_Target_5XX_Count',
-              dimensions: { LoadBalancer: LOAD_BALANCER },
-              stat: 'Sum',
-              period: 60,
-            },
-            comparison: '>',
-            threshold: 60,
-            evaluationPeriods: 3,
-            datapointsToAlarm: 2,
-          },
+      name === 'ServiceAggregatedAlarm' ? { kind: 'composite', name, anyOf: ['ServerCpuTooHigh'] } : loadBalancer5xxAlarm(name, LOAD_BALANCER),
     );
   }
   const before = w.world.ecs.services.get('prod/web')!.taskDefinition;
