@@ -1,20 +1,16 @@
-import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterEach } from 'vitest';
 import { profile, type ImageProfile } from '../../local/cloud/profiles.js';
-import { startCloudServer } from '../../local/cloud/http.js';
-import type { World } from '../../local/cloud/world.js';
 import { approvalIdIn, signedClick } from '../../local/slack/click.js';
-import type { SlackStandIn } from '../../local/slack/slack-server.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { virtualWorkflows } from './concurrent.js';
 import { freshRecordsTable } from './records.js';
 import { searchServiceYaml, searchWorld } from './search-world.js';
-import { serveSlackApiUrl, startTestSlack } from './slack.js';
-import { startSsmStandIn } from './ssm-stand-in.js';
+import { SIGNING_SECRET, useSlackApprovals } from './slack-approvals.js';
 
 // A canary that pauses, for the workflow tests: `search` (search-world.ts)
 // with `pause: true`, whose approvers are asked to promote or abort in
@@ -22,7 +18,6 @@ import { startSsmStandIn } from './ssm-stand-in.js';
 // clicks), the real state machine running in virtual time. Needs
 // useLocalDynamo() and useKubeApiServer() in the file, before it.
 
-const SIGNING_SECRET = 'test-signing-secret-not-a-secret';
 const PAUSED = '{ type: canary, percent: 10, bakeMinutes: 5, pause: true }';
 /** Pushes need no approval before the deploy (required: false); the pause asks these approvers. */
 const approval = (timeoutMinutes: number) => `    approval:
@@ -33,38 +28,12 @@ const approval = (timeoutMinutes: number) => `    approval:
 `;
 
 export function usePausedCanary() {
-  let slack: SlackStandIn;
-  let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
-  let interaction: (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-  let world: World | undefined;
-  let cloudtrail: Awaited<ReturnType<typeof startCloudServer>>;
+  const s = useSlackApprovals();
   let restore: (() => void) | undefined;
 
-  beforeAll(async () => {
-    slack = await startTestSlack();
-    return serveSlackApiUrl(slack);
-  });
-  beforeAll(async () => {
-    ssm = await startSsmStandIn();
-    process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
-    ssm.store.put('/shipwatch/slack-bot-token', slack.token);
-    ssm.store.put('/shipwatch/slack-signing-secret', SIGNING_SECRET);
-    slack.userGroups.set('S0RELEASE', ['U0GROUPIE']);
-    // Who pushed (allowSelfApproval is false): CloudTrail over its wire protocol, answered by the test's world.
-    cloudtrail = await startCloudServer((service, operation, input) => world!.handle(service as 'cloudtrail', operation, input));
-    process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = cloudtrail.url;
-    ({ handler: interaction } = (await import('../../functions/slack-interaction.js')) as never);
-  });
-  afterAll(async () => {
-    await ssm.close();
-    await cloudtrail.close();
-    delete process.env.AWS_ENDPOINT_URL_SSM;
-    delete process.env.AWS_ENDPOINT_URL_CLOUDTRAIL;
-  });
   afterEach(() => {
     restore?.();
     restore = undefined;
-    slack.calls.length = 0;
   });
 
   /** A fresh records table and world; the config is also written to a file, for the CLI. */
@@ -76,7 +45,7 @@ export function usePausedCanary() {
     const configFile = join(dir, 'shipwatch.yml');
     writeFileSync(configFile, text);
     const w = virtualWorkflows(env, parseConfigText(text, 'test config'));
-    world = env.world;
+    s.world = env.world;
     restore = () => {
       w.restore();
       rmSync(dir, { recursive: true, force: true });
@@ -94,7 +63,7 @@ export function usePausedCanary() {
 
   /** The promotion request as Slack received it: the message that carries the Promote button, and the id behind it. */
   function promotionRequest() {
-    const asked = [...slack.callsTo('chat.update'), ...slack.callsTo('chat.postMessage')].find((c) =>
+    const asked = [...s.slack.callsTo('chat.update'), ...s.slack.callsTo('chat.postMessage')].find((c) =>
       JSON.stringify(c.body.blocks ?? '').includes('"Promote"'),
     );
     if (!asked) throw new Error('no promotion request reached Slack');
@@ -118,11 +87,11 @@ export function usePausedCanary() {
         seen.clickedAt = env.clock.now();
         const { approvalId, channel, ts } = promotionRequest();
         const event = signedClick({ approvalId, decision, user, channel, messageTs: ts }, SIGNING_SECRET, new Date(env.clock.now()));
-        seen.answer = await env.time.track(interaction(event, lambdaContext('slackInteraction')));
+        seen.answer = await env.time.track(s.interaction(event, lambdaContext('slackInteraction')));
       })();
     });
     return seen;
   }
 
-  return { given, promotionRequest, clickWhenPaused, slack: () => slack };
+  return { given, promotionRequest, clickWhenPaused, slack: () => s.slack };
 }

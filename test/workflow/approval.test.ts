@@ -1,11 +1,8 @@
-import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterEach, describe, expect, it } from 'vitest';
 import { approvalIdIn, signedClick } from '../../local/slack/click.js';
-import type { SlackStandIn } from '../../local/slack/slack-server.js';
 import { lambdaContext } from '../../local/task-handlers.js';
 import { CloudError } from '../../local/cloud/errors.js';
-import { startCloudServer } from '../../local/cloud/http.js';
-import type { World } from '../../local/cloud/world.js';
 import { recordsDb } from '../../shared/aws/dynamodb.js';
 import { parseConfigText } from '../../shared/config/load.js';
 import { dynamoApprovals } from '../../shared/records/approvals.js';
@@ -18,48 +15,19 @@ import { releaseFromPush } from '../../shared/release/release.js';
 import { deploymentInput } from '../../shared/trigger/start-deployments.js';
 import { STATE_MACHINE_ARN, concurrentWorld } from '../support/concurrent.js';
 import { freshRecordsTable, useLocalDynamo } from '../support/records.js';
-import { serveSlackApiUrl, startTestSlack } from '../support/slack.js';
-import { startSsmStandIn } from '../support/ssm-stand-in.js';
+import { SIGNING_SECRET, useSlackApprovals } from '../support/slack-approvals.js';
 
 // Approvals over the real state machine: the approval state waits on its task
 // token until a signed click reaches the real interaction handler (Lambda
 // function URL event), which calls SendTaskSuccess/SendTaskFailure.
 
 useLocalDynamo();
-const SIGNING_SECRET = 'test-signing-secret-not-a-secret';
-let slack: SlackStandIn;
-let ssm: Awaited<ReturnType<typeof startSsmStandIn>>;
-let interaction: (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-// CloudTrail over its wire protocol, answered by the current test's world (whoPushed's LookupEvents is no SDK client).
-let world: World | undefined;
-let cloudtrail: Awaited<ReturnType<typeof startCloudServer>>;
-
-beforeAll(async () => {
-  slack = await startTestSlack();
-  return serveSlackApiUrl(slack);
-});
-beforeAll(async () => {
-  ssm = await startSsmStandIn();
-  process.env.AWS_ENDPOINT_URL_SSM = ssm.url;
-  ssm.store.put('/shipwatch/slack-bot-token', slack.token);
-  ssm.store.put('/shipwatch/slack-signing-secret', SIGNING_SECRET);
-  slack.userGroups.set('S0RELEASE', ['U0GROUPIE']);
-  cloudtrail = await startCloudServer((service, operation, input) => world!.handle(service as 'cloudtrail', operation, input));
-  process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = cloudtrail.url;
-  ({ handler: interaction } = (await import('../../functions/slack-interaction.js')) as never);
-});
-afterAll(async () => {
-  await ssm.close();
-  await cloudtrail.close();
-  delete process.env.AWS_ENDPOINT_URL_SSM;
-  delete process.env.AWS_ENDPOINT_URL_CLOUDTRAIL;
-});
+const s = useSlackApprovals();
 
 let restore: (() => void) | undefined;
 afterEach(() => {
   restore?.();
   restore = undefined;
-  slack.calls.length = 0;
 });
 
 const serviceYaml = (approval: string) => `services:
@@ -79,14 +47,14 @@ const APPROVAL = `      channel: C0DEPLOYS
 async function given(approval = APPROVAL) {
   await freshRecordsTable();
   const w = concurrentWorld(parseConfigText(serviceYaml(approval), 'test config'));
-  world = w.world;
+  s.world = w.world;
   restore = () => w.restore();
   return w;
 }
 
 /** The approval request as the Slack stand-in received it: channel, ts and the id behind the buttons. */
 function approvalRequest() {
-  const update = [...slack.callsTo('chat.update'), ...slack.callsTo('chat.postMessage')].find((c) => approvalIdIn(c.body.blocks));
+  const update = [...s.slack.callsTo('chat.update'), ...s.slack.callsTo('chat.postMessage')].find((c) => approvalIdIn(c.body.blocks));
   if (!update) throw new Error('no approval request reached Slack');
   return { approvalId: approvalIdIn(update.body.blocks)!, channel: String(update.body.channel), ts: String(update.body.ts ?? '') };
 }
@@ -107,7 +75,7 @@ function clickWhenAsked(
       await w.time.sleep(minutes * 60_000);
       const { approvalId, channel, ts } = approvalRequest();
       const event = signedClick({ approvalId, decision, user, channel, messageTs: ts }, SIGNING_SECRET, new Date(w.clock.now()));
-      answers.push(await w.time.track(interaction(event, lambdaContext('slackInteraction'))));
+      answers.push(await w.time.track(s.interaction(event, lambdaContext('slackInteraction'))));
     })();
   });
   return answers;
@@ -127,10 +95,10 @@ describe('approval in Slack', () => {
     // The deploy started only after the click, seven simulated minutes in.
     const update = w.world.callsTo('UpdateService')[0]!;
     expect(update.at - execution!.startedAt).toBeGreaterThanOrEqual(7 * 60_000);
-    const posted = slack.callsTo('chat.postMessage');
+    const posted = s.slack.callsTo('chat.postMessage');
     expect(posted).toHaveLength(1);
     expect(posted[0]!.body.channel).toBe('C0DEPLOYS');
-    expect(slack.callsTo('chat.update').length).toBeGreaterThan(3);
+    expect(s.slack.callsTo('chat.update').length).toBeGreaterThan(3);
   });
 
   it('a member of an approver user group may approve (resolved through usergroups.users.list)', async () => {
@@ -141,7 +109,7 @@ describe('approval in Slack', () => {
     await w.settle();
 
     expect([...w.sfn.executions.values()][0]!.run!.result.outcome).toBe('deployed');
-    expect(slack.callsTo('usergroups.users.list').map((c) => c.body.usergroup)).toContain('S0RELEASE');
+    expect(s.slack.callsTo('usergroups.users.list').map((c) => c.body.usergroup)).toContain('S0RELEASE');
   });
 
   it('ends `rejected` on a Reject click and never deploys', async () => {
@@ -167,7 +135,7 @@ describe('approval in Slack', () => {
     const v2 = w.pushEvent('v2');
     await w.deliver(v2);
     await w.settle();
-    slack.calls.length = 0;
+    s.slack.calls.length = 0;
 
     clickWhenAsked(w, 2, 'approve', 'U0ALICE');
     await w.deliver(w.retagEvent(String(v2.detail['image-digest']), 'v2-retry'));
@@ -195,7 +163,7 @@ describe('approval in Slack', () => {
     await w.settle();
 
     expect(refused[0]!.statusCode).toBe(200);
-    expect(slack.callsTo('chat.postEphemeral').map((c) => c.body.user)).toContain('U0MALLORY');
+    expect(s.slack.callsTo('chat.postEphemeral').map((c) => c.body.user)).toContain('U0MALLORY');
     expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { by: 'U0ALICE' } });
   });
 
@@ -230,7 +198,7 @@ describe('approval in Slack', () => {
     await w.settle();
 
     expect([...w.sfn.executions.values()][0]!.run!.result.outcome).toBe('deployed');
-    const whispers = slack.callsTo('chat.postEphemeral').map((c) => String(c.body.text));
+    const whispers = s.slack.callsTo('chat.postEphemeral').map((c) => String(c.body.text));
     expect(whispers.some((t) => /already approved by <@U0ALICE>/.test(t))).toBe(true);
   });
 
@@ -238,7 +206,7 @@ describe('approval in Slack', () => {
     const w = await given();
     // Alice pushed from her SSO session; Slack knows her by that email.
     w.world.pusher = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_0a1b2c/alice@example.com';
-    slack.usersByEmail.set('alice@example.com', 'U0ALICE');
+    s.slack.usersByEmail.set('alice@example.com', 'U0ALICE');
     const own = clickWhenAsked(w, 1, 'approve', 'U0ALICE');
     clickWhenAsked(w, 3, 'approve', 'U0GROUPIE');
 
@@ -246,14 +214,14 @@ describe('approval in Slack', () => {
     await w.settle();
 
     expect(own[0]!.statusCode).toBe(200);
-    const whispers = slack
+    const whispers = s.slack
       .callsTo('chat.postEphemeral')
       .filter((c) => c.body.user === 'U0ALICE')
       .map((c) => String(c.body.text));
     expect(whispers.join(' ')).toMatch(/<@U0ALICE> triggered this deployment/);
     expect(w.world.callsTo('LookupEvents').length).toBeGreaterThan(0);
     expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { by: 'U0GROUPIE' } });
-    slack.usersByEmail.clear();
+    s.slack.usersByEmail.clear();
   });
 
   it('a `shipwatch deploy` was triggered by who asked: they may not approve it, another approver may, and CloudTrail is not asked', async () => {
@@ -261,7 +229,7 @@ describe('approval in Slack', () => {
     // The CI role pushed the image yesterday; today Alice asks to deploy it again.
     const pushed = w.pushEvent('v2');
     w.clock.advance(24 * 3600_000);
-    slack.usersByEmail.set('alice@example.com', 'U0ALICE');
+    s.slack.usersByEmail.set('alice@example.com', 'U0ALICE');
     const own = clickWhenAsked(w, 1, 'approve', 'U0ALICE');
     clickWhenAsked(w, 3, 'approve', 'U0GROUPIE');
     const requestedBy = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_0a1b2c/alice@example.com';
@@ -282,7 +250,7 @@ describe('approval in Slack', () => {
     await w.settle();
 
     expect(own[0]!.statusCode).toBe(200);
-    const whispers = slack
+    const whispers = s.slack
       .callsTo('chat.postEphemeral')
       .filter((c) => c.body.user === 'U0ALICE')
       .map((c) => String(c.body.text));
@@ -290,14 +258,14 @@ describe('approval in Slack', () => {
     expect(w.world.callsTo('LookupEvents')).toHaveLength(0);
     expect([...w.sfn.executions.values()][0]!.run!.result).toMatchObject({ outcome: 'deployed', approval: { by: 'U0GROUPIE' } });
     expect((await history(recordsDb(), 'web'))[0]).toMatchObject({ tag: 'v2', outcome: 'deployed', requestedBy });
-    slack.usersByEmail.clear();
+    s.slack.usersByEmail.clear();
   });
 
   it('while CloudTrail throttles, a click is answered "cannot tell yet who pushed" within Slack\'s 3 seconds and decides nothing; the next click decides', async () => {
     // Prepare: Alice pushed; CloudTrail's LookupEvents (2 requests per second per account) throttles at first.
     const w = await given();
     w.world.pusher = 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_0a1b2c/alice@example.com';
-    slack.usersByEmail.set('alice@example.com', 'U0ALICE');
+    s.slack.usersByEmail.set('alice@example.com', 'U0ALICE');
     let throttling = true;
     w.world.faults = ({ operation }) => (throttling && operation === 'LookupEvents' ? new CloudError('ThrottlingException', 'Rate exceeded') : undefined);
     const clicks: { answer: APIGatewayProxyStructuredResultV2 | Error; ms: number; undecided?: boolean }[] = [];
@@ -306,7 +274,7 @@ describe('approval in Slack', () => {
       const { approvalId, channel, ts } = approvalRequest();
       const started = performance.now();
       const event = signedClick({ approvalId, decision: 'approve', user, channel, messageTs: ts }, SIGNING_SECRET, new Date(w.clock.now()));
-      const answer = await w.time.track(interaction(event, lambdaContext('slackInteraction'))).catch((error: Error) => error);
+      const answer = await w.time.track(s.interaction(event, lambdaContext('slackInteraction'))).catch((error: Error) => error);
       clicks.push({ answer, ms: performance.now() - started, undecided: (await approvals.get(approvalId))?.decision === undefined });
     };
     w.on((e) => {
@@ -328,7 +296,7 @@ describe('approval in Slack', () => {
     expect(clicks[0]!.answer).toMatchObject({ statusCode: 200 });
     expect(clicks[0]!.ms).toBeLessThan(3_000);
     expect(clicks[0]!.undecided).toBe(true);
-    const whisper = slack.callsTo('chat.postEphemeral').find((c) => c.body.user === 'U0GROUPIE')!;
+    const whisper = s.slack.callsTo('chat.postEphemeral').find((c) => c.body.user === 'U0GROUPIE')!;
     expect(String(whisper.body.text)).toMatch(
       /^Shipwatch cannot tell yet who pushed this image \(CloudTrail did not answer: ThrottlingException\).*Nothing was changed; try again in a minute\.$/,
     );
@@ -343,7 +311,7 @@ describe('approval in Slack', () => {
     expect(record).toMatchObject({ tag: 'v2', outcome: 'deployed' });
     const { approvalId } = approvalRequest();
     expect((await approvals.get(approvalId))!.decision).toMatchObject({ decision: 'approved', by: 'U0GROUPIE' });
-    slack.usersByEmail.clear();
+    s.slack.usersByEmail.clear();
   });
 
   it('when CloudTrail fails outright, the click is answered the same way and nothing is decided', async () => {
@@ -356,7 +324,7 @@ describe('approval in Slack', () => {
     await w.settle();
 
     expect(answers).toEqual([expect.objectContaining({ statusCode: 200 })]);
-    expect(String(slack.callsTo('chat.postEphemeral').at(-1)!.body.text)).toMatch(
+    expect(String(s.slack.callsTo('chat.postEphemeral').at(-1)!.body.text)).toMatch(
       /^Shipwatch cannot tell yet who pushed this image \(CloudTrail did not answer: AccessDeniedException\)/,
     );
     // One look only: an error that is not throttling or a server fault is not retried.
